@@ -1,0 +1,34 @@
+import { defineConfig } from '@playwright/test';
+
+// Debian's Chromium, never a downloaded browser. The app is served from the production build.
+export default defineConfig({
+  testDir: '.',
+  testMatch: '**/*.spec.ts',
+  timeout: 120_000,
+  retries: 0,
+  workers: 1,
+  outputDir: '../test-results',
+  use: {
+    baseURL: 'http://127.0.0.1:4317',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+    viewport: { width: 1400, height: 900 },
+  },
+  webServer: {
+    command: 'npx vite preview --host 127.0.0.1 --port 4317 --strictPort',
+    cwd: '..',
+    url: 'http://127.0.0.1:4317',
+    reuseExistingServer: false,
+    timeout: 60_000,
+  },
+});

@@ -1,0 +1,141 @@
+/**
+ * The analysis model: what the views draw. Column tables of typed arrays (one array per field, no object per
+ * slice), so a model with millions of slices is a few transferable buffers, not millions of objects.
+ *
+ * Times are nanoseconds relative to `TraceModel.originNs` (Float64). Names are indices into
+ * `TraceModel.strings` (`IndexIntoStrings`).
+ */
+
+export type IndexIntoStrings = number;
+export type IndexIntoThreads = number;
+
+export const enum SliceKind {
+  Python = 0,
+  C = 1,
+}
+
+/** Bit flags on a call slice. */
+export const enum SliceFlag {
+  /** The call had not returned when the trace ended: end is the trace end. */
+  Unfinished = 1,
+  /** Closed by a return that did not match it (cyg-profile exit addr differs). */
+  Mismatched = 2,
+  /** Lost events happened inside this slice: the stack may be wrong from here. */
+  BrokenByLoss = 4,
+  /** A return arrived with an empty stack: the slice starts at the thread's first event. */
+  UnmatchedReturn = 8,
+}
+
+/**
+ * Call slices of one thread (Python and C frames interleaved in one stack), sorted by startNs, ties by depth.
+ *
+ *   depth 0  [foo..........................]
+ *   depth 1     [bar...............]
+ *   depth 2        [baz] [write-ish C]
+ */
+export interface SliceTable {
+  count: number;
+  startNs: Float64Array;
+  endNs: Float64Array;
+  /** Self time: duration minus the durations of direct children. */
+  selfNs: Float64Array;
+  depth: Uint16Array;
+  kind: Uint8Array; // SliceKind
+  name: Int32Array; // IndexIntoStrings: co_name, resolved symbol, or the address as 0x... text
+  /** C frames: the function address (exact up to 2^53; user-space addresses fit). NaN for Python frames. */
+  addr: Float64Array;
+  flags: Uint8Array; // SliceFlag bits
+}
+
+/** Kernel thread states (Trace Compass control-flow values). */
+export const enum ThreadState {
+  Unknown = 0,
+  WaitBlocked = 1,
+  RunUser = 2,
+  RunSyscall = 3,
+  Interrupted = 4,
+  WaitCpu = 5,
+  WaitUnknown = 6,
+  WaitFork = 7,
+}
+
+/** Contiguous state intervals of one thread, sorted by startNs, not overlapping. */
+export interface StateTable {
+  count: number;
+  startNs: Float64Array;
+  endNs: Float64Array;
+  state: Uint8Array; // ThreadState
+  /** CPU the thread ran / queued on during the interval, -1 if unknown. */
+  cpu: Int16Array;
+}
+
+export const enum SyscallFlag {
+  /** No exit seen before the trace end. */
+  Unfinished = 1,
+  /** Exit without an entry (the trace started inside the syscall). */
+  NoEntry = 2,
+}
+
+/** Syscalls of one thread, sorted by startNs. */
+export interface SyscallTable {
+  count: number;
+  startNs: Float64Array;
+  endNs: Float64Array;
+  name: Int32Array; // IndexIntoStrings, without the syscall_entry_ / sys_ prefix
+  ret: Float64Array; // NaN when unknown
+  flags: Uint8Array; // SyscallFlag bits
+}
+
+export interface ThreadModel {
+  tid: number;
+  /** Process id (tgid); -1 when unknown. */
+  pid: number;
+  /** Latest known name (comm / procname). */
+  name: string;
+  /** When this row is not a real thread (user-space events with no vtid and no kernel trace): its CPU. */
+  cpuRow?: number;
+  slices: SliceTable;
+  maxDepth: number;
+  /** Present only when a kernel trace is loaded. */
+  states?: StateTable;
+  syscalls?: SyscallTable;
+  /** Number of events attributed to the thread (for sorting by activity). */
+  eventCount: number;
+}
+
+export interface ProcessModel {
+  pid: number;
+  name: string;
+  threads: IndexIntoThreads[];
+}
+
+export interface LossRange {
+  kind: 'discarded-events' | 'discarded-packets';
+  count: number;
+  beginNs: number;
+  endNs: number;
+  cpu: number | null;
+  /** Name of the trace (kernel, ust/uid/1000/64-bit, ...). */
+  trace: string;
+}
+
+export interface TraceSource {
+  name: string;
+  domain: 'kernel' | 'ust' | 'other';
+  eventCount: number;
+}
+
+export interface TraceModel {
+  /** Absolute time (ns since the clock origin, usually the Unix epoch) of model time 0. */
+  originNs: bigint;
+  startNs: number;
+  endNs: number;
+  strings: string[];
+  threads: ThreadModel[];
+  processes: ProcessModel[];
+  losses: LossRange[];
+  hasKernel: boolean;
+  sources: TraceSource[];
+  /** Total number of events decoded. */
+  eventCount: number;
+}
