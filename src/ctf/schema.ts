@@ -14,6 +14,12 @@
 
 export type ByteOrder = 'le' | 'be';
 
+/**
+ * CTF 2 `bit-order` of a fixed-length field. Only set when it is not the byte order's default
+ * (first-to-last for 'le', last-to-first for 'be'); absent means the default, the only CTF 1.8 layout.
+ */
+export type BitOrder = 'first-to-last' | 'last-to-first';
+
 /** Where an already-decoded field lives: a root scope and the names from that root. */
 export type ScopeName =
   | 'packet.header'
@@ -25,7 +31,11 @@ export type ScopeName =
 
 export interface FieldLocation {
   scope: ScopeName;
-  /** Raw member names from the scope's root struct. Inside arrays, the element being decoded is meant. */
+  /**
+   * Raw member names from the scope's root struct. Inside arrays, the element being decoded is meant.
+   * Arrays, sequences, variants and optionals add no name: a path crosses them to the current element, the
+   * chosen option or the present value (e.g. ['v', 'id'] is `id` in whichever struct option of variant `v`).
+   */
   path: string[];
 }
 
@@ -55,6 +65,8 @@ export interface IntegerClass {
   align: number;
   signed: boolean;
   byteOrder: ByteOrder;
+  /** CTF 2 only, when not the byte order's default. */
+  bitOrder?: BitOrder;
   /** Preferred display base: 2, 8, 10, 16. */
   base: number;
   /** Set for 8-bit integers marked UTF8/ASCII in TSDL: arrays/sequences of them are text. */
@@ -86,6 +98,8 @@ export interface FloatClass {
   size: 16 | 32 | 64 | 128;
   align: number;
   byteOrder: ByteOrder;
+  /** CTF 2 only, when not the byte order's default. */
+  bitOrder?: BitOrder;
 }
 
 export interface BoolClass {
@@ -93,6 +107,8 @@ export interface BoolClass {
   size: number;
   align: number;
   byteOrder: ByteOrder;
+  /** CTF 2 only, when not the byte order's default. */
+  bitOrder?: BitOrder;
 }
 
 /** Fixed-length bit array / bit map (CTF 2); decoded as an unsigned integer. */
@@ -101,6 +117,9 @@ export interface BitArrayClass {
   size: number;
   align: number;
   byteOrder: ByteOrder;
+  /** CTF 2 only, when not the byte order's default. */
+  bitOrder?: BitOrder;
+  /** CTF 2 bit map flags: each range is a range of bit indexes (0 = least significant) that are set. */
   flags?: EnumMapping[];
 }
 
