@@ -1,0 +1,159 @@
+/**
+ * Range queries and level of detail over one lane of intervals sorted by start (one depth of a flame chart,
+ * a kernel state strip, a syscall lane).
+ *
+ *   startNs      [a....]  [b.]  [c] [d]       [e.......]
+ *   maxEndNs      a.end   a.end ...            (running max of endNs: monotone, so binary-searchable
+ *                                               even if a corrupt trace makes two intervals overlap)
+ *
+ * Boxes narrower than a pixel are merged: the walk jumps over every interval that starts inside the current
+ * pixel with one binary search, so a frame costs O(visible pixels x log n), not O(n).
+ */
+
+export interface IntervalLane {
+  count: number;
+  startNs: Float64Array;
+  endNs: Float64Array;
+  /** Running maximum of endNs (same length). */
+  maxEndNs: Float64Array;
+  /** Position in the lane -> index in the source table; null when the lane is the table itself. */
+  index: Int32Array | null;
+}
+
+export function laneFromTable(startNs: Float64Array, endNs: Float64Array, count: number): IntervalLane {
+  return { count, startNs, endNs, maxEndNs: runningMax(endNs, count), index: null };
+}
+
+export function runningMax(endNs: Float64Array, count: number): Float64Array {
+  const out = new Float64Array(count);
+  let m = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const e = endNs[i];
+    if (e > m) m = e;
+    out[i] = m;
+  }
+  return out;
+}
+
+/** Source-table index of lane position `pos`. */
+export function sourceIndex(lane: IntervalLane, pos: number): number {
+  return lane.index === null ? pos : lane.index[pos];
+}
+
+/** First position whose startNs >= t (count if none), searching [lo, count). */
+export function lowerBoundStart(lane: IntervalLane, t: number, lo = 0): number {
+  let hi = lane.count;
+  const s = lane.startNs;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First position whose startNs > t (count if none). */
+export function upperBoundStart(lane: IntervalLane, t: number, lo = 0): number {
+  let hi = lane.count;
+  const s = lane.startNs;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First position whose interval may end after t (every earlier one ends at or before t). */
+export function firstEndingAfter(lane: IntervalLane, t: number): number {
+  let lo = 0;
+  let hi = lane.count;
+  const m = lane.maxEndNs;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (m[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Positions [first, last) of the intervals that intersect [t0, t1). */
+export function rangeQuery(lane: IntervalLane, t0: number, t1: number): [number, number] {
+  const first = firstEndingAfter(lane, t0);
+  const last = lowerBoundStart(lane, t1, first);
+  return [first, last];
+}
+
+/**
+ * Called once per drawn box. `firstPos === lastPos` for a single interval; otherwise the box stands for the
+ * narrow intervals firstPos..lastPos merged, spanning [startNs, endNs).
+ */
+export type BoxVisitor = (firstPos: number, lastPos: number, startNs: number, endNs: number) => void;
+
+/**
+ * Visits the boxes to draw for [t0, t1) at `nsPerPx`: intervals at least `minWidthPx` wide one by one,
+ * narrower neighbours merged into boxes of about one pixel.
+ */
+export function forEachBox(
+  lane: IntervalLane,
+  t0: number,
+  t1: number,
+  nsPerPx: number,
+  visit: BoxVisitor,
+  minWidthPx = 1,
+): number {
+  const minNs = nsPerPx * minWidthPx;
+  const n = lane.count;
+  const s = lane.startNs;
+  const e = lane.endNs;
+  let boxes = 0;
+  let i = firstEndingAfter(lane, t0);
+  while (i < n && s[i] < t1) {
+    const start = s[i];
+    const end = e[i];
+    if (end - start >= minNs) {
+      visit(i, i, start, end);
+      boxes++;
+      i++;
+      continue;
+    }
+    // Everything starting within this pixel joins the box.
+    let j = lowerBoundStart(lane, start + minNs, i + 1);
+    let last = j - 1;
+    // A wide interval that happens to start inside the pixel keeps its own box.
+    if (last > i && e[last] - s[last] >= minNs) {
+      last--;
+      j--;
+    }
+    let boxEnd = start + minNs;
+    const lastEnd = lane.maxEndNs[last];
+    if (lastEnd > boxEnd) boxEnd = lastEnd;
+    visit(i, last, start, boxEnd);
+    boxes++;
+    i = j;
+  }
+  return boxes;
+}
+
+/**
+ * The position of the interval under time t, or, within `toleranceNs`, the nearest one; -1 if none.
+ * Tolerance lets a user hit intervals that are drawn one pixel wide but last a few nanoseconds.
+ */
+export function hitInterval(lane: IntervalLane, t: number, toleranceNs: number): number {
+  if (lane.count === 0) return -1;
+  // Last interval starting at or before t.
+  const after = upperBoundStart(lane, t);
+  const s = lane.startNs;
+  const e = lane.endNs;
+  let best = -1;
+  let bestDist = Infinity;
+  // Check the closest candidates either side: the one containing t and its neighbours.
+  for (let p = Math.max(0, after - 2); p < Math.min(lane.count, after + 2); p++) {
+    const dist = t < s[p] ? s[p] - t : t >= e[p] ? t - e[p] : 0;
+    if (dist < bestDist || (dist === bestDist && dist === 0)) {
+      bestDist = dist;
+      best = p;
+    }
+  }
+  return bestDist <= toleranceNs ? best : -1;
+}

@@ -1,0 +1,215 @@
+import { describe, expect, it } from 'vitest';
+import { smallModel, generatedModel, SMALL_WRITE } from '../test-utils/model-fixture';
+import { forEachBox, laneFromTable, rangeQuery, hitInterval } from './interval-lane';
+import { buildSliceIndex, firstChildSlice, parentSlice, siblingSlice, sliceIndexOf } from './slice-index';
+import { buildRowLayout, visibleRows, type ThreadRow } from './row-layout';
+import { hitTest } from './hit-test';
+import { formatDuration, formatTick, formatTimeOfDay, formatDateTime, formatOffset } from './time-format';
+import { zoomAround, panBy, clampRange, rangeAround, MIN_SPAN_NS } from './view-math';
+import { matchingNames, findSlices } from './search';
+
+const lane = (pairs: Array<[number, number]>) =>
+  laneFromTable(Float64Array.from(pairs.map((p) => p[0])), Float64Array.from(pairs.map((p) => p[1])), pairs.length);
+
+function boxes(l: ReturnType<typeof lane>, t0: number, t1: number, nsPerPx: number) {
+  const out: Array<[number, number, number, number]> = [];
+  forEachBox(l, t0, t1, nsPerPx, (a, b, s, e) => out.push([a, b, s, e]));
+  return out;
+}
+
+describe('interval lane', () => {
+  it('range query returns the intervals intersecting the window', () => {
+    const l = lane([[0, 10], [20, 30], [40, 50], [60, 70]]);
+    expect(rangeQuery(l, 25, 45)).toEqual([1, 3]);
+    expect(rangeQuery(l, 30, 40)).toEqual([2, 2]); // touching ends do not intersect
+    expect(rangeQuery(l, -5, 100)).toEqual([0, 4]);
+  });
+
+  it('draws wide intervals one by one and merges sub-pixel neighbours', () => {
+    // 1 px = 10 ns: [0,100) is 10 px; then 5 slices of 2 ns packed within 2 pixels; then a wide one.
+    const l = lane([[0, 100], [100, 102], [103, 105], [106, 108], [112, 114], [115, 117], [200, 300]]);
+    const b = boxes(l, 0, 400, 10);
+    expect(b[0]).toEqual([0, 0, 0, 100]);
+    // First merged box covers slices starting in [100, 110), the second those in [112, 122).
+    expect(b[1]).toEqual([1, 3, 100, 110]);
+    expect(b[2]).toEqual([4, 5, 112, 122]);
+    expect(b[3]).toEqual([6, 6, 200, 300]);
+    expect(b.length).toBe(4);
+  });
+
+  it('keeps a wide interval that starts inside a merged pixel as its own box', () => {
+    const l = lane([[0, 1], [5, 500]]);
+    expect(boxes(l, 0, 1000, 10)).toEqual([[0, 0, 0, 10], [1, 1, 5, 500]]);
+  });
+
+  it('draws a bounded number of boxes for a million slices at full zoom-out', () => {
+    const m = generatedModel({ slices: 200_000, threads: 1 });
+    const idx = sliceIndexOf(m.threads[0]);
+    const widthPx = 1200;
+    const nsPerPx = (m.endNs - m.startNs) / widthPx;
+    let total = 0;
+    for (const l of idx.lanes) total += forEachBox(l, m.startNs, m.endNs, nsPerPx, () => {});
+    // Each lane draws at most about one box per pixel.
+    expect(total).toBeLessThanOrEqual(idx.lanes.length * (widthPx + 2));
+    expect(total).toBeGreaterThan(widthPx / 2);
+  });
+
+  it('hit test finds the interval under t, or the nearest within tolerance', () => {
+    const l = lane([[0, 10], [20, 30], [40, 41]]);
+    expect(hitInterval(l, 25, 0)).toBe(1);
+    expect(hitInterval(l, 15, 0)).toBe(-1);
+    expect(hitInterval(l, 42, 2)).toBe(2);
+    expect(hitInterval(l, 45, 2)).toBe(-1);
+  });
+});
+
+describe('slice index', () => {
+  const m = smallModel();
+  const main = m.threads[0];
+  const idx = buildSliceIndex(main.slices);
+  const byName = (name: string, nth = 0) => {
+    let k = 0;
+    for (let i = 0; i < main.slices.count; i++) if (m.strings[main.slices.name[i]] === name && k++ === nth) return i;
+    throw new Error(name);
+  };
+
+  it('splits the slices by depth, in time order', () => {
+    expect(idx.lanes.length).toBe(main.maxDepth + 1);
+    const d5 = idx.lanes[5];
+    expect(Array.from(d5.index!).map((i) => m.strings[main.slices.name[i]])).toEqual(['format_record', '_io_FileIO_write', 'compute']);
+  });
+
+  it('navigates parent, first child and siblings', () => {
+    const baz = byName('baz');
+    expect(m.strings[main.slices.name[parentSlice(idx, main.slices, baz)]]).toBe('PyObject_Call');
+    expect(m.strings[main.slices.name[firstChildSlice(idx, main.slices, baz)]]).toBe('format_record');
+    const io = byName('_io_FileIO_write');
+    expect(m.strings[main.slices.name[siblingSlice(idx, main.slices, io, 1)]]).toBe('compute');
+    expect(m.strings[main.slices.name[siblingSlice(idx, main.slices, io, -1)]]).toBe('format_record');
+    expect(siblingSlice(idx, main.slices, byName('format_record'), -1)).toBe(-1);
+    expect(parentSlice(idx, main.slices, byName('<module>'))).toBe(-1);
+    expect(firstChildSlice(idx, main.slices, byName('__libc_write'))).toBe(-1);
+  });
+});
+
+describe('row layout', () => {
+  it('groups threads by process, busiest first, with kernel lanes only when there is a kernel trace', () => {
+    const m = smallModel();
+    const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
+    expect(l.rows.map((r) => r.label)).toEqual(['python3 4242', 'python3 4242', 'worker 4243', 'bash 977', 'bash 977']);
+    expect(l.rows.map((r) => r.kind)).toEqual(['process', 'thread', 'thread', 'process', 'thread']);
+    const main = l.rows[1] as ThreadRow;
+    expect(main.statesYPx).toBeGreaterThanOrEqual(0);
+    expect(main.syscallsYPx).toBeGreaterThan(main.statesYPx);
+    expect(main.depthCount).toBe(7);
+    const user = buildRowLayout(smallModel({ kernel: false }), { collapsedPids: [], threadFilter: '' });
+    const userMain = user.rows[1] as ThreadRow;
+    expect(userMain.statesYPx).toBe(-1);
+    expect(userMain.syscallsYPx).toBe(-1);
+    expect(userMain.slicesYPx).toBe(0);
+    expect(user.totalHeightPx).toBeLessThan(l.totalHeightPx);
+  });
+
+  it('collapses processes and filters threads', () => {
+    const m = smallModel();
+    const collapsed = buildRowLayout(m, { collapsedPids: [4242], threadFilter: '' });
+    expect(collapsed.rows.map((r) => r.label)).toEqual(['python3 4242', 'bash 977', 'bash 977']);
+    const filtered = buildRowLayout(m, { collapsedPids: [], threadFilter: 'work' });
+    expect(filtered.rows.map((r) => r.label)).toEqual(['python3 4242', 'worker 4243']);
+    expect(buildRowLayout(m, { collapsedPids: [], threadFilter: '977' }).rows.map((r) => r.label)).toEqual(['bash 977', 'bash 977']);
+  });
+
+  it('finds the rows in a scroll window', () => {
+    const m = smallModel();
+    const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
+    expect(visibleRows(l, 0, 10)).toEqual([0, 1]);
+    expect(visibleRows(l, 0, l.totalHeightPx)).toEqual([0, l.rows.length]);
+    const last = l.rows[l.rows.length - 1];
+    expect(visibleRows(l, last.yPx + 1, 5)).toEqual([l.rows.length - 1, l.rows.length]);
+  });
+});
+
+describe('hit test', () => {
+  const m = smallModel();
+  const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
+  const main = l.rows[1] as ThreadRow;
+  const M = l.metrics;
+
+  it('finds the write syscall, the state under it and a slice at each depth', () => {
+    const t = (SMALL_WRITE.startNs + SMALL_WRITE.endNs) / 2;
+    const sys = hitTest(m, l, main.yPx + main.syscallsYPx + 5, t, 100);
+    expect(sys).toEqual({ kind: 'syscall', thread: 0, index: 0 });
+    expect(m.strings[m.threads[0].syscalls!.name[0]]).toBe('write');
+    const st = hitTest(m, l, main.yPx + main.statesYPx + 3, t, 100);
+    expect(st).toEqual({ kind: 'state', thread: 0, index: 1 });
+    const names = [0, 1, 2, 3, 4, 5, 6].map((d) => {
+      const h = hitTest(m, l, main.yPx + main.slicesYPx + d * M.sliceRowPx + 4, t, 100);
+      return h && h.kind === 'slice' ? m.strings[m.threads[0].slices.name[h.index]] : null;
+    });
+    expect(names).toEqual(['<module>', 'foo', 'bar', 'PyObject_Call', 'baz', '_io_FileIO_write', '__libc_write']);
+  });
+
+  it('returns the process header and nothing in empty space', () => {
+    expect(hitTest(m, l, 3, 1000, 100)).toEqual({ kind: 'process', pid: 4242 });
+    expect(hitTest(m, l, main.yPx + main.slicesYPx + 6 * M.sliceRowPx + 4, 9_900_000, 100)).toBeNull();
+    expect(hitTest(m, l, l.totalHeightPx + 50, 1000, 100)).toBeNull();
+  });
+});
+
+describe('time formatting', () => {
+  it('formats durations in readable units', () => {
+    expect(formatDuration(45_250)).toBe('45.25 µs');
+    expect(formatDuration(812)).toBe('812 ns');
+    expect(formatDuration(1_500_000_000)).toBe('1.5 s');
+    expect(formatDuration(2_345_678)).toBe('2.346 ms');
+    expect(formatDuration(123_456_789)).toBe('123.5 ms');
+    expect(formatDuration(0)).toBe('0 ns');
+    expect(formatDuration(75e9)).toBe('1 min 15 s');
+  });
+
+  it('formats ticks with the step unit and just enough decimals', () => {
+    expect(formatTick(1_250_000, 250_000)).toBe('1.25 ms');
+    expect(formatTick(1_500_000, 500_000)).toBe('1.5 ms');
+    expect(formatTick(2_000_000_000, 1e9)).toBe('2 s');
+    expect(formatTick(40, 20)).toBe('40 ns');
+  });
+
+  it('formats absolute time of day from the bigint origin, to the nanosecond', () => {
+    const origin = 1_795_644_313_000_000_000n; // 2026-11-25 22:05:13 UTC
+    expect(formatTimeOfDay(origin, 0)).toBe('22:05:13.000000000');
+    expect(formatTimeOfDay(origin, 1_234_567)).toBe('22:05:13.001234567');
+    expect(formatTimeOfDay(origin, 47e9, 3)).toBe('22:06:00.000');
+    expect(formatDateTime(origin, 5)).toBe('2026-11-25 22:05:13.000000005 UTC');
+    expect(formatOffset(1_234_567)).toBe('+1.234567 ms');
+  });
+});
+
+describe('zoom math', () => {
+  const bounds = { startNs: 0, endNs: 1000 };
+  it('zooms around the anchor, keeping it in place', () => {
+    const r = zoomAround({ startNs: 0, endNs: 1000 }, 250, 0.5, bounds);
+    expect(r).toEqual({ startNs: 125, endNs: 625 });
+    // Zooming back out restores the full range and stays inside the bounds.
+    expect(zoomAround(r, 250, 4, bounds)).toEqual({ startNs: 0, endNs: 1000 });
+  });
+
+  it('never zooms below the minimum span nor pans past the bounds', () => {
+    const r = zoomAround({ startNs: 0, endNs: 1000 }, 500, 1e-9, bounds);
+    expect(r.endNs - r.startNs).toBe(MIN_SPAN_NS);
+    expect(panBy({ startNs: 100, endNs: 200 }, 5000, bounds)).toEqual({ startNs: 900, endNs: 1000 });
+    expect(panBy({ startNs: 100, endNs: 200 }, -500, bounds)).toEqual({ startNs: 0, endNs: 100 });
+    expect(clampRange({ startNs: -50, endNs: 2000 }, bounds)).toEqual({ startNs: 0, endNs: 1000 });
+    expect(rangeAround(400, 500, bounds, 0.1)).toEqual({ startNs: 390, endNs: 510 });
+  });
+});
+
+describe('search', () => {
+  it('finds frames by case-insensitive substring', () => {
+    const m = smallModel();
+    const names = matchingNames(m.strings, 'JSON')!;
+    const r = findSlices(m, names);
+    expect(r.total).toBe(2);
+    expect(r.matches.every((x) => m.strings[m.threads[x.thread].slices.name[x.index]] === 'json_dumps')).toBe(true);
+    expect(matchingNames(m.strings, '  ')).toBeNull();
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Time text for the timeline: durations and offsets in s / ms / µs / ns, and absolute time of day from the
+ * trace origin (a bigint of ns since the epoch, so nanoseconds survive).
+ */
+
+const UNITS: ReadonlyArray<{ unit: string; ns: number }> = [
+  { unit: 's', ns: 1e9 },
+  { unit: 'ms', ns: 1e6 },
+  { unit: 'µs', ns: 1e3 },
+  { unit: 'ns', ns: 1 },
+];
+
+/** Largest unit in which |ns| is at least 1 (ns for anything below 1 µs). */
+function unitFor(absNs: number): { unit: string; ns: number } {
+  for (const u of UNITS) if (absNs >= u.ns) return u;
+  return UNITS[UNITS.length - 1];
+}
+
+function trimZeros(text: string): string {
+  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+}
+
+/**
+ * A duration with 4 significant digits in the largest fitting unit: 45250 -> "45.25 µs", 1.5e9 -> "1.5 s",
+ * 812 -> "812 ns". Whole nanoseconds are exact below 1 µs.
+ */
+export function formatDuration(ns: number): string {
+  if (!Number.isFinite(ns)) return '—';
+  const sign = ns < 0 ? '-' : '';
+  const abs = Math.abs(ns);
+  if (abs < 1e3) return `${sign}${trimZeros(abs.toFixed(abs < 10 && abs % 1 !== 0 ? 1 : 0))} ns`;
+  if (abs >= 60e9) {
+    const min = Math.floor(abs / 60e9);
+    return `${sign}${min} min ${trimZeros(((abs - min * 60e9) / 1e9).toFixed(3))} s`;
+  }
+  const u = unitFor(abs);
+  const v = abs / u.ns;
+  const decimals = v >= 100 ? 1 : v >= 10 ? 2 : 3;
+  return `${sign}${trimZeros(v.toFixed(decimals))} ${u.unit}`;
+}
+
+/**
+ * An axis tick label for `ns` when ticks are `stepNs` apart: the unit follows the step, with just enough
+ * decimals to tell neighbouring ticks apart (step 250 µs -> "1.25 ms", "1.5 ms").
+ */
+export function formatTick(ns: number, stepNs: number): string {
+  if (ns === 0) return '0';
+  // A unit in which the step is at least 0.1, so that labels stay short (250 µs steps read "1.25 ms").
+  const u = unitFor(Math.max(stepNs * 10, 1));
+  const stepInUnit = stepNs / u.ns;
+  // Decimals needed to show the step itself (0.25 -> 2, 0.5 -> 1, 2 -> 0).
+  let decimals = 0;
+  while (decimals < 9 && Math.abs(Math.round(stepInUnit * 10 ** decimals) - stepInUnit * 10 ** decimals) > 1e-6) {
+    decimals++;
+  }
+  return `${(ns / u.ns).toFixed(decimals)} ${u.unit}`;
+}
+
+const NS_PER_DAY = 86_400_000_000_000n;
+
+/**
+ * Absolute UTC time of day of model time `ns`: "22:05:13.123456789". `digits` fractional digits (0..9).
+ */
+export function formatTimeOfDay(originNs: bigint, ns: number, digits = 9): string {
+  const abs = originNs + BigInt(Math.round(ns));
+  let ofDay = abs % NS_PER_DAY;
+  if (ofDay < 0n) ofDay += NS_PER_DAY;
+  const secTotal = ofDay / 1_000_000_000n;
+  const frac = ofDay % 1_000_000_000n;
+  const h = secTotal / 3600n;
+  const m = (secTotal / 60n) % 60n;
+  const s = secTotal % 60n;
+  const pad2 = (v: bigint) => v.toString().padStart(2, '0');
+  const hms = `${pad2(h)}:${pad2(m)}:${pad2(s)}`;
+  if (digits <= 0) return hms;
+  return `${hms}.${frac.toString().padStart(9, '0').slice(0, Math.min(9, digits))}`;
+}
+
+/** Absolute date and time, UTC: "2026-11-25 22:05:13.123456789 UTC". */
+export function formatDateTime(originNs: bigint, ns: number): string {
+  const abs = originNs + BigInt(Math.round(ns));
+  const ms = Number(abs / 1_000_000n);
+  const date = new Date(ms).toISOString().slice(0, 10);
+  return `${date} ${formatTimeOfDay(originNs, ns)} UTC`;
+}
+
+/** Offset from the trace start, with 9 significant digits at most: "+1.234567 ms". */
+export function formatOffset(ns: number): string {
+  if (ns === 0) return '0 s';
+  const u = unitFor(Math.abs(ns));
+  const v = ns / u.ns;
+  const int = Math.floor(Math.abs(v)).toString().length;
+  return `${ns < 0 ? '-' : '+'}${trimZeros(Math.abs(v).toFixed(Math.max(0, 9 - int)))} ${u.unit}`;
+}

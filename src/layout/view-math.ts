@@ -1,0 +1,58 @@
+/**
+ * Zoom and pan arithmetic on a visible time range [startNs, endNs), clamped to the trace bounds.
+ */
+
+export interface TimeRange {
+  startNs: number;
+  endNs: number;
+}
+
+/** Smallest visible span: below this, float64 rounding of relative ns starts to show (speedscope's cap). */
+export const MIN_SPAN_NS = 20;
+
+export function clampRange(r: TimeRange, bounds: TimeRange): TimeRange {
+  const boundsSpan = Math.max(bounds.endNs - bounds.startNs, MIN_SPAN_NS);
+  let span = Math.min(Math.max(r.endNs - r.startNs, MIN_SPAN_NS), boundsSpan);
+  let start = r.startNs;
+  if (start < bounds.startNs) start = bounds.startNs;
+  if (start + span > bounds.startNs + boundsSpan) start = bounds.startNs + boundsSpan - span;
+  if (!Number.isFinite(span)) span = boundsSpan;
+  return { startNs: start, endNs: start + span };
+}
+
+/**
+ * Scales the span by `factor` (< 1 zooms in) keeping `anchorNs` at the same place on screen.
+ */
+export function zoomAround(r: TimeRange, anchorNs: number, factor: number, bounds: TimeRange): TimeRange {
+  const span = r.endNs - r.startNs;
+  const boundsSpan = bounds.endNs - bounds.startNs;
+  const newSpan = Math.min(Math.max(span * factor, MIN_SPAN_NS), Math.max(boundsSpan, MIN_SPAN_NS));
+  const frac = span > 0 ? (anchorNs - r.startNs) / span : 0.5;
+  const start = anchorNs - frac * newSpan;
+  return clampRange({ startNs: start, endNs: start + newSpan }, bounds);
+}
+
+/** Moves the range by `deltaNs`, stopping at the bounds without changing the span. */
+export function panBy(r: TimeRange, deltaNs: number, bounds: TimeRange): TimeRange {
+  return clampRange({ startNs: r.startNs + deltaNs, endNs: r.endNs + deltaNs }, bounds);
+}
+
+/** Range to show a selection [a, b) with a margin on both sides (fraction of its span). */
+export function rangeAround(a: number, b: number, bounds: TimeRange, margin = 0.05): TimeRange {
+  const lo = Math.min(a, b);
+  const hi = Math.max(a, b);
+  const pad = Math.max(hi - lo, MIN_SPAN_NS) * margin;
+  return clampRange({ startNs: lo - pad, endNs: hi + pad }, bounds);
+}
+
+export function nsPerPx(r: TimeRange, widthPx: number): number {
+  return (r.endNs - r.startNs) / Math.max(widthPx, 1);
+}
+
+export function xToNs(r: TimeRange, widthPx: number, xPx: number): number {
+  return r.startNs + xPx * nsPerPx(r, widthPx);
+}
+
+export function nsToX(r: TimeRange, widthPx: number, ns: number): number {
+  return ((ns - r.startNs) / (r.endNs - r.startNs)) * widthPx;
+}
