@@ -74,6 +74,8 @@ export const enum SyscallFlag {
   Unfinished = 1,
   /** Exit without an entry (the trace started inside the syscall). */
   NoEntry = 2,
+  /** A forked child's copy of its parent's ongoing syscall (clone/fork): starts at the fork. */
+  Inherited = 4,
 }
 
 /** Syscalls of one thread, sorted by startNs. */
@@ -92,9 +94,12 @@ export interface ThreadModel {
   pid: number;
   /** Latest known name (comm / procname). */
   name: string;
+  /** Every name the thread had, from when (fork, exec, comm changes); names are IndexIntoStrings. */
+  nameHistory?: { count: number; startNs: Float64Array; name: Int32Array };
   /** When this row is not a real thread (user-space events with no vtid and no kernel trace): its CPU. */
   cpuRow?: number;
   slices: SliceTable;
+  /** Number of stack levels used (deepest slice depth + 1); 0 without slices. */
   maxDepth: number;
   /** Present only when a kernel trace is loaded. */
   states?: StateTable;
@@ -138,4 +143,19 @@ export interface TraceModel {
   sources: TraceSource[];
   /** Total number of events decoded. */
   eventCount: number;
+  /** Irregularities met while building (what was tolerated rather than crashed on). */
+  anomalies?: ModelAnomalies;
+}
+
+export interface ModelAnomalies {
+  /** Returns / exits with no matching call on the thread's stack. */
+  unmatchedReturns: number;
+  /** `python:c_return` with no `python:c_call` on top of the stack (python-profile-ust emits those): ignored. */
+  ignoredCReturns: number;
+  /** Frames closed by a return that did not match them (cyg-profile exit addr, c_call without c_return). */
+  mismatchedReturns: number;
+  /** Kernel events naming the CPU's current thread (syscalls, irqs) before any sched_switch told who it was. */
+  unattributedKernelEvents: number;
+  /** Events without a usable timestamp (ignored by the model). */
+  untimedEvents: number;
 }

@@ -1,0 +1,996 @@
+/**
+ * Streaming model builder: turns decoded events (in time order) into per-thread column tables of call slices,
+ * kernel thread states and syscalls. Rules: ../shared/docs/ctf-lttng-digest.md sections 4 and 6.
+ *
+ * Hot path: one Map lookup for the event class and one for the thread per event; no closure or object per event.
+ */
+import type { FieldStruct, FieldValue, LossRecord, TraceEvent } from '../ctf/event';
+import { F64Column, I16Column, I32Column, StringTable, U16Column, U8Column } from './growable';
+import { SymbolResolver } from './symbols';
+import {
+  SliceFlag,
+  SliceKind,
+  SyscallFlag,
+  ThreadState,
+  type LossRange,
+  type ModelAnomalies,
+  type ProcessModel,
+  type ThreadModel,
+  type TraceModel,
+  type TraceSource,
+} from './types';
+
+export interface ModelSourceInfo {
+  name: string;
+  domain: 'kernel' | 'ust' | 'other';
+  /** The trace's metadata `env` block (kernel_release chooses the sched_switch prev_state encoding; vpid...). */
+  env?: Record<string, string | number | bigint>;
+}
+
+export interface ModelBuilderOptions {
+  sources: ModelSourceInfo[];
+  originNs: bigint;
+  /** nm-style mapping text ("address type name" per line) by file name. */
+  symbolFiles?: Map<string, string>;
+}
+
+const enum Ev {
+  Other,
+  SchedSwitch,
+  Wakeup,
+  Fork,
+  Exec,
+  Free,
+  ProcState,
+  SysEntry,
+  SysExit,
+  IrqEntry,
+  IrqExit,
+  SoftEntry,
+  SoftExit,
+  PyCall,
+  PyCCall,
+  PyReturn,
+  PyCReturn,
+  CygEntry,
+  CygExit,
+  UstDumpStart,
+  BinInfo,
+  DlOpen,
+  BuildId,
+  DebugLink,
+  DlClose,
+}
+
+interface EvClass {
+  kind: Ev;
+  /** Syscall name (IndexIntoStrings) for SysEntry / SysExit; -1 for the old `exit_syscall`. */
+  sys: number;
+}
+
+/** Where a stack frame came from, to match it with the right kind of return. */
+const enum Frame {
+  Python = 0,
+  PythonC = 1,
+  Cyg = 2,
+}
+
+const NO_STATE = -1;
+const UNKNOWN_NAME = '(unknown)';
+/** Thread-map keys of the per-CPU rows used when user-space events cannot be tied to a thread. */
+const CPU_ROW_KEY_BASE = -1_000_000;
+
+function num(v: FieldValue | undefined): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v !== null && typeof v === 'object' && 'enum' in v) return Number((v as { enum: number | bigint }).enum);
+  return NaN;
+}
+
+function str(v: FieldValue | undefined): string {
+  return typeof v === 'string' ? v : '';
+}
+
+function baseName(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+/** Kernel >= 4.14 reports prev_state as `1 << (state index - 1)`, with 0x100 for preemption. */
+function usesModernPrevState(env: Record<string, string | number | bigint> | undefined): boolean {
+  const release = env?.kernel_release;
+  if (typeof release !== 'string') return true;
+  const m = /^(\d+)\.(\d+)/.exec(release);
+  if (!m) return true;
+  const major = Number(m[1]);
+  const minor = Number(m[2]);
+  return major > 4 || (major === 4 && minor >= 14);
+}
+
+/** Thread state after a sched_switch away from it; NO_STATE when the thread is dead. */
+export function stateFromPrevState(prevState: number, modern: boolean): number {
+  if (!Number.isFinite(prevState)) return ThreadState.WaitUnknown;
+  if (modern) {
+    // 0x100 = TASK_REPORT_MAX: preempted (still runnable).
+    if (prevState === 0 || (prevState & 0x100) !== 0) return ThreadState.WaitCpu;
+    if (prevState & 0x3) return ThreadState.WaitBlocked; // interruptible / uninterruptible
+    if (prevState & 0x30) return NO_STATE; // EXIT_DEAD / EXIT_ZOMBIE
+    if (prevState & 0xc0) return ThreadState.WaitBlocked; // parked / idle kernel thread
+    return ThreadState.WaitUnknown; // stopped / traced
+  }
+  // Older kernels: preempted = TASK_RUNNING | TASK_STATE_MAX (a high bit only), else the raw task state.
+  const s = prevState & 0x3ff;
+  if (s === 0) return ThreadState.WaitCpu;
+  if (s & 0x3) return ThreadState.WaitBlocked;
+  if (s & 0x70) return NO_STATE; // EXIT_DEAD / EXIT_ZOMBIE / TASK_DEAD
+  return ThreadState.WaitUnknown;
+}
+
+/** lttng_statedump_process_state `status` -> state (NO_STATE for DEAD). */
+function stateFromStatedump(status: number): number {
+  switch (status) {
+    case 1:
+      return ThreadState.WaitFork;
+    case 2:
+      return ThreadState.WaitCpu;
+    case 5:
+      return ThreadState.WaitUnknown;
+    case 6:
+      return ThreadState.RunUser;
+    case 7:
+      return NO_STATE;
+    default:
+      return ThreadState.Unknown;
+  }
+}
+
+class ThreadBuilder {
+  pid = -1;
+  name = '';
+  cpuRow: number | undefined = undefined;
+  firstNs = NaN;
+  eventCount = 0;
+
+  // Call slices.
+  readonly sStart = new F64Column();
+  readonly sEnd = new F64Column();
+  readonly sSelf = new F64Column();
+  readonly sDepth = new U16Column();
+  readonly sKind = new U8Column();
+  readonly sName = new I32Column();
+  readonly sAddr = new F64Column();
+  readonly sFlags = new U8Column();
+  readonly stack: number[] = [];
+  readonly stackOrigin: number[] = [];
+  readonly stackChildNs: number[] = [];
+  maxDepth = 0;
+  lastDepth0EndNs = -Infinity;
+  /** After a loss reset, an unmatched return's frame cannot have started before this. */
+  resetNs = -Infinity;
+  lastCallNs = NaN;
+  callTrace = -1;
+  callCpu = -1;
+
+  // Kernel thread states.
+  readonly stStart = new F64Column();
+  readonly stEnd = new F64Column();
+  readonly stState = new U8Column();
+  readonly stCpu = new I16Column();
+  curState = NO_STATE;
+  curStateStartNs = 0;
+  curCpu = -1;
+
+  // Syscalls.
+  readonly scStart = new F64Column();
+  readonly scEnd = new F64Column();
+  readonly scName = new I32Column();
+  readonly scRet = new F64Column();
+  readonly scFlags = new U8Column();
+  openSys = -1;
+  lastSysEndNs = -Infinity;
+
+  readonly nameStart = new F64Column(2);
+  readonly nameIdx = new I32Column(2);
+
+  constructor(readonly tid: number) {}
+}
+
+export class ModelBuilder {
+  private readonly sources: ModelSourceInfo[];
+  private readonly sourceEvents: number[];
+  private readonly modernPrevState: boolean;
+  private readonly hasKernel: boolean;
+  private readonly originNs: bigint;
+  private readonly strings = new StringTable();
+  private readonly symbols: SymbolResolver;
+  private readonly classes = new Map<string, EvClass>();
+  /** Live threads by tid (CPU rows by CPU_ROW_KEY_BASE - cpu). A freed tid leaves: its reuse is a new row. */
+  private readonly live = new Map<number, ThreadBuilder>();
+  private readonly all: ThreadBuilder[] = [];
+  /** Per CPU: current tid from sched_switch (-1 unknown), active irq and softirq handlers. */
+  private readonly cpuCurrent: number[] = [];
+  private readonly cpuIrqDepth: number[] = [];
+  private readonly cpuSoftDepth: number[] = [];
+  private readonly losses: LossRange[] = [];
+  private readonly anomalies: ModelAnomalies = {
+    unmatchedReturns: 0,
+    ignoredCReturns: 0,
+    mismatchedReturns: 0,
+    unattributedKernelEvents: 0,
+    untimedEvents: 0,
+  };
+  private readonly unknownNameIdx: number;
+  private eventCount = 0;
+  private startNs = Infinity;
+  private endNs = -Infinity;
+  private finished = false;
+
+  constructor(opts: ModelBuilderOptions) {
+    this.sources = opts.sources;
+    this.sourceEvents = opts.sources.map(() => 0);
+    this.originNs = opts.originNs;
+    this.hasKernel = opts.sources.some((s) => s.domain === 'kernel');
+    const kernelEnv = opts.sources.find((s) => s.domain === 'kernel')?.env;
+    this.modernPrevState = usesModernPrevState(kernelEnv);
+    this.symbols = new SymbolResolver(opts.symbolFiles);
+    this.unknownNameIdx = this.strings.intern(UNKNOWN_NAME);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Event classification (cached per event name).
+
+  private classify(name: string): EvClass {
+    let c = this.classes.get(name);
+    if (c === undefined) {
+      c = this.classifyUncached(name);
+      this.classes.set(name, c);
+    }
+    return c;
+  }
+
+  private classifyUncached(name: string): EvClass {
+    const sys = (kind: Ev, prefix: string): EvClass => ({ kind, sys: this.strings.intern(name.slice(prefix.length)) });
+    switch (name) {
+      case 'sched_switch':
+        return { kind: Ev.SchedSwitch, sys: -1 };
+      case 'sched_waking':
+      case 'sched_wakeup':
+      case 'sched_wakeup_new':
+        return { kind: Ev.Wakeup, sys: -1 };
+      case 'sched_process_fork':
+        return { kind: Ev.Fork, sys: -1 };
+      case 'sched_process_exec':
+        return { kind: Ev.Exec, sys: -1 };
+      case 'sched_process_free':
+        return { kind: Ev.Free, sys: -1 };
+      case 'lttng_statedump_process_state':
+        return { kind: Ev.ProcState, sys: -1 };
+      case 'exit_syscall':
+        return { kind: Ev.SysExit, sys: -1 };
+      case 'irq_handler_entry':
+        return { kind: Ev.IrqEntry, sys: -1 };
+      case 'irq_handler_exit':
+        return { kind: Ev.IrqExit, sys: -1 };
+      case 'irq_softirq_entry':
+      case 'softirq_entry':
+        return { kind: Ev.SoftEntry, sys: -1 };
+      case 'irq_softirq_exit':
+      case 'softirq_exit':
+        return { kind: Ev.SoftExit, sys: -1 };
+      case 'python:call':
+        return { kind: Ev.PyCall, sys: -1 };
+      case 'python:c_call':
+        return { kind: Ev.PyCCall, sys: -1 };
+      case 'python:return':
+        return { kind: Ev.PyReturn, sys: -1 };
+      case 'python:c_return':
+        return { kind: Ev.PyCReturn, sys: -1 };
+      case 'lttng_ust_cyg_profile:func_entry':
+      case 'lttng_ust_cyg_profile_fast:func_entry':
+        return { kind: Ev.CygEntry, sys: -1 };
+      case 'lttng_ust_cyg_profile:func_exit':
+      case 'lttng_ust_cyg_profile_fast:func_exit':
+        return { kind: Ev.CygExit, sys: -1 };
+      case 'lttng_ust_statedump:start':
+        return { kind: Ev.UstDumpStart, sys: -1 };
+      case 'lttng_ust_statedump:bin_info':
+      case 'lttng_ust_statedump:soinfo': // UST 2.8 pre-release name (field `sopath`)
+        return { kind: Ev.BinInfo, sys: -1 };
+      case 'lttng_ust_dl:dlopen':
+      case 'lttng_ust_dl:dlmopen':
+        return { kind: Ev.DlOpen, sys: -1 };
+      case 'lttng_ust_statedump:build_id':
+      case 'lttng_ust_dl:build_id':
+        return { kind: Ev.BuildId, sys: -1 };
+      case 'lttng_ust_statedump:debug_link':
+      case 'lttng_ust_dl:debug_link':
+        return { kind: Ev.DebugLink, sys: -1 };
+      case 'lttng_ust_dl:dlclose':
+        return { kind: Ev.DlClose, sys: -1 };
+    }
+    if (name.startsWith('syscall_entry_')) return sys(Ev.SysEntry, 'syscall_entry_');
+    if (name.startsWith('compat_syscall_entry_')) return sys(Ev.SysEntry, 'compat_syscall_entry_');
+    if (name.startsWith('syscall_exit_')) return sys(Ev.SysExit, 'syscall_exit_');
+    if (name.startsWith('compat_syscall_exit_')) return sys(Ev.SysExit, 'compat_syscall_exit_');
+    // LTTng < 2.6: sys_<name> entries, one exit_syscall exit.
+    if (name.startsWith('sys_')) return sys(Ev.SysEntry, 'sys_');
+    if (name.startsWith('compat_sys_')) return sys(Ev.SysEntry, 'compat_sys_');
+    return { kind: Ev.Other, sys: -1 };
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Threads.
+
+  private newThread(key: number, tid: number, ts: number): ThreadBuilder {
+    const t = new ThreadBuilder(tid);
+    t.firstNs = ts;
+    if (this.hasKernel && key >= 0) {
+      t.curState = ThreadState.Unknown;
+      t.curStateStartNs = ts;
+    }
+    this.live.set(key, t);
+    this.all.push(t);
+    return t;
+  }
+
+  private thread(tid: number, ts: number): ThreadBuilder {
+    return this.live.get(tid) ?? this.newThread(tid, tid, ts);
+  }
+
+  private cpuRowThread(cpu: number, ts: number): ThreadBuilder {
+    const key = CPU_ROW_KEY_BASE - cpu;
+    let t = this.live.get(key);
+    if (t === undefined) {
+      t = this.newThread(key, -1, ts);
+      t.cpuRow = cpu;
+      this.setName(t, cpu >= 0 ? `CPU ${cpu}` : 'CPU ?', ts);
+    }
+    return t;
+  }
+
+  private setName(t: ThreadBuilder, name: string, ts: number): void {
+    if (name === '' || name === t.name) return;
+    t.name = name;
+    const n = t.nameStart.length;
+    if (n > 0 && t.nameStart.data[n - 1] === ts) {
+      t.nameIdx.data[n - 1] = this.strings.intern(name);
+      return;
+    }
+    t.nameStart.push(ts);
+    t.nameIdx.push(this.strings.intern(name));
+  }
+
+  private setState(t: ThreadBuilder, state: number, ts: number, cpu: number): void {
+    if (state === t.curState && cpu === t.curCpu) return;
+    if (t.curState !== NO_STATE) {
+      if (ts > t.curStateStartNs) {
+        t.stStart.push(t.curStateStartNs);
+        t.stEnd.push(ts);
+        t.stState.push(t.curState);
+        t.stCpu.push(t.curCpu);
+      } else {
+        ts = t.curStateStartNs; // zero-length: replaced by the new state
+      }
+    }
+    const n = t.stStart.length;
+    // Re-open the previous interval when the state comes back unchanged at its end (after a zero-length blip).
+    if (state !== NO_STATE && n > 0 && t.stEnd.data[n - 1] === ts && t.stState.data[n - 1] === state && t.stCpu.data[n - 1] === cpu) {
+      ts = t.stStart.data[n - 1];
+      t.stStart.pop();
+      t.stEnd.pop();
+      t.stState.pop();
+      t.stCpu.pop();
+    }
+    t.curState = state;
+    t.curStateStartNs = ts;
+    t.curCpu = cpu;
+  }
+
+  private runningState(t: ThreadBuilder): number {
+    return t.openSys >= 0 ? ThreadState.RunSyscall : ThreadState.RunUser;
+  }
+
+  private cpuSlot(cpu: number): void {
+    while (this.cpuCurrent.length <= cpu) {
+      this.cpuCurrent.push(-1);
+      this.cpuIrqDepth.push(0);
+      this.cpuSoftDepth.push(0);
+    }
+  }
+
+  /** The thread the kernel says runs on cpu now, or undefined (unknown, or idle). */
+  private currentOn(cpu: number | null, ts: number): ThreadBuilder | undefined {
+    if (cpu === null || cpu >= this.cpuCurrent.length) return undefined;
+    const tid = this.cpuCurrent[cpu];
+    return tid > 0 ? this.thread(tid, ts) : undefined;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Events.
+
+  addEvent(e: TraceEvent): void {
+    this.eventCount++;
+    if (e.trace >= 0 && e.trace < this.sourceEvents.length) this.sourceEvents[e.trace]++;
+    const ts = e.tsNs;
+    if (Number.isNaN(ts)) {
+      this.anomalies.untimedEvents++;
+      return;
+    }
+    if (ts < this.startNs) this.startNs = ts;
+    if (ts > this.endNs) this.endNs = ts;
+    const c = this.classify(e.name);
+    const f = e.fields;
+    switch (c.kind) {
+      case Ev.SchedSwitch:
+        if (f) this.onSchedSwitch(f, ts, e.cpu);
+        return;
+      case Ev.Wakeup:
+        if (f) this.onWakeup(f, ts);
+        return;
+      case Ev.Fork:
+        if (f) this.onFork(f, ts, e.cpu);
+        return;
+      case Ev.Exec:
+        if (f) this.onExec(f, ts, e.cpu);
+        return;
+      case Ev.Free:
+        if (f) this.onFree(f, ts);
+        return;
+      case Ev.ProcState:
+        if (f) this.onProcState(f, ts);
+        return;
+      case Ev.SysEntry:
+        this.onSysEntry(c.sys, ts, e.cpu);
+        return;
+      case Ev.SysExit:
+        this.onSysExit(c.sys, f, ts, e.cpu);
+        return;
+      case Ev.IrqEntry:
+      case Ev.SoftEntry:
+        this.onIrqEntry(c.kind === Ev.SoftEntry, ts, e.cpu);
+        return;
+      case Ev.IrqExit:
+      case Ev.SoftExit:
+        this.onIrqExit(c.kind === Ev.SoftExit, ts, e.cpu);
+        return;
+      case Ev.PyCall:
+      case Ev.PyCCall:
+      case Ev.PyReturn:
+      case Ev.PyCReturn:
+      case Ev.CygEntry:
+      case Ev.CygExit:
+        this.onCall(c.kind, e, ts);
+        return;
+      case Ev.UstDumpStart:
+      case Ev.BinInfo:
+      case Ev.DlOpen:
+      case Ev.BuildId:
+      case Ev.DebugLink:
+      case Ev.DlClose:
+        this.onDebugInfo(c.kind, e);
+        this.ustThread(e, ts);
+        return;
+      default:
+        if (e.ctx !== null) this.ustThread(e, ts);
+    }
+  }
+
+  private onSchedSwitch(f: FieldStruct, ts: number, cpu: number | null): void {
+    const prevTid = num(f.prev_tid);
+    const nextTid = num(f.next_tid);
+    const c = cpu ?? -1;
+    if (prevTid > 0) {
+      const p = this.thread(prevTid, ts);
+      p.eventCount++;
+      this.setName(p, str(f.prev_comm), ts);
+      const state = stateFromPrevState(num(f.prev_state), this.modernPrevState);
+      this.setState(p, state, ts, state === ThreadState.WaitCpu ? c : -1);
+    }
+    if (nextTid > 0) {
+      const n = this.thread(nextTid, ts);
+      n.eventCount++;
+      this.setName(n, str(f.next_comm), ts);
+      this.setState(n, this.runningState(n), ts, c);
+    }
+    if (cpu !== null && nextTid >= 0) {
+      this.cpuSlot(cpu);
+      this.cpuCurrent[cpu] = nextTid;
+    }
+  }
+
+  private onWakeup(f: FieldStruct, ts: number): void {
+    const tid = num(f.tid);
+    if (!(tid > 0)) return;
+    const t = this.thread(tid, ts);
+    t.eventCount++;
+    this.setName(t, str(f.comm), ts);
+    const s = t.curState;
+    if (s !== ThreadState.RunUser && s !== ThreadState.RunSyscall && s !== ThreadState.Interrupted) {
+      const target = num(f.target_cpu);
+      this.setState(t, ThreadState.WaitCpu, ts, Number.isFinite(target) ? target : -1);
+    }
+  }
+
+  private onFork(f: FieldStruct, ts: number, cpu: number | null): void {
+    const parentTid = num(f.parent_tid);
+    const childTid = num(f.child_tid);
+    let parent: ThreadBuilder | undefined;
+    if (parentTid > 0) {
+      parent = this.thread(parentTid, ts);
+      parent.eventCount++;
+      const ppid = num(f.parent_pid);
+      if (Number.isFinite(ppid)) parent.pid = ppid;
+      this.setName(parent, str(f.parent_comm), ts);
+    }
+    if (!(childTid > 0)) return;
+    // A tid seen again without a free in between: the old thread is gone, start a new row.
+    const stale = this.live.get(childTid);
+    if (stale && stale.firstNs < ts) this.retire(stale, childTid, ts);
+    const child = this.live.get(childTid) ?? this.newThread(childTid, childTid, ts);
+    child.eventCount++;
+    const cpid = num(f.child_pid);
+    child.pid = Number.isFinite(cpid) ? cpid : childTid;
+    this.setName(child, str(f.child_comm), ts);
+    if (this.hasKernel) this.setState(child, ThreadState.WaitFork, ts, cpu ?? -1);
+    // The child starts inside its parent's clone/fork and leaves it through its own syscall exit.
+    if (parent && parent.openSys >= 0) {
+      child.openSys = child.scStart.push(ts);
+      child.scEnd.push(NaN);
+      child.scName.push(parent.scName.data[parent.openSys]);
+      child.scRet.push(NaN);
+      child.scFlags.push(SyscallFlag.Inherited);
+    }
+  }
+
+  private onExec(f: FieldStruct, ts: number, cpu: number | null): void {
+    let tid = num(f.tid);
+    if (!(tid > 0)) tid = cpu !== null && cpu < this.cpuCurrent.length ? this.cpuCurrent[cpu] : -1;
+    if (!(tid > 0)) return;
+    const t = this.thread(tid, ts);
+    t.eventCount++;
+    this.setName(t, baseName(str(f.filename)), ts);
+  }
+
+  private onFree(f: FieldStruct, ts: number): void {
+    const tid = num(f.tid);
+    const t = this.live.get(tid);
+    if (t === undefined || !(tid > 0)) return;
+    t.eventCount++;
+    this.retire(t, tid, ts);
+  }
+
+  /** The thread is gone at ts: close everything it had open and forget its tid. */
+  private retire(t: ThreadBuilder, key: number, ts: number): void {
+    this.closeThread(t, ts);
+    this.live.delete(key);
+  }
+
+  private closeThread(t: ThreadBuilder, ts: number): void {
+    while (t.stack.length > 0) this.popFrame(t, ts, SliceFlag.Unfinished);
+    if (t.openSys >= 0) {
+      const i = t.openSys;
+      t.scEnd.data[i] = Math.max(ts, t.scStart.data[i]);
+      t.scFlags.data[i] |= SyscallFlag.Unfinished;
+      t.openSys = -1;
+    }
+    if (t.curState !== NO_STATE) this.setState(t, NO_STATE, Math.max(ts, t.curStateStartNs), -1);
+  }
+
+  private onProcState(f: FieldStruct, ts: number): void {
+    const tid = num(f.tid);
+    if (!(tid > 0)) return;
+    const t = this.thread(tid, ts);
+    t.eventCount++;
+    // The statedump only fills in what is still unknown (digest 6.3).
+    if (t.name === '') this.setName(t, str(f.name), ts);
+    const pid = num(f.pid);
+    if (t.pid < 0 && Number.isFinite(pid)) t.pid = pid;
+    if (t.curState === ThreadState.Unknown) {
+      const state = stateFromStatedump(num(f.status));
+      if (state !== ThreadState.Unknown) {
+        const cpu = num(f.cpu);
+        this.setState(t, state, ts, state === ThreadState.WaitCpu && Number.isFinite(cpu) ? cpu : -1);
+      }
+    }
+  }
+
+  private onSysEntry(name: number, ts: number, cpu: number | null): void {
+    const t = this.currentOn(cpu, ts);
+    if (t === undefined) {
+      this.anomalies.unattributedKernelEvents++;
+      return;
+    }
+    t.eventCount++;
+    if (t.openSys >= 0) {
+      // Its exit was lost: close it here.
+      const i = t.openSys;
+      t.scEnd.data[i] = ts;
+      t.scFlags.data[i] |= SyscallFlag.Unfinished;
+      t.lastSysEndNs = ts;
+    }
+    t.openSys = t.scStart.push(ts);
+    t.scEnd.push(NaN);
+    t.scName.push(name);
+    t.scRet.push(NaN);
+    t.scFlags.push(0);
+    if (t.curState !== ThreadState.Interrupted) this.setState(t, ThreadState.RunSyscall, ts, cpu ?? -1);
+  }
+
+  private onSysExit(name: number, f: FieldStruct | null, ts: number, cpu: number | null): void {
+    const t = this.currentOn(cpu, ts);
+    if (t === undefined) {
+      this.anomalies.unattributedKernelEvents++;
+      return;
+    }
+    t.eventCount++;
+    const ret = f ? num(f.ret) : NaN;
+    if (t.openSys >= 0) {
+      const i = t.openSys;
+      t.scEnd.data[i] = ts;
+      t.scRet.data[i] = ret;
+      t.openSys = -1;
+    } else {
+      // The trace started inside this syscall.
+      t.scStart.push(Math.min(ts, Math.max(t.firstNs, t.lastSysEndNs)));
+      t.scEnd.push(ts);
+      t.scName.push(name >= 0 ? name : this.unknownNameIdx);
+      t.scRet.push(ret);
+      t.scFlags.push(SyscallFlag.NoEntry);
+    }
+    t.lastSysEndNs = ts;
+    if (t.curState !== ThreadState.Interrupted) this.setState(t, ThreadState.RunUser, ts, cpu ?? -1);
+  }
+
+  private onIrqEntry(soft: boolean, ts: number, cpu: number | null): void {
+    if (cpu === null) return;
+    this.cpuSlot(cpu);
+    if (soft) this.cpuSoftDepth[cpu]++;
+    else this.cpuIrqDepth[cpu]++;
+    const t = this.currentOn(cpu, ts);
+    if (t === undefined) return;
+    t.eventCount++;
+    this.setState(t, ThreadState.Interrupted, ts, cpu);
+  }
+
+  private onIrqExit(soft: boolean, ts: number, cpu: number | null): void {
+    if (cpu === null) return;
+    this.cpuSlot(cpu);
+    if (soft) this.cpuSoftDepth[cpu] = Math.max(0, this.cpuSoftDepth[cpu] - 1);
+    else this.cpuIrqDepth[cpu] = Math.max(0, this.cpuIrqDepth[cpu] - 1);
+    if (this.cpuSoftDepth[cpu] > 0 || this.cpuIrqDepth[cpu] > 0) return;
+    const t = this.currentOn(cpu, ts);
+    if (t === undefined) return;
+    t.eventCount++;
+    if (t.curState === ThreadState.Interrupted) this.setState(t, this.runningState(t), ts, cpu);
+  }
+
+  /** The thread a user-space event belongs to, by vtid; undefined when the event has none. */
+  private ustThread(e: TraceEvent, ts: number): ThreadBuilder | undefined {
+    const ctx = e.ctx;
+    if (ctx === null) return undefined;
+    const vtid = ctx.vtid;
+    if (typeof vtid !== 'number') return undefined;
+    const t = this.thread(vtid, ts);
+    t.eventCount++;
+    const vpid = ctx.vpid;
+    if (typeof vpid === 'number') t.pid = vpid;
+    if (t.name === '' && typeof ctx.procname === 'string') this.setName(t, ctx.procname, ts);
+    return t;
+  }
+
+  /** Thread of a call-stack event: vtid, else the kernel's current thread on the CPU, else a CPU row. */
+  private callThread(e: TraceEvent, ts: number): ThreadBuilder {
+    const t = this.ustThread(e, ts) ?? this.currentOn(e.cpu, ts);
+    if (t !== undefined) {
+      if (e.ctx === null || typeof e.ctx.vtid !== 'number') t.eventCount++;
+      return t;
+    }
+    const row = this.cpuRowThread(e.cpu ?? -1, ts);
+    row.eventCount++;
+    return row;
+  }
+
+  private vpidOf(e: TraceEvent, t: ThreadBuilder | undefined): number {
+    const v = e.ctx?.vpid;
+    if (typeof v === 'number') return v;
+    const env = this.sources[e.trace]?.env?.vpid;
+    if (typeof env === 'number') return env;
+    return t?.pid ?? -1;
+  }
+
+  private onCall(kind: Ev, e: TraceEvent, ts: number): void {
+    const t = this.callThread(e, ts);
+    t.lastCallNs = ts;
+    t.callTrace = e.trace;
+    t.callCpu = e.cpu ?? -1;
+    const f = e.fields;
+    switch (kind) {
+      case Ev.PyCall:
+        this.pushFrame(t, ts, SliceKind.Python, this.strings.intern(str(f?.co_name)), NaN, Frame.Python);
+        return;
+      case Ev.PyCCall:
+        this.pushFrame(t, ts, SliceKind.C, this.strings.intern(str(f?.co_name)), NaN, Frame.PythonC);
+        return;
+      case Ev.PyCReturn: {
+        const n = t.stack.length;
+        if (n > 0 && t.stackOrigin[n - 1] === Frame.PythonC) this.popFrame(t, ts, 0);
+        else this.anomalies.ignoredCReturns++;
+        return;
+      }
+      case Ev.PyReturn:
+        if (!this.popTo(t, Frame.Python, ts, NaN)) this.unmatchedReturn(t, ts, SliceKind.Python, this.unknownNameIdx, NaN);
+        return;
+      case Ev.CygEntry: {
+        const addr = num(f?.addr);
+        this.pushFrame(t, ts, SliceKind.C, this.cName(e, t, addr), addr, Frame.Cyg);
+        return;
+      }
+      case Ev.CygExit: {
+        const addr = f ? num(f.addr) : NaN; // the _fast exit has no addr
+        if (!this.popTo(t, Frame.Cyg, ts, addr)) {
+          const name = Number.isNaN(addr) ? this.unknownNameIdx : this.cName(e, t, addr);
+          this.unmatchedReturn(t, ts, SliceKind.C, name, addr);
+        }
+        return;
+      }
+    }
+  }
+
+  private cName(e: TraceEvent, t: ThreadBuilder, addr: number): number {
+    if (Number.isNaN(addr)) return this.unknownNameIdx;
+    return this.strings.intern(this.symbols.resolve(this.vpidOf(e, t), addr));
+  }
+
+  private pushFrame(t: ThreadBuilder, ts: number, kind: SliceKind, name: number, addr: number, origin: Frame): void {
+    const depth = t.stack.length;
+    const i = t.sStart.push(ts);
+    t.sEnd.push(NaN);
+    t.sSelf.push(0);
+    t.sDepth.push(depth > 0xffff ? 0xffff : depth);
+    t.sKind.push(kind);
+    t.sName.push(name);
+    t.sAddr.push(addr);
+    t.sFlags.push(0);
+    t.stack.push(i);
+    t.stackOrigin.push(origin);
+    t.stackChildNs.push(0);
+    if (depth + 1 > t.maxDepth) t.maxDepth = depth + 1;
+  }
+
+  private popFrame(t: ThreadBuilder, ts: number, flags: number): void {
+    const i = t.stack.pop()!;
+    t.stackOrigin.pop();
+    const childNs = t.stackChildNs.pop()!;
+    const start = t.sStart.data[i];
+    const end = ts > start ? ts : start;
+    const dur = end - start;
+    t.sEnd.data[i] = end;
+    t.sSelf.data[i] = dur - childNs;
+    t.sFlags.data[i] |= flags;
+    const n = t.stackChildNs.length;
+    if (n > 0) t.stackChildNs[n - 1] += dur;
+    else t.lastDepth0EndNs = end;
+  }
+
+  /**
+   * Pop down to the topmost frame of the given origin. Frames above it were left without their own return
+   * (a c_call ended by an exception, a lost exit) and are closed as mismatched. False when there is none.
+   */
+  private popTo(t: ThreadBuilder, origin: Frame, ts: number, exitAddr: number): boolean {
+    let k = t.stack.length - 1;
+    while (k >= 0 && t.stackOrigin[k] !== origin) k--;
+    if (k < 0) return false;
+    while (t.stack.length - 1 > k) {
+      this.anomalies.mismatchedReturns++;
+      this.popFrame(t, ts, SliceFlag.Mismatched);
+    }
+    let flags = 0;
+    if (!Number.isNaN(exitAddr) && exitAddr !== t.sAddr.data[t.stack[k]]) {
+      // Trace Compass pops anyway and warns.
+      flags = SliceFlag.Mismatched;
+      this.anomalies.mismatchedReturns++;
+    }
+    this.popFrame(t, ts, flags);
+    return true;
+  }
+
+  /** A return with nothing to return from: the frame was entered before we saw the thread (or before a loss). */
+  private unmatchedReturn(t: ThreadBuilder, ts: number, kind: SliceKind, name: number, addr: number): void {
+    this.anomalies.unmatchedReturns++;
+    if (t.stack.length > 0) return; // other kinds of frames are open: nowhere to put it without overlapping
+    let start = t.firstNs;
+    if (t.lastDepth0EndNs > start) start = t.lastDepth0EndNs;
+    if (t.resetNs > start) start = t.resetNs;
+    if (start > ts) start = ts;
+    t.sStart.push(start);
+    t.sEnd.push(ts);
+    t.sSelf.push(ts - start);
+    t.sDepth.push(0);
+    t.sKind.push(kind);
+    t.sName.push(name);
+    t.sAddr.push(addr);
+    t.sFlags.push(SliceFlag.UnmatchedReturn);
+    if (t.maxDepth < 1) t.maxDepth = 1;
+    t.lastDepth0EndNs = ts;
+  }
+
+  private onDebugInfo(kind: Ev, e: TraceEvent): void {
+    const f = e.fields;
+    const vpid = this.vpidOf(e, undefined);
+    if (vpid < 0) return;
+    if (kind === Ev.UstDumpStart) {
+      this.symbols.resetProcess(vpid);
+      return;
+    }
+    if (!f) return;
+    const baddr = num(f.baddr);
+    if (!Number.isFinite(baddr)) return;
+    switch (kind) {
+      case Ev.BinInfo:
+      case Ev.DlOpen: {
+        const isPic = kind === Ev.DlOpen || f.is_pic === undefined ? true : num(f.is_pic) !== 0;
+        const path = str(f.path) || str(f.sopath);
+        this.symbols.addMapping(vpid, { baddr, memsz: num(f.memsz) || 0, path, isPic });
+        return;
+      }
+      case Ev.BuildId: {
+        const bytes = f.build_id;
+        let hex = '';
+        if (Array.isArray(bytes)) for (const b of bytes) hex += num(b).toString(16).padStart(2, '0');
+        else if (bytes instanceof Uint8Array) for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+        this.symbols.setBuildId(vpid, baddr, hex);
+        return;
+      }
+      case Ev.DebugLink:
+        this.symbols.setDebugLink(vpid, baddr, str(f.filename));
+        return;
+      case Ev.DlClose:
+        this.symbols.removeMapping(vpid, baddr);
+        return;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Losses.
+
+  addLoss(l: LossRecord): void {
+    const source = this.sources[l.trace];
+    this.losses.push({
+      kind: l.kind,
+      count: l.count,
+      beginNs: l.beginNs,
+      endNs: l.endNs,
+      cpu: l.cpu,
+      trace: source?.name ?? String(l.trace),
+    });
+    if (source?.domain === 'kernel') return;
+    // User-space events of the threads that were writing to this stream may be gone: the stacks cannot be
+    // trusted. Close their open frames at the loss, marked, and start from an empty stack (digest 7.7).
+    for (const t of this.live.values()) {
+      if (t.stack.length === 0 || t.callTrace !== l.trace) continue;
+      if (l.cpu !== null && t.callCpu !== l.cpu) continue;
+      const closeNs = Number.isNaN(l.beginNs) ? t.lastCallNs : Math.max(t.lastCallNs, l.beginNs);
+      while (t.stack.length > 0) this.popFrame(t, closeNs, SliceFlag.BrokenByLoss);
+      t.resetNs = Number.isNaN(l.endNs) ? closeNs : Math.max(closeNs, l.endNs);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------
+  // Result.
+
+  finish(): TraceModel {
+    if (this.finished) throw new Error('ModelBuilder.finish() called twice');
+    this.finished = true;
+    const startNs = this.startNs === Infinity ? 0 : this.startNs;
+    const endNs = this.endNs === -Infinity ? startNs : this.endNs;
+    for (const t of this.live.values()) this.closeThread(t, endNs);
+
+    const threads: ThreadModel[] = this.all.map((t) => this.threadModel(t));
+    const byPid = new Map<number, ProcessModel>();
+    threads.forEach((t, i) => {
+      if (t.pid < 0 || t.cpuRow !== undefined) return;
+      let p = byPid.get(t.pid);
+      if (!p) {
+        p = { pid: t.pid, name: '', threads: [] };
+        byPid.set(t.pid, p);
+      }
+      p.threads.push(i);
+      if (t.tid === t.pid || p.name === '') p.name = t.name;
+    });
+    const processes = [...byPid.values()].sort((a, b) => a.pid - b.pid);
+    const sources: TraceSource[] = this.sources.map((s, i) => ({ name: s.name, domain: s.domain, eventCount: this.sourceEvents[i] }));
+    return {
+      originNs: this.originNs,
+      startNs,
+      endNs,
+      strings: this.strings.list,
+      threads,
+      processes,
+      losses: this.losses,
+      hasKernel: this.hasKernel,
+      sources,
+      eventCount: this.eventCount,
+      anomalies: { ...this.anomalies },
+    };
+  }
+
+  private threadModel(t: ThreadBuilder): ThreadModel {
+    const slices = {
+      count: t.sStart.length,
+      startNs: t.sStart.finish(),
+      endNs: t.sEnd.finish(),
+      selfNs: t.sSelf.finish(),
+      depth: t.sDepth.finish(),
+      kind: t.sKind.finish(),
+      name: t.sName.finish(),
+      addr: t.sAddr.finish(),
+      flags: t.sFlags.finish(),
+    };
+    sortSlices(slices);
+    const m: ThreadModel = {
+      tid: t.tid,
+      pid: t.pid,
+      name: t.name,
+      slices,
+      maxDepth: t.maxDepth,
+      eventCount: t.eventCount,
+      nameHistory: { count: t.nameStart.length, startNs: t.nameStart.finish(), name: t.nameIdx.finish() },
+    };
+    if (t.cpuRow !== undefined) m.cpuRow = t.cpuRow;
+    if (this.hasKernel && t.cpuRow === undefined) {
+      m.states = { count: t.stStart.length, startNs: t.stStart.finish(), endNs: t.stEnd.finish(), state: t.stState.finish(), cpu: t.stCpu.finish() };
+      m.syscalls = {
+        count: t.scStart.length,
+        startNs: t.scStart.finish(),
+        endNs: t.scEnd.finish(),
+        name: t.scName.finish(),
+        ret: t.scRet.finish(),
+        flags: t.scFlags.finish(),
+      };
+    }
+    return m;
+  }
+}
+
+type SliceColumns = ThreadModel['slices'];
+
+/** Slices are appended at their call, so already in order except around synthesized unmatched-return frames. */
+function sortSlices(s: SliceColumns): void {
+  let sorted = true;
+  for (let i = 1; i < s.count && sorted; i++) {
+    const a = s.startNs[i - 1];
+    const b = s.startNs[i];
+    if (b < a || (b === a && s.depth[i] < s.depth[i - 1])) sorted = false;
+  }
+  if (sorted) return;
+  const order = Array.from({ length: s.count }, (_, i) => i);
+  order.sort((i, j) => s.startNs[i] - s.startNs[j] || s.depth[i] - s.depth[j] || i - j);
+  const permute = <T extends Float64Array | Uint16Array | Uint8Array | Int32Array>(col: T): void => {
+    const copy = col.slice();
+    for (let k = 0; k < order.length; k++) col[k] = copy[order[k]];
+  };
+  permute(s.startNs);
+  permute(s.endNs);
+  permute(s.selfNs);
+  permute(s.depth);
+  permute(s.kind);
+  permute(s.name);
+  permute(s.addr);
+  permute(s.flags);
+}
+
+/** All typed-array buffers of a model, for postMessage transfer lists. */
+export function modelTransferables(m: TraceModel): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const add = (a: { buffer: ArrayBufferLike }): void => {
+    if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) out.add(a.buffer);
+  };
+  for (const t of m.threads) {
+    const s = t.slices;
+    [s.startNs, s.endNs, s.selfNs, s.depth, s.kind, s.name, s.addr, s.flags].forEach(add);
+    if (t.states) [t.states.startNs, t.states.endNs, t.states.state, t.states.cpu].forEach(add);
+    if (t.syscalls) [t.syscalls.startNs, t.syscalls.endNs, t.syscalls.name, t.syscalls.ret, t.syscalls.flags].forEach(add);
+    if (t.nameHistory) [t.nameHistory.startNs, t.nameHistory.name].forEach(add);
+  }
+  return [...out];
+}

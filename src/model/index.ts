@@ -1,0 +1,7 @@
+/** Analysis model: decoded events -> per-thread column tables (call slices, thread states, syscalls). */
+export { ModelBuilder, modelTransferables, stateFromPrevState } from './builder';
+export type { ModelSourceInfo, ModelBuilderOptions } from './builder';
+export { SymbolResolver, SymbolTable } from './symbols';
+export { summarizeModel, formatSummary } from './summary';
+export type { ModelSummary, ThreadSummary } from './summary';
+export * from './types';
