@@ -107,6 +107,14 @@ describe('file sets', () => {
     expect(set.label).toBe('3 traces');
   });
 
+  it('picks up an nm-style symbol mapping given beside the trace', () => {
+    const mapping = new Uint8Array(readFileSync(join(tracePath('tc-cyg-profile-glxgears-cyg-profile'), '..', 'cyg-profile-mapping.txt')));
+    const set = buildFileSet([...glxgears(), { path: 'cyg-profile-mapping.txt', data: mapping }]);
+    expect(set.traceDirs).toEqual(['']);
+    expect(sameBytes(set.symbolFiles.get('cyg-profile-mapping.txt'), mapping)).toBe(true);
+    expect(set.files.has('cyg-profile-mapping.txt')).toBe(false);
+  });
+
   it('ignores hidden files and files outside the trace directories', () => {
     const set = buildFileSet([
       ...glxgears(),

@@ -21,7 +21,12 @@ export interface FileSet {
   files: Map<string, Uint8Array>;
   /** Trace directories found (relative to the root, '' when the root itself is a trace). */
   traceDirs: string[];
+  /** Symbol mapping files (nm-style text) given beside the traces, keyed by file name. */
+  symbolFiles: Map<string, Uint8Array>;
 }
+
+const SYMBOL_FILE = /(\.(nm|map|sym|syms)|mapping.*\.txt)$/i;
+const SYMBOL_FILE_MAX_BYTES = 64 << 20;
 
 function isJunk(path: string): boolean {
   return path.split('/').some((part) => part.startsWith('.') || part === '__MACOSX');
@@ -96,10 +101,17 @@ export function buildFileSet(inputs: InputFile[], onProgress?: BytesProgress): F
     if (!f.path.startsWith(rootPrefix)) continue; // outside every trace directory
     files.set(f.path.slice(rootPrefix.length), f.data);
   }
+  const symbolFiles = new Map<string, Uint8Array>();
+  for (const f of useful) {
+    const inTrace = dirs.some((d) => d === '' || f.path.startsWith(`${d}/`));
+    if (!inTrace && SYMBOL_FILE.test(f.path) && f.data.length <= SYMBOL_FILE_MAX_BYTES) {
+      symbolFiles.set(f.path.split('/').pop()!, f.data);
+    }
+  }
   const traceDirs = dirs.map((d) => (d === root ? '' : d.slice(rootPrefix.length)));
   let label: string;
   if (root !== '') label = root.split('/').pop()!;
   else if (archiveNames.length === 1 && inputs.length === 1) label = archiveStem(archiveNames[0]);
   else label = traceDirs.length === 1 ? traceDirs[0] || 'trace' : `${traceDirs.length} traces`;
-  return { label, files, traceDirs };
+  return { label, files, traceDirs, symbolFiles };
 }

@@ -1,0 +1,113 @@
+/**
+ * The decode worker's job: group the unpacked files into traces, open them as one experiment, decode every event
+ * in time order into the ModelBuilder, and hand back the model with its typed arrays transferred. The decoder
+ * merges all streams of all traces in one k-way merge (the model needs one time-ordered sequence: CPU-based thread
+ * attribution reads the kernel's scheduling while it reads user-space events), so decoding and model building
+ * run together in this one worker; the fetch/unpack work runs in another.
+ *
+ * The worker keeps the files after decoding so that "Download as .tar.gz" can bundle exactly what was loaded.
+ */
+import { transfer } from 'comlink';
+import { CtfError, groupTraceFiles, openExperiment } from '../ctf';
+import { ModelBuilder, modelTransferables } from '../model';
+import { gzipSync } from 'fflate';
+import { writeTar } from '../ingest/tar';
+import { throttle, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
+import { SYMBOLS_PREFIX } from './unpack-service';
+
+const EVENTS_PER_CLOCK_CHECK = 2048;
+
+export function ctfFailure(err: unknown): LoadFailure {
+  if (err instanceof CtfError) {
+    return {
+      kind: 'corrupt',
+      message: err.message,
+      file: err.file,
+      byteOffset: err.byteOffset,
+      hint:
+        err.file !== undefined
+          ? `The file ${err.file || '(trace)'} is damaged${err.byteOffset !== undefined ? ` at byte ${err.byteOffset}` : ''}, or is not valid CTF.`
+          : undefined,
+    };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return { kind: 'internal', message: `the viewer failed while decoding: ${message}` };
+}
+
+/** Decode and build the model, synchronously. Used by the worker and by Node tests. */
+export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback): Result<DecodedTrace> {
+  const files = new Map<string, Uint8Array>();
+  const symbolFiles = new Map<string, string>();
+  const text = new TextDecoder();
+  for (let i = 0; i < input.paths.length; i++) {
+    const path = input.paths[i];
+    if (path.startsWith(SYMBOLS_PREFIX)) symbolFiles.set(path.slice(SYMBOLS_PREFIX.length), text.decode(input.datas[i]));
+    else files.set(path, input.datas[i]);
+  }
+  const progress = throttle<Parameters<ProgressCallback>[0]>((p) => onProgress?.(p));
+  let experiment: ReturnType<typeof openExperiment>;
+  try {
+    experiment = openExperiment(groupTraceFiles(files));
+  } catch (err) {
+    return { ok: false, failure: ctfFailure(err) };
+  }
+  const builder = new ModelBuilder({
+    sources: experiment.traces.map((t) => ({ name: t.name, domain: t.domain })),
+    originNs: experiment.originNs,
+    symbolFiles: symbolFiles.size > 0 ? symbolFiles : undefined,
+  });
+  let events = 0;
+  let partialFailure: LoadFailure | undefined;
+  progress.push({ phase: 'decode', doneBytes: 0, totalBytes: experiment.totalBytes, events: 0 });
+  try {
+    experiment.decode(
+      (e) => {
+        builder.addEvent(e);
+        events++;
+        if (events % EVENTS_PER_CLOCK_CHECK === 0) {
+          progress.push({ phase: 'decode', doneBytes: 0, totalBytes: experiment.totalBytes, events });
+        }
+      },
+      (l) => builder.addLoss(l),
+    );
+  } catch (err) {
+    // Events before the corruption were delivered: show them, and say where the trace breaks.
+    partialFailure = ctfFailure(err);
+    if (partialFailure.kind === 'internal') return { ok: false, failure: partialFailure };
+  }
+  progress.push({ phase: 'decode', doneBytes: experiment.totalBytes, totalBytes: experiment.totalBytes, events });
+  progress.flush();
+  let model;
+  try {
+    model = builder.finish();
+  } catch (err) {
+    return { ok: false, failure: ctfFailure(err) };
+  }
+  return { ok: true, value: { model, traceNames: experiment.traces.map((t) => t.name), partialFailure } };
+}
+
+/** One .tar.gz of the files, under `label/`, that reopens as the same experiment (same trace names). */
+export function bundleFiles(label: string, paths: string[], datas: Uint8Array[]): Uint8Array {
+  const root = label.replace(/[^A-Za-z0-9._-]+/g, '_') || 'trace';
+  const tar = writeTar(paths.map((p, i) => ({ path: p.startsWith(SYMBOLS_PREFIX) ? p.slice(SYMBOLS_PREFIX.length) : `${root}/${p}`, data: datas[i] })));
+  return gzipSync(tar, { level: 6 });
+}
+
+export function createDecodeService() {
+  let kept: UnpackedFiles | null = null;
+  return {
+    async decode(input: UnpackedFiles, onProgress: ProgressCallback): Promise<Result<DecodedTrace>> {
+      kept = input;
+      const r = decodeFiles(input, onProgress);
+      if (!r.ok) return r;
+      return transfer(r, modelTransferables(r.value.model));
+    },
+    async bundle(): Promise<Uint8Array | null> {
+      if (!kept) return null;
+      const bytes = bundleFiles(kept.label, kept.paths, kept.datas);
+      return transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    },
+  };
+}
+
+export type DecodeService = ReturnType<typeof createDecodeService>;

@@ -1,0 +1,94 @@
+/**
+ * What crosses the worker boundary while loading a trace. Failures come back as values (LoadFailure), not thrown
+ * errors, because comlink keeps only the message of a thrown error and the UI needs the kind, file and byte.
+ */
+import type { TraceModel } from '../model/types';
+
+export type LoadPhase = 'read' | 'fetch' | 'unpack' | 'decode' | 'done';
+
+export interface LoadProgress {
+  phase: LoadPhase;
+  /** Bytes received (fetch), read or inflated (unpack). */
+  doneBytes: number;
+  /** Total bytes, null when the server sent no Content-Length. */
+  totalBytes: number | null;
+  /** Events decoded so far (decode phase). */
+  events: number;
+}
+
+export type ProgressCallback = (p: LoadProgress) => void;
+
+export type LoadFailureKind =
+  | 'unreachable' // network error and the host does not answer even without CORS
+  | 'cors' // the host answers, but without Access-Control-Allow-Origin
+  | 'http' // 404 and other statuses
+  | 'bad-url'
+  | 'not-trace' // not an archive, no metadata
+  | 'corrupt' // archive or CTF data damaged: file and byte when known
+  | 'internal';
+
+export interface LoadFailure {
+  kind: LoadFailureKind;
+  /** One sentence: what went wrong, and where. */
+  message: string;
+  /** What the user can do about it. */
+  hint?: string;
+  url?: string;
+  status?: number;
+  file?: string;
+  byteOffset?: number;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; failure: LoadFailure };
+
+/** A loose file or an archive handed to the unpack worker (Blobs clone cheaply: the worker reads them). */
+export interface SourceFile {
+  path: string;
+  blob: Blob;
+}
+
+/** Unpacked trace files, ready for the decode worker. Data are views whose buffers are transferred. */
+export interface UnpackedFiles {
+  label: string;
+  traceDirs: string[];
+  paths: string[];
+  datas: Uint8Array[];
+  totalBytes: number;
+}
+
+export interface DecodedTrace {
+  model: TraceModel;
+  /** Names of the traces as the decoder saw them ('kernel', 'ust/uid/1000/64-bit', '' for a lone trace). */
+  traceNames: string[];
+  /** Decoding stopped at corruption: what was decoded before it is in the model. */
+  partialFailure?: LoadFailure;
+}
+
+/** Unique ArrayBuffers behind a list of views, for a transfer list. */
+export function buffersOf(views: Uint8Array[]): ArrayBuffer[] {
+  const set = new Set<ArrayBuffer>();
+  for (const v of views) set.add(v.buffer as ArrayBuffer);
+  return [...set];
+}
+
+/** Calls `send` at most every `intervalMs`, plus a final flush. */
+export function throttle<T>(send: (value: T) => void, intervalMs = 50): { push(value: T): void; flush(): void } {
+  let last = -Infinity;
+  let pending: T | null = null;
+  return {
+    push(value: T) {
+      const now = performance.now();
+      if (now - last >= intervalMs) {
+        last = now;
+        pending = null;
+        send(value);
+      } else {
+        pending = value;
+      }
+    },
+    flush() {
+      if (pending !== null) send(pending);
+      pending = null;
+    },
+  };
+}

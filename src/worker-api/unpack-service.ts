@@ -1,0 +1,214 @@
+/**
+ * The unpack worker's job: fetch a hosted trace (streamed, with progress) or read dropped files, then unpack
+ * archives into a flat file set. Runs in a worker so that neither the download nor the inflating touches the
+ * main thread. Failures are returned as LoadFailure values with what to fix.
+ */
+import { transfer } from 'comlink';
+import { IngestError } from '../ingest/errors';
+import { buildFileSet, type InputFile } from '../ingest/file-set';
+import {
+  buffersOf,
+  throttle,
+  type LoadFailure,
+  type ProgressCallback,
+  type Result,
+  type SourceFile,
+  type UnpackedFiles,
+} from './protocol';
+
+function failure(f: LoadFailure): { ok: false; failure: LoadFailure } {
+  return { ok: false, failure: f };
+}
+
+export function ingestFailure(err: unknown): LoadFailure {
+  if (err instanceof IngestError) {
+    const notTrace = /^(not a trace archive|no `metadata` file|nothing to open)/.test(err.message);
+    return {
+      kind: notTrace ? 'not-trace' : 'corrupt',
+      message: err.message,
+      file: err.file,
+      byteOffset: err.byteOffset,
+      hint: notTrace
+        ? 'Open an LTTng trace folder (with its `metadata` file) or a .tar, .tar.gz or .zip of one.'
+        : undefined,
+    };
+  }
+  return { kind: 'internal', message: `unexpected error while unpacking: ${err instanceof Error ? err.message : String(err)}` };
+}
+
+/** File name a URL points at ('https://h/x/trace.tar.gz?sig=1' -> 'trace.tar.gz'). */
+export function urlFileName(url: URL): string {
+  const last = url.pathname.split('/').filter(Boolean).pop();
+  if (!last) return url.hostname;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+/** Download with progress; distinguishes unreachable from CORS refused by retrying opaquely (no-cors). */
+export async function fetchBytes(
+  rawUrl: string,
+  onProgress: (doneBytes: number, totalBytes: number | null) => void,
+  baseUrl?: string,
+): Promise<Result<{ name: string; bytes: Uint8Array }>> {
+  let url: URL;
+  try {
+    url = new URL(rawUrl, baseUrl);
+  } catch {
+    return failure({ kind: 'bad-url', message: `not a valid trace URL: ${rawUrl}`, url: rawUrl });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return failure({
+      kind: 'bad-url',
+      message: `only http and https trace URLs can be opened, not ${url.protocol.replace(':', '')}: ${rawUrl}`,
+      url: url.href,
+    });
+  }
+  let response: Response;
+  try {
+    response = await fetch(url.href);
+  } catch {
+    // A CORS refusal and a dead host both surface as a bare TypeError. An opaque request succeeds in the first case.
+    let answered = false;
+    try {
+      await fetch(url.href, { mode: 'no-cors' });
+      answered = true;
+    } catch {
+      answered = false;
+    }
+    if (answered) {
+      return failure({
+        kind: 'cors',
+        url: url.href,
+        message: `${url.host} answered, but refused to share ${urlFileName(url)} with this page (CORS)`,
+        hint: `The host must send the header \`Access-Control-Allow-Origin: *\` (or this viewer's origin) with the trace file. Locally, \`npm run serve-trace -- PATH\` does.`,
+      });
+    }
+    return failure({
+      kind: 'unreachable',
+      url: url.href,
+      message: `cannot reach ${url.host}: the request for ${url.href} failed`,
+      hint: `Check that the server is up and the address is right. If it is up, it may refuse cross-origin requests: it must send \`Access-Control-Allow-Origin\`.`,
+    });
+  }
+  if (!response.ok) {
+    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+    return failure({
+      kind: 'http',
+      url: url.href,
+      status: response.status,
+      message: response.status === 404 ? `trace not found (${status}): ${url.href}` : `the server answered ${status} for ${url.href}`,
+      hint: response.status === 404 ? 'Check the link: the server has no file at this address.' : undefined,
+    });
+  }
+  const lengthHeader = response.headers.get('content-length');
+  const encoded = response.headers.get('content-encoding');
+  // With Content-Encoding, Content-Length counts compressed bytes while the stream yields decoded ones.
+  const totalBytes = lengthHeader && !encoded ? Number(lengthHeader) : null;
+  let buffer = new Uint8Array(totalBytes ?? 1 << 20);
+  let doneBytes = 0;
+  if (!response.body) {
+    buffer = new Uint8Array(await response.arrayBuffer());
+    doneBytes = buffer.length;
+  } else {
+    const reader = response.body.getReader();
+    for (;;) {
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (err) {
+        return failure({
+          kind: 'unreachable',
+          url: url.href,
+          message: `the download of ${url.href} broke off after ${doneBytes} bytes: ${err instanceof Error ? err.message : err}`,
+        });
+      }
+      if (chunk.done) break;
+      const value = chunk.value;
+      if (doneBytes + value.length > buffer.length) {
+        const grown = new Uint8Array(Math.max(buffer.length * 2, doneBytes + value.length));
+        grown.set(buffer.subarray(0, doneBytes));
+        buffer = grown;
+      }
+      buffer.set(value, doneBytes);
+      doneBytes += value.length;
+      onProgress(doneBytes, totalBytes);
+    }
+  }
+  onProgress(doneBytes, totalBytes ?? doneBytes);
+  return { ok: true, value: { name: urlFileName(url), bytes: buffer.subarray(0, doneBytes) } };
+}
+
+export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, total: number) => void): Result<UnpackedFiles> {
+  try {
+    const set = buildFileSet(inputs, onProgress);
+    const paths = [...set.files.keys()];
+    const datas = paths.map((p) => set.files.get(p)!);
+    for (const [path, data] of set.symbolFiles) {
+      paths.push(`${SYMBOLS_PREFIX}${path}`);
+      datas.push(data);
+    }
+    const totalBytes = datas.reduce((n, d) => n + d.length, 0);
+    return { ok: true, value: { label: set.label, traceDirs: set.traceDirs, paths, datas, totalBytes } };
+  } catch (err) {
+    return failure(ingestFailure(err));
+  }
+}
+
+/** Paths of symbol mapping files travel with the trace files under this prefix (never a trace path: hidden). */
+export const SYMBOLS_PREFIX = '.symbols/';
+
+function withTransfer(r: Result<UnpackedFiles>): Result<UnpackedFiles> {
+  return r.ok ? transfer(r, buffersOf(r.value.datas)) : r;
+}
+
+export function createUnpackService(baseUrl?: string) {
+  return {
+    async openUrl(url: string, onProgress: ProgressCallback): Promise<Result<UnpackedFiles>> {
+      const fetchProgress = throttle(onProgress);
+      const fetched = await fetchBytes(
+        url,
+        (doneBytes, totalBytes) => fetchProgress.push({ phase: 'fetch', doneBytes, totalBytes, events: 0 }),
+        baseUrl,
+      );
+      fetchProgress.flush();
+      if (!fetched.ok) return fetched;
+      const unpackProgress = throttle(onProgress);
+      const r = unpackInputs([{ path: fetched.value.name, data: fetched.value.bytes }], (doneBytes, totalBytes) =>
+        unpackProgress.push({ phase: 'unpack', doneBytes, totalBytes, events: 0 }),
+      );
+      unpackProgress.flush();
+      if (!r.ok && r.failure.kind === 'not-trace') r.failure.url = url;
+      return withTransfer(r);
+    },
+
+    async openFiles(files: SourceFile[], onProgress: ProgressCallback): Promise<Result<UnpackedFiles>> {
+      const totalBytes = files.reduce((n, f) => n + f.blob.size, 0);
+      const readProgress = throttle(onProgress);
+      const inputs: InputFile[] = [];
+      let doneBytes = 0;
+      for (const f of files) {
+        try {
+          inputs.push({ path: f.path, data: new Uint8Array(await f.blob.arrayBuffer()) });
+        } catch (err) {
+          return failure({
+            kind: 'internal',
+            file: f.path,
+            message: `cannot read ${f.path}: ${err instanceof Error ? err.message : String(err)}`,
+          });
+        }
+        doneBytes += f.blob.size;
+        readProgress.push({ phase: 'read', doneBytes, totalBytes, events: 0 });
+      }
+      readProgress.flush();
+      const unpackProgress = throttle(onProgress);
+      const r = unpackInputs(inputs, (d, t) => unpackProgress.push({ phase: 'unpack', doneBytes: d, totalBytes: t, events: 0 }));
+      unpackProgress.flush();
+      return withTransfer(r);
+    },
+  };
+}
+
+export type UnpackService = ReturnType<typeof createUnpackService>;
