@@ -603,7 +603,7 @@ function checkLocations(sc: ScopeCtx): void {
           : want === 'selector'
             ? 'an integer (variant selector)'
             : 'a boolean or an integer (optional selector)';
-      fail(w, `location ${shown}: the field is a ${found[0].kind}, expected ${need}`);
+      fail(w, `location ${shown}: the field's class is ${found[0].kind}, expected ${need}`);
     }
   }
   sc.pending.length = 0;
