@@ -6,8 +6,8 @@ describe('url state', () => {
     source: { kind: 'url', url: 'https://ci.example.org/artifacts/run 7/trace.tar.gz?sig=a&b=c' },
     view: { startNs: 1457113582794569892n, endNs: 1457113582894569892n },
     selection: { startNs: 1457113582800000000n, endNs: 1457113582800000123n },
-    slice: { tid: 4242, startNs: 1457113582800000001n, depth: 3 },
-    thread: 4242,
+    item: { kind: 'slice', thread: '4242', startNs: 1457113582800000001n, depth: 3 },
+    thread: '4242',
     collapsed: [99, 12],
     filter: 'glx gears,&=',
     search: 'draw#1',
@@ -51,7 +51,17 @@ describe('url state', () => {
     const r = parseUrlState('?v=1&demo&view=20,10&sel=1.5,3&slice=1,2&thread=x&collapsed=1,a&q=ok');
     expect(r.state).toEqual({ source: { kind: 'demo' }, search: 'ok' });
     expect(r.warnings).toHaveLength(5);
+    const two = parseUrlState('?syscall=cpu3,100&state=7,5');
+    expect(two.state.item).toEqual({ kind: 'syscall', thread: 'cpu3', startNs: 100n });
+    expect(two.warnings).toEqual(['ignored state="7,5": only one item can be selected']);
     expect(r.warnings.join('\n')).toMatch(/view="20,10": the end is not after the start/);
+  });
+
+  it('round-trips syscall and state items (no depth)', () => {
+    for (const kind of ['syscall', 'state'] as const) {
+      const st: UrlState = { source: { kind: 'demo' }, item: { kind, thread: '-1', startNs: 5n } };
+      expect(parseUrlState(formatUrlState(st)).state).toEqual(st);
+    }
   });
 
   it('keeps a non-http trace URL so that the loader can explain it', () => {

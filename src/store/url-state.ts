@@ -17,20 +17,31 @@ export interface NsRange {
   endNs: bigint;
 }
 
-/** A slice is named by its thread, its start and its depth: stable across reloads of the same trace. */
-export interface SliceRef {
-  tid: number;
+/**
+ * A thread is named by its tid, or `cpuN` for a per-CPU row (user-space events with no thread information):
+ * stable across reloads, unlike an index into the model's thread list.
+ */
+export type ThreadKey = string;
+
+/**
+ * A selected item is named by its kind, its thread and its start (and depth for call slices): stable across
+ * reloads of the same trace.
+ */
+export interface ItemUrlRef {
+  kind: 'slice' | 'syscall' | 'state';
+  thread: ThreadKey;
   startNs: bigint;
-  depth: number;
+  /** Call slices only. */
+  depth?: number;
 }
 
 export interface UrlState {
   source: UrlSource | null;
   view?: NsRange;
   selection?: NsRange;
-  slice?: SliceRef;
-  /** Selected thread (tid). */
-  thread?: number;
+  item?: ItemUrlRef;
+  /** Selected thread. */
+  thread?: ThreadKey;
   /** Collapsed processes (pids). */
   collapsed?: number[];
   filter?: string;
@@ -46,6 +57,7 @@ export interface ParsedUrlState {
 
 const NS = /^\d{1,25}$/;
 const INT = /^-?\d{1,10}$/;
+const THREAD = /^(-?\d{1,10}|cpu\d{1,5})$/;
 
 function parseRange(text: string | null, what: string, warnings: string[]): NsRange | undefined {
   if (text === null) return undefined;
@@ -102,23 +114,25 @@ export function parseUrlState(search: string): ParsedUrlState {
   state.view = parseRange(params.get('view'), 'view', warnings);
   state.selection = parseRange(params.get('sel'), 'sel', warnings);
 
-  const slice = params.get('slice');
-  if (slice !== null) {
-    const [tid, start, depth, ...rest] = slice.split(',');
-    const tidN = tid !== undefined ? parseIntStrict(tid) : null;
-    const depthN = depth !== undefined ? parseIntStrict(depth) : null;
-    if (tidN === null || depthN === null || depthN < 0 || start === undefined || !NS.test(start) || rest.length > 0) {
-      warnings.push(`ignored slice="${slice}": expected "tid,startNs,depth"`);
-    } else {
-      state.slice = { tid: tidN, startNs: BigInt(start), depth: depthN };
+  for (const kind of ['slice', 'syscall', 'state'] as const) {
+    const text = params.get(kind);
+    if (text === null) continue;
+    const parts = text.split(',');
+    const depth = kind === 'slice' && parts[2] !== undefined ? parseIntStrict(parts[2]) : null;
+    const okShape = kind === 'slice' ? parts.length === 3 && depth !== null && depth >= 0 : parts.length === 2;
+    if (!okShape || !THREAD.test(parts[0]) || !NS.test(parts[1]) || state.item) {
+      const shape = kind === 'slice' ? 'thread,startNs,depth' : 'thread,startNs';
+      warnings.push(state.item ? `ignored ${kind}="${text}": only one item can be selected` : `ignored ${kind}="${text}": expected "${shape}"`);
+      continue;
     }
+    state.item = { kind, thread: parts[0], startNs: BigInt(parts[1]) };
+    if (kind === 'slice') state.item.depth = depth!;
   }
 
   const thread = params.get('thread');
   if (thread !== null) {
-    const n = parseIntStrict(thread);
-    if (n === null) warnings.push(`ignored thread="${thread}": expected a thread id`);
-    else state.thread = n;
+    if (!THREAD.test(thread)) warnings.push(`ignored thread="${thread}": expected a thread id or cpuN`);
+    else state.thread = thread;
   }
 
   const collapsed = params.get('collapsed');
@@ -147,7 +161,10 @@ export function formatUrlState(state: UrlState): string {
   else if (state.source?.kind === 'demo') parts.push('demo');
   if (state.view) parts.push(`view=${state.view.startNs},${state.view.endNs}`);
   if (state.selection) parts.push(`sel=${state.selection.startNs},${state.selection.endNs}`);
-  if (state.slice) parts.push(`slice=${state.slice.tid},${state.slice.startNs},${state.slice.depth}`);
+  if (state.item) {
+    const it = state.item;
+    parts.push(`${it.kind}=${it.thread},${it.startNs}${it.kind === 'slice' ? `,${it.depth ?? 0}` : ''}`);
+  }
   if (state.thread !== undefined) parts.push(`thread=${state.thread}`);
   if (state.collapsed && state.collapsed.length > 0) parts.push(`collapsed=${[...state.collapsed].sort((a, b) => a - b).join(',')}`);
   if (state.filter) parts.push(`filter=${enc(state.filter)}`);
