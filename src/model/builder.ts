@@ -5,7 +5,7 @@
  * Hot path: one Map lookup for the event class and one for the thread per event; no closure or object per event.
  */
 import type { FieldStruct, FieldValue, LossRecord, TraceEvent } from '../ctf/event';
-import { F64Column, I16Column, I32Column, StringTable, U16Column, U8Column } from './growable';
+import { f64Column, i16Column, i32Column, StringTable, u16Column, u8Column } from './growable';
 import { SymbolResolver } from './symbols';
 import {
   SliceFlag,
@@ -152,14 +152,14 @@ class ThreadBuilder {
   eventCount = 0;
 
   // Call slices.
-  readonly sStart = new F64Column();
-  readonly sEnd = new F64Column();
-  readonly sSelf = new F64Column();
-  readonly sDepth = new U16Column();
-  readonly sKind = new U8Column();
-  readonly sName = new I32Column();
-  readonly sAddr = new F64Column();
-  readonly sFlags = new U8Column();
+  readonly sStart = f64Column();
+  readonly sEnd = f64Column();
+  readonly sSelf = f64Column();
+  readonly sDepth = u16Column();
+  readonly sKind = u8Column();
+  readonly sName = i32Column();
+  readonly sAddr = f64Column();
+  readonly sFlags = u8Column();
   readonly stack: number[] = [];
   readonly stackOrigin: number[] = [];
   readonly stackChildNs: number[] = [];
@@ -172,25 +172,25 @@ class ThreadBuilder {
   callCpu = -1;
 
   // Kernel thread states.
-  readonly stStart = new F64Column();
-  readonly stEnd = new F64Column();
-  readonly stState = new U8Column();
-  readonly stCpu = new I16Column();
+  readonly stStart = f64Column();
+  readonly stEnd = f64Column();
+  readonly stState = u8Column();
+  readonly stCpu = i16Column();
   curState = NO_STATE;
   curStateStartNs = 0;
   curCpu = -1;
 
   // Syscalls.
-  readonly scStart = new F64Column();
-  readonly scEnd = new F64Column();
-  readonly scName = new I32Column();
-  readonly scRet = new F64Column();
-  readonly scFlags = new U8Column();
+  readonly scStart = f64Column();
+  readonly scEnd = f64Column();
+  readonly scName = i32Column();
+  readonly scRet = f64Column();
+  readonly scFlags = u8Column();
   openSys = -1;
   lastSysEndNs = -Infinity;
 
-  readonly nameStart = new F64Column(2);
-  readonly nameIdx = new I32Column(2);
+  readonly nameStart = f64Column();
+  readonly nameIdx = i32Column();
 
   constructor(readonly tid: number) {}
 }
@@ -352,8 +352,8 @@ export class ModelBuilder {
     if (name === '' || name === t.name) return;
     t.name = name;
     const n = t.nameStart.length;
-    if (n > 0 && t.nameStart.data[n - 1] === ts) {
-      t.nameIdx.data[n - 1] = this.strings.intern(name);
+    if (n > 0 && t.nameStart.get(n - 1) === ts) {
+      t.nameIdx.set(n - 1, this.strings.intern(name));
       return;
     }
     t.nameStart.push(ts);
@@ -374,8 +374,8 @@ export class ModelBuilder {
     }
     const n = t.stStart.length;
     // Re-open the previous interval when the state comes back unchanged at its end (after a zero-length blip).
-    if (state !== NO_STATE && n > 0 && t.stEnd.data[n - 1] === ts && t.stState.data[n - 1] === state && t.stCpu.data[n - 1] === cpu) {
-      ts = t.stStart.data[n - 1];
+    if (state !== NO_STATE && n > 0 && t.stEnd.get(n - 1) === ts && t.stState.get(n - 1) === state && t.stCpu.get(n - 1) === cpu) {
+      ts = t.stStart.get(n - 1);
       t.stStart.pop();
       t.stEnd.pop();
       t.stState.pop();
@@ -536,7 +536,7 @@ export class ModelBuilder {
     if (parent && parent.openSys >= 0) {
       child.openSys = child.scStart.push(ts);
       child.scEnd.push(NaN);
-      child.scName.push(parent.scName.data[parent.openSys]);
+      child.scName.push(parent.scName.get(parent.openSys));
       child.scRet.push(NaN);
       child.scFlags.push(SyscallFlag.Inherited);
     }
@@ -569,8 +569,8 @@ export class ModelBuilder {
     while (t.stack.length > 0) this.popFrame(t, ts, SliceFlag.Unfinished);
     if (t.openSys >= 0) {
       const i = t.openSys;
-      t.scEnd.data[i] = Math.max(ts, t.scStart.data[i]);
-      t.scFlags.data[i] |= SyscallFlag.Unfinished;
+      t.scEnd.set(i, Math.max(ts, t.scStart.get(i)));
+      t.scFlags.set(i, t.scFlags.get(i) | SyscallFlag.Unfinished);
       t.openSys = -1;
     }
     if (t.curState !== NO_STATE) this.setState(t, NO_STATE, Math.max(ts, t.curStateStartNs), -1);
@@ -604,8 +604,8 @@ export class ModelBuilder {
     if (t.openSys >= 0) {
       // Its exit was lost: close it here.
       const i = t.openSys;
-      t.scEnd.data[i] = ts;
-      t.scFlags.data[i] |= SyscallFlag.Unfinished;
+      t.scEnd.set(i, ts);
+      t.scFlags.set(i, t.scFlags.get(i) | SyscallFlag.Unfinished);
       t.lastSysEndNs = ts;
     }
     t.openSys = t.scStart.push(ts);
@@ -626,8 +626,8 @@ export class ModelBuilder {
     const ret = f ? num(f.ret) : NaN;
     if (t.openSys >= 0) {
       const i = t.openSys;
-      t.scEnd.data[i] = ts;
-      t.scRet.data[i] = ret;
+      t.scEnd.set(i, ts);
+      t.scRet.set(i, ret);
       t.openSys = -1;
     } else {
       // The trace started inside this syscall.
@@ -761,12 +761,12 @@ export class ModelBuilder {
     const i = t.stack.pop()!;
     t.stackOrigin.pop();
     const childNs = t.stackChildNs.pop()!;
-    const start = t.sStart.data[i];
+    const start = t.sStart.get(i);
     const end = ts > start ? ts : start;
     const dur = end - start;
-    t.sEnd.data[i] = end;
-    t.sSelf.data[i] = dur - childNs;
-    t.sFlags.data[i] |= flags;
+    t.sEnd.set(i, end);
+    t.sSelf.set(i, dur - childNs);
+    t.sFlags.set(i, t.sFlags.get(i) | flags);
     const n = t.stackChildNs.length;
     if (n > 0) t.stackChildNs[n - 1] += dur;
     else t.lastDepth0EndNs = end;
@@ -785,7 +785,7 @@ export class ModelBuilder {
       this.popFrame(t, ts, SliceFlag.Mismatched);
     }
     let flags = 0;
-    if (!Number.isNaN(exitAddr) && exitAddr !== t.sAddr.data[t.stack[k]]) {
+    if (!Number.isNaN(exitAddr) && exitAddr !== t.sAddr.get(t.stack[k])) {
       // Trace Compass pops anyway and warns.
       flags = SliceFlag.Mismatched;
       this.anomalies.mismatchedReturns++;
