@@ -462,6 +462,14 @@ describe('parseCtf2Metadata: invalid metadata is refused with the fragment and t
       ],
       /options "a" and "b" overlap at selector value 5/,
     ],
+    [
+      'an integer optional selector without ranges',
+      [
+        { name: 'n', 'field-class': u(8) },
+        { name: 'o', 'field-class': { type: 'optional', 'selector-field-location': { path: ['n'] }, 'field-class': u(8) } },
+      ],
+      /the field's class is int, expected a boolean \(optional selector without selector-field-ranges\)/,
+    ],
   ])('refuses %s', (_what, payload, re) => {
     expect(errorOf(seq(preamble, { type: 'field-class-alias', name: 'u8', 'field-class': u(8) }, dsc, ev(payload))).message).toMatch(re);
   });

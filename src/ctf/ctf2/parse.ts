@@ -256,6 +256,9 @@ interface Alias {
   index: number;
 }
 
+/** What a location must point to: a length, a variant selector, an optional's boolean or integer selector. */
+type Want = 'length' | 'selector' | 'optional-bool' | 'optional-int';
+
 interface ScopeCtx {
   scope: ScopeName;
   /** Default clock class of the data stream class, for `mappedClock` and timestamp roles. */
@@ -263,7 +266,7 @@ interface ScopeCtx {
   /** Root structs of the scopes already converted (the locations' targets). */
   roots: Partial<Record<ScopeName, StructClass>>;
   /** Locations of this scope, checked once its root struct is complete. */
-  pending: Array<{ loc: FieldLocation; w: Where; want: 'length' | 'selector' | 'optional' }>;
+  pending: Array<{ loc: FieldLocation; w: Where; want: Want }>;
 }
 
 interface FcCtx {
@@ -420,8 +423,10 @@ class FieldClassReader {
         };
       }
       case 'optional': {
-        const selector = this.location(o['selector-field-location'], at(w, 'selector-field-location'), ctx, 'optional');
         const r = o['selector-field-ranges'];
+        // With ranges the selector is an integer, without it a boolean (CTF2-SPEC-2.0 optional field class).
+        const want = r === undefined ? 'optional-bool' : 'optional-int';
+        const selector = this.location(o['selector-field-location'], at(w, 'selector-field-location'), ctx, want);
         return {
           kind: 'optional',
           selector,
@@ -498,7 +503,7 @@ class FieldClassReader {
   }
 
   /** Resolves a field location to an absolute one; the target is checked once the scope is complete. */
-  location(v: JsonValue | undefined, w: Where, ctx: FcCtx, want: 'length' | 'selector' | 'optional'): FieldLocation {
+  location(v: JsonValue | undefined, w: Where, ctx: FcCtx, want: Want): FieldLocation {
     let origin: string | undefined;
     let path: JsonValue[];
     let pw = at(w, 'path');
@@ -593,16 +598,16 @@ function checkLocations(sc: ScopeCtx): void {
     if (found.length === 0) fail(w, `location ${shown}: no such field`);
     const ok = found.some((fc) => {
       if (want === 'length') return (fc.kind === 'int' || fc.kind === 'varint') && !fc.signed;
-      if (want === 'selector') return fc.kind === 'int' || fc.kind === 'varint';
-      return fc.kind === 'bool' || fc.kind === 'int' || fc.kind === 'varint';
+      if (want === 'optional-bool') return fc.kind === 'bool';
+      return fc.kind === 'int' || fc.kind === 'varint';
     });
     if (!ok) {
-      const need =
-        want === 'length'
-          ? 'an unsigned integer (length)'
-          : want === 'selector'
-            ? 'an integer (variant selector)'
-            : 'a boolean or an integer (optional selector)';
+      const need = {
+        length: 'an unsigned integer (length)',
+        selector: 'an integer (variant selector)',
+        'optional-bool': 'a boolean (optional selector without selector-field-ranges)',
+        'optional-int': 'an integer (optional selector with selector-field-ranges)',
+      }[want];
       fail(w, `location ${shown}: the field's class is ${found[0].kind}, expected ${need}`);
     }
   }
