@@ -166,20 +166,35 @@ export function applyUrlToView(search: string, model: TraceModel): string[] {
 
 let applying = false;
 
+/**
+ * On a newly loaded model: restore the view the URL names when the URL names this trace; otherwise (a trace
+ * opened by dropping, the demo button...) write the URL for the new trace, as a new history entry when the URL
+ * named another trace.
+ */
+export function syncUrlWithLoadedModel(model: TraceModel): string[] {
+  const parsed = parseUrlState(window.location.search);
+  const loadedSource = originToUrlSource(useTraceStore.getState().origin);
+  if (loadedSource && sameSource(parsed.state.source, loadedSource)) return applyUrlToView(window.location.search, model);
+  writeUrl(parsed.state.source !== null);
+  return [];
+}
+
+function writeUrl(push: boolean): void {
+  const { model, origin } = useTraceStore.getState();
+  if (!model) return;
+  const source = originToUrlSource(origin);
+  // A trace from disk has no link: `?local` reopens the landing page rather than a stale trace.
+  const query = source ? formatUrlState(viewToUrlState(useViewStore.getState(), model, source)) : '?local';
+  if (query === window.location.search) return;
+  const url = `${window.location.pathname}${query}${window.location.hash}`;
+  if (push) window.history.pushState(null, '', url);
+  else window.history.replaceState(null, '', url);
+}
+
 /** Keep URL and view in step while a trace is shown. Returns the unsubscribe function. */
 export function startUrlSync(): () => void {
   let replaceTimer: ReturnType<typeof setTimeout> | null = null;
-  const write = (push: boolean) => {
-    const { model, origin } = useTraceStore.getState();
-    if (!model) return;
-    const source = originToUrlSource(origin);
-    // A trace from disk has no link: `?local` reopens the landing page rather than a stale trace.
-    const query = source ? formatUrlState(viewToUrlState(useViewStore.getState(), model, source)) : '?local';
-    if (query === window.location.search) return;
-    const url = `${window.location.pathname}${query}${window.location.hash}`;
-    if (push) window.history.pushState(null, '', url);
-    else window.history.replaceState(null, '', url);
-  };
+  const write = writeUrl;
   const unsubscribe = useViewStore.subscribe((next, prev) => {
     if (applying) return;
     const model = useTraceStore.getState().model;
