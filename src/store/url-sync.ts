@@ -193,22 +193,25 @@ function writeUrl(push: boolean): void {
 
 /** Keep URL and view in step while a trace is shown. Returns the unsubscribe function. */
 export function startUrlSync(): () => void {
-  let replaceTimer: ReturnType<typeof setTimeout> | null = null;
-  const write = writeUrl;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let pendingPush = false;
+  const flush = () => {
+    timer = null;
+    writeUrl(pendingPush);
+    pendingPush = false;
+  };
   const unsubscribe = useViewStore.subscribe((next, prev) => {
     if (applying) return;
     const model = useTraceStore.getState().model;
     if (!model || useTraceStore.getState().status !== 'loaded') return;
     if (isMeaningfulChange(prev, next, model)) {
-      if (replaceTimer) clearTimeout(replaceTimer);
-      replaceTimer = null;
-      write(true);
-    } else if (!replaceTimer) {
+      // One history entry per user action: select + zoom arrive as two updates in the same task.
+      pendingPush = true;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(flush, 0);
+    } else if (!timer) {
       // Pan and wheel frames: rewrite the URL a few times a second, never add history entries.
-      replaceTimer = setTimeout(() => {
-        replaceTimer = null;
-        write(false);
-      }, 150);
+      timer = setTimeout(flush, 150);
     }
   });
   const onPop = () => {
@@ -224,7 +227,7 @@ export function startUrlSync(): () => void {
   window.addEventListener('popstate', onPop);
   return () => {
     unsubscribe();
-    if (replaceTimer) clearTimeout(replaceTimer);
+    if (timer) clearTimeout(timer);
     window.removeEventListener('popstate', onPop);
   };
 }

@@ -1,0 +1,128 @@
+import { expect, test, type Page } from '@playwright/test';
+import { gzipSync } from 'fflate';
+import { startTraceServer, type TraceServer } from '../scripts/serve-trace';
+import { writeTar } from '../src/ingest/tar';
+import { corpusTarGz, folderEntries, GLXGEARS } from './trace-fixtures';
+import { tracePath } from '../src/test-utils/corpus';
+
+async function openLanding(page: Page) {
+  await page.goto('/?trace=');
+  await expect(page.getByRole('heading', { name: 'Strata' })).toBeVisible();
+  await expect(page.getByTestId('drop-zone')).toBeVisible();
+}
+
+test.describe('loading from disk', () => {
+  test('a .tar.gz chosen in the file dialog opens on the timeline with its threads', async ({ page }) => {
+    await openLanding(page);
+    await page.getByTestId('file-input').setInputFiles({
+      name: `${GLXGEARS}.tar.gz`,
+      mimeType: 'application/gzip',
+      buffer: corpusTarGz(GLXGEARS),
+    });
+    await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('trace-summary')).toContainText(GLXGEARS);
+    // The cyg-profile glxgears trace has user-space events of the glxgears process.
+    await expect(page.getByTestId('thread-item').first()).toBeAttached();
+    const summary = await page.getByTestId('trace-summary').innerText();
+    expect(summary).toMatch(/[1-9][\d,]* events/);
+    expect(page.url()).toContain('?local');
+  });
+
+  test('loose files of a trace folder and a folder picked with the directory dialog open the same', async ({ page }) => {
+    await openLanding(page);
+    const files = folderEntries(tracePath(GLXGEARS), GLXGEARS);
+    await page.getByTestId('file-input').setInputFiles(
+      files.map((f) => ({ name: f.path.split('/').pop()!, mimeType: 'application/octet-stream', buffer: Buffer.from(f.data) })),
+    );
+    await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    const threads = await page.getByTestId('thread-item').count();
+    expect(threads).toBeGreaterThan(0);
+
+    await page.getByRole('button', { name: 'Open another trace' }).click();
+    await page.getByTestId('dir-input').setInputFiles(tracePath(GLXGEARS));
+    await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('thread-item')).toHaveCount(threads);
+  });
+
+  test('a file that is no trace says so', async ({ page }) => {
+    await openLanding(page);
+    await page.getByTestId('file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect(page.getByRole('alert')).toContainText('not a trace archive: notes.txt is neither tar, gzip nor zip');
+  });
+});
+
+test.describe('loading from a URL', () => {
+  let withCors: TraceServer;
+  let withoutCors: TraceServer;
+  const glx = corpusTarGz(GLXGEARS);
+  // A stream file cut short inside a packet: the decoder must name the file and the byte.
+  const entries = folderEntries(tracePath(GLXGEARS), GLXGEARS);
+  const cut = entries.map((e) => (e.path.endsWith('/channel0_1') ? { path: e.path, data: e.data.subarray(0, Math.floor(e.data.length / 2) + 3) } : e));
+  const corrupt = Buffer.from(gzipSync(writeTar(cut)));
+
+  test.beforeAll(async () => {
+    const files = [
+      { urlPath: '/glxgears.tar.gz', bytes: glx },
+      { urlPath: '/notes.txt', bytes: Buffer.from('just some text, not a trace\n') },
+      { urlPath: '/corrupt.tar.gz', bytes: corrupt },
+    ];
+    withCors = await startTraceServer({ files });
+    withoutCors = await startTraceServer({ files, cors: false });
+  });
+  test.afterAll(async () => {
+    await withCors.close();
+    await withoutCors.close();
+  });
+
+  const open = (page: Page, url: string) => page.goto(`/?trace=${encodeURIComponent(url)}`);
+
+  test('a hosted trace with CORS headers opens', async ({ page }) => {
+    await open(page, `${withCors.baseUrl}/glxgears.tar.gz`);
+    await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('thread-item').first()).toBeAttached();
+  });
+
+  test('a host without CORS headers: the message says what the host must send', async ({ page }) => {
+    await open(page, `${withoutCors.baseUrl}/glxgears.tar.gz`);
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('refuses cross-origin access (CORS)', { timeout: 30_000 });
+    await expect(alert).toContainText('Access-Control-Allow-Origin');
+  });
+
+  test('404, unreachable host, not a trace, corrupt trace: each is named', async ({ page }) => {
+    await open(page, `${withCors.baseUrl}/missing.tar.gz`);
+    await expect(page.getByRole('alert')).toContainText('trace not found (HTTP 404', { timeout: 30_000 });
+
+    await open(page, 'http://127.0.0.1:9/trace.tar.gz');
+    await expect(page.getByRole('alert')).toContainText('cannot reach 127.0.0.1:9', { timeout: 30_000 });
+
+    await open(page, `${withCors.baseUrl}/notes.txt`);
+    await expect(page.getByRole('alert')).toContainText('not a trace archive: notes.txt is neither tar, gzip nor zip', { timeout: 30_000 });
+
+    await open(page, `${withCors.baseUrl}/corrupt.tar.gz`);
+    const alert = page.getByRole('alert');
+    await expect(alert).toContainText('channel0_1', { timeout: 30_000 });
+    await expect(alert).toContainText(/byte \d+/);
+  });
+
+  test('the fetch shows a byte progress bar and can be cancelled', async ({ page }) => {
+    // A server that sends the headers and then stalls: the progress panel must stay cancellable.
+    const { createServer } = await import('node:http');
+    const stall = createServer((_req, res) => {
+      res.writeHead(200, { 'Access-Control-Allow-Origin': '*', 'Content-Length': '100000000' });
+      res.write(Buffer.alloc(1 << 16, 1));
+    });
+    await new Promise<void>((r) => stall.listen(0, '127.0.0.1', () => r()));
+    const port = (stall.address() as { port: number }).port;
+    try {
+      await open(page, `http://127.0.0.1:${port}/slow.tar.gz`);
+      await expect(page.getByTestId('load-phase')).toHaveText('Downloading', { timeout: 30_000 });
+      await expect(page.getByTestId('load-detail')).toContainText('of 95.4 MiB');
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await expect(page.getByTestId('drop-zone')).toBeVisible();
+    } finally {
+      stall.closeAllConnections();
+      stall.close();
+    }
+  });
+});
