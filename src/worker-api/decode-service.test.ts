@@ -1,0 +1,81 @@
+import { gzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { manifest, tracePath } from '../test-utils/corpus';
+import { writeTar } from '../ingest/tar';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { bundleFiles, decodeFiles } from './decode-service';
+import { unpackInputs } from './unpack-service';
+import type { UnpackedFiles } from './protocol';
+
+function entries(name: string, root = name): { path: string; data: Uint8Array }[] {
+  const dir = tracePath(name);
+  const out: { path: string; data: Uint8Array }[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const full = join(d, n);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.push({ path: `${root}/${relative(dir, full)}`, data: new Uint8Array(readFileSync(full)) });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function unpacked(name: string, data: Uint8Array): UnpackedFiles {
+  const r = unpackInputs([{ path: name, data }]);
+  if (!r.ok) throw new Error(r.failure.message);
+  return r.value;
+}
+
+const GLX = 'tc-cyg-profile-glxgears-cyg-profile';
+
+describe('decode service', () => {
+  it('decodes a corpus .tar.gz into a model with every event of the reference decoding', () => {
+    const files = unpacked('glx.tar.gz', gzipSync(writeTar(entries(GLX))));
+    const progress: number[] = [];
+    const r = decodeFiles(files, (p) => progress.push(p.events));
+    if (!r.ok) throw new Error(r.failure.message);
+    const expected = manifest().find((m) => m.name === GLX)!.events!;
+    expect(r.value.model.eventCount).toBe(expected);
+    expect(r.value.model.threads.length).toBeGreaterThan(0);
+    expect(r.value.traceNames).toEqual(['']);
+    expect(progress.at(-1)).toBe(expected);
+    expect(r.value.partialFailure).toBeUndefined();
+  });
+
+  it('puts the kernel and user-space traces of a session on one model, and its bundle reopens identically', () => {
+    const files = unpacked('session.tar', writeTar(entries('bt-multi-domains', 'my session')));
+    const r = decodeFiles(files);
+    if (!r.ok) throw new Error(r.failure.message);
+    expect(r.value.traceNames.sort()).toEqual(['kernel', 'ust']);
+    const again = decodeFiles(unpacked('download.tar.gz', bundleFiles(files.label, files.paths, files.datas)));
+    if (!again.ok) throw new Error(again.failure.message);
+    expect(again.value.traceNames).toEqual(r.value.traceNames);
+    expect(again.value.model.eventCount).toBe(r.value.model.eventCount);
+    expect(again.value.model.threads.map((t) => [t.tid, t.name, t.slices.count])).toEqual(
+      r.value.model.threads.map((t) => [t.tid, t.name, t.slices.count]),
+    );
+  });
+
+  it('names the file and byte of a stream cut short', () => {
+    const cut = entries(GLX).map((e) =>
+      e.path.endsWith('/channel0_1') ? { path: e.path, data: e.data.subarray(0, Math.floor(e.data.length / 2) + 3) } : e,
+    );
+    const r = decodeFiles(unpacked('cut.tar', writeTar(cut)));
+    const failure = r.ok ? r.value.partialFailure : r.failure;
+    expect(failure?.kind).toBe('corrupt');
+    expect(failure?.file).toBe('channel0_1');
+    expect(failure?.byteOffset).toBeTypeOf('number');
+    expect(failure?.message).toMatch(/channel0_1.*byte \d+/);
+  });
+
+  it('refuses an invalid trace of the corpus with a message naming the problem', () => {
+    const r = decodeFiles(unpacked('bad.tar', writeTar(entries('bt-fail-metadata-syntax-error'))));
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.failure.kind).toBe('corrupt');
+      expect(r.failure.message).toMatch(/metadata/);
+    }
+  });
+});
