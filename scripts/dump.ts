@@ -1,0 +1,136 @@
+/**
+ * Command-line decoder: `npm run dump -- PATH [--format=text|ndjson|count]`.
+ * ndjson is the corpus reference format (../shared/corpus/README.md); text is one readable line per event;
+ * count prints events per name and the total. Invalid traces: message on stderr, exit code 1.
+ */
+import { CtfError, openExperiment, type Experiment, type FieldValue, type LossRecord, type TraceEvent } from '../src/ctf/index';
+import { readTraceFolder } from '../src/ctf/node-fs';
+
+function usage(): never {
+  process.stderr.write('usage: npm run dump -- PATH [--format=text|ndjson|count]\n');
+  process.exit(2);
+}
+
+/** JSON for field values: bigints as decimal strings, BLOBs as byte lists. */
+export function jsonValue(v: FieldValue | undefined): string {
+  return JSON.stringify(v ?? null, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? [...x] : x));
+}
+
+function textValue(v: FieldValue): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (v instanceof Uint8Array) return `<${[...v].map((b) => b.toString(16).padStart(2, '0')).join(' ')}>`;
+  if (Array.isArray(v)) return `[${v.map(textValue).join(', ')}]`;
+  if ('enum' in v && 'labels' in v && Array.isArray(v.labels)) {
+    const e = v as { enum: number | bigint; labels: string[] };
+    return e.labels.length > 0 ? `${e.labels.join('|')} (${e.enum})` : String(e.enum);
+  }
+  if ('variant' in v && 'value' in v && typeof v.variant === 'string') return textValue(v.value as FieldValue);
+  return `{ ${Object.entries(v)
+    .map(([k, x]) => `${k} = ${textValue(x)}`)
+    .join(', ')} }`;
+}
+
+function timeText(exp: Experiment, tsNs: number): string {
+  if (Number.isNaN(tsNs)) return '[no clock]';
+  const abs = exp.absoluteNs(tsNs);
+  const s = abs / 1000000000n;
+  const ns = (abs % 1000000000n).toString().padStart(9, '0');
+  return `[${s}.${ns}]`;
+}
+
+function main(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+  const args = process.argv.slice(2);
+  let format = 'text';
+  const paths: string[] = [];
+  for (const a of args) {
+    if (a.startsWith('--format=')) format = a.slice('--format='.length);
+    else if (a.startsWith('--')) usage();
+    else paths.push(a);
+  }
+  if (paths.length !== 1 || !['text', 'ndjson', 'count'].includes(format)) usage();
+  const out: string[] = [];
+  let outLen = 0;
+  const write = (s: string) => {
+    out.push(s);
+    outLen += s.length;
+    if (outLen > 1 << 20) flush();
+  };
+  const flush = () => {
+    if (out.length > 0) process.stdout.write(out.join(''));
+    out.length = 0;
+    outLen = 0;
+  };
+  try {
+    const exp = openExperiment(readTraceFolder(paths[0]));
+    // Stream number within its trace, as in the reference decodings.
+    const streamInTrace = exp.streams.map((s, i) => exp.streams.slice(0, i).filter((o) => o.trace === s.trace).length);
+    const t = (tsNs: number) => (Number.isNaN(tsNs) ? null : exp.absoluteNs(tsNs).toString());
+    if (format === 'count') {
+      const counts = new Map<string, number>();
+      let total = 0;
+      let losses = 0;
+      try {
+        exp.decode(
+          (e) => {
+            counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+            total++;
+          },
+          () => {
+            losses++;
+          },
+        );
+      } finally {
+        for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) write(`${n}\t${name}\n`);
+        write(`${total}\ttotal events\n`);
+        if (losses > 0) write(`${losses}\tloss records\n`);
+        flush();
+      }
+      return;
+    }
+    const onEvent =
+      format === 'ndjson'
+        ? (e: TraceEvent) =>
+            write(
+              `{"k":"event","t":${JSON.stringify(t(e.tsNs))},"name":${JSON.stringify(e.name)},"cpu":${e.cpu === null ? 'null' : e.cpu},"ctx":${jsonValue(e.ctx)},"ectx":${jsonValue(e.ectx)},"fields":${jsonValue(e.fields)}}\n`,
+            )
+        : (e: TraceEvent) => {
+            const parts = [timeText(exp, e.tsNs), e.name];
+            if (e.cpu !== null) parts.push(`cpu ${e.cpu}`);
+            if (exp.traces.length > 1) parts.push(`(${exp.traces[e.trace].name})`);
+            if (e.ctx) parts.push(textValue(e.ctx));
+            if (e.ectx) parts.push(textValue(e.ectx));
+            parts.push(e.fields ? textValue(e.fields) : '{ }');
+            write(parts.join(' ') + '\n');
+          };
+    const onLoss =
+      format === 'ndjson'
+        ? (l: LossRecord) =>
+            write(
+              `{"k":"${l.kind}","count":${l.count},"begin":${JSON.stringify(t(l.beginNs))},"end":${JSON.stringify(t(l.endNs))},"stream":${streamInTrace[l.stream]}}\n`,
+            )
+        : (l: LossRecord) =>
+            write(
+              `${timeText(exp, l.beginNs)} -- ${timeText(exp, l.endNs)} ${l.kind}: ${l.count} (stream ${exp.streams[l.stream].file}${l.cpu !== null ? `, cpu ${l.cpu}` : ''})\n`,
+            );
+    try {
+      exp.decode(onEvent, onLoss);
+    } finally {
+      flush();
+    }
+  } catch (e) {
+    flush();
+    if (e instanceof CtfError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+main();

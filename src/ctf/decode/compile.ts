@@ -1,0 +1,698 @@
+/**
+ * Field classes -> decoding closures, built once per stream/event class. Each closure reads from the shared
+ * `Cursor` (bit position, typed-array views) and returns the output value; header scopes are compiled with
+ * `out = false` so they only move the cursor and feed roles (event id, clock, packet sizes) and the slots that
+ * sequences and variants read their length / tag from.
+ */
+import type { EnumValue, FieldStruct, FieldValue } from '../event';
+import type { EnumMapping, FieldClass, FieldLocation, IntegerClass, Role, ScopeName, StructClass } from '../schema';
+import { joinParts, readBitsBE, readBitsLE, readInt, readWideParts } from './bits';
+import type { Cursor } from './cursor';
+
+export type Dec = (c: Cursor) => FieldValue | undefined;
+
+/** A decoding fault inside a packet; the stream decoder adds the file and byte offset. */
+export class DecodeFault extends Error {}
+
+export interface CompileEnv {
+  /** Register slot of every field some location refers to, keyed by `locKey`. */
+  slots: Map<string, number>;
+  roots: Partial<Record<ScopeName, StructClass>>;
+  scope: ScopeName;
+  out: boolean;
+  /** Whether clock-mapped integers update the running clock (the stream has a default clock). */
+  clock: boolean;
+}
+
+export function locKey(scope: ScopeName, path: string[]): string {
+  return scope + ':' + path.join('/');
+}
+
+/** One leading underscore removed (CTF 1.8 rule, as babeltrace2 shows names). */
+export function displayName(raw: string): string {
+  return raw.charCodeAt(0) === 95 ? raw.slice(1) : raw;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** Bytes [start, end) as text; a fast path for short ASCII. */
+export function decodeText(u8: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n === 0) return '';
+  if (n <= 128) {
+    for (let i = start; i < end; i++) if (u8[i] >= 128) return utf8.decode(u8.subarray(start, end));
+    return String.fromCharCode.apply(null, u8.subarray(start, end) as unknown as number[]);
+  }
+  return utf8.decode(u8.subarray(start, end));
+}
+
+export function alignOf(cls: FieldClass): number {
+  switch (cls.kind) {
+    case 'int':
+    case 'float':
+    case 'bool':
+    case 'bitarray':
+      return cls.align;
+    case 'varint':
+    case 'string':
+    case 'static-string':
+    case 'dynamic-string':
+    case 'blob':
+      return 8;
+    case 'struct': {
+      let a = Math.max(1, cls.minAlign);
+      for (const m of cls.members) a = Math.max(a, alignOf(m.type));
+      return a;
+    }
+    case 'array':
+    case 'sequence':
+      return Math.max(cls.minAlign, alignOf(cls.element));
+    case 'variant':
+    case 'optional':
+      return 1;
+  }
+}
+
+/** The class at a location (variants: whichever option has the name). */
+export function findClass(root: StructClass | undefined, path: string[]): FieldClass | undefined {
+  if (!root) return undefined;
+  const step = (cls: FieldClass, name: string): FieldClass | undefined => {
+    switch (cls.kind) {
+      case 'struct':
+        for (const m of cls.members) if (m.name === name) return m.type;
+        return undefined;
+      case 'array':
+      case 'sequence':
+        return step(cls.element, name);
+      case 'variant':
+        for (const o of cls.options) {
+          const r = step(o.type, name);
+          if (r) return r;
+        }
+        return undefined;
+      case 'optional':
+        return step(cls.type, name);
+      default:
+        return undefined;
+    }
+  };
+  let cur: FieldClass | undefined = root;
+  for (const name of path) {
+    if (!cur) return undefined;
+    cur = step(cur, name);
+  }
+  while (cur && (cur.kind === 'array' || cur.kind === 'sequence')) cur = cur.element;
+  return cur;
+}
+
+function isText(cls: FieldClass): boolean {
+  return cls.kind === 'int' && cls.size === 8 && cls.encoding !== undefined && cls.align % 8 === 0;
+}
+
+function alignStep(align: number): ((c: Cursor) => void) | null {
+  if (align <= 1) return null;
+  const m = align - 1;
+  return (c) => {
+    c.pos = (c.pos + m) & ~m;
+  };
+}
+
+export function compileField(cls: FieldClass, path: string[], env: CompileEnv): Dec {
+  switch (cls.kind) {
+    case 'int':
+      return compileInt(cls, path, env);
+    case 'bool': {
+      const rd = plainReader(cls.size, cls.align, cls.byteOrder === 'le', false);
+      const slot = env.slots.get(locKey(env.scope, path));
+      if (slot !== undefined) {
+        return (c) => {
+          const v = rd(c);
+          c.regs[slot] = v;
+          return v !== 0;
+        };
+      }
+      return (c) => rd(c) !== 0;
+    }
+    case 'bitarray':
+      return plainReader(cls.size, cls.align, cls.byteOrder === 'le', false);
+    case 'varint':
+      return compileVarint(cls.signed, cls.mappings, path, env);
+    case 'float':
+      return compileFloat(cls.size, cls.align, cls.byteOrder === 'le');
+    case 'string':
+      return (c) => {
+        c.pos = (c.pos + 7) & ~7;
+        const start = c.pos >>> 3;
+        const end = c.u8.indexOf(0, start);
+        if (end < 0) throw new DecodeFault('string without a terminating NUL byte before the end of the packet');
+        c.pos = (end + 1) * 8;
+        return decodeText(c.u8, start, end);
+      };
+    case 'static-string': {
+      const len = cls.length;
+      return (c) => readFixedText(c, len);
+    }
+    case 'dynamic-string': {
+      const slot = slotOf(cls.length, env);
+      return (c) => readFixedText(c, lengthFromSlot(c, slot, 8));
+    }
+    case 'blob': {
+      const len = cls.length;
+      if (typeof len === 'number') return (c) => readBlob(c, len);
+      const slot = slotOf(len, env);
+      return (c) => readBlob(c, lengthFromSlot(c, slot, 8));
+    }
+    case 'struct':
+      return compileStruct(cls, path, env);
+    case 'array':
+    case 'sequence':
+      return compileArray(cls.kind === 'array' ? cls.length : slotOf(cls.length, env), cls.kind === 'sequence', cls, path, env);
+    case 'variant':
+      return compileVariant(cls, path, env);
+    case 'optional': {
+      const slot = slotOf(cls.selector, env);
+      const ranges = cls.ranges;
+      const inner = compileField(cls.type, path, env);
+      return (c) => {
+        const v = c.regs[slot];
+        if (v === undefined) throw new DecodeFault('optional field selector not decoded yet');
+        const present = ranges ? inRanges(v, ranges) : v !== 0;
+        return present ? inner(c) : null;
+      };
+    }
+  }
+}
+
+function slotOf(loc: FieldLocation, env: CompileEnv): number {
+  const s = env.slots.get(locKey(loc.scope, loc.path));
+  if (s === undefined) throw new DecodeFault(`internal: no slot for ${locKey(loc.scope, loc.path)}`);
+  return s;
+}
+
+function lengthFromSlot(c: Cursor, slot: number, elemBits: number): number {
+  const v = c.regs[slot];
+  if (typeof v !== 'number') {
+    if (v === undefined) throw new DecodeFault('length field not decoded before its sequence');
+    throw new DecodeFault(`length ${v} is too large`);
+  }
+  if (v < 0) throw new DecodeFault(`negative length ${v}`);
+  if (elemBits > 0 && c.pos + v * elemBits > c.u8.length * 8) {
+    throw new DecodeFault(`length ${v} goes beyond the end of the packet`);
+  }
+  return v;
+}
+
+function readFixedText(c: Cursor, len: number): string {
+  c.pos = (c.pos + 7) & ~7;
+  const start = c.pos >>> 3;
+  if (start + len > c.u8.length) throw new DecodeFault('text goes beyond the end of the packet');
+  let end = c.u8.indexOf(0, start);
+  if (end < 0 || end > start + len) end = start + len;
+  c.pos += len * 8;
+  return decodeText(c.u8, start, end);
+}
+
+function readBlob(c: Cursor, len: number): Uint8Array {
+  c.pos = (c.pos + 7) & ~7;
+  const start = c.pos >>> 3;
+  if (start + len > c.u8.length) throw new DecodeFault('BLOB goes beyond the end of the packet');
+  c.pos += len * 8;
+  return c.u8.slice(start, start + len);
+}
+
+function inRanges(v: number | bigint, ranges: Array<[number | bigint, number | bigint]>): boolean {
+  for (const [lo, hi] of ranges) if (v >= lo && v <= hi) return true;
+  return false;
+}
+
+/** Unsigned or signed integer reader, specialised by size / alignment / byte order. */
+function plainReader(size: number, align: number, le: boolean, signed: boolean): (c: Cursor) => number {
+  const m = align - 1;
+  if (align >= 8) {
+    if (size === 8) {
+      return signed
+        ? (c) => {
+            const p = (c.pos + m) & ~m;
+            c.pos = p + 8;
+            return c.dv.getInt8(p >>> 3);
+          }
+        : (c) => {
+            const p = (c.pos + m) & ~m;
+            c.pos = p + 8;
+            return c.u8[p >>> 3];
+          };
+    }
+    if (size === 16) {
+      return signed
+        ? (c) => {
+            const p = (c.pos + m) & ~m;
+            c.pos = p + 16;
+            return c.dv.getInt16(p >>> 3, le);
+          }
+        : (c) => {
+            const p = (c.pos + m) & ~m;
+            c.pos = p + 16;
+            return c.dv.getUint16(p >>> 3, le);
+          };
+    }
+    if (size === 32) {
+      return signed
+        ? (c) => {
+            const p = (c.pos + m) & ~m;
+            c.pos = p + 32;
+            return c.dv.getInt32(p >>> 3, le);
+          }
+        : (c) => {
+            const p = (c.pos + m) & ~m;
+            c.pos = p + 32;
+            return c.dv.getUint32(p >>> 3, le);
+          };
+    }
+  }
+  if (size > 32) throw new DecodeFault('internal: plainReader is for <= 32 bits');
+  const half = 2 ** (size - 1);
+  const full = 2 ** size;
+  const rdBits = le ? readBitsLE : readBitsBE;
+  return (c) => {
+    const p = m > 0 ? (c.pos + m) & ~m : c.pos;
+    c.pos = p + size;
+    const v = rdBits(c.u8, p, size);
+    return signed && v >= half ? v - full : v;
+  };
+}
+
+/** 33..64-bit reader: number when within ±2^53, else bigint. Leaves the parts in c.scratch. */
+function wideReader(size: number, align: number, le: boolean, signed: boolean): (c: Cursor) => number | bigint {
+  const m = align - 1;
+  if (size === 64 && align >= 8) {
+    return (c) => {
+      const p = (c.pos + m) & ~m;
+      c.pos = p + 64;
+      const b = p >>> 3;
+      const dv = c.dv;
+      let hi: number;
+      let lo: number;
+      if (le) {
+        lo = dv.getUint32(b, true);
+        hi = dv.getUint32(b + 4, true);
+      } else {
+        hi = dv.getUint32(b, false);
+        lo = dv.getUint32(b + 4, false);
+      }
+      c.scratch[0] = hi;
+      c.scratch[1] = lo;
+      if (hi < 2097152) return hi * 4294967296 + lo;
+      return joinParts(hi, lo, 64, signed);
+    };
+  }
+  return (c) => {
+    const p = m > 0 ? (c.pos + m) & ~m : c.pos;
+    c.pos = p + size;
+    readWideParts(c.u8, p, size, le, c.scratch);
+    return joinParts(c.scratch[0], c.scratch[1], size, signed);
+  };
+}
+
+const ROLE_HOOKS: Partial<Record<Role, (c: Cursor, v: number | bigint, size: number) => void>> = {
+  'packet-magic-number': (c, v) => {
+    c.magic = Number(v);
+  },
+  'data-stream-class-id': (c, v) => {
+    c.streamClassId = Number(v);
+  },
+  'packet-content-length': (c, v) => {
+    c.contentBits = Number(v);
+  },
+  'packet-total-length': (c, v) => {
+    c.packetBits = Number(v);
+  },
+  'packet-sequence-number': (c, v) => {
+    c.seqNum = Number(v);
+  },
+  'discarded-event-record-counter-snapshot': (c, v, size) => {
+    c.discarded = Number(v);
+    c.discardedSize = size;
+  },
+  'event-record-class-id': (c, v) => {
+    c.eventId = Number(v);
+  },
+};
+
+function compileInt(cls: IntegerClass, path: string[], env: CompileEnv): Dec {
+  const { size, align, signed } = cls;
+  const le = cls.byteOrder === 'le';
+  const roles = cls.roles ?? [];
+  const isEnd = roles.includes('packet-end-default-clock-timestamp');
+  const isClock = env.clock && !isEnd && (cls.mappedClock !== undefined || roles.includes('default-clock-timestamp'));
+  const hooks: Array<(c: Cursor, v: number | bigint) => void> = [];
+  for (const r of roles) {
+    const h = ROLE_HOOKS[r];
+    if (h) hooks.push((c, v) => h(c, v, size));
+  }
+  if (env.scope === 'packet.context' && path.length === 1 && path[0] === 'cpu_id') {
+    hooks.push((c, v) => {
+      c.cpu = Number(v);
+    });
+  }
+  if (isEnd) {
+    hooks.push((c) => {
+      c.hasEnd = true;
+    });
+  }
+  if (isClock && env.scope === 'packet.context') {
+    hooks.push((c) => {
+      c.hasBegin = true;
+    });
+  }
+  const slot = env.slots.get(locKey(env.scope, path));
+  if (slot !== undefined) {
+    hooks.push((c, v) => {
+      c.regs[slot] = v;
+    });
+  }
+
+  let rd: (c: Cursor) => number | bigint;
+  if (isClock || isEnd) rd = clockReader(size, align, le, signed, isEnd);
+  else if (size <= 32) rd = plainReader(size, align, le, signed);
+  else rd = wideReader(size, align, le, signed);
+
+  let withHooks: (c: Cursor) => number | bigint = rd;
+  if (hooks.length === 1) {
+    const h = hooks[0];
+    withHooks = (c) => {
+      const v = rd(c);
+      h(c, v);
+      return v;
+    };
+  } else if (hooks.length > 1) {
+    withHooks = (c) => {
+      const v = rd(c);
+      for (let i = 0; i < hooks.length; i++) hooks[i](c, v);
+      return v;
+    };
+  }
+  if (cls.mappings && env.out) return enumWrap(withHooks, cls.mappings);
+  return withHooks;
+}
+
+/** Reads a clock value and updates the running clock (or, for the packet end, stores it aside). */
+function clockReader(size: number, align: number, le: boolean, signed: boolean, isEnd: boolean): (c: Cursor) => number | bigint {
+  if (size > 32) {
+    const rd = wideReader(size, align, le, signed);
+    return (c) => {
+      const v = rd(c);
+      let hi = c.scratch[0];
+      const lo = c.scratch[1];
+      if (size < 64) {
+        // Rare: 33..63-bit clock values; wrap on the combined value.
+        const newV = BigInt(hi) * 4294967296n + BigInt(lo);
+        const mask = (1n << BigInt(size)) - 1n;
+        const cur = (BigInt(c.clockHi) * 4294967296n + BigInt(c.clockLo)) & ((1n << 64n) - 1n);
+        let next = (cur & ~mask) | newV;
+        if (newV < (cur & mask)) next += mask + 1n;
+        next &= (1n << 64n) - 1n;
+        hi = Number(next >> 32n);
+        if (isEnd) {
+          c.endHi = hi;
+          c.endLo = Number(next & 0xffffffffn);
+        } else {
+          c.clockHi = hi;
+          c.clockLo = Number(next & 0xffffffffn);
+        }
+        return v;
+      }
+      if (isEnd) {
+        c.endHi = hi;
+        c.endLo = lo;
+      } else {
+        c.clockHi = hi;
+        c.clockLo = lo;
+      }
+      return v;
+    };
+  }
+  const rd = plainReader(size, align, le, false);
+  if (size === 32) {
+    return (c) => {
+      const v = rd(c);
+      if (isEnd) {
+        c.endHi = v < c.clockLo ? c.clockHi + 1 : c.clockHi;
+        c.endLo = v;
+      } else {
+        if (v < c.clockLo) c.clockHi++;
+        c.clockLo = v;
+      }
+      return v;
+    };
+  }
+  const span = 2 ** size;
+  const mask = span - 1;
+  return (c) => {
+    const v = rd(c);
+    const cur = (c.clockLo & mask) >>> 0;
+    let lo = c.clockLo - cur + v;
+    let hi = c.clockHi;
+    if (v < cur) lo += span;
+    if (lo >= 4294967296) {
+      lo -= 4294967296;
+      hi++;
+    }
+    if (isEnd) {
+      c.endHi = hi;
+      c.endLo = lo;
+    } else {
+      c.clockHi = hi;
+      c.clockLo = lo;
+    }
+    return v;
+  };
+}
+
+function labelsOf(mappings: EnumMapping[], v: number | bigint): string[] {
+  const out: string[] = [];
+  for (const m of mappings) if (inRanges(v, m.ranges)) out.push(m.label);
+  return out;
+}
+
+function enumWrap(rd: (c: Cursor) => number | bigint, mappings: EnumMapping[]): Dec {
+  const cache = new Map<number | bigint, string[]>();
+  return (c) => {
+    const v = rd(c);
+    let labels = cache.get(v);
+    if (labels === undefined) {
+      labels = labelsOf(mappings, v);
+      if (cache.size < 4096) cache.set(v, labels);
+    }
+    const e: EnumValue = { enum: v, labels };
+    return e;
+  };
+}
+
+function compileVarint(signed: boolean, mappings: EnumMapping[] | undefined, path: string[], env: CompileEnv): Dec {
+  const slot = env.slots.get(locKey(env.scope, path));
+  const rd = (c: Cursor): number | bigint => {
+    c.pos = (c.pos + 7) & ~7;
+    let b = c.pos >>> 3;
+    const u8 = c.u8;
+    let v = 0;
+    let mul = 1;
+    let big: bigint | null = null;
+    let shift = 0n;
+    let byte: number;
+    for (;;) {
+      if (b >= u8.length) throw new DecodeFault('variable-length integer goes beyond the end of the packet');
+      byte = u8[b++];
+      if (big === null && mul < 2 ** 46) {
+        v += (byte & 0x7f) * mul;
+        mul *= 128;
+      } else {
+        if (big === null) {
+          big = BigInt(v);
+          shift = BigInt(Math.round(Math.log2(mul)));
+        }
+        big += BigInt(byte & 0x7f) << shift;
+        shift += 7n;
+      }
+      if ((byte & 0x80) === 0) break;
+      if (b - (c.pos >>> 3) > 10) throw new DecodeFault('variable-length integer longer than 10 bytes');
+    }
+    const nBits = (b - (c.pos >>> 3)) * 7;
+    c.pos = b * 8;
+    let res: number | bigint;
+    if (big === null) {
+      res = v;
+      if (signed && v >= 2 ** (nBits - 1)) res = v - 2 ** nBits;
+    } else {
+      if (signed && big >= 1n << BigInt(nBits - 1)) big -= 1n << BigInt(nBits);
+      res = big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big;
+    }
+    if (slot !== undefined) c.regs[slot] = res;
+    return res;
+  };
+  if (mappings && env.out) return enumWrap(rd, mappings);
+  return rd;
+}
+
+const f32 = new DataView(new ArrayBuffer(8));
+
+function compileFloat(size: number, align: number, le: boolean): Dec {
+  const m = align - 1;
+  if (size === 32) {
+    return (c) => {
+      const p = (c.pos + m) & ~m;
+      c.pos = p + 32;
+      if ((p & 7) === 0) return c.dv.getFloat32(p >>> 3, le);
+      f32.setUint32(0, le ? readBitsLE(c.u8, p, 32) : readBitsBE(c.u8, p, 32));
+      return f32.getFloat32(0);
+    };
+  }
+  if (size === 64) {
+    return (c) => {
+      const p = (c.pos + m) & ~m;
+      c.pos = p + 64;
+      if ((p & 7) === 0) return c.dv.getFloat64(p >>> 3, le);
+      readWideParts(c.u8, p, 64, le, c.scratch);
+      f32.setUint32(0, c.scratch[0]);
+      f32.setUint32(4, c.scratch[1]);
+      return f32.getFloat64(0);
+    };
+  }
+  return () => {
+    throw new DecodeFault(`unsupported ${size}-bit floating point number`);
+  };
+}
+
+function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
+  const align = alignOf(cls);
+  const m = align - 1;
+  const n = cls.members.length;
+  const names = cls.members.map((mm) => displayName(mm.name));
+  const decs = cls.members.map((mm) => compileField(mm.type, [...path, mm.name], env));
+  if (!env.out) {
+    return (c) => {
+      c.pos = (c.pos + m) & ~m;
+      for (let i = 0; i < n; i++) decs[i](c);
+      return undefined;
+    };
+  }
+  return (c) => {
+    c.pos = (c.pos + m) & ~m;
+    const o: FieldStruct = {};
+    for (let i = 0; i < n; i++) o[names[i]] = decs[i](c) as FieldValue;
+    return o;
+  };
+}
+
+function compileArray(
+  length: number,
+  isSeq: boolean,
+  cls: FieldClass & { element: FieldClass; minAlign: number },
+  path: string[],
+  env: CompileEnv,
+): Dec {
+  const step = alignStep(alignOf(cls));
+  const elem = cls.element;
+  const elemBits = elem.kind === 'int' || elem.kind === 'float' ? elem.size : 0;
+  const lenOf = isSeq ? (c: Cursor) => lengthFromSlot(c, length, elemBits) : () => length;
+  if (isText(elem)) {
+    return (c) => {
+      if (step) step(c);
+      const n = lenOf(c);
+      const start = c.pos >>> 3;
+      if (start + n > c.u8.length) throw new DecodeFault('text array goes beyond the end of the packet');
+      c.pos += n * 8;
+      if (!env.out) return undefined;
+      let end = c.u8.indexOf(0, start);
+      if (end < 0 || end > start + n) end = start + n;
+      return decodeText(c.u8, start, end);
+    };
+  }
+  const ed = compileField(elem, path, env);
+  if (!env.out) {
+    return (c) => {
+      if (step) step(c);
+      const n = lenOf(c);
+      for (let i = 0; i < n; i++) ed(c);
+      return undefined;
+    };
+  }
+  return (c) => {
+    if (step) step(c);
+    const n = lenOf(c);
+    const arr: FieldValue[] = new Array(n);
+    for (let i = 0; i < n; i++) arr[i] = ed(c) as FieldValue;
+    return arr;
+  };
+}
+
+function compileVariant(cls: FieldClass & { kind: 'variant' }, path: string[], env: CompileEnv): Dec {
+  const slot = slotOf(cls.selector, env);
+  const sel = findClass(env.roots[cls.selector.scope], cls.selector.path);
+  const mappings = sel && (sel.kind === 'int' || sel.kind === 'varint') ? sel.mappings : undefined;
+  const opts = cls.options.map((o) => ({ name: displayName(o.name), raw: o.name, ranges: o.ranges, dec: compileField(o.type, path, env) }));
+  const pick = (v: number | bigint): number => {
+    if (opts.some((o) => o.ranges)) {
+      return opts.findIndex((o) => o.ranges !== undefined && inRanges(v, o.ranges));
+    }
+    const labels = mappings ? labelsOf(mappings, v) : [];
+    for (const label of labels) {
+      const exact = opts.findIndex((o) => o.raw === label);
+      if (exact >= 0) return exact;
+      const l = displayName(label);
+      const loose = opts.findIndex((o) => displayName(o.raw) === l);
+      if (loose >= 0) return loose;
+    }
+    return -1;
+  };
+  const cache = new Map<number | bigint, number>();
+  const out = env.out;
+  return (c) => {
+    const v = c.regs[slot];
+    if (v === undefined) throw new DecodeFault('variant tag not decoded before the variant');
+    let i = cache.get(v);
+    if (i === undefined) {
+      i = pick(v);
+      cache.set(v, i);
+    }
+    if (i < 0) throw new DecodeFault(`variant tag value ${v} selects no option`);
+    const o = opts[i];
+    const value = o.dec(c);
+    if (!out) return undefined;
+    return { variant: o.name, value: value as FieldValue };
+  };
+}
+
+/** Every location referenced by sequences, variants, optionals and dynamic strings/BLOBs under `cls`. */
+export function collectLocations(cls: FieldClass | undefined, into: FieldLocation[]): void {
+  if (!cls) return;
+  switch (cls.kind) {
+    case 'struct':
+      for (const m of cls.members) collectLocations(m.type, into);
+      return;
+    case 'array':
+      collectLocations(cls.element, into);
+      return;
+    case 'sequence':
+      into.push(cls.length);
+      collectLocations(cls.element, into);
+      return;
+    case 'variant':
+      into.push(cls.selector);
+      for (const o of cls.options) collectLocations(o.type, into);
+      return;
+    case 'optional':
+      into.push(cls.selector);
+      collectLocations(cls.type, into);
+      return;
+    case 'dynamic-string':
+      into.push(cls.length);
+      return;
+    case 'blob':
+      if (typeof cls.length !== 'number') into.push(cls.length);
+      return;
+    default:
+      return;
+  }
+}
+
+export { readInt };

@@ -1,0 +1,109 @@
+/** Compiled decoders of one trace: packet header, per stream class the headers/contexts, per event class lazily. */
+import type { EventClass, FieldLocation, ScopeName, StreamClass, StructClass, TraceSchema } from '../schema';
+import { collectLocations, compileField, type CompileEnv, type Dec, locKey } from './compile';
+
+export interface EventPlan {
+  cls: EventClass;
+  name: string;
+  ctx: Dec | null;
+  payload: Dec | null;
+}
+
+export interface StreamPlan {
+  sc: StreamClass;
+  context: Dec | null;
+  eventHeader: Dec | null;
+  commonCtx: Dec | null;
+  hasClock: boolean;
+  /** Event plan by id, compiled on first use. */
+  event(id: number): EventPlan | undefined;
+}
+
+export interface TracePlan {
+  schema: TraceSchema;
+  header: Dec | null;
+  slots: Map<string, number>;
+  stream(id: number): StreamPlan | undefined;
+}
+
+export function compileTrace(schema: TraceSchema): TracePlan {
+  const locs: FieldLocation[] = [];
+  collectLocations(schema.packetHeader, locs);
+  for (const sc of schema.streams.values()) {
+    collectLocations(sc.packetContext, locs);
+    collectLocations(sc.eventHeader, locs);
+    collectLocations(sc.eventCommonContext, locs);
+    for (const ev of sc.events.values()) {
+      collectLocations(ev.specificContext, locs);
+      collectLocations(ev.payload, locs);
+    }
+  }
+  const slots = new Map<string, number>();
+  for (const l of locs) {
+    const k = locKey(l.scope, l.path);
+    if (!slots.has(k)) slots.set(k, slots.size);
+  }
+  const baseRoots: Partial<Record<ScopeName, StructClass>> = {};
+  if (schema.packetHeader) baseRoots['packet.header'] = schema.packetHeader;
+  const mk = (
+    cls: StructClass | undefined,
+    scope: ScopeName,
+    roots: Partial<Record<ScopeName, StructClass>>,
+    out: boolean,
+    clock: boolean,
+  ): Dec | null => {
+    if (!cls) return null;
+    const env: CompileEnv = { slots, roots, scope, out, clock };
+    return compileField(cls, [], env);
+  };
+  const header = mk(schema.packetHeader, 'packet.header', baseRoots, false, false);
+  const streams = new Map<number, StreamPlan>();
+  const streamPlan = (sc: StreamClass): StreamPlan => {
+    const roots = { ...baseRoots };
+    if (sc.packetContext) roots['packet.context'] = sc.packetContext;
+    if (sc.eventHeader) roots['event.header'] = sc.eventHeader;
+    if (sc.eventCommonContext) roots['event.common-context'] = sc.eventCommonContext;
+    const hasClock = sc.clock !== undefined;
+    const events = new Map<number, EventPlan>();
+    const singleId = sc.events.size === 1 ? [...sc.events.keys()][0] : undefined;
+    return {
+      sc,
+      hasClock,
+      context: mk(sc.packetContext, 'packet.context', roots, false, hasClock),
+      eventHeader: mk(sc.eventHeader, 'event.header', roots, false, hasClock),
+      commonCtx: mk(sc.eventCommonContext, 'event.common-context', roots, true, hasClock),
+      event(id: number): EventPlan | undefined {
+        const key = id < 0 ? (singleId ?? 0) : id;
+        let p = events.get(key);
+        if (p) return p;
+        const cls = sc.events.get(key);
+        if (!cls) return undefined;
+        const eroots = { ...roots };
+        if (cls.specificContext) eroots['event.specific-context'] = cls.specificContext;
+        if (cls.payload) eroots['event.payload'] = cls.payload;
+        p = {
+          cls,
+          name: cls.name,
+          ctx: mk(cls.specificContext, 'event.specific-context', eroots, true, hasClock),
+          payload: mk(cls.payload, 'event.payload', eroots, true, hasClock),
+        };
+        events.set(key, p);
+        return p;
+      },
+    };
+  };
+  return {
+    schema,
+    header,
+    slots,
+    stream(id: number): StreamPlan | undefined {
+      let p = streams.get(id);
+      if (p) return p;
+      const sc = schema.streams.get(id);
+      if (!sc) return undefined;
+      p = streamPlan(sc);
+      streams.set(id, p);
+      return p;
+    },
+  };
+}

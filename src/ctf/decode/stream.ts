@@ -1,0 +1,279 @@
+/**
+ * One data stream file: packet scanning (or its index) and the event iterator used by the k-way merge.
+ * Alignment is relative to each packet's start: every packet gets its own view.
+ */
+import { CtfError } from '../errors';
+import type { LossRecord, TraceEvent } from '../event';
+import type { ClockConv } from './clock';
+import { DecodeFault } from './compile';
+import { Cursor } from './cursor';
+import type { PacketTable } from './index-file';
+import type { StreamPlan, TracePlan } from './plan';
+
+const PACKET_MAGIC = 0xc1fc1fc1;
+/** Bit positions are kept in 32-bit integer arithmetic. */
+const MAX_PACKET_BYTES = 2 ** 28;
+
+export interface ScannedStream extends PacketTable {
+  streamClassId: number;
+  cpu: number | null;
+}
+
+function fault(e: unknown, file: string, byteOffset: number, what: string): CtfError {
+  if (e instanceof CtfError) return e;
+  if (e instanceof DecodeFault) return new CtfError(`${e.message} (${what})`, { file, byteOffset });
+  if (e instanceof RangeError) return new CtfError(`data ends before the ${what} is complete`, { file, byteOffset });
+  throw e;
+}
+
+/**
+ * Decode header and context of the packet at `off`, leaving the cursor after them. Returns the stream plan.
+ */
+function readPacketStart(c: Cursor, plan: TracePlan, bytes: Uint8Array, off: number, file: string): StreamPlan {
+  const avail = Math.min(bytes.length - off, MAX_PACKET_BYTES);
+  c.setPacket(bytes.subarray(off, off + avail));
+  c.resetPacketFields();
+  let sp: StreamPlan | undefined;
+  try {
+    if (plan.header) plan.header(c);
+    if (c.magic !== -1 && c.magic !== PACKET_MAGIC) {
+      throw new CtfError(`bad packet magic number 0x${(c.magic >>> 0).toString(16)} (expected 0xc1fc1fc1)`, { file, byteOffset: off });
+    }
+    const sid = c.streamClassId >= 0 ? c.streamClassId : plan.schema.streams.size === 1 ? [...plan.schema.streams.keys()][0] : 0;
+    sp = plan.stream(sid);
+    if (!sp) throw new CtfError(`packet refers to stream class ${sid}, which the metadata does not declare`, { file, byteOffset: off });
+    if (sp.context) sp.context(c);
+  } catch (e) {
+    throw fault(e, file, off, 'packet header and context');
+  }
+  return sp;
+}
+
+function packetSizes(c: Cursor, bytes: Uint8Array, off: number, file: string): { packetBytes: number; contentBits: number } {
+  const left = bytes.length - off;
+  let packetBits = c.packetBits;
+  if (packetBits < 0) packetBits = left * 8;
+  if (packetBits % 8 !== 0 || packetBits <= 0) {
+    throw new CtfError(`invalid packet size ${packetBits} bits (expected a positive multiple of 8)`, { file, byteOffset: off });
+  }
+  const packetBytes = packetBits / 8;
+  if (packetBytes > left) {
+    throw new CtfError(`packet size ${packetBytes} bytes goes beyond the end of the file (${left} bytes left)`, { file, byteOffset: off });
+  }
+  if (packetBytes > MAX_PACKET_BYTES) throw new CtfError(`packet of ${packetBytes} bytes is too large to decode`, { file, byteOffset: off });
+  const contentBits = c.contentBits >= 0 ? c.contentBits : packetBits;
+  if (contentBits > packetBits) {
+    throw new CtfError(`packet content size ${contentBits} bits exceeds its packet size ${packetBits} bits`, { file, byteOffset: off });
+  }
+  if (contentBits < c.pos) {
+    throw new CtfError(`packet content size ${contentBits} bits is smaller than its header and context (${c.pos} bits)`, {
+      file,
+      byteOffset: off,
+    });
+  }
+  return { packetBytes, contentBits };
+}
+
+/** Find the packets of a stream file by walking the packet headers (or trusting a valid index). */
+export function scanStream(plan: TracePlan, bytes: Uint8Array, file: string, index: PacketTable | null): ScannedStream {
+  const c = new Cursor();
+  const offsets: number[] = [];
+  const sizes: number[] = [];
+  let streamClassId = -1;
+  let cpu: number | null = null;
+  if (bytes.length === 0) return { offsets, sizes, streamClassId: -1, cpu: null };
+  if (index && index.offsets.length > 0) {
+    const sp = readPacketStart(c, plan, bytes, 0, file);
+    return { ...index, streamClassId: sp.sc.id, cpu: c.cpu };
+  }
+  let off = 0;
+  while (off < bytes.length) {
+    const sp = readPacketStart(c, plan, bytes, off, file);
+    if (streamClassId < 0) {
+      streamClassId = sp.sc.id;
+      cpu = c.cpu;
+    } else if (sp.sc.id !== streamClassId) {
+      throw new CtfError(`packet of stream class ${sp.sc.id} in a stream of class ${streamClassId}`, { file, byteOffset: off });
+    }
+    const { packetBytes } = packetSizes(c, bytes, off, file);
+    offsets.push(off);
+    sizes.push(packetBytes);
+    off += packetBytes;
+  }
+  return { offsets, sizes, streamClassId, cpu };
+}
+
+/** Event iterator of one stream file. `advance()` loads the next item (event or loss) into `event`/`loss`. */
+export class StreamDecoder {
+  private readonly c = new Cursor();
+  private packetIdx = -1;
+  private packetOff = 0;
+  private limitBits = 0;
+  private sp: StreamPlan | null = null;
+  private prevDiscarded = -1;
+  private prevSeq = -1;
+  private prevHasEnd = false;
+  private prevEndHi = 0;
+  private prevEndLo = 0;
+  private pending: LossRecord[] = [];
+  private curCpu: number | null = null;
+  /** Current item: an event, or a loss record when `event` is null. */
+  event: TraceEvent | null = null;
+  loss: LossRecord | null = null;
+  /** Merge key of the current item (ns from origin; -Infinity when unknown). */
+  key = 0;
+
+  constructor(
+    private readonly plan: TracePlan,
+    private readonly bytes: Uint8Array,
+    private readonly table: PacketTable,
+    private readonly file: string,
+    private readonly conv: ClockConv,
+    private readonly traceIdx: number,
+    private readonly streamIdx: number,
+  ) {}
+
+  /** Raw clock value [hi, lo] of the first packet's beginning, or of the first event: for choosing the origin. */
+  firstClock(): [number, number] | null {
+    if (this.table.offsets.length === 0) return null;
+    const c = this.c;
+    const sp = readPacketStart(c, this.plan, this.bytes, this.table.offsets[0], this.file);
+    if (!sp.hasClock) return null;
+    if (c.hasBegin) return [c.clockHi, c.clockLo];
+    if (sp.eventHeader && c.pos < (c.contentBits >= 0 ? c.contentBits : this.table.sizes[0] * 8)) {
+      sp.eventHeader(c);
+      return [c.clockHi, c.clockLo];
+    }
+    return null;
+  }
+
+  private tsOf(hi: number, lo: number): number {
+    return this.sp && this.sp.hasClock ? this.conv.tsNs(hi, lo) : NaN;
+  }
+
+  private openPacket(): boolean {
+    const c = this.c;
+    if (this.sp) {
+      // Remember the end of the packet just finished, for the time range of the next losses.
+      this.prevHasEnd = c.hasEnd && this.sp.hasClock;
+      if (this.prevHasEnd && c.endHi === 0 && c.endLo === 0) {
+        // lttng-crash quirk: timestamp_end = 0; use the last clock value seen.
+        this.prevEndHi = c.clockHi;
+        this.prevEndLo = c.clockLo;
+      } else {
+        this.prevEndHi = c.endHi;
+        this.prevEndLo = c.endLo;
+      }
+      this.prevDiscarded = c.discarded;
+      this.prevSeq = c.seqNum;
+    }
+    this.packetIdx++;
+    if (this.packetIdx >= this.table.offsets.length) return false;
+    const off = this.table.offsets[this.packetIdx];
+    this.packetOff = off;
+    const sp = readPacketStart(c, this.plan, this.bytes, off, this.file);
+    this.sp = sp;
+    const { packetBytes, contentBits } = packetSizes(c, this.bytes, off, this.file);
+    if (packetBytes !== this.table.sizes[this.packetIdx]) {
+      throw new CtfError(`packet size ${packetBytes} bytes differs from the index (${this.table.sizes[this.packetIdx]} bytes)`, {
+        file: this.file,
+        byteOffset: off,
+      });
+    }
+    c.u8 = c.u8.subarray(0, packetBytes);
+    c.dv = new DataView(c.u8.buffer, c.u8.byteOffset, packetBytes);
+    this.limitBits = contentBits;
+    this.curCpu = c.cpu;
+    this.checkLosses();
+    return true;
+  }
+
+  private checkLosses(): void {
+    const c = this.c;
+    const hasClock = this.sp!.hasClock;
+    if (c.discarded >= 0) {
+      let count = 0;
+      let begin = NaN;
+      if (this.prevDiscarded < 0) {
+        count = c.discarded;
+        if (c.hasBegin && hasClock) begin = this.conv.tsNs(c.clockHi, c.clockLo);
+      } else if (c.discarded !== this.prevDiscarded) {
+        const span = 2 ** c.discardedSize;
+        count = (((c.discarded - this.prevDiscarded) % span) + span) % span;
+        if (this.prevHasEnd) begin = this.conv.tsNs(this.prevEndHi, this.prevEndLo);
+      }
+      if (count > 0) {
+        const end = c.hasEnd && hasClock ? this.conv.tsNs(c.endHi, c.endLo) : NaN;
+        this.pending.push(this.lossRecord('discarded-events', count, begin, end));
+      }
+    }
+    if (c.seqNum >= 0 && this.prevSeq >= 0 && c.seqNum > this.prevSeq + 1) {
+      const begin = this.prevHasEnd ? this.conv.tsNs(this.prevEndHi, this.prevEndLo) : NaN;
+      const end = c.hasBegin && hasClock ? this.conv.tsNs(c.clockHi, c.clockLo) : NaN;
+      this.pending.push(this.lossRecord('discarded-packets', c.seqNum - this.prevSeq - 1, begin, end));
+    }
+  }
+
+  private lossRecord(kind: LossRecord['kind'], count: number, beginNs: number, endNs: number): LossRecord {
+    return { kind, count, beginNs, endNs, trace: this.traceIdx, stream: this.streamIdx, cpu: this.c.cpu };
+  }
+
+  advance(): boolean {
+    const c = this.c;
+    for (;;) {
+      if (this.pending.length > 0) {
+        const l = this.pending.shift()!;
+        this.loss = l;
+        this.event = null;
+        this.key = Number.isNaN(l.beginNs) ? -Infinity : l.beginNs;
+        return true;
+      }
+      if (this.sp !== null && c.pos < this.limitBits) {
+        this.decodeEvent();
+        return true;
+      }
+      if (!this.openPacket()) {
+        this.event = null;
+        this.loss = null;
+        return false;
+      }
+    }
+  }
+
+  private decodeEvent(): void {
+    const c = this.c;
+    const sp = this.sp!;
+    const start = c.pos;
+    let ev: TraceEvent;
+    try {
+      c.eventId = -1;
+      if (sp.eventHeader) sp.eventHeader(c);
+      const ep = sp.event(c.eventId);
+      if (!ep) throw new DecodeFault(`unknown event id ${c.eventId} in stream class ${sp.sc.id}`);
+      const ctx = sp.commonCtx ? (sp.commonCtx(c) as TraceEvent['ctx']) : null;
+      const ectx = ep.ctx ? (ep.ctx(c) as TraceEvent['ectx']) : null;
+      const fields = ep.payload ? (ep.payload(c) as TraceEvent['fields']) : null;
+      ev = {
+        name: ep.name,
+        tsNs: sp.hasClock ? this.conv.tsNs(c.clockHi, c.clockLo) : NaN,
+        cpu: this.curCpu,
+        ctx,
+        ectx,
+        fields,
+        trace: this.traceIdx,
+        stream: this.streamIdx,
+      };
+    } catch (e) {
+      throw fault(e, this.file, this.packetOff + (start >>> 3), `event at bit ${start} of the packet`);
+    }
+    if (c.pos > this.limitBits) {
+      throw new CtfError(
+        `event '${ev.name}' ends at bit ${c.pos} of its packet, beyond the packet content (${this.limitBits} bits)`,
+        { file: this.file, byteOffset: this.packetOff + (start >>> 3) },
+      );
+    }
+    this.event = ev;
+    this.loss = null;
+    this.key = Number.isNaN(ev.tsNs) ? -Infinity : ev.tsNs;
+  }
+}

@@ -1,0 +1,224 @@
+/** Several traces opened together and decoded as one time-ordered flow (k-way merge on a min-heap). */
+import { CtfError } from './errors';
+import type { LossRecord, TraceDomain, TraceEvent } from './event';
+import { parseMetadata } from './metadata';
+import type { TraceSchema } from './schema';
+import { ClockConv } from './decode/clock';
+import { readIndex } from './decode/index-file';
+import { compileTrace, type TracePlan } from './decode/plan';
+import { type ScannedStream, scanStream, StreamDecoder } from './decode/stream';
+
+export interface TraceInput {
+  /** Path of the trace directory relative to what the user opened: 'kernel', 'ust/uid/1000/64-bit', or '' */
+  name: string;
+  /** Files keyed by path relative to the trace dir: 'metadata', 'channel0_0', 'index/channel0_0.idx' */
+  files: Map<string, Uint8Array>;
+}
+
+export interface ExperimentTrace {
+  name: string;
+  domain: TraceDomain;
+  schema: TraceSchema;
+  env: Record<string, string | number | bigint>;
+}
+
+export interface ExperimentStream {
+  trace: number;
+  file: string;
+  cpu: number | null;
+  packetCount: number;
+  bytes: number;
+}
+
+export interface Experiment {
+  traces: ExperimentTrace[];
+  streams: ExperimentStream[];
+  originNs: bigint;
+  totalBytes: number;
+  decode(onEvent: (e: TraceEvent) => void, onLoss?: (l: LossRecord) => void): void;
+  absoluteNs(tsNs: number): bigint;
+}
+
+function joinPath(dir: string, file: string): string {
+  return dir === '' ? file : `${dir}/${file}`;
+}
+
+function basename(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i < 0 ? p : p.slice(i + 1);
+}
+
+/** Trace directories among a set of file paths ('/'-separated): every directory holding a `metadata` file. */
+export function findTraceDirs(paths: Iterable<string>): string[] {
+  const dirs = new Set<string>();
+  for (const p of paths) {
+    if (basename(p) !== 'metadata') continue;
+    const dir = p.includes('/') ? p.slice(0, p.lastIndexOf('/')) : '';
+    if (dir.split('/').some((part) => part.startsWith('.'))) continue;
+    dirs.add(dir);
+  }
+  return [...dirs].sort();
+}
+
+/** Group a flat path->bytes map into TraceInputs (stream files = siblings of metadata; index files from index/). */
+export function groupTraceFiles(files: Map<string, Uint8Array>): TraceInput[] {
+  const dirs = findTraceDirs(files.keys());
+  const out: TraceInput[] = dirs.map((name) => ({ name, files: new Map() }));
+  const byDir = new Map(out.map((t) => [t.name, t]));
+  for (const [path, bytes] of files) {
+    const slash = path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : path.slice(0, slash);
+    const base = path.slice(slash + 1);
+    if (base.startsWith('.')) continue;
+    const t = byDir.get(dir);
+    if (t) {
+      t.files.set(base, bytes);
+      continue;
+    }
+    if (basename(dir) === 'index') {
+      const parent = dir.includes('/') ? dir.slice(0, dir.lastIndexOf('/')) : '';
+      const pt = byDir.get(parent);
+      if (pt && base.endsWith('.idx')) pt.files.set(`index/${base}`, bytes);
+    }
+  }
+  return out;
+}
+
+function domainOf(env: Record<string, string | number | bigint>): TraceDomain {
+  if (env.domain === 'kernel' || env.tracer_name === 'lttng-modules') return 'kernel';
+  if (env.domain === 'ust' || env.tracer_name === 'lttng-ust') return 'ust';
+  return 'other';
+}
+
+interface OpenStream {
+  trace: number;
+  file: string;
+  path: string;
+  bytes: Uint8Array;
+  scan: ScannedStream;
+}
+
+/** Parse metadata of every trace, scan packet headers/contexts (or the .idx files); throws CtfError. */
+export function openExperiment(traces: TraceInput[]): Experiment {
+  const expTraces: ExperimentTrace[] = [];
+  const plans: TracePlan[] = [];
+  const convs: Array<Map<number, ClockConv>> = [];
+  const open: OpenStream[] = [];
+  let totalBytes = 0;
+  traces.forEach((t, ti) => {
+    const meta = t.files.get('metadata');
+    if (!meta) throw new CtfError('trace directory has no metadata file', { file: joinPath(t.name, 'metadata') });
+    const schema = parseMetadata(meta, joinPath(t.name, 'metadata'));
+    const plan = compileTrace(schema);
+    expTraces.push({ name: t.name, domain: domainOf(schema.env), schema, env: schema.env });
+    plans.push(plan);
+    const cm = new Map<number, ClockConv>();
+    for (const sc of schema.streams.values()) cm.set(sc.id, new ClockConv(sc.clock !== undefined ? schema.clocks.get(sc.clock) : undefined));
+    convs.push(cm);
+    totalBytes += meta.length;
+    const names = [...t.files.keys()].filter((f) => f !== 'metadata' && !f.includes('/') && !f.startsWith('.')).sort();
+    for (const f of names) {
+      const bytes = t.files.get(f)!;
+      const path = joinPath(t.name, f);
+      const idxBytes = t.files.get(`index/${f}.idx`);
+      const index = idxBytes ? readIndex(idxBytes, bytes.length) : null;
+      const scan = scanStream(plan, bytes, path, index);
+      open.push({ trace: ti, file: f, path, bytes, scan });
+      totalBytes += bytes.length;
+    }
+  });
+
+  const decoderOf = (s: OpenStream, si: number): StreamDecoder => {
+    const conv = convs[s.trace].get(s.scan.streamClassId) ?? new ClockConv(undefined);
+    return new StreamDecoder(plans[s.trace], s.bytes, s.scan, s.path, conv, s.trace, si);
+  };
+
+  // Origin: the earliest packet beginning (or first event) of any stream, so that tsNs stay small and exact.
+  let originNs: bigint | null = null;
+  open.forEach((s, si) => {
+    let first: [number, number] | null = null;
+    try {
+      first = decoderOf(s, si).firstClock();
+    } catch {
+      first = null; // reported when decoding
+    }
+    if (!first) return;
+    const conv = convs[s.trace].get(s.scan.streamClassId);
+    if (!conv) return;
+    const ns = conv.absNs(first[0], first[1]);
+    if (originNs === null || ns < originNs) originNs = ns;
+  });
+  if (originNs === null) {
+    for (const cm of convs) for (const c of cm.values()) if (originNs === null || c.baseNs < originNs) originNs = c.baseNs;
+  }
+  const origin: bigint = originNs ?? 0n;
+  for (const cm of convs) for (const c of cm.values()) c.setOrigin(origin);
+
+  const streams: ExperimentStream[] = open.map((s) => ({
+    trace: s.trace,
+    file: s.file,
+    cpu: s.scan.cpu,
+    packetCount: s.scan.offsets.length,
+    bytes: s.bytes.length,
+  }));
+
+  return {
+    traces: expTraces,
+    streams,
+    originNs: origin,
+    totalBytes,
+    absoluteNs: (tsNs: number) => origin + BigInt(tsNs),
+    decode(onEvent, onLoss) {
+      const heap: StreamDecoder[] = [];
+      const emit = (d: StreamDecoder) => {
+        if (d.event) onEvent(d.event);
+        else if (d.loss && onLoss) onLoss(d.loss);
+      };
+      open.forEach((s, si) => {
+        const d = decoderOf(s, si);
+        if (d.advance()) heapPush(heap, d);
+      });
+      while (heap.length > 0) {
+        const d = heap[0];
+        emit(d);
+        if (d.advance()) {
+          // Fast path: the same stream stays the minimum while its keys do not pass its children.
+          siftDown(heap, 0);
+        } else {
+          const last = heap.pop()!;
+          if (heap.length > 0) {
+            heap[0] = last;
+            siftDown(heap, 0);
+          }
+        }
+      }
+    },
+  };
+}
+
+function heapPush(h: StreamDecoder[], d: StreamDecoder): void {
+  h.push(d);
+  let i = h.length - 1;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (h[p].key <= d.key) break;
+    h[i] = h[p];
+    i = p;
+  }
+  h[i] = d;
+}
+
+function siftDown(h: StreamDecoder[], i: number): void {
+  const n = h.length;
+  const d = h[i];
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const m = r < n && h[r].key < h[l].key ? r : l;
+    if (h[m].key >= d.key) break;
+    h[i] = h[m];
+    i = m;
+  }
+  h[i] = d;
+}
