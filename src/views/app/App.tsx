@@ -121,15 +121,17 @@ export function App() {
         {model && status !== 'loading' && (
           <>
             {!showLanding ? (
-              <button type="button" onClick={() => setShowLanding(true)}>
-                Open another trace
-              </button>
+              <>
+                <button type="button" onClick={() => setShowLanding(true)}>
+                  Open another trace
+                </button>
+                <OpenControls onFiles={openFiles} />
+              </>
             ) : (
               <button type="button" onClick={() => setShowLanding(false)}>
                 Back to the trace
               </button>
             )}
-            <OpenControls onFiles={openFiles} />
           </>
         )}
       </header>
