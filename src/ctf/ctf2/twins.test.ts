@@ -118,6 +118,33 @@ describe('CTF 2 traces decode like their CTF 1.8 twins', () => {
   });
 });
 
+describe('tc-CTF2-7.0-debug-info, whose stream differs from its twin by one byte', () => {
+  it('differs only at byte 190, a "-" that became "_" in a path string', () => {
+    const a = readFileSync(join(tracePath('tc-CTF2-7.0-debug-info'), 'channel0_0'));
+    const b = readFileSync(join(tracePath('bt-debug-info'), 'channel0_0'));
+    expect(a.length).toBe(b.length);
+    const diff = [...a.keys()].filter((i) => a[i] !== b[i]);
+    expect(diff).toEqual([190]);
+    expect([String.fromCharCode(a[190]), String.fromCharCode(b[190])]).toEqual(['_', '-']);
+  });
+
+  it('decodes to the twin\'s reference with that one string changed (the event common context included)', () => {
+    const { exp, events } = decodeAll('tc-CTF2-7.0-debug-info');
+    const ref = referenceRecords('bt-debug-info').filter((r) => r.k === 'event');
+    const expected = JSON.parse(JSON.stringify(ref).replace('"/libhello-so"', '"/libhello_so"')) as unknown[];
+    const got = events.map((e) => ({
+      k: 'event',
+      t: tOf(exp, e.tsNs),
+      name: e.name,
+      cpu: e.cpu,
+      ctx: jsonForm(e.ctx),
+      ectx: jsonForm(e.ectx),
+      fields: jsonForm(e.fields),
+    }));
+    expect(got).toEqual(expected);
+  });
+});
+
 describe('tc-CTF2-vl-ints: variable-length integers', () => {
   /*
    * The stream (133 bytes) has no packet header, context or event header: one packet, every record is event
