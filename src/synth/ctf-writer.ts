@@ -1,0 +1,294 @@
+/**
+ * Binary side of the synthesizer: per-stream packet writer (packet header and context, compact or large event
+ * headers, padding, `.idx` entries) and the packetized metadata file. Little-endian, x86-64 layout: every field is
+ * byte-aligned, so no alignment padding is ever written inside a packet.
+ *
+ * Packets are handed to a `FileSink` as soon as they are closed, so a writer holds one packet per stream in memory
+ * whatever the trace size.
+ */
+import type { EventClassDef, FieldDef } from './layouts';
+
+export interface FileSink {
+  write(chunk: Uint8Array): void;
+  close(): void;
+}
+
+export interface OutputDir {
+  /** Opens `relPath` (slash-separated, relative to the session folder) for writing, creating parent folders. */
+  open(relPath: string): FileSink;
+}
+
+export type FieldInput = number | string | number[];
+
+const CTF_MAGIC = 0xc1fc1fc1;
+const METADATA_MAGIC = 0x75d11d57;
+const INDEX_MAGIC = 0xc1f1dcc1;
+/** v1.1 index entry: 9 u64. */
+const INDEX_ENTRY_BYTES = 72;
+const METADATA_PACKET_BYTES = 4096;
+const METADATA_HEADER_BYTES = 37;
+/** Packet header (magic, uuid, stream_id, stream_instance_id) + LTTng packet context (7 fields). */
+export const PACKET_PREAMBLE_BYTES = 4 + 16 + 4 + 8 + 8 * 6 + 4;
+/** Consumer daemons pad the last, partial sub-buffer to a page. */
+const PAGE_BYTES = 4096;
+const TWO_32 = 4294967296;
+
+const utf8 = new TextEncoder();
+
+export function uuidBytes(uuid: string): Uint8Array {
+  const hex = uuid.replace(/-/g, '');
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Writes a 64-bit two's complement value given as a JS number (exact up to 2^53 in magnitude). */
+function setU64(view: DataView, offset: number, value: number): void {
+  const hi = Math.floor(value / TWO_32);
+  view.setUint32(offset, value - hi * TWO_32, true);
+  view.setInt32(offset + 4, hi | 0, true);
+}
+
+function setU64Be(view: DataView, offset: number, value: number): void {
+  const hi = Math.floor(value / TWO_32);
+  view.setUint32(offset + 4, value - hi * TWO_32, false);
+  view.setInt32(offset, hi | 0, false);
+}
+
+/** The metadata file LTTng writes: 4 KiB packets with the 37-byte header, text split at packet boundaries. */
+export function packetizeMetadata(text: string, uuid: string): Uint8Array {
+  const bytes = utf8.encode(text);
+  const perPacket = METADATA_PACKET_BYTES - METADATA_HEADER_BYTES;
+  const count = Math.max(1, Math.ceil(bytes.length / perPacket));
+  const out = new Uint8Array(count * METADATA_PACKET_BYTES);
+  const view = new DataView(out.buffer);
+  const id = uuidBytes(uuid);
+  for (let p = 0; p < count; p++) {
+    const base = p * METADATA_PACKET_BYTES;
+    const chunk = bytes.subarray(p * perPacket, (p + 1) * perPacket);
+    view.setUint32(base, METADATA_MAGIC, true);
+    out.set(id, base + 4);
+    view.setUint32(base + 20, 0, true); // checksum: none
+    view.setUint32(base + 24, (METADATA_HEADER_BYTES + chunk.length) * 8, true);
+    view.setUint32(base + 28, METADATA_PACKET_BYTES * 8, true);
+    out[base + 32] = 0; // compression
+    out[base + 33] = 0; // encryption
+    out[base + 34] = 0; // checksum scheme
+    out[base + 35] = 1; // major
+    out[base + 36] = 8; // minor
+    out.set(chunk, base + METADATA_HEADER_BYTES);
+  }
+  return out;
+}
+
+export type EventHeaderKind = 'compact' | 'large';
+
+export interface StreamWriterOptions {
+  uuid: string;
+  header: EventHeaderKind;
+  /** Sub-buffer size: the capacity of a packet. */
+  packetBytes: number;
+  cpu: number;
+  /** Stream event context fields (UST), written before the payload. */
+  context: FieldDef[];
+  classes: EventClassDef[];
+  /** Time of `lttng start`: `timestamp_begin` of the first packet. */
+  startTs: number;
+  data: FileSink;
+  index: FileSink;
+}
+
+/** Scratch space for one encoded event payload; events larger than this are refused. */
+const MAX_EVENT_BYTES = 64 * 1024;
+
+export class StreamWriter {
+  private readonly opts: StreamWriterOptions;
+  private readonly uuid: Uint8Array;
+  private buf: Uint8Array;
+  private view: DataView;
+  private pos = 0;
+  private readonly scratch = new Uint8Array(MAX_EVENT_BYTES);
+  private readonly scratchView = new DataView(this.scratch.buffer);
+  private packetBegin = 0;
+  private lastTs = 0;
+  private inPacket = false;
+  private seq = 0;
+  private fileOffset = 0;
+  private readonly indexBuf = new Uint8Array(INDEX_ENTRY_BYTES);
+  private readonly indexView = new DataView(this.indexBuf.buffer);
+  events = 0;
+  bytes = 0;
+
+  constructor(opts: StreamWriterOptions) {
+    if (opts.packetBytes % PAGE_BYTES !== 0 || opts.packetBytes < PAGE_BYTES) {
+      throw new Error(`packet size ${opts.packetBytes} must be a multiple of ${PAGE_BYTES}`);
+    }
+    this.opts = opts;
+    this.uuid = uuidBytes(opts.uuid);
+    this.buf = new Uint8Array(opts.packetBytes);
+    this.view = new DataView(this.buf.buffer);
+    this.packetBegin = opts.startTs;
+    this.lastTs = opts.startTs;
+    const header = new Uint8Array(16);
+    const hv = new DataView(header.buffer);
+    hv.setUint32(0, INDEX_MAGIC, false);
+    hv.setUint32(4, 1, false);
+    hv.setUint32(8, 1, false);
+    hv.setUint32(12, INDEX_ENTRY_BYTES, false);
+    opts.index.write(header);
+  }
+
+  private openPacket(beginTs: number): void {
+    this.buf.fill(0);
+    this.packetBegin = beginTs;
+    this.lastTs = beginTs;
+    this.pos = PACKET_PREAMBLE_BYTES;
+    this.inPacket = true;
+  }
+
+  /** Fills in header and context, pads, writes the packet and its index entry. */
+  private closePacket(endTs: number, padToCapacity: boolean): void {
+    const contentBytes = this.pos;
+    const packetBytes = padToCapacity ? this.opts.packetBytes : Math.ceil(contentBytes / PAGE_BYTES) * PAGE_BYTES;
+    const v = this.view;
+    v.setUint32(0, CTF_MAGIC, true);
+    this.buf.set(this.uuid, 4);
+    v.setUint32(20, 0, true); // stream_id
+    setU64(v, 24, this.opts.cpu); // stream_instance_id
+    setU64(v, 32, this.packetBegin);
+    setU64(v, 40, endTs);
+    setU64(v, 48, contentBytes * 8);
+    setU64(v, 56, packetBytes * 8);
+    setU64(v, 64, this.seq);
+    setU64(v, 72, 0); // events_discarded
+    v.setUint32(80, this.opts.cpu, true);
+    this.opts.data.write(this.buf.slice(0, packetBytes));
+
+    const iv = this.indexView;
+    setU64Be(iv, 0, this.fileOffset);
+    setU64Be(iv, 8, packetBytes * 8);
+    setU64Be(iv, 16, contentBytes * 8);
+    setU64Be(iv, 24, this.packetBegin);
+    setU64Be(iv, 32, endTs);
+    setU64Be(iv, 40, 0);
+    setU64Be(iv, 48, 0);
+    setU64Be(iv, 56, this.opts.cpu);
+    setU64Be(iv, 64, this.seq);
+    this.opts.index.write(this.indexBuf.slice());
+
+    this.fileOffset += packetBytes;
+    this.bytes += packetBytes;
+    this.seq++;
+    this.inPacket = false;
+  }
+
+  private encodeFields(fields: FieldDef[], values: readonly FieldInput[], at: number): number {
+    const out = this.scratch;
+    const v = this.scratchView;
+    let p = at;
+    for (let i = 0; i < fields.length; i++) {
+      const t = fields[i].type;
+      const value = values[i];
+      switch (t.k) {
+        case 'int': {
+          const n = value as number;
+          if (t.bits === 32) v.setUint32(p, n >>> 0, true);
+          else if (t.bits === 64) setU64(v, p, n);
+          else if (t.bits === 8) out[p] = n & 0xff;
+          else v.setUint16(p, n & 0xffff, true);
+          p += t.bits >> 3;
+          break;
+        }
+        case 'string': {
+          const r = utf8.encodeInto(value as string, out.subarray(p, out.length - 1));
+          p += r.written;
+          out[p++] = 0;
+          break;
+        }
+        case 'text': {
+          const bytes = out.subarray(p, p + t.len);
+          bytes.fill(0);
+          utf8.encodeInto((value as string).slice(0, t.len - 1), bytes.subarray(0, t.len - 1));
+          p += t.len;
+          break;
+        }
+        case 'seq': {
+          const items = value as number[];
+          const step = t.elem.bits >> 3;
+          for (const n of items) {
+            if (step === 4) v.setUint32(p, n >>> 0, true);
+            else if (step === 8) setU64(v, p, n);
+            else if (step === 1) out[p] = n & 0xff;
+            else v.setUint16(p, n & 0xffff, true);
+            p += step;
+          }
+          break;
+        }
+      }
+    }
+    return p;
+  }
+
+  /**
+   * Appends one event. `ts` must not decrease within the stream. The first event of a packet, an id that does not
+   * fit the compact selector, or a time delta wider than the compact timestamp take the extended header, as the
+   * LTTng ring buffer does.
+   */
+  write(ts: number, classId: number, values: readonly FieldInput[], context?: readonly FieldInput[]): void {
+    if (ts < this.lastTs) throw new Error(`stream cpu ${this.opts.cpu}: time goes back (${ts} < ${this.lastTs})`);
+    const cls = this.opts.classes[classId];
+    let payloadEnd = 0;
+    if (this.opts.context.length > 0) payloadEnd = this.encodeFields(this.opts.context, context!, 0);
+    payloadEnd = this.encodeFields(cls.fields, values, payloadEnd);
+
+    const large = this.opts.header === 'large';
+    const maxHeader = large ? 14 : 13;
+    if (!this.inPacket) this.openPacket(this.packetBegin);
+    else if (this.pos + maxHeader + payloadEnd > this.opts.packetBytes) {
+      // Sub-buffer switch: the old packet ends and the new one begins at the switch time.
+      this.closePacket(ts, true);
+      this.openPacket(ts);
+    }
+    if (PACKET_PREAMBLE_BYTES + maxHeader + payloadEnd > this.opts.packetBytes) {
+      throw new Error(`event ${cls.name} of ${payloadEnd} bytes does not fit a ${this.opts.packetBytes}-byte packet`);
+    }
+
+    const first = this.pos === PACKET_PREAMBLE_BYTES;
+    const delta = ts - this.lastTs;
+    const v = this.view;
+    let p = this.pos;
+    if (large) {
+      if (first || classId >= 65535 || delta >= TWO_32) {
+        v.setUint16(p, 65535, true);
+        v.setUint32(p + 2, classId, true);
+        setU64(v, p + 6, ts);
+        p += 14;
+      } else {
+        v.setUint16(p, classId, true);
+        v.setUint32(p + 2, ts % TWO_32, true);
+        p += 6;
+      }
+    } else if (first || classId >= 31 || delta >= 0x8000000) {
+      this.buf[p] = 31;
+      v.setUint32(p + 1, classId, true);
+      setU64(v, p + 5, ts);
+      p += 13;
+    } else {
+      // 5-bit id in the low bits, then the low 27 bits of the timestamp.
+      v.setUint32(p, (classId + (ts % 0x8000000) * 32) >>> 0, true);
+      p += 4;
+    }
+    this.buf.set(this.scratch.subarray(0, payloadEnd), p);
+    this.pos = p + payloadEnd;
+    this.lastTs = ts;
+    this.events++;
+  }
+
+  /** Flushes the last packet (padded to a page) at `lttng stop` time; a stream with no event gets an empty packet. */
+  close(endTs: number): void {
+    if (!this.inPacket) this.openPacket(this.packetBegin);
+    this.closePacket(Math.max(endTs, this.lastTs), false);
+    this.opts.data.close();
+    this.opts.index.close();
+  }
+}
