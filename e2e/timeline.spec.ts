@@ -1,0 +1,160 @@
+/**
+ * The timeline on the hand-written fixture (timeline-dev.html?fixture=small): threads listed, key zoom,
+ * range measurement, syscall and slice selection, search, loss marks. Positions on the canvas come from
+ * the same layout code the page uses, so the tests click where the user would see the boxes.
+ */
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { buildRowLayout, type ThreadRow } from '../src/layout/row-layout';
+import { smallModel, SMALL_WRITE } from '../src/test-utils/model-fixture';
+import { GUTTER_PX } from '../src/views/timeline/use-timeline-canvas';
+
+const model = smallModel();
+const layout = buildRowLayout(model, { collapsedPids: [], threadFilter: '' });
+const mainRow = layout.rows.find((r): r is ThreadRow => r.kind === 'thread' && r.threadIndex === 0)!;
+
+/** Parses "45.25 µs" / "3 ms" / "812 ns" into ns. */
+function parseDuration(text: string): number {
+  const m = /^(-?[\d.]+) (s|ms|µs|ns)$/.exec(text.trim());
+  if (!m) throw new Error(`not a duration: ${text}`);
+  return Number(m[1]) * { s: 1e9, ms: 1e6, µs: 1e3, ns: 1 }[m[2] as 's']!;
+}
+
+async function open(page: Page, fixture = 'small'): Promise<Locator> {
+  await page.goto(`/timeline-dev.html?fixture=${fixture}`);
+  const tracks = page.locator('canvas.tl-tracks');
+  await expect(tracks).toBeVisible();
+  // Two frames: layout effects, then the first draw.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return tracks;
+}
+
+/** Page x of model time `ns` for the current visible span (full view unless zoomed). */
+async function xOf(tracks: Locator, ns: number, range = { startNs: model.startNs, endNs: model.endNs }): Promise<number> {
+  const box = (await tracks.boundingBox())!;
+  const contentW = box.width - GUTTER_PX;
+  return box.x + GUTTER_PX + ((ns - range.startNs) / (range.endNs - range.startNs)) * contentW;
+}
+
+test('lists the processes and threads of the trace', async ({ page }) => {
+  await open(page);
+  const items = page.getByTestId('thread-item');
+  await expect(items).toHaveText(['python3 4242', 'worker 4243', 'bash 977']);
+  await expect(page.getByTestId('visible-span')).toHaveText('10 ms');
+  await page.screenshot({ path: 'test-results/timeline-overview.png' });
+});
+
+test('W/S zoom around the pointer, 0 shows everything, A/D pan', async ({ page }) => {
+  const tracks = await open(page);
+  const span = page.getByTestId('visible-span');
+  const box = (await tracks.boundingBox())!;
+  await page.mouse.move(await xOf(tracks, 3_000_000), box.y + 200);
+  await page.keyboard.press('w');
+  await page.keyboard.press('w');
+  const zoomed = parseDuration((await span.textContent())!);
+  expect(zoomed).toBeLessThan(10e6);
+  // Held key: keeps zooming while pressed.
+  await page.keyboard.down('w');
+  await page.waitForTimeout(400);
+  await page.keyboard.up('w');
+  const deeper = parseDuration((await span.textContent())!);
+  expect(deeper).toBeLessThan(zoomed / 1.5);
+  await page.screenshot({ path: 'test-results/timeline-zoomed.png' });
+  await page.keyboard.press('s');
+  expect(parseDuration((await span.textContent())!)).toBeGreaterThan(deeper);
+  await page.keyboard.press('0');
+  await expect(span).toHaveText('10 ms');
+});
+
+test('dragging over the timeline measures a time range', async ({ page }) => {
+  const tracks = await open(page);
+  const box = (await tracks.boundingBox())!;
+  const x0 = await xOf(tracks, 2_000_000);
+  const x1 = await xOf(tracks, 5_000_000);
+  const y = box.y + box.height - 40;
+  await page.mouse.move(x0, y);
+  await page.mouse.down();
+  await page.mouse.move((x0 + x1) / 2, y, { steps: 4 });
+  await page.mouse.move(x1, y, { steps: 4 });
+  await page.mouse.up();
+  const measured = parseDuration((await page.getByTestId('selection-duration').textContent())!);
+  // Within a pixel either side of 3 ms.
+  const nsPerPx = (model.endNs - model.startNs) / (box.width - GUTTER_PX);
+  expect(Math.abs(measured - 3e6)).toBeLessThanOrEqual(2 * nsPerPx);
+  await expect(page.getByTestId('range-details')).toContainText('ms');
+  await page.screenshot({ path: 'test-results/timeline-range.png' });
+  // Z zooms to it.
+  await page.keyboard.press('z');
+  const span = parseDuration((await page.getByTestId('visible-span').textContent())!);
+  expect(span).toBeGreaterThan(measured);
+  expect(span).toBeLessThan(measured * 1.2);
+});
+
+test('clicking the write syscall shows its duration and return value', async ({ page }) => {
+  const tracks = await open(page);
+  const box = (await tracks.boundingBox())!;
+  const y = box.y + mainRow.yPx + mainRow.syscallsYPx + layout.metrics.syscallLanePx / 2;
+  await page.mouse.click(await xOf(tracks, (SMALL_WRITE.startNs + SMALL_WRITE.endNs) / 2), y);
+  const details = page.getByTestId('details-panel');
+  await expect(details.getByTestId('detail-name')).toContainText('write');
+  await expect(details.getByTestId('detail-duration')).toContainText('45.25 µs');
+  await expect(details.getByTestId('detail-return')).toContainText('12');
+  await expect(details.getByTestId('detail-thread')).toContainText('python3 4242');
+  await page.screenshot({ path: 'test-results/timeline-write-syscall.png' });
+});
+
+test('clicking a frame shows its details and the arrow keys walk the stack', async ({ page }) => {
+  const tracks = await open(page);
+  const box = (await tracks.boundingBox())!;
+  const depthY = (d: number) => box.y + mainRow.yPx + mainRow.slicesYPx + d * layout.metrics.sliceRowPx + 8;
+  await page.mouse.click(await xOf(tracks, 4_500_000), depthY(1));
+  const details = page.getByTestId('details-panel');
+  await expect(details.getByTestId('detail-name')).toHaveText('Namefoo');
+  await expect(details.getByTestId('detail-kind')).toContainText('Python');
+  await expect(details.getByTestId('detail-duration')).toContainText('8 ms');
+  await expect(details.getByTestId('detail-self')).toContainText('900 µs'); // 8 ms minus bar (6.5 ms) and cleanup (0.6 ms)
+  await expect(details.getByTestId('detail-depth')).toContainText('1');
+  await page.keyboard.press('ArrowDown');
+  await expect(details.getByTestId('detail-name')).toContainText('bar');
+  await page.keyboard.press('ArrowDown');
+  await expect(details.getByTestId('detail-name')).toContainText('PyObject_Call');
+  await expect(details.getByTestId('detail-kind')).toContainText('C function');
+  await expect(details.getByTestId('detail-address')).toContainText('0x55d0c0a01230');
+  await page.keyboard.press('ArrowUp');
+  await expect(details.getByTestId('detail-name')).toContainText('bar');
+  await page.keyboard.press('ArrowRight');
+  await expect(details.getByTestId('detail-name')).toContainText('cleanup');
+  await page.screenshot({ path: 'test-results/timeline-slice.png' });
+});
+
+test('search highlights and lists matching frames; the thread filter hides threads', async ({ page }) => {
+  await open(page);
+  await page.getByLabel('Search frames').fill('json');
+  await expect(page.getByTestId('search-count')).toHaveText('2 matching frames');
+  await expect(page.getByTestId('search-results').getByRole('listitem')).toHaveCount(2);
+  await page.screenshot({ path: 'test-results/timeline-search.png' });
+  await page.getByTestId('search-results').getByRole('button').first().click();
+  await expect(page.getByTestId('detail-name')).toContainText('json_dumps');
+  await page.getByLabel('Filter threads').fill('worker');
+  await expect(page.getByTestId('thread-item')).toHaveText(['worker 4243']);
+});
+
+test('loss marks on the axis explain the lost range', async ({ page }) => {
+  const tracks = await open(page);
+  const axis = page.locator('.tl-axis canvas');
+  const abox = (await axis.boundingBox())!;
+  await page.mouse.move(await xOf(tracks, 7_200_000), abox.y + abox.height - 4);
+  await expect(page.getByTestId('tooltip')).toContainText('12 events discarded');
+  await expect(page.getByTestId('tooltip')).toContainText('kernel, CPU 1');
+});
+
+test('a user-space-only trace still shows its call stacks, without kernel lanes', async ({ page }) => {
+  const tracks = await open(page, 'small-user');
+  await expect(page.getByTestId('thread-item')).toHaveText(['python3 4242', 'worker 4243', 'bash 977']);
+  await expect(page.getByRole('list', { name: 'Legend' })).not.toContainText('blocked');
+  const user = buildRowLayout(smallModel({ kernel: false }), { collapsedPids: [], threadFilter: '' });
+  const row = user.rows.find((r): r is ThreadRow => r.kind === 'thread' && r.threadIndex === 0)!;
+  const box = (await tracks.boundingBox())!;
+  await page.mouse.click(await xOf(tracks, 4_500_000), box.y + row.yPx + row.slicesYPx + 8);
+  await expect(page.getByTestId('detail-name')).toContainText('<module>');
+  await page.screenshot({ path: 'test-results/timeline-user-only.png' });
+});

@@ -1,0 +1,83 @@
+/**
+ * Colours: call slices by kind (Python cool blues and teals, C warm ambers) and by a hash of the name, so
+ * one function keeps one colour everywhere; kernel states after Trace Compass's control flow view.
+ */
+import { SliceKind, ThreadState } from '../model/types';
+
+function hashString(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return h >>> 0;
+}
+
+const sliceColorCache = new Map<number, string>();
+
+/** Fill colour of a slice named strings[name], cached per (name, kind). */
+export function sliceColor(name: number, kind: number, text: string): string {
+  const key = name * 2 + (kind === SliceKind.C ? 1 : 0);
+  let c = sliceColorCache.get(key);
+  if (c === undefined) {
+    const h = hashString(text);
+    if (kind === SliceKind.C) {
+      c = `hsl(${14 + (h % 24)} ${60 + ((h >>> 8) % 18)}% ${63 + ((h >>> 16) % 10)}%)`;
+    } else {
+      c = `hsl(${176 + (h % 56)} ${40 + ((h >>> 8) % 20)}% ${62 + ((h >>> 16) % 12)}%)`;
+    }
+    sliceColorCache.set(key, c);
+  }
+  return c;
+}
+
+export const SLICE_TEXT = '#16202c';
+export const DIMMED_SLICE = '#e4e7eb';
+export const DIMMED_TEXT = '#9aa3ad';
+export const SEARCH_MATCH = '#ffd23f';
+
+const syscallColorCache = new Map<number, string>();
+export function syscallColor(name: number, text: string): string {
+  let c = syscallColorCache.get(name);
+  if (c === undefined) {
+    const h = hashString(text);
+    c = `hsl(${205 + (h % 40)} ${28 + ((h >>> 8) % 16)}% ${40 + ((h >>> 16) % 10)}%)`;
+    syscallColorCache.set(name, c);
+  }
+  return c;
+}
+
+export interface StateStyle {
+  state: ThreadState;
+  label: string;
+  color: string;
+}
+
+/** Legend order; colours follow Trace Compass's control flow view. */
+export const STATE_STYLES: readonly StateStyle[] = [
+  { state: ThreadState.RunUser, label: 'running user', color: '#3a9d46' },
+  { state: ThreadState.RunSyscall, label: 'syscall', color: '#2f6bd0' },
+  { state: ThreadState.Interrupted, label: 'interrupted', color: '#9a4fc8' },
+  { state: ThreadState.WaitCpu, label: 'waiting for CPU', color: '#f08a24' },
+  { state: ThreadState.WaitBlocked, label: 'blocked', color: '#e9cf4a' },
+  { state: ThreadState.Unknown, label: 'unknown', color: '#c3c8cf' },
+];
+
+const STATE_COLOR: string[] = [];
+const STATE_LABEL: string[] = [];
+for (const s of STATE_STYLES) {
+  STATE_COLOR[s.state] = s.color;
+  STATE_LABEL[s.state] = s.label;
+}
+STATE_COLOR[ThreadState.WaitUnknown] = '#d9c98a';
+STATE_LABEL[ThreadState.WaitUnknown] = 'waiting (unknown reason)';
+STATE_COLOR[ThreadState.WaitFork] = '#7fb0d8';
+STATE_LABEL[ThreadState.WaitFork] = 'waiting after fork';
+
+export function stateColor(state: number): string {
+  return STATE_COLOR[state] ?? STATE_COLOR[ThreadState.Unknown];
+}
+
+export function stateLabel(state: number): string {
+  return STATE_LABEL[state] ?? 'unknown';
+}

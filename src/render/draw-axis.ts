@@ -1,0 +1,97 @@
+/**
+ * The time axis drawn on canvas: d3 ticks with readable units, the base time of the labels, loss marks and
+ * the selected range.
+ */
+import type { ScaleLinear } from 'd3-scale';
+import { formatOffset, formatTimeOfDay } from '../layout/time-format';
+import type { TimeRange } from '../layout/view-math';
+import type { LossRange } from '../model/types';
+import type { AxisTicks } from './time-scale';
+import { FONT, THEME } from './draw-tracks';
+
+export interface AxisFrame {
+  widthPx: number;
+  heightPx: number;
+  gutterPx: number;
+  scale: ScaleLinear<number, number>;
+  ticks: AxisTicks;
+  originNs: bigint;
+  range: TimeRange;
+  losses: readonly LossRange[];
+  hoveredLoss: number;
+  selectedRange: TimeRange | null;
+}
+
+export const LOSS_MARK_PX = 6;
+
+export function drawAxis(ctx: CanvasRenderingContext2D, f: AxisFrame): void {
+  const { widthPx: W, heightPx: H, gutterPx: G } = f;
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, W, H);
+  ctx.font = FONT;
+  ctx.textBaseline = 'alphabetic';
+
+  if (f.selectedRange) {
+    const x0 = Math.max(G, f.scale(f.selectedRange.startNs));
+    const x1 = Math.min(W, f.scale(f.selectedRange.endNs));
+    if (x1 >= G && x0 <= W) {
+      ctx.fillStyle = THEME.rangeFill;
+      ctx.fillRect(x0, 0, Math.max(x1 - x0, 1), H);
+    }
+  }
+
+  ctx.fillStyle = '#47505b';
+  ctx.strokeStyle = '#9aa3ad';
+  for (let i = 0; i < f.ticks.ticksNs.length; i++) {
+    const x = Math.round(f.scale(f.ticks.ticksNs[i]));
+    if (x < G || x > W) continue;
+    ctx.fillStyle = '#9aa3ad';
+    ctx.fillRect(x, H - 10, 1, 10);
+    ctx.fillStyle = '#2d3640';
+    ctx.fillText(f.ticks.labels[i], x + 4, H - 13);
+  }
+  // Minor ticks: 5 per major interval.
+  ctx.fillStyle = '#c5cbd2';
+  const minor = f.ticks.stepNs / 5;
+  const firstMinor = Math.ceil(f.range.startNs / minor) * minor;
+  for (let t = firstMinor; t < f.range.endNs && minor > 0; t += minor) {
+    const x = Math.round(f.scale(t));
+    if (x >= G) ctx.fillRect(x, H - 4, 1, 4);
+  }
+
+  for (let i = 0; i < f.losses.length; i++) {
+    const l = f.losses[i];
+    if (l.endNs < f.range.startNs || l.beginNs > f.range.endNs) continue;
+    const x0 = Math.max(G, f.scale(l.beginNs));
+    const x1 = Math.min(W, f.scale(l.endNs));
+    ctx.fillStyle = i === f.hoveredLoss ? '#b42318' : '#e5483d';
+    ctx.fillRect(x0, H - LOSS_MARK_PX - 1, Math.max(x1 - x0, 3), LOSS_MARK_PX);
+  }
+
+  // Gutter: absolute time of the visible start, and the base the tick labels count from.
+  ctx.fillStyle = '#f7f8fa';
+  ctx.fillRect(0, 0, G, H);
+  ctx.fillStyle = THEME.gutterBorder;
+  ctx.fillRect(G - 1, 0, 1, H);
+  ctx.fillStyle = '#1f2933';
+  ctx.font = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  ctx.fillText(`${formatTimeOfDay(f.originNs, f.range.startNs, 6)} UTC`, 10, 15);
+  ctx.font = FONT;
+  ctx.fillStyle = '#6b7580';
+  ctx.fillText(f.ticks.baseNs === 0 ? 'ticks: since trace start' : `ticks: ${formatOffset(f.ticks.baseNs)}`, 10, H - 6);
+
+  ctx.fillStyle = THEME.gutterBorder;
+  ctx.fillRect(0, H - 1, W, 1);
+}
+
+/** Index of the loss whose mark is under (x, y) on the axis, or -1. */
+export function lossAt(f: Pick<AxisFrame, 'scale' | 'losses' | 'heightPx'>, xPx: number, yPx: number): number {
+  if (yPx < f.heightPx - LOSS_MARK_PX - 4) return -1;
+  for (let i = 0; i < f.losses.length; i++) {
+    const l = f.losses[i];
+    const x0 = f.scale(l.beginNs);
+    const x1 = Math.max(f.scale(l.endNs), x0 + 3);
+    if (xPx >= x0 - 2 && xPx <= x1 + 2) return i;
+  }
+  return -1;
+}

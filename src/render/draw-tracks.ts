@@ -1,0 +1,311 @@
+/**
+ * Draws the visible rows of the timeline on one canvas: process headers, thread labels in a left gutter, and
+ * for each thread its state strip, syscall lane and flame chart, only for the visible rows and time range.
+ */
+import { forEachBox, sourceIndex } from '../layout/interval-lane';
+import { tableLane } from '../layout/hit-test';
+import type { RowLayout, ThreadRow, ProcessRow } from '../layout/row-layout';
+import { visibleRows } from '../layout/row-layout';
+import { sliceIndexOf } from '../layout/slice-index';
+import type { TimeRange } from '../layout/view-math';
+import type { LossRange, TraceModel } from '../model/types';
+import { SliceFlag } from '../model/types';
+import { fitText } from './canvas';
+import {
+  DIMMED_SLICE,
+  DIMMED_TEXT,
+  SLICE_TEXT,
+  sliceColor,
+  stateColor,
+  syscallColor,
+} from './colors';
+
+export type ItemKind = 'slice' | 'syscall' | 'state';
+
+export interface TrackItemRef {
+  kind: ItemKind;
+  thread: number;
+  index: number;
+}
+
+export interface TracksFrame {
+  model: TraceModel;
+  layout: RowLayout;
+  range: TimeRange;
+  widthPx: number;
+  heightPx: number;
+  /** Content y at the top of the canvas. */
+  scrollTopPx: number;
+  gutterPx: number;
+  ticksNs: readonly number[];
+  selection: TrackItemRef | null;
+  hovered: TrackItemRef | null;
+  selectedRange: TimeRange | null;
+  /** Names that match the search (index by name); null when not searching. */
+  searchNames: Uint8Array | null;
+}
+
+export const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const LABEL_FONT = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const SMALL_FONT = '10px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+
+export const THEME = {
+  background: '#ffffff',
+  gutter: '#f7f8fa',
+  gutterBorder: '#d9dde3',
+  processBand: '#eef1f5',
+  processText: '#1d2733',
+  threadText: '#1f2933',
+  laneText: '#8a939e',
+  rowLine: '#e7eaee',
+  grid: '#f0f2f5',
+  selection: '#111827',
+  rangeFill: 'rgba(43, 108, 212, 0.10)',
+  rangeLine: '#2b6cd4',
+  loss: 'rgba(220, 38, 38, 0.07)',
+};
+
+let charWidthPx = 6;
+
+export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): number {
+  const { layout, range, widthPx, heightPx, gutterPx } = f;
+  const m = layout.metrics;
+  const contentW = widthPx - gutterPx;
+  const nsPerPx = (range.endNs - range.startNs) / Math.max(contentW, 1);
+  const toX = (ns: number) => gutterPx + (ns - range.startNs) / nsPerPx;
+  ctx.fillStyle = THEME.background;
+  ctx.fillRect(0, 0, widthPx, heightPx);
+  ctx.font = FONT;
+  ctx.textBaseline = 'middle';
+  charWidthPx = ctx.measureText('abcdefghijklmnopqrstuvwxyz_').width / 27;
+
+  // Grid lines at the axis ticks.
+  ctx.fillStyle = THEME.grid;
+  for (const t of f.ticksNs) ctx.fillRect(Math.round(toX(t)), 0, 1, heightPx);
+  // Data lost here: the lanes may be wrong under this band.
+  drawLossBands(ctx, f.model.losses, range, toX, gutterPx, widthPx, heightPx);
+
+  let boxes = 0;
+  const [first, last] = visibleRows(layout, f.scrollTopPx, heightPx);
+  for (let r = first; r < last; r++) {
+    const row = layout.rows[r];
+    const y = row.yPx - f.scrollTopPx;
+    if (row.kind === 'process') {
+      drawProcessHeader(ctx, row, y, widthPx);
+      continue;
+    }
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(gutterPx, Math.max(y, 0), contentW, row.heightPx);
+    ctx.clip();
+    boxes += drawThread(ctx, f, row, y, nsPerPx, toX);
+    ctx.restore();
+    // Row separator.
+    ctx.fillStyle = THEME.rowLine;
+    ctx.fillRect(0, y + row.heightPx - 1, widthPx, 1);
+  }
+
+  // Gutter with the thread labels, drawn over the content so long boxes never cover it.
+  ctx.fillStyle = THEME.gutter;
+  ctx.fillRect(0, 0, gutterPx, heightPx);
+  for (let r = first; r < last; r++) {
+    const row = layout.rows[r];
+    const y = row.yPx - f.scrollTopPx;
+    if (row.kind === 'process') drawProcessHeader(ctx, row, y, gutterPx);
+    else drawThreadLabel(ctx, f, row, y);
+  }
+  ctx.fillStyle = THEME.gutterBorder;
+  ctx.fillRect(gutterPx - 1, 0, 1, heightPx);
+
+  if (f.selectedRange) {
+    const x0 = Math.max(gutterPx, toX(f.selectedRange.startNs));
+    const x1 = Math.min(widthPx, toX(f.selectedRange.endNs));
+    if (x1 >= gutterPx && x0 <= widthPx) {
+      ctx.fillStyle = THEME.rangeFill;
+      ctx.fillRect(x0, 0, Math.max(x1 - x0, 1), heightPx);
+      ctx.fillStyle = THEME.rangeLine;
+      if (toX(f.selectedRange.startNs) >= gutterPx) ctx.fillRect(Math.round(x0), 0, 1, heightPx);
+      if (toX(f.selectedRange.endNs) <= widthPx) ctx.fillRect(Math.round(x1), 0, 1, heightPx);
+    }
+  }
+  return boxes;
+}
+
+function drawLossBands(
+  ctx: CanvasRenderingContext2D,
+  losses: readonly LossRange[],
+  range: TimeRange,
+  toX: (ns: number) => number,
+  gutterPx: number,
+  widthPx: number,
+  heightPx: number,
+): void {
+  ctx.fillStyle = THEME.loss;
+  for (const l of losses) {
+    if (l.endNs < range.startNs || l.beginNs > range.endNs) continue;
+    const x0 = Math.max(gutterPx, toX(l.beginNs));
+    const x1 = Math.min(widthPx, toX(l.endNs));
+    ctx.fillRect(x0, 0, Math.max(x1 - x0, 2), heightPx);
+  }
+}
+
+function drawProcessHeader(ctx: CanvasRenderingContext2D, row: ProcessRow, y: number, widthPx: number): void {
+  ctx.fillStyle = THEME.processBand;
+  ctx.fillRect(0, y, widthPx, row.heightPx);
+  ctx.fillStyle = THEME.rowLine;
+  ctx.fillRect(0, y + row.heightPx - 1, widthPx, 1);
+  ctx.fillStyle = THEME.processText;
+  ctx.font = LABEL_FONT;
+  const mid = y + row.heightPx / 2;
+  // Chevron: ▸ collapsed, ▾ expanded.
+  ctx.beginPath();
+  if (row.collapsed) {
+    ctx.moveTo(10, mid - 5);
+    ctx.lineTo(15, mid);
+    ctx.lineTo(10, mid + 5);
+  } else {
+    ctx.moveTo(8, mid - 3);
+    ctx.lineTo(17, mid - 3);
+    ctx.lineTo(12.5, mid + 3);
+  }
+  ctx.fill();
+  const threads = `${row.threadCount} thread${row.threadCount === 1 ? '' : 's'}`;
+  ctx.fillText(row.label, 24, mid);
+  const w = ctx.measureText(row.label).width;
+  ctx.font = SMALL_FONT;
+  ctx.fillStyle = THEME.laneText;
+  ctx.fillText(threads, 24 + w + 8, mid);
+  ctx.font = FONT;
+}
+
+function drawThreadLabel(ctx: CanvasRenderingContext2D, f: TracksFrame, row: ThreadRow, y: number): void {
+  const m = f.layout.metrics;
+  const t = f.model.threads[row.threadIndex];
+  ctx.fillStyle = THEME.threadText;
+  ctx.font = LABEL_FONT;
+  const text = fitText(ctx, t.cpuRow !== undefined ? `CPU ${t.cpuRow}` : t.name || 'thread', f.gutterPx - 70, 7);
+  ctx.fillText(text, 12, y + 10);
+  ctx.font = SMALL_FONT;
+  ctx.fillStyle = THEME.laneText;
+  if (t.cpuRow === undefined) ctx.fillText(`tid ${t.tid}`, 12, y + 24);
+  ctx.textAlign = 'right';
+  const right = f.gutterPx - 8;
+  if (row.statesYPx >= 0) ctx.fillText('state', right, y + row.statesYPx + m.stateStripPx / 2);
+  if (row.syscallsYPx >= 0) ctx.fillText('syscalls', right, y + row.syscallsYPx + m.syscallLanePx / 2);
+  ctx.fillText(t.slices.count > 0 ? 'calls' : 'no calls', right, y + row.slicesYPx + m.sliceRowPx / 2);
+  ctx.textAlign = 'left';
+  ctx.font = FONT;
+}
+
+function sameItem(a: TrackItemRef | null, kind: ItemKind, thread: number, index: number): boolean {
+  return a !== null && a.kind === kind && a.thread === thread && a.index === index;
+}
+
+function outline(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, color: string, lineW: number): void {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = lineW;
+  ctx.strokeRect(x + lineW / 2, y + lineW / 2, Math.max(w - lineW, 1), h - lineW);
+}
+
+function drawThread(
+  ctx: CanvasRenderingContext2D,
+  f: TracksFrame,
+  row: ThreadRow,
+  y: number,
+  nsPerPx: number,
+  toX: (ns: number) => number,
+): number {
+  const { model, range } = f;
+  const m = f.layout.metrics;
+  const t = model.threads[row.threadIndex];
+  const strings = model.strings;
+  const xMin = f.gutterPx - 2;
+  const xMax = f.widthPx + 2;
+  let boxes = 0;
+  let outlined: [number, number, number, number] | null = null;
+  let hoverBox: [number, number, number, number] | null = null;
+
+  // Kernel state strip.
+  if (row.statesYPx >= 0 && t.states) {
+    const st = t.states;
+    const sy = y + row.statesYPx;
+    boxes += forEachBox(tableLane(st), range.startNs, range.endNs, nsPerPx, (a, _b, s, e) => {
+      const x0 = Math.max(toX(s), xMin);
+      const x1 = Math.min(toX(e), xMax);
+      ctx.fillStyle = stateColor(st.state[a]);
+      ctx.fillRect(x0, sy, Math.max(x1 - x0, 1), m.stateStripPx);
+      if (sameItem(f.selection, 'state', row.threadIndex, a)) outlined = [x0, sy, x1 - x0, m.stateStripPx];
+    });
+  }
+
+  // Syscall lane.
+  if (row.syscallsYPx >= 0 && t.syscalls) {
+    const sc = t.syscalls;
+    const sy = y + row.syscallsYPx;
+    boxes += forEachBox(tableLane(sc), range.startNs, range.endNs, nsPerPx, (a, b, s, e) => {
+      const x0 = Math.max(toX(s), xMin);
+      const x1 = Math.min(toX(e), xMax);
+      const w = Math.max(x1 - x0, 1);
+      ctx.fillStyle = syscallColor(sc.name[a], strings[sc.name[a]]);
+      ctx.fillRect(x0, sy + 1, w > 3 ? w - 1 : w, m.syscallLanePx - 2);
+      if (a === b && w > 16) {
+        const text = fitText(ctx, strings[sc.name[a]], w - 6, charWidthPx);
+        if (text) {
+          ctx.fillStyle = '#ffffff';
+          ctx.fillText(text, Math.max(x0, f.gutterPx) + 3, sy + m.syscallLanePx / 2);
+        }
+      }
+      if (sameItem(f.selection, 'syscall', row.threadIndex, a)) outlined = [x0, sy, w, m.syscallLanePx];
+      if (sameItem(f.hovered, 'syscall', row.threadIndex, a)) hoverBox = [x0, sy, w, m.syscallLanePx];
+    });
+  }
+
+  // Flame chart, one lane per depth.
+  const idx = sliceIndexOf(t);
+  const sl = t.slices;
+  const search = f.searchNames;
+  const rowH = m.sliceRowPx;
+  for (let d = 0; d < idx.lanes.length; d++) {
+    const lane = idx.lanes[d];
+    const dy = y + row.slicesYPx + d * rowH;
+    if (dy > f.heightPx || dy + rowH < 0) continue;
+    boxes += forEachBox(lane, range.startNs, range.endNs, nsPerPx, (a, b, s, e) => {
+      const i = sourceIndex(lane, a);
+      const x0 = Math.max(toX(s), xMin);
+      const x1 = Math.min(toX(e), xMax);
+      const w = Math.max(x1 - x0, 1);
+      let matched = true;
+      if (search) {
+        matched = search[sl.name[i]] === 1;
+        // A merged box matches when any slice inside it does (bounded scan: a pixel rarely holds more).
+        for (let p = a + 1; !matched && p <= b && p < a + 256; p++) matched = search[sl.name[sourceIndex(lane, p)]] === 1;
+      }
+      ctx.fillStyle = matched ? sliceColor(sl.name[i], sl.kind[i], strings[sl.name[i]]) : DIMMED_SLICE;
+      ctx.fillRect(x0, dy, w > 3 ? w - 1 : w, rowH - 1);
+      if (a === b) {
+        if ((sl.flags[i] & (SliceFlag.BrokenByLoss | SliceFlag.Mismatched)) !== 0 && w > 4) {
+          // Red corner: the stack may be wrong from here (loss or mismatched return).
+          ctx.fillStyle = '#d92d20';
+          ctx.fillRect(x0, dy, 3, rowH - 1);
+        }
+        if (w > 18) {
+          const text = fitText(ctx, strings[sl.name[i]], w - 8, charWidthPx);
+          if (text) {
+            ctx.fillStyle = matched ? SLICE_TEXT : DIMMED_TEXT;
+            ctx.fillText(text, Math.max(x0, f.gutterPx) + 4, dy + rowH / 2);
+          }
+        }
+        if (sameItem(f.selection, 'slice', row.threadIndex, i)) outlined = [x0, dy, w, rowH - 1];
+        if (sameItem(f.hovered, 'slice', row.threadIndex, i)) hoverBox = [x0, dy, w, rowH - 1];
+      }
+    });
+  }
+  const hb = hoverBox as [number, number, number, number] | null;
+  if (hb) outline(ctx, hb[0], hb[1], hb[2], hb[3], 'rgba(17,24,39,0.55)', 1);
+  const ob = outlined as [number, number, number, number] | null;
+  if (ob) {
+    outline(ctx, ob[0] - 1, ob[1] - 1, ob[2] + 2, ob[3] + 2, '#ffffff', 1);
+    outline(ctx, ob[0], ob[1], ob[2], ob[3], THEME.selection, 2);
+  }
+  return boxes;
+}

@@ -1,0 +1,80 @@
+import type { JSX } from 'react';
+import { formatDuration } from '../../layout/time-format';
+import { SliceKind, type TraceModel } from '../../model/types';
+import { STATE_STYLES, sliceColor } from '../../render/colors';
+import { setSearchText, setThreadFilter, showAll, useViewStore, zoomToRange } from '../../store/view-store';
+
+function Legend(props: { model: TraceModel }): JSX.Element {
+  return (
+    <ul className="tl-legend" aria-label="Legend">
+      <li>
+        <span className="tl-swatch" style={{ background: sliceColor(-1, SliceKind.Python, 'python') }} />
+        Python
+      </li>
+      <li>
+        <span className="tl-swatch" style={{ background: sliceColor(-2, SliceKind.C, 'c') }} />C
+      </li>
+      {props.model.hasKernel &&
+        STATE_STYLES.map((s) => (
+          <li key={s.state}>
+            <span className="tl-swatch tl-swatch-state" style={{ background: s.color }} />
+            {s.label}
+          </li>
+        ))}
+    </ul>
+  );
+}
+
+function VisibleSpan(): JSX.Element {
+  const r = useViewStore((s) => s.visibleRange);
+  return (
+    <span className="tl-span" data-testid="visible-span" title="Visible time span">
+      {formatDuration(r.endNs - r.startNs)}
+    </span>
+  );
+}
+
+function SelectionDuration(): JSX.Element | null {
+  const r = useViewStore((s) => s.selectedRange);
+  if (!r) return null;
+  return (
+    <span className="tl-measure" title="Selected range (Z zooms to it)">
+      Δ <b data-testid="selection-duration">{formatDuration(r.endNs - r.startNs)}</b>
+      <button type="button" onClick={() => zoomToRange(r)} title="Zoom to the selected range (Z)">
+        Zoom
+      </button>
+    </span>
+  );
+}
+
+export function Toolbar(props: { model: TraceModel }): JSX.Element {
+  const searchText = useViewStore((s) => s.searchText);
+  const threadFilter = useViewStore((s) => s.threadFilter);
+  return (
+    <div className="tl-toolbar" role="toolbar" aria-label="Timeline tools">
+      <input
+        className="tl-input"
+        type="search"
+        placeholder="Search frames…"
+        aria-label="Search frames"
+        value={searchText}
+        onChange={(e) => setSearchText(e.target.value)}
+      />
+      <input
+        className="tl-input tl-input-narrow"
+        type="search"
+        placeholder="Filter threads…"
+        aria-label="Filter threads"
+        value={threadFilter}
+        onChange={(e) => setThreadFilter(e.target.value)}
+      />
+      <button type="button" onClick={showAll} title="Show the whole trace (0)">
+        Show all
+      </button>
+      <VisibleSpan />
+      <SelectionDuration />
+      <span className="tl-hint" title="W/S zoom around the pointer · A/D pan · 0 show all · Z zoom to selection · drag to measure · click for details · arrows walk the stack">W/S zoom · A/D pan</span>
+      <Legend model={props.model} />
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * Hover tooltip. The text follows the hovered item (store); the position follows the mouse directly on the
+ * element, without a React render per mouse move.
+ */
+import { useEffect, useRef, type JSX } from 'react';
+import { formatDuration, formatOffset } from '../../layout/time-format';
+import type { TraceModel } from '../../model/types';
+import { useViewStore } from '../../store/view-store';
+import { describeItem } from './item-text';
+
+function tooltipLines(model: TraceModel, h: NonNullable<ReturnType<typeof useViewStore.getState>['hovered']>): string[] | null {
+  if (h.kind === 'process') return null;
+  if (h.kind === 'loss') {
+    const l = model.losses[h.index];
+    if (!l) return null;
+    const what = l.kind === 'discarded-events' ? 'events discarded' : 'packets lost';
+    return [
+      `${l.count} ${what}`,
+      `${l.trace}${l.cpu !== null ? `, CPU ${l.cpu}` : ''}`,
+      `${formatOffset(l.beginNs - model.startNs)} → ${formatOffset(l.endNs - model.startNs)} (${formatDuration(l.endNs - l.beginNs)})`,
+    ];
+  }
+  const d = describeItem(model, h);
+  if (!d) return null;
+  const extra = d.fields.find((f) => f.key === 'cpu');
+  return [d.title, `${d.kindLabel} · ${formatDuration(d.endNs - d.startNs)}${extra ? ` · CPU ${extra.value}` : ''}`];
+}
+
+export function Tooltip(props: { model: TraceModel }): JSX.Element {
+  const hovered = useViewStore((s) => s.hovered);
+  const el = useRef<HTMLDivElement | null>(null);
+  useEffect(() => {
+    const node = el.current!;
+    const parent = node.parentElement!;
+    const onMove = (e: MouseEvent) => {
+      const r = parent.getBoundingClientRect();
+      const x = e.clientX - r.left;
+      const y = e.clientY - r.top;
+      const w = node.offsetWidth;
+      node.style.transform = `translate(${x + 14 + w > r.width ? x - w - 10 : x + 14}px, ${y + 16}px)`;
+    };
+    parent.addEventListener('mousemove', onMove);
+    return () => parent.removeEventListener('mousemove', onMove);
+  }, []);
+  const lines = hovered ? tooltipLines(props.model, hovered) : null;
+  return (
+    <div ref={el} className="tl-tooltip" role="tooltip" data-testid="tooltip" hidden={!lines}>
+      {lines?.map((l, i) => (i === 0 ? <b key={i}>{l}</b> : <div key={i}>{l}</div>))}
+    </div>
+  );
+}

@@ -1,0 +1,393 @@
+/**
+ * Wires the timeline's two canvases (axis, tracks) to the view store: draws on the shared rAF scheduler when
+ * the state, the scroll position or the size changes, and turns mouse and keyboard input into store actions.
+ */
+import { useEffect, useRef, type RefObject } from 'react';
+import { hitTest, type Hit } from '../../layout/hit-test';
+import { buildRowLayout, type RowLayout } from '../../layout/row-layout';
+import { matchingNames } from '../../layout/search';
+import { firstChildSlice, parentSlice, siblingSlice, sliceIndexOf } from '../../layout/slice-index';
+import { panBy, type TimeRange } from '../../layout/view-math';
+import type { TraceModel } from '../../model/types';
+import { prepareCanvas } from '../../render/canvas';
+import { drawAxis, lossAt } from '../../render/draw-axis';
+import { drawTracks, type TrackItemRef } from '../../render/draw-tracks';
+import { timelineScheduler } from '../../render/raf-scheduler';
+import { axisTicks, timeScale } from '../../render/time-scale';
+import {
+  hover,
+  type ItemRef,
+  pan,
+  select,
+  selectRange,
+  setVisibleRange,
+  showAll,
+  toggleProcess,
+  useViewStore,
+  zoom,
+  zoomToRange,
+  type ViewState,
+} from '../../store/view-store';
+
+export const GUTTER_PX = 200;
+/** Zoom speed while W/S is held: 8x per second. Pan speed while A/D is held: one screen per second. */
+const ZOOM_PER_SEC = Math.log(8);
+const PAN_SCREENS_PER_SEC = 1;
+const DRAG_THRESHOLD_PX = 3;
+
+export interface TimelineRefs {
+  axis: RefObject<HTMLCanvasElement | null>;
+  tracks: RefObject<HTMLCanvasElement | null>;
+  scroll: RefObject<HTMLDivElement | null>;
+  spacer: RefObject<HTMLDivElement | null>;
+}
+
+/** Time span of a selected item, for Z and for keeping it in view. */
+export function itemRange(model: TraceModel, ref: ItemRef): TimeRange | null {
+  const t = model.threads[ref.thread];
+  const table = ref.kind === 'slice' ? t?.slices : ref.kind === 'syscall' ? t?.syscalls : t?.states;
+  if (!table || ref.index >= table.count) return null;
+  return { startNs: table.startNs[ref.index], endNs: table.endNs[ref.index] };
+}
+
+function isTyping(e: KeyboardEvent): boolean {
+  const el = e.target as HTMLElement | null;
+  return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
+}
+
+function asTrackRef(h: ViewState['hovered'] | ViewState['selection']): TrackItemRef | null {
+  return h && (h.kind === 'slice' || h.kind === 'syscall' || h.kind === 'state') ? h : null;
+}
+
+export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): { layoutRef: RefObject<RowLayout | null> } {
+  const layoutRef = useRef<RowLayout | null>(null);
+
+  useEffect(() => {
+    const axisCanvas = refs.axis.current!;
+    const tracksCanvas = refs.tracks.current!;
+    const scroll = refs.scroll.current!;
+    const spacer = refs.spacer.current!;
+    const sched = timelineScheduler;
+    let widthPx = scroll.clientWidth;
+    let heightPx = scroll.clientHeight;
+    const axisHeightPx = axisCanvas.parentElement!.clientHeight || 36;
+
+    // Derived data, recomputed only when its inputs change.
+    let layoutKey = '';
+    let layout: RowLayout = buildRowLayout(model, { collapsedPids: [], threadFilter: '' });
+    let searchKey: string | null = null;
+    let searchNames: Uint8Array | null = null;
+    const derive = (s: ViewState) => {
+      const key = `${s.collapsedPids.join(',')}|${s.threadFilter}`;
+      if (key !== layoutKey) {
+        layoutKey = key;
+        layout = buildRowLayout(model, { collapsedPids: s.collapsedPids, threadFilter: s.threadFilter });
+        layoutRef.current = layout;
+        spacer.style.height = `${Math.max(0, layout.totalHeightPx - heightPx)}px`;
+      }
+      if (s.searchText !== searchKey) {
+        searchKey = s.searchText;
+        searchNames = matchingNames(model.strings, s.searchText);
+      }
+    };
+    derive(useViewStore.getState());
+
+    const contentW = () => Math.max(widthPx - GUTTER_PX, 1);
+    const nsPerPx = () => {
+      const r = useViewStore.getState().visibleRange;
+      return (r.endNs - r.startNs) / contentW();
+    };
+    const xToNs = (x: number) => useViewStore.getState().visibleRange.startNs + (x - GUTTER_PX) * nsPerPx();
+
+    const draw = () => {
+      const s = useViewStore.getState();
+      derive(s);
+      const scale = timeScale(s.visibleRange, GUTTER_PX, widthPx);
+      const ticks = axisTicks(scale, contentW());
+      const actx = prepareCanvas(axisCanvas, widthPx, axisHeightPx);
+      drawAxis(actx, {
+        widthPx,
+        heightPx: axisHeightPx,
+        gutterPx: GUTTER_PX,
+        scale,
+        ticks,
+        originNs: model.originNs,
+        range: s.visibleRange,
+        losses: model.losses,
+        hoveredLoss: s.hovered?.kind === 'loss' ? s.hovered.index : -1,
+        selectedRange: s.selectedRange,
+      });
+      const tctx = prepareCanvas(tracksCanvas, widthPx, heightPx);
+      drawTracks(tctx, {
+        model,
+        layout,
+        range: s.visibleRange,
+        widthPx,
+        heightPx,
+        scrollTopPx: scroll.scrollTop,
+        gutterPx: GUTTER_PX,
+        ticksNs: ticks.ticksNs,
+        selection: asTrackRef(s.selection),
+        hovered: asTrackRef(s.hovered),
+        selectedRange: s.selectedRange,
+        searchNames,
+      });
+    };
+    const unregister = sched.register('timeline', draw);
+    const unsubscribe = useViewStore.subscribe(() => sched.invalidate('timeline'));
+
+    const resize = () => {
+      widthPx = scroll.clientWidth;
+      heightPx = scroll.clientHeight;
+      spacer.style.height = `${Math.max(0, layout.totalHeightPx - heightPx)}px`;
+      sched.invalidate('timeline');
+    };
+    const ro = new ResizeObserver(resize);
+    ro.observe(scroll);
+
+    // ---- pointer on the tracks ----
+    let mouseX = -1; // x on the tracks or axis, for zoom anchors; -1 when outside
+    let drag: { x0: number; t0: number; moved: boolean } | null = null;
+    const local = (e: MouseEvent) => {
+      const r = tracksCanvas.getBoundingClientRect();
+      return { x: e.clientX - r.left, y: e.clientY - r.top };
+    };
+    const hitAt = (x: number, y: number): Hit | null => {
+      if (x < GUTTER_PX) {
+        const h = hitTest(model, layout, y + scroll.scrollTop, 0, 1);
+        return h?.kind === 'process' ? h : null;
+      }
+      return hitTest(model, layout, y + scroll.scrollTop, xToNs(x), nsPerPx());
+    };
+    const onTracksMove = (e: MouseEvent) => {
+      const p = local(e);
+      mouseX = p.x;
+      if (drag) return;
+      const h = hitAt(p.x, p.y);
+      hover(h);
+      tracksCanvas.style.cursor = h?.kind === 'process' ? 'pointer' : h ? 'pointer' : 'default';
+    };
+    const onTracksLeave = () => {
+      if (!drag) hover(null);
+      mouseX = -1;
+    };
+    const onTracksDown = (e: MouseEvent) => {
+      if (e.button !== 0) return;
+      const p = local(e);
+      if (p.x < GUTTER_PX) {
+        const h = hitAt(p.x, p.y);
+        if (h?.kind === 'process') toggleProcess(h.pid);
+        return;
+      }
+      e.preventDefault();
+      scroll.focus({ preventScroll: true });
+      drag = { x0: p.x, t0: xToNs(p.x), moved: false };
+    };
+    const onWindowMove = (e: MouseEvent) => {
+      if (!drag) return;
+      const p = local(e);
+      if (!drag.moved && Math.abs(p.x - drag.x0) < DRAG_THRESHOLD_PX) return;
+      drag.moved = true;
+      const x = Math.min(Math.max(p.x, GUTTER_PX), widthPx);
+      selectRange({ startNs: drag.t0, endNs: xToNs(x) });
+    };
+    const onWindowUp = (e: MouseEvent) => {
+      if (!drag) return;
+      const d = drag;
+      drag = null;
+      if (d.moved) return;
+      const p = local(e);
+      const h = hitAt(p.x, p.y);
+      if (h && h.kind !== 'process') select(h);
+      else {
+        select(null);
+        selectRange(null);
+      }
+    };
+    const onTracksDblClick = (e: MouseEvent) => {
+      const p = local(e);
+      const h = hitAt(p.x, p.y);
+      if (h && h.kind !== 'process') {
+        const r = itemRange(model, h);
+        if (r) zoomToRange(r);
+      }
+    };
+    const onWheel = (e: WheelEvent) => {
+      const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? heightPx : 1;
+      if (e.ctrlKey || e.metaKey) {
+        e.preventDefault();
+        const x = local(e).x;
+        const anchor = x >= GUTTER_PX ? xToNs(x) : xToNs(GUTTER_PX + contentW() / 2);
+        zoom(anchor, Math.exp(e.deltaY * unit * 0.002));
+      } else if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
+        e.preventDefault();
+        pan(e.deltaX * unit * nsPerPx());
+      }
+      // Plain vertical wheel: the browser scrolls the rows.
+    };
+    const onScroll = () => {
+      sched.invalidate('timeline');
+    };
+
+    // ---- pointer on the axis: drag pans, double-click shows all, loss marks have a tooltip ----
+    let axisDrag: { x0: number; range: TimeRange; perPx: number } | null = null;
+    const axisLocal = (e: MouseEvent) => {
+      const r = axisCanvas.getBoundingClientRect();
+      return { x: e.clientX - r.left, y: e.clientY - r.top };
+    };
+    const onAxisDown = (e: MouseEvent) => {
+      if (e.button !== 0) return;
+      e.preventDefault();
+      axisDrag = { x0: axisLocal(e).x, range: useViewStore.getState().visibleRange, perPx: nsPerPx() };
+      axisCanvas.style.cursor = 'grabbing';
+    };
+    const onAxisMove = (e: MouseEvent) => {
+      const p = axisLocal(e);
+      mouseX = p.x;
+      if (axisDrag) return;
+      const scale = timeScale(useViewStore.getState().visibleRange, GUTTER_PX, widthPx);
+      const li = lossAt({ scale, losses: model.losses, heightPx: axisCanvas.clientHeight }, p.x, p.y);
+      hover(li >= 0 ? { kind: 'loss', index: li } : null);
+    };
+    const onWindowMoveAxis = (e: MouseEvent) => {
+      if (!axisDrag) return;
+      const dx = axisLocal(e).x - axisDrag.x0;
+      setVisibleRange(panBy(axisDrag.range, -dx * axisDrag.perPx, useViewStore.getState().bounds));
+    };
+    const onWindowUpAxis = () => {
+      if (axisDrag) axisCanvas.style.cursor = 'grab';
+      axisDrag = null;
+    };
+    const onAxisLeave = () => {
+      mouseX = -1;
+      if (useViewStore.getState().hovered?.kind === 'loss') hover(null);
+    };
+    const onAxisDblClick = () => showAll();
+
+    // ---- keyboard ----
+    const held = new Set<string>();
+    let stopAnim: (() => void) | null = null;
+    const anchorNs = () => (mouseX >= GUTTER_PX ? xToNs(mouseX) : xToNs(GUTTER_PX + contentW() / 2));
+    const step = (dtMs: number): boolean => {
+      if (held.size === 0) {
+        stopAnim = null;
+        return false;
+      }
+      const sec = dtMs / 1000;
+      const r = useViewStore.getState().visibleRange;
+      if (held.has('w')) zoom(anchorNs(), Math.exp(-ZOOM_PER_SEC * sec));
+      if (held.has('s')) zoom(anchorNs(), Math.exp(ZOOM_PER_SEC * sec));
+      if (held.has('a')) pan(-(r.endNs - r.startNs) * PAN_SCREENS_PER_SEC * sec);
+      if (held.has('d')) pan((r.endNs - r.startNs) * PAN_SCREENS_PER_SEC * sec);
+      return true;
+    };
+    const moveSelection = (key: string) => {
+      const sel = useViewStore.getState().selection;
+      if (!sel) return;
+      const t = model.threads[sel.thread];
+      let next = -1;
+      if (sel.kind === 'slice') {
+        const idx = sliceIndexOf(t);
+        if (key === 'ArrowLeft') next = siblingSlice(idx, t.slices, sel.index, -1);
+        if (key === 'ArrowRight') next = siblingSlice(idx, t.slices, sel.index, 1);
+        if (key === 'ArrowUp') next = parentSlice(idx, t.slices, sel.index);
+        if (key === 'ArrowDown') next = firstChildSlice(idx, t.slices, sel.index);
+      } else if (key === 'ArrowLeft' || key === 'ArrowRight') {
+        const table = sel.kind === 'syscall' ? t.syscalls : t.states;
+        const n = sel.index + (key === 'ArrowLeft' ? -1 : 1);
+        if (table && n >= 0 && n < table.count) next = n;
+      }
+      if (next < 0) return;
+      const ref = { ...sel, index: next };
+      select(ref);
+      // Keep the new selection in view.
+      const r = itemRange(model, ref);
+      const v = useViewStore.getState().visibleRange;
+      if (r && (r.endNs < v.startNs || r.startNs > v.endNs)) {
+        const span = v.endNs - v.startNs;
+        const mid = (r.startNs + r.endNs) / 2;
+        setVisibleRange({ startNs: mid - span / 2, endNs: mid + span / 2 });
+      }
+    };
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (isTyping(e) || e.altKey || e.ctrlKey || e.metaKey) return;
+      const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      if (k === 'w' || k === 'a' || k === 's' || k === 'd') {
+        e.preventDefault();
+        if (e.repeat || held.has(k)) return;
+        // A tap moves one step right away; holding the key keeps moving smoothly.
+        const r = useViewStore.getState().visibleRange;
+        const span = r.endNs - r.startNs;
+        if (k === 'w') zoom(anchorNs(), 0.8);
+        if (k === 's') zoom(anchorNs(), 1.25);
+        if (k === 'a') pan(-span * 0.1);
+        if (k === 'd') pan(span * 0.1);
+        held.add(k);
+        if (!stopAnim) stopAnim = sched.animate(step);
+      } else if (k === '0') {
+        showAll();
+      } else if (k === 'z') {
+        const s = useViewStore.getState();
+        const r = s.selectedRange ?? (s.selection ? itemRange(model, s.selection) : null);
+        if (r) zoomToRange(r);
+      } else if (k === 'Escape') {
+        select(null);
+        selectRange(null);
+      } else if (k === 'ArrowLeft' || k === 'ArrowRight' || k === 'ArrowUp' || k === 'ArrowDown') {
+        if (!useViewStore.getState().selection) return;
+        e.preventDefault();
+        moveSelection(k);
+      }
+    };
+    const onKeyUp = (e: KeyboardEvent) => {
+      held.delete(e.key.toLowerCase());
+    };
+    const onBlur = () => held.clear();
+
+    tracksCanvas.addEventListener('mousemove', onTracksMove);
+    tracksCanvas.addEventListener('mouseleave', onTracksLeave);
+    tracksCanvas.addEventListener('mousedown', onTracksDown);
+    tracksCanvas.addEventListener('dblclick', onTracksDblClick);
+    scroll.addEventListener('wheel', onWheel, { passive: false });
+    scroll.addEventListener('scroll', onScroll, { passive: true });
+    axisCanvas.addEventListener('mousedown', onAxisDown);
+    axisCanvas.addEventListener('mousemove', onAxisMove);
+    axisCanvas.addEventListener('mouseleave', onAxisLeave);
+    axisCanvas.addEventListener('dblclick', onAxisDblClick);
+    axisCanvas.addEventListener('wheel', onWheel, { passive: false });
+    window.addEventListener('mousemove', onWindowMove);
+    window.addEventListener('mouseup', onWindowUp);
+    window.addEventListener('mousemove', onWindowMoveAxis);
+    window.addEventListener('mouseup', onWindowUpAxis);
+    window.addEventListener('keydown', onKeyDown);
+    window.addEventListener('keyup', onKeyUp);
+    window.addEventListener('blur', onBlur);
+    axisCanvas.style.cursor = 'grab';
+    return () => {
+      unregister();
+      unsubscribe();
+      ro.disconnect();
+      stopAnim?.();
+      tracksCanvas.removeEventListener('mousemove', onTracksMove);
+      tracksCanvas.removeEventListener('mouseleave', onTracksLeave);
+      tracksCanvas.removeEventListener('mousedown', onTracksDown);
+      tracksCanvas.removeEventListener('dblclick', onTracksDblClick);
+      scroll.removeEventListener('wheel', onWheel);
+      scroll.removeEventListener('scroll', onScroll);
+      axisCanvas.removeEventListener('mousedown', onAxisDown);
+      axisCanvas.removeEventListener('mousemove', onAxisMove);
+      axisCanvas.removeEventListener('mouseleave', onAxisLeave);
+      axisCanvas.removeEventListener('dblclick', onAxisDblClick);
+      axisCanvas.removeEventListener('wheel', onWheel);
+      window.removeEventListener('mousemove', onWindowMove);
+      window.removeEventListener('mouseup', onWindowUp);
+      window.removeEventListener('mousemove', onWindowMoveAxis);
+      window.removeEventListener('mouseup', onWindowUpAxis);
+      window.removeEventListener('keydown', onKeyDown);
+      window.removeEventListener('keyup', onKeyUp);
+      window.removeEventListener('blur', onBlur);
+    };
+  }, [model, refs.axis, refs.tracks, refs.scroll, refs.spacer]);
+
+  return { layoutRef };
+}
