@@ -314,6 +314,20 @@ describe('kernel thread states and syscalls', () => {
     ]);
   });
 
+  it('recognises the older encoding without kernel_release when a value is beyond the >= 4.14 range', () => {
+    const text = [sw(100, 0, 0, 0, 10), sw(200, 0, 10, 1024, 11), sw(300, 0, 11, 0x100, 12), sw(400, 0, 12, 1, 0)].join('\n');
+    const m = build(text, { kernel: true, ust: false });
+    expect(states(thread(m, 10))).toEqual([
+      [100, 200, ThreadState.RunUser],
+      [200, 400, ThreadState.WaitCpu],
+    ]);
+    // Without a release, 0x100 reads as the >= 4.14 preemption value.
+    expect(states(thread(m, 11))).toEqual([
+      [200, 300, ThreadState.RunUser],
+      [300, 400, ThreadState.WaitCpu],
+    ]);
+  });
+
   it('shows an irq inside a syscall as Interrupted, then back to the syscall', () => {
     const m = build(
       `

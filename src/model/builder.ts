@@ -110,7 +110,8 @@ function usesModernPrevState(env: Record<string, string | number | bigint> | und
 /** Thread state after a sched_switch away from it; NO_STATE when the thread is dead. */
 export function stateFromPrevState(prevState: number, modern: boolean): number {
   if (!Number.isFinite(prevState)) return ThreadState.WaitUnknown;
-  if (modern) {
+  // Bits above 0x1ff never occur in the >= 4.14 encoding: such a value is the older one whatever we were told.
+  if (modern && (prevState & ~0x1ff) === 0) {
     // 0x100 = TASK_REPORT_MAX: preempted (still runnable).
     if (prevState === 0 || (prevState & 0x100) !== 0) return ThreadState.WaitCpu;
     if (prevState & 0x3) return ThreadState.WaitBlocked; // interruptible / uninterruptible
