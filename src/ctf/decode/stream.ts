@@ -198,8 +198,8 @@ export class StreamDecoder {
         count = c.discarded;
         if (c.hasBegin && hasClock) begin = this.conv.tsNs(c.clockHi, c.clockLo);
       } else if (c.discarded !== this.prevDiscarded) {
-        const span = 2 ** c.discardedSize;
-        count = (((c.discarded - this.prevDiscarded) % span) + span) % span;
+        const diff = c.discarded - this.prevDiscarded;
+        count = diff >= 0 ? diff : diff + 2 ** c.discardedSize;
         if (this.prevHasEnd) begin = this.conv.tsNs(this.prevEndHi, this.prevEndLo);
       }
       if (count > 0) {
@@ -265,6 +265,12 @@ export class StreamDecoder {
       };
     } catch (e) {
       throw fault(e, this.file, this.packetOff + (start >>> 3), `event at bit ${start} of the packet`);
+    }
+    if (c.pos === start) {
+      throw new CtfError(`event '${ev.name}' takes no space: the stream cannot advance`, {
+        file: this.file,
+        byteOffset: this.packetOff + (start >>> 3),
+      });
     }
     if (c.pos > this.limitBits) {
       throw new CtfError(
