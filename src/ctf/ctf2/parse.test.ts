@@ -399,6 +399,18 @@ describe('parseCtf2Metadata: invalid metadata is refused with the fragment and t
     expect(errorOf('/* CTF 1.8 */').message).toMatch(/no 0x1E/);
   });
 
+  it('names the metadata file when given one', () => {
+    let err: unknown;
+    try {
+      parseCtf2Metadata(seq({ type: 'preamble', version: 3 }), 'kernel/metadata');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(CtfError);
+    expect((err as CtfError).file).toBe('kernel/metadata');
+    expect((err as CtfError).message).toMatch(/^kernel\/metadata, metadata line 1: CTF 2 metadata fragment #0 \(preamble\)/);
+  });
+
   it('reports JSON syntax errors with the metadata line', () => {
     const text = seq(preamble) + '\x1e{\n "type": "data-stream-class",\n "id": 1,,\n}\n';
     const e = errorOf(text);

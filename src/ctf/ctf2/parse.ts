@@ -632,7 +632,7 @@ interface Fragment {
 }
 
 /** Split the RFC 7464 sequence. Text before the first record separator must be blank. */
-function splitFragments(text: string): Fragment[] {
+function splitFragments(text: string, file: string | undefined): Fragment[] {
   const out: Fragment[] = [];
   let pos = 0;
   let lineAtPos = 1;
@@ -641,9 +641,9 @@ function splitFragments(text: string): Fragment[] {
     return lineAtPos;
   };
   let rs = text.indexOf('\x1e');
-  if (rs < 0) throw new CtfError('CTF 2 metadata: no fragment (no 0x1E record separator)');
+  if (rs < 0) throw new CtfError('CTF 2 metadata: no fragment (no 0x1E record separator)', { file });
   if (text.slice(0, rs).trim() !== '') {
-    throw new CtfError('CTF 2 metadata: text before the first 0x1E record separator', { line: 1 });
+    throw new CtfError('CTF 2 metadata: text before the first 0x1E record separator', { file, line: 1 });
   }
   while (rs >= 0) {
     const next = text.indexOf('\x1e', rs + 1);
@@ -697,10 +697,10 @@ function logLevelOf(o: JsonObject): number | string | undefined {
 /**
  * Parse a de-packetized CTF 2 metadata stream. Throws `CtfError` with `line` = the metadata line where the
  * faulty fragment starts (or of a JSON syntax error) and a message naming the fragment index (from 0), its type
- * and the JSON property path.
+ * and the JSON property path. `file` (the metadata's path, for messages) is optional.
  */
-export function parseCtf2Metadata(text: string): TraceSchema {
-  const frags = splitFragments(text);
+export function parseCtf2Metadata(text: string, file?: string): TraceSchema {
+  const frags = splitFragments(text, file);
   const reader = new FieldClassReader();
   const schema: TraceSchema = {
     version: '2',
@@ -723,6 +723,7 @@ export function parseCtf2Metadata(text: string): TraceSchema {
       } catch (e) {
         if (e instanceof JsonSyntaxError) {
           throw new CtfError(`CTF 2 metadata fragment #${f.index}: JSON syntax error: ${e.message}`, {
+            file,
             line: lineAt(text, e.offset),
           });
         }
@@ -884,12 +885,12 @@ export function parseCtf2Metadata(text: string): TraceSchema {
       if (e instanceof Fail) {
         const path = pathOf(e.where);
         const where = path ? ` at ${path}` : '';
-        throw new CtfError(`CTF 2 metadata fragment #${f.index} (${type}${label})${where}: ${e.what}`, { line: f.line });
+        throw new CtfError(`CTF 2 metadata fragment #${f.index} (${type}${label})${where}: ${e.what}`, { file, line: f.line });
       }
       throw e;
     }
   }
-  if (frags.length === 0) throw new CtfError('CTF 2 metadata: no fragment');
+  if (frags.length === 0) throw new CtfError('CTF 2 metadata: no fragment', { file });
   if (traceUuid) schema.uuid = traceUuid;
   schema.byteOrder = traceByteOrder(schema) ?? 'le';
   return schema;
