@@ -34,6 +34,17 @@ const PAGE_BYTES = 4096;
 const TWO_32 = 4294967296;
 
 const utf8 = new TextEncoder();
+/** Encoded strings: traces repeat the same few comms, paths and function names. */
+const encodedCache = new Map<string, Uint8Array>();
+function encoded(text: string): Uint8Array {
+  let bytes = encodedCache.get(text);
+  if (bytes === undefined) {
+    bytes = utf8.encode(text);
+    if (encodedCache.size > 10_000) encodedCache.clear();
+    encodedCache.set(text, bytes);
+  }
+  return bytes;
+}
 
 export function uuidBytes(uuid: string): Uint8Array {
   const hex = uuid.replace(/-/g, '');
@@ -200,15 +211,18 @@ export class StreamWriter {
           break;
         }
         case 'string': {
-          const r = utf8.encodeInto(value as string, out.subarray(p, out.length - 1));
-          p += r.written;
+          const bytes = encoded(value as string);
+          out.set(bytes, p);
+          p += bytes.length;
           out[p++] = 0;
           break;
         }
         case 'text': {
-          const bytes = out.subarray(p, p + t.len);
-          bytes.fill(0);
-          utf8.encodeInto((value as string).slice(0, t.len - 1), bytes.subarray(0, t.len - 1));
+          // NUL-padded char array; the text is cut to leave room for one NUL, like strncpy into comm.
+          const bytes = encoded(value as string);
+          const n = Math.min(bytes.length, t.len - 1);
+          out.set(n === bytes.length ? bytes : bytes.subarray(0, n), p);
+          out.fill(0, p + n, p + t.len);
           p += t.len;
           break;
         }
