@@ -482,6 +482,11 @@ describe('parseCtf2Metadata: invalid metadata is refused with the fragment and t
       ],
       /the field's class is int, expected a boolean \(optional selector without selector-field-ranges\)/,
     ],
+    [
+      'an origin named like an Object.prototype property',
+      [{ name: 's', 'field-class': { type: 'dynamic-length-blob', 'length-field-location': { origin: 'toString', path: ['n'] } } }],
+      /unknown origin "toString"/,
+    ],
   ])('refuses %s', (_what, payload, re) => {
     expect(errorOf(seq(preamble, { type: 'field-class-alias', name: 'u8', 'field-class': u(8) }, dsc, ev(payload))).message).toMatch(re);
   });

@@ -517,7 +517,7 @@ class FieldClassReader {
     if (Array.isArray(v)) {
       pw = w;
       // Pre-release layout: [scope, name, ...], always absolute.
-      if (v.length < 2 || typeof v[0] !== 'string' || !(v[0] in ORIGIN_TO_SCOPE)) {
+      if (v.length < 2 || typeof v[0] !== 'string' || !Object.hasOwn(ORIGIN_TO_SCOPE, v[0])) {
         fail(w, 'expected {"origin"?, "path"} or [scope name, member name, ...]');
       }
       origin = v[0];
@@ -526,7 +526,7 @@ class FieldClassReader {
       const o = obj(v, w);
       if (o.origin !== undefined) {
         origin = str(o.origin, at(w, 'origin'));
-        if (!(origin in ORIGIN_TO_SCOPE)) {
+        if (!Object.hasOwn(ORIGIN_TO_SCOPE, origin)) {
           fail(at(w, 'origin'), `unknown origin "${origin}" (expected ${Object.keys(ORIGIN_TO_SCOPE).join(', ')})`);
         }
       }
@@ -687,7 +687,7 @@ function logLevelOf(o: JsonObject): number | string | undefined {
       const b = a[ns];
       if (!isObj(b)) continue;
       const ll = b['log-level'];
-      if (typeof ll === 'string') return LOG_LEVELS[ll] ?? ll;
+      if (typeof ll === 'string') return Object.hasOwn(LOG_LEVELS, ll) ? LOG_LEVELS[ll] : ll;
       if (typeof ll === 'number' && Number.isInteger(ll)) return ll;
     }
   }
