@@ -60,6 +60,7 @@ const enum Ev {
   BuildId,
   DebugLink,
   DlClose,
+  UstProcname,
 }
 
 interface EvClass {
@@ -76,6 +77,8 @@ const enum Frame {
 }
 
 const NO_STATE = -1;
+/** Largest CPU id kept (the state tables store CPUs as Int16). */
+const MAX_CPU = 32767;
 const UNKNOWN_NAME = '(unknown)';
 /** Thread-map keys of the per-CPU rows used when user-space events cannot be tied to a thread. */
 const CPU_ROW_KEY_BASE = -1_000_000;
@@ -308,6 +311,8 @@ export class ModelBuilder {
         return { kind: Ev.DebugLink, sys: -1 };
       case 'lttng_ust_dl:dlclose':
         return { kind: Ev.DlClose, sys: -1 };
+      case 'lttng_ust_statedump:procname':
+        return { kind: Ev.UstProcname, sys: -1 };
     }
     if (name.startsWith('syscall_entry_')) return sys(Ev.SysEntry, 'syscall_entry_');
     if (name.startsWith('compat_syscall_entry_')) return sys(Ev.SysEntry, 'compat_syscall_entry_');
@@ -419,20 +424,22 @@ export class ModelBuilder {
     }
     if (ts < this.startNs) this.startNs = ts;
     if (ts > this.endNs) this.endNs = ts;
+    // A CPU id indexes per-CPU arrays: ignore absurd ones rather than allocate for them.
+    const cpu = e.cpu !== null && e.cpu >= 0 && e.cpu <= MAX_CPU && Number.isInteger(e.cpu) ? e.cpu : null;
     const c = this.classify(e.name);
     const f = e.fields;
     switch (c.kind) {
       case Ev.SchedSwitch:
-        if (f) this.onSchedSwitch(f, ts, e.cpu);
+        if (f) this.onSchedSwitch(f, ts, cpu);
         return;
       case Ev.Wakeup:
         if (f) this.onWakeup(f, ts);
         return;
       case Ev.Fork:
-        if (f) this.onFork(f, ts, e.cpu);
+        if (f) this.onFork(f, ts, cpu);
         return;
       case Ev.Exec:
-        if (f) this.onExec(f, ts, e.cpu);
+        if (f) this.onExec(f, ts, cpu);
         return;
       case Ev.Free:
         if (f) this.onFree(f, ts);
@@ -441,18 +448,18 @@ export class ModelBuilder {
         if (f) this.onProcState(f, ts);
         return;
       case Ev.SysEntry:
-        this.onSysEntry(c.sys, ts, e.cpu);
+        this.onSysEntry(c.sys, ts, cpu);
         return;
       case Ev.SysExit:
-        this.onSysExit(c.sys, f, ts, e.cpu);
+        this.onSysExit(c.sys, f, ts, cpu);
         return;
       case Ev.IrqEntry:
       case Ev.SoftEntry:
-        this.onIrqEntry(c.kind === Ev.SoftEntry, ts, e.cpu);
+        this.onIrqEntry(c.kind === Ev.SoftEntry, ts, cpu);
         return;
       case Ev.IrqExit:
       case Ev.SoftExit:
-        this.onIrqExit(c.kind === Ev.SoftExit, ts, e.cpu);
+        this.onIrqExit(c.kind === Ev.SoftExit, ts, cpu);
         return;
       case Ev.PyCall:
       case Ev.PyCCall:
@@ -460,7 +467,7 @@ export class ModelBuilder {
       case Ev.PyCReturn:
       case Ev.CygEntry:
       case Ev.CygExit:
-        this.onCall(c.kind, e, ts);
+        this.onCall(c.kind, e, ts, cpu);
         return;
       case Ev.UstDumpStart:
       case Ev.BinInfo:
@@ -471,6 +478,11 @@ export class ModelBuilder {
         this.onDebugInfo(c.kind, e);
         this.ustThread(e, ts);
         return;
+      case Ev.UstProcname: {
+        const t = this.ustThread(e, ts);
+        if (t && f) this.setName(t, str(f.procname), ts);
+        return;
+      }
       default:
         if (e.ctx !== null) this.ustThread(e, ts);
     }
@@ -680,13 +692,13 @@ export class ModelBuilder {
   }
 
   /** Thread of a call-stack event: vtid, else the kernel's current thread on the CPU, else a CPU row. */
-  private callThread(e: TraceEvent, ts: number): ThreadBuilder {
-    const t = this.ustThread(e, ts) ?? this.currentOn(e.cpu, ts);
+  private callThread(e: TraceEvent, ts: number, cpu: number | null): ThreadBuilder {
+    const t = this.ustThread(e, ts) ?? this.currentOn(cpu, ts);
     if (t !== undefined) {
       if (e.ctx === null || typeof e.ctx.vtid !== 'number') t.eventCount++;
       return t;
     }
-    const row = this.cpuRowThread(e.cpu ?? -1, ts);
+    const row = this.cpuRowThread(cpu ?? -1, ts);
     row.eventCount++;
     return row;
   }
@@ -699,11 +711,11 @@ export class ModelBuilder {
     return t?.pid ?? -1;
   }
 
-  private onCall(kind: Ev, e: TraceEvent, ts: number): void {
-    const t = this.callThread(e, ts);
+  private onCall(kind: Ev, e: TraceEvent, ts: number, cpu: number | null): void {
+    const t = this.callThread(e, ts, cpu);
     t.lastCallNs = ts;
     t.callTrace = e.trace;
-    t.callCpu = e.cpu ?? -1;
+    t.callCpu = cpu ?? -1;
     const f = e.fields;
     switch (kind) {
       case Ev.PyCall:

@@ -142,7 +142,7 @@ export function formatSummary(s: ModelSummary): string {
     const total = s.losses.reduce((a, l) => a + l.count, 0);
     lines.push(`losses: ${s.losses.length} records, ${total} lost`);
     for (const l of s.losses.slice(0, 20)) {
-      lines.push(`  ${l.kind} x${l.count} on ${l.trace} cpu ${l.cpu ?? '?'} in [${fmtNs(l.beginNs)}, ${fmtNs(l.endNs)}]`);
+      lines.push(`  ${l.kind} x${l.count} on ${l.trace || '(root)'} cpu ${l.cpu ?? '?'} in [${fmtNs(l.beginNs)}, ${fmtNs(l.endNs)}]`);
     }
   }
   const a = s.anomalies;
