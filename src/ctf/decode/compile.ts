@@ -39,6 +39,15 @@ const utf8 = new TextDecoder('utf-8');
 export function decodeText(u8: Uint8Array, start: number, end: number): string {
   const n = end - start;
   if (n === 0) return '';
+  if (n <= 24) {
+    let s = '';
+    for (let i = start; i < end; i++) {
+      const b = u8[i];
+      if (b >= 128) return utf8.decode(u8.subarray(start, end));
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
   if (n <= 128) {
     for (let i = start; i < end; i++) if (u8[i] >= 128) return utf8.decode(u8.subarray(start, end));
     return String.fromCharCode.apply(null, u8.subarray(start, end) as unknown as number[]);
@@ -659,6 +668,60 @@ function compileVariant(cls: FieldClass & { kind: 'variant' }, path: string[], e
     const value = o.dec(c);
     if (!out) return undefined;
     return { variant: o.name, value: value as FieldValue };
+  };
+}
+
+/**
+ * LTTng's compact / large event headers (`enum id; variant <id> { struct { timestamp } compact;
+ * struct { id; timestamp } extended; } v;`) as one closure: the hottest code of a kernel trace.
+ * Returns null when the header has another shape, or when other fields refer to its members.
+ */
+export function compileLttngHeader(cls: StructClass, env: CompileEnv): Dec | null {
+  if (cls.members.length !== 2) return null;
+  const [idM, vM] = cls.members;
+  const idC = idM.type;
+  const vC = vM.type;
+  if (idM.name !== 'id' || idC.kind !== 'int' || !idC.mappings || idC.size > 32 || vC.kind !== 'variant') return null;
+  if (vC.selector.scope !== 'event.header' || vC.selector.path.join('/') !== 'id') return null;
+  for (const k of env.slots.keys()) if (k.startsWith('event.header:') && k !== 'event.header:id') return null;
+  const ext = idC.mappings.find((m) => m.label === 'extended');
+  const comp = idC.mappings.find((m) => m.label === 'compact');
+  if (!ext || !comp || ext.ranges.length !== 1 || ext.ranges[0][0] !== ext.ranges[0][1]) return null;
+  const extVal = Number(ext.ranges[0][0]);
+  const optC = vC.options.find((o) => o.name === 'compact')?.type;
+  const optE = vC.options.find((o) => o.name === 'extended')?.type;
+  if (!optC || !optE || optC.kind !== 'struct' || optE.kind !== 'struct') return null;
+  if (optC.members.length !== 1 || optE.members.length !== 2) return null;
+  const cTs = optC.members[0];
+  const [eId, eTs] = optE.members;
+  if (cTs.name !== 'timestamp' || eTs.name !== 'timestamp' || eId.name !== 'id') return null;
+  if (cTs.type.kind !== 'int' || eTs.type.kind !== 'int' || eId.type.kind !== 'int') return null;
+  if (!env.clock || cTs.type.mappedClock === undefined || eTs.type.mappedClock === undefined) return null;
+  const m = alignOf(cls) - 1;
+  const idRd = plainReader(idC.size, idC.align, idC.byteOrder === 'le', idC.signed);
+  const cAlign = alignOf(optC) - 1;
+  const eAlign = alignOf(optE) - 1;
+  const cTsRd = clockReader(cTs.type.size, cTs.type.align, cTs.type.byteOrder === 'le', false, false);
+  const eIdRd =
+    eId.type.size <= 32
+      ? plainReader(eId.type.size, eId.type.align, eId.type.byteOrder === 'le', eId.type.signed)
+      : wideReader(eId.type.size, eId.type.align, eId.type.byteOrder === 'le', eId.type.signed);
+  const eTsRd = clockReader(eTs.type.size, eTs.type.align, eTs.type.byteOrder === 'le', false, false);
+  const idSlot = env.slots.get('event.header:id');
+  return (c) => {
+    c.pos = (c.pos + m) & ~m;
+    const id = idRd(c);
+    if (idSlot !== undefined) c.regs[idSlot] = id;
+    if (id !== extVal) {
+      c.pos = (c.pos + cAlign) & ~cAlign;
+      c.eventId = id;
+      cTsRd(c);
+    } else {
+      c.pos = (c.pos + eAlign) & ~eAlign;
+      c.eventId = Number(eIdRd(c));
+      eTsRd(c);
+    }
+    return undefined;
   };
 }
 

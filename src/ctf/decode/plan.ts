@@ -1,6 +1,6 @@
 /** Compiled decoders of one trace: packet header, per stream class the headers/contexts, per event class lazily. */
 import type { EventClass, FieldLocation, ScopeName, StreamClass, StructClass, TraceSchema } from '../schema';
-import { collectLocations, compileField, type CompileEnv, type Dec, locKey } from './compile';
+import { collectLocations, compileField, compileLttngHeader, type CompileEnv, type Dec, locKey } from './compile';
 
 export interface EventPlan {
   cls: EventClass;
@@ -70,7 +70,9 @@ export function compileTrace(schema: TraceSchema): TracePlan {
       sc,
       hasClock,
       context: mk(sc.packetContext, 'packet.context', roots, false, hasClock),
-      eventHeader: mk(sc.eventHeader, 'event.header', roots, false, hasClock),
+      eventHeader:
+        (sc.eventHeader && compileLttngHeader(sc.eventHeader, { slots, roots, scope: 'event.header', out: false, clock: hasClock })) ??
+        mk(sc.eventHeader, 'event.header', roots, false, hasClock),
       commonCtx: mk(sc.eventCommonContext, 'event.common-context', roots, true, hasClock),
       event(id: number): EventPlan | undefined {
         const key = id < 0 ? (singleId ?? 0) : id;

@@ -10,9 +10,10 @@ export interface Token {
   line: number;
 }
 
-const PUNCT3 = ['...'];
-const PUNCT2 = [':=', '->'];
 const PUNCT1 = '{}()[];:,=.<>*+-';
+/** Single-character punctuation by char code (interned strings). */
+const PUNCT_TEXT: Array<string | undefined> = [];
+for (const ch of PUNCT1) PUNCT_TEXT[ch.charCodeAt(0)] = ch;
 
 function isIdStart(c: number): boolean {
   return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -66,6 +67,16 @@ export function tokenize(src: string, fileName = 'metadata'): Token[] {
       let j = i + 1;
       let s = '';
       const startLine = line;
+      const close = src.indexOf(src[i], j);
+      if (close > 0) {
+        const raw = src.slice(j, close);
+        if (!raw.includes('\\')) {
+          for (let k = 0; k < raw.length; k++) if (raw.charCodeAt(k) === 10) line++;
+          out.push({ kind: 'str', text: raw, line: startLine });
+          i = close + 1;
+          continue;
+        }
+      }
       while (j < n && src.charCodeAt(j) !== c) {
         let ch = src[j];
         if (ch === '\n') line++;
@@ -82,20 +93,24 @@ export function tokenize(src: string, fileName = 'metadata'): Token[] {
       i = j + 1;
       continue;
     }
-    const three = src.slice(i, i + 3);
-    if (PUNCT3.includes(three)) {
-      out.push({ kind: 'punct', text: three, line });
+    if (c === 46 && src.charCodeAt(i + 1) === 46 && src.charCodeAt(i + 2) === 46) {
+      out.push({ kind: 'punct', text: '...', line });
       i += 3;
       continue;
     }
-    const two = src.slice(i, i + 2);
-    if (PUNCT2.includes(two)) {
-      out.push({ kind: 'punct', text: two, line });
+    if (c === 58 && src.charCodeAt(i + 1) === 61) {
+      out.push({ kind: 'punct', text: ':=', line });
       i += 2;
       continue;
     }
-    if (PUNCT1.includes(src[i])) {
-      out.push({ kind: 'punct', text: src[i], line });
+    if (c === 45 && src.charCodeAt(i + 1) === 62) {
+      out.push({ kind: 'punct', text: '->', line });
+      i += 2;
+      continue;
+    }
+    const p = PUNCT_TEXT[c];
+    if (c < 128 && p !== undefined) {
+      out.push({ kind: 'punct', text: p, line });
       i++;
       continue;
     }
@@ -107,6 +122,18 @@ export function tokenize(src: string, fileName = 'metadata'): Token[] {
 
 /** Parse a C integer literal (decimal, 0x hex, 0 octal, 0b binary; u/l suffixes). Null if malformed. */
 export function parseIntLiteral(text: string): bigint | null {
+  if (text.length < 16 && text.charCodeAt(0) !== 48) {
+    let v = 0;
+    for (let i = 0; i < text.length; i++) {
+      const d = text.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) {
+        v = -1;
+        break;
+      }
+      v = v * 10 + d;
+    }
+    if (v >= 0) return BigInt(v);
+  }
   const t = text.replace(/[uUlL]+$/, '');
   try {
     if (/^0[xX][0-9a-fA-F]+$/.test(t)) return BigInt(t);
