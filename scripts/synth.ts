@@ -53,5 +53,6 @@ for (const tr of [result.kernel, result.ust]) {
 }
 console.log(
   `total: ${result.kernel.events + result.ust.events} events, ${(bytes / 1e6).toFixed(2)} MB in ${seconds.toFixed(2)} s ` +
-    `(${(bytes / 1e6 / seconds).toFixed(1)} MB/s, ${((result.kernel.events + result.ust.events) / seconds / 1e6).toFixed(2)} M events/s)`,
+    `(${(bytes / 1e6 / seconds).toFixed(1)} MB/s, ${((result.kernel.events + result.ust.events) / seconds / 1e6).toFixed(2)} M events/s, ` +
+    `peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB)`,
 );
