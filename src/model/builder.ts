@@ -167,6 +167,8 @@ class ThreadBuilder {
   readonly stack: number[] = [];
   readonly stackOrigin: number[] = [];
   readonly stackChildNs: number[] = [];
+  /** Open frames per Frame origin, so a return with no frame of its kind does not scan the stack. */
+  readonly openByOrigin: number[] = [0, 0, 0];
   maxDepth = 0;
   lastDepth0EndNs = -Infinity;
   /** After a loss reset, an unmatched return's frame cannot have started before this. */
@@ -767,12 +769,13 @@ export class ModelBuilder {
     t.stack.push(i);
     t.stackOrigin.push(origin);
     t.stackChildNs.push(0);
+    t.openByOrigin[origin]++;
     if (depth + 1 > t.maxDepth) t.maxDepth = depth + 1;
   }
 
   private popFrame(t: ThreadBuilder, ts: number, flags: number): void {
     const i = t.stack.pop()!;
-    t.stackOrigin.pop();
+    t.openByOrigin[t.stackOrigin.pop()!]--;
     const childNs = t.stackChildNs.pop()!;
     const start = t.sStart.get(i);
     const end = ts > start ? ts : start;
@@ -790,6 +793,7 @@ export class ModelBuilder {
    * (a c_call ended by an exception, a lost exit) and are closed as mismatched. False when there is none.
    */
   private popTo(t: ThreadBuilder, origin: Frame, ts: number, exitAddr: number): boolean {
+    if (t.openByOrigin[origin] === 0) return false;
     let k = t.stack.length - 1;
     while (k >= 0 && t.stackOrigin[k] !== origin) k--;
     if (k < 0) return false;
