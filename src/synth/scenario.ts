@@ -188,7 +188,18 @@ export class Cpu {
     return this;
   }
 
+  /**
+   * Events of one CPU get distinct, increasing times: a kernel and a UST event at the same nanosecond would have
+   * no defined order once the two traces are merged.
+   */
+  private stamp(): void {
+    const last = this.sim.lastTs[this.cpu];
+    if (this.t <= last) this.t = last + 1;
+    this.sim.lastTs[this.cpu] = this.t;
+  }
+
   k(name: string, values: FieldInput[]): this {
+    this.stamp();
     this.sim.sink.kernel(this.t, this.cpu, kid(name), values);
     this.sim.count++;
     return this;
@@ -197,6 +208,7 @@ export class Cpu {
   u(name: string, values: FieldInput[] = []): this {
     const th = this.current;
     if (!th.ust) throw new Error(`UST event ${name} on cpu ${this.cpu} while ${th.comm} (${th.tid}) runs`);
+    this.stamp();
     this.sim.sink.ust(this.t, this.cpu, uid(name), values, [th.pid, th.tid, th.comm]);
     this.sim.count++;
     return this;
@@ -287,6 +299,8 @@ export class Simulation {
   private readonly freeAt: number[];
   /** CPUs whose running task is paused: their other tasks wait. */
   private readonly held: boolean[];
+  /** Time of the last event of each CPU. */
+  readonly lastTs: number[];
   private queue: Task[] = [];
   private seq = 0;
   count = 0;
@@ -303,6 +317,7 @@ export class Simulation {
     this.runqueue = Array.from({ length: cpus }, () => []);
     this.freeAt = Array(cpus).fill(startTs);
     this.held = Array(cpus).fill(false);
+    this.lastTs = Array(cpus).fill(0);
   }
 
   thread(tid: number, pid: number, ppid: number, comm: string, opts: Partial<Thread> = {}): Thread {

@@ -72,6 +72,30 @@ function decodeWithProject(dir: string): { t: bigint; name: string; cpu: number 
   return out;
 }
 
+/**
+ * Replays sched_switch per CPU: every UST event must come from the thread running on its CPU, outside any syscall,
+ * and no thread may be switched in on two CPUs at once. Returns the number of UST events checked.
+ */
+function checkUstAgainstKernel(events: BtEvent[]): number {
+  const running = new Map<number, string>();
+  const inSyscall = new Set<string>();
+  let checked = 0;
+  for (const e of events) {
+    if (e.name === 'sched_switch') {
+      expect(running.get(e.cpu) ?? e.f.prev_tid, `sched_switch at ${e.t}`).toBe(e.f.prev_tid);
+      if (e.f.next_tid !== '0') expect([...running.values()], `${e.f.next_tid} runs twice at ${e.t}`).not.toContain(e.f.next_tid);
+      running.set(e.cpu, e.f.next_tid);
+    } else if (e.name.startsWith('syscall_entry_')) inSyscall.add(running.get(e.cpu) ?? '?');
+    else if (e.name.startsWith('syscall_exit_')) inSyscall.delete(running.get(e.cpu) ?? '?');
+    else if (e.name.includes(':')) {
+      expect(running.get(e.cpu), `${e.name} at ${e.t}`).toBe(e.f.vtid);
+      expect(inSyscall.has(e.f.vtid), `${e.name} at ${e.t} inside a syscall`).toBe(false);
+      checked++;
+    }
+  }
+  return checked;
+}
+
 const sortKey = (e: { t: bigint; name: string; cpu: number | null }) => `${e.t} ${e.cpu} ${e.name}`;
 
 let root = '';
@@ -176,20 +200,7 @@ describe('article scenario', () => {
   });
 
   it('emits a thread\'s UST events only while the kernel trace shows it running on that CPU, outside syscalls', () => {
-    const running = new Map<number, string>();
-    const inSyscall = new Set<string>();
-    let checked = 0;
-    for (const e of bt.events) {
-      if (e.name === 'sched_switch') running.set(e.cpu, e.f.next_tid);
-      else if (e.name.startsWith('syscall_entry_')) inSyscall.add(running.get(e.cpu) ?? '?');
-      else if (e.name.startsWith('syscall_exit_')) inSyscall.delete(running.get(e.cpu) ?? '?');
-      else if (e.name.includes(':')) {
-        expect(running.get(e.cpu), `${e.name} at ${e.t}`).toBe(e.f.vtid);
-        expect(inSyscall.has(e.f.vtid), `${e.name} at ${e.t} inside a syscall`).toBe(false);
-        checked++;
-      }
-    }
-    expect(checked).toBe(result.ust.events);
+    expect(checkUstAgainstKernel(bt.events)).toBe(result.ust.events);
   });
 
   it('decodes with the project decoder to the same events and times as babeltrace2', () => {
@@ -208,6 +219,7 @@ describe('scale scenario', () => {
     const bt = babeltrace(dir);
     expect(bt.stderr).toBe('');
     expect(bt.events.length).toBe(total);
+    expect(checkUstAgainstKernel(bt.events)).toBe(result.ust.events);
     expect(decodeWithProject(dir).map(sortKey).sort()).toEqual(bt.events.map(sortKey).sort());
 
     const first = digest(dir);
