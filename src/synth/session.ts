@@ -165,11 +165,10 @@ export function synthesizeSession(out: OutputDir, options: SynthOptions = {}): S
   let t = sim.drain() + 40_000;
   flush();
   if (!scale) {
-    story.runRound(t);
-    t = sim.drain() + 100_000;
-    // After the program's iteration: the rest of the machine, for a few milliseconds.
-    for (let i = 0; i < 8; i++) {
-      story.runRound(t, false);
+    // The rest of the machine for a few milliseconds around the program's one iteration (python3 sleeps in
+    // time.sleep() until then).
+    for (let i = 0; i < 9; i++) {
+      story.runRound(t, i === 3);
       t = sim.drain() + 300_000 + Math.round(rand() * 600_000);
     }
     story.quietPeriod(t, 1_000_000);
