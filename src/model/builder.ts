@@ -581,7 +581,8 @@ export class ModelBuilder {
   }
 
   private closeThread(t: ThreadBuilder, ts: number): void {
-    while (t.stack.length > 0) this.popFrame(t, ts, SliceFlag.Unfinished);
+    const stackEndNs = ts > t.lastCallNs ? ts : t.lastCallNs;
+    while (t.stack.length > 0) this.popFrame(t, stackEndNs, SliceFlag.Unfinished);
     if (t.openSys >= 0) {
       const i = t.openSys;
       t.scEnd.set(i, Math.max(ts, t.scStart.get(i)));
@@ -619,7 +620,7 @@ export class ModelBuilder {
     if (t.openSys >= 0) {
       // Its exit was lost: close it here.
       const i = t.openSys;
-      t.scEnd.set(i, ts);
+      t.scEnd.set(i, Math.max(ts, t.scStart.get(i)));
       t.scFlags.set(i, t.scFlags.get(i) | SyscallFlag.Unfinished);
       t.lastSysEndNs = ts;
     }
@@ -641,7 +642,7 @@ export class ModelBuilder {
     const ret = f ? num(f.ret) : NaN;
     if (t.openSys >= 0) {
       const i = t.openSys;
-      t.scEnd.set(i, ts);
+      t.scEnd.set(i, Math.max(ts, t.scStart.get(i)));
       t.scRet.set(i, ret);
       t.openSys = -1;
     } else {
@@ -715,6 +716,8 @@ export class ModelBuilder {
 
   private onCall(kind: Ev, e: TraceEvent, ts: number, cpu: number | null): void {
     const t = this.callThread(e, ts, cpu);
+    // A stack needs its own events in order: an out-of-order one is taken as happening at the last time seen.
+    if (ts < t.lastCallNs) ts = t.lastCallNs;
     t.lastCallNs = ts;
     t.callTrace = e.trace;
     t.callCpu = cpu ?? -1;
@@ -888,6 +891,7 @@ export class ModelBuilder {
       if (l.cpu !== null && t.callCpu !== l.cpu) continue;
       const closeNs = Number.isNaN(l.beginNs) ? t.lastCallNs : Math.max(t.lastCallNs, l.beginNs);
       while (t.stack.length > 0) this.popFrame(t, closeNs, SliceFlag.BrokenByLoss);
+      t.lastCallNs = closeNs;
       t.resetNs = Number.isNaN(l.endNs) ? closeNs : Math.max(closeNs, l.endNs);
     }
   }
