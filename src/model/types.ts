@@ -22,7 +22,10 @@ export const enum SliceFlag {
   Mismatched = 2,
   /** Lost events happened inside this slice: the stack may be wrong from here. */
   BrokenByLoss = 4,
-  /** A return arrived with an empty stack: the slice starts at the thread's first event. */
+  /**
+   * A return arrived with an empty stack: the slice starts at the thread's first event (or, if later, where the
+   * previous top-level slice ended or where a loss reset the stack), so it overlaps nothing.
+   */
   UnmatchedReturn = 8,
 }
 
