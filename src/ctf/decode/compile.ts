@@ -584,9 +584,13 @@ function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
       return undefined;
     };
   }
+  // Cloning a template gives every value of this struct the same hidden class up front; the stores then
+  // only overwrite existing properties (much cheaper than growing a fresh object key by key).
+  const tmpl: FieldStruct = {};
+  for (const name of names) tmpl[name] = null;
   return (c) => {
     c.pos = (c.pos + m) & ~m;
-    const o: FieldStruct = {};
+    const o: FieldStruct = { ...tmpl };
     for (let i = 0; i < n; i++) o[names[i]] = decs[i](c) as FieldValue;
     return o;
   };
