@@ -109,8 +109,11 @@ export interface StreamWriterOptions {
   index: FileSink;
 }
 
-/** Scratch space for one encoded event payload; events larger than this are refused. */
+/** Largest event the writer accepts (header and context included). */
 const MAX_EVENT_BYTES = 64 * 1024;
+const OP_STRING = 16;
+const OP_TEXT = 17;
+const OP_SEQ = 18;
 
 export class StreamWriter {
   private readonly opts: StreamWriterOptions;
@@ -118,8 +121,8 @@ export class StreamWriter {
   private buf: Uint8Array;
   private view: DataView;
   private pos = 0;
-  private readonly scratch = new Uint8Array(MAX_EVENT_BYTES);
-  private readonly scratchView = new DataView(this.scratch.buffer);
+  private readonly plans: Int32Array[];
+  private readonly contextPlan: Int32Array;
   private packetBegin = 0;
   private lastTs = 0;
   private inPacket = false;
@@ -136,8 +139,11 @@ export class StreamWriter {
     }
     this.opts = opts;
     this.uuid = uuidBytes(opts.uuid);
-    this.buf = new Uint8Array(opts.packetBytes);
+    // Slack past the packet end: an event is encoded in place, then moved to the next packet if it overflowed.
+    this.buf = new Uint8Array(opts.packetBytes + MAX_EVENT_BYTES);
     this.view = new DataView(this.buf.buffer);
+    this.plans = opts.classes.map((c) => this.compile(c.fields));
+    this.contextPlan = this.compile(opts.context);
     this.packetBegin = opts.startTs;
     this.lastTs = opts.startTs;
     const header = new Uint8Array(16);
@@ -150,7 +156,7 @@ export class StreamWriter {
   }
 
   private openPacket(beginTs: number): void {
-    this.buf.fill(0);
+    this.buf.fill(0, 0, PACKET_PREAMBLE_BYTES);
     this.packetBegin = beginTs;
     this.lastTs = beginTs;
     this.pos = PACKET_PREAMBLE_BYTES;
@@ -161,6 +167,7 @@ export class StreamWriter {
   private closePacket(endTs: number, padToCapacity: boolean): void {
     const contentBytes = this.pos;
     const packetBytes = padToCapacity ? this.opts.packetBytes : Math.ceil(contentBytes / PAGE_BYTES) * PAGE_BYTES;
+    this.buf.fill(0, contentBytes, packetBytes); // zero padding (the buffer is reused between packets)
     const v = this.view;
     v.setUint32(0, CTF_MAGIC, true);
     this.buf.set(this.uuid, 4);
@@ -193,42 +200,63 @@ export class StreamWriter {
     this.inPacket = false;
   }
 
-  private encodeFields(fields: FieldDef[], values: readonly FieldInput[], at: number): number {
-    const out = this.scratch;
-    const v = this.scratchView;
+  /** Field list compiled to (op, argument) pairs: byte size for integers, or a string kind. */
+  private compile(fields: FieldDef[]): Int32Array {
+    const plan = new Int32Array(fields.length * 2);
+    fields.forEach((field, i) => {
+      const t = field.type;
+      plan[i * 2] = t.k === 'int' ? t.bits >> 3 : t.k === 'string' ? OP_STRING : t.k === 'text' ? OP_TEXT : OP_SEQ;
+      plan[i * 2 + 1] = t.k === 'text' ? t.len : t.k === 'seq' ? t.elem.bits >> 3 : 0;
+    });
+    return plan;
+  }
+
+  /** Encodes `values` at byte `at` of the packet buffer (which has slack past the packet end); returns the end. */
+  private encodeFields(plan: Int32Array, values: readonly FieldInput[], at: number): number {
+    const out = this.buf;
+    const v = this.view;
     let p = at;
-    for (let i = 0; i < fields.length; i++) {
-      const t = fields[i].type;
-      const value = values[i];
-      switch (t.k) {
-        case 'int': {
-          const n = value as number;
-          if (t.bits === 32) v.setUint32(p, n >>> 0, true);
-          else if (t.bits === 64) setU64(v, p, n);
-          else if (t.bits === 8) out[p] = n & 0xff;
-          else v.setUint16(p, n & 0xffff, true);
-          p += t.bits >> 3;
+    for (let i = 0, f = 0; i < plan.length; i += 2, f++) {
+      const op = plan[i];
+      const value = values[f];
+      switch (op) {
+        case 4:
+          v.setUint32(p, (value as number) >>> 0, true);
+          p += 4;
           break;
-        }
-        case 'string': {
+        case 8:
+          setU64(v, p, value as number);
+          p += 8;
+          break;
+        case 1:
+          out[p++] = (value as number) & 0xff;
+          break;
+        case 2:
+          v.setUint16(p, (value as number) & 0xffff, true);
+          p += 2;
+          break;
+        case OP_STRING: {
           const bytes = encoded(value as string);
+          if (p + bytes.length >= out.length) return out.length; // cannot fit: the caller refuses the event
           out.set(bytes, p);
           p += bytes.length;
           out[p++] = 0;
           break;
         }
-        case 'text': {
+        case OP_TEXT: {
           // NUL-padded char array; the text is cut to leave room for one NUL, like strncpy into comm.
+          const len = plan[i + 1];
           const bytes = encoded(value as string);
-          const n = Math.min(bytes.length, t.len - 1);
+          const n = Math.min(bytes.length, len - 1);
           out.set(n === bytes.length ? bytes : bytes.subarray(0, n), p);
-          out.fill(0, p + n, p + t.len);
-          p += t.len;
+          out.fill(0, p + n, p + len);
+          p += len;
           break;
         }
-        case 'seq': {
+        default: {
+          const step = plan[i + 1];
           const items = value as number[];
-          const step = t.elem.bits >> 3;
+          if (p + items.length * step >= out.length) return out.length;
           for (const n of items) {
             if (step === 4) v.setUint32(p, n >>> 0, true);
             else if (step === 8) setU64(v, p, n);
@@ -236,11 +264,43 @@ export class StreamWriter {
             else v.setUint16(p, n & 0xffff, true);
             p += step;
           }
-          break;
         }
       }
     }
     return p;
+  }
+
+  /** Event header at `p`; returns its end. */
+  private writeHeader(p: number, ts: number, classId: number): number {
+    const first = p === PACKET_PREAMBLE_BYTES;
+    const delta = ts - this.lastTs;
+    const v = this.view;
+    if (this.opts.header === 'large') {
+      if (first || classId >= 65535 || delta >= TWO_32) {
+        v.setUint16(p, 65535, true);
+        v.setUint32(p + 2, classId, true);
+        setU64(v, p + 6, ts);
+        return p + 14;
+      }
+      v.setUint16(p, classId, true);
+      v.setUint32(p + 2, ts % TWO_32, true);
+      return p + 6;
+    }
+    if (first || classId >= 31 || delta >= 0x8000000) {
+      this.buf[p] = 31;
+      v.setUint32(p + 1, classId, true);
+      setU64(v, p + 5, ts);
+      return p + 13;
+    }
+    // 5-bit id in the low bits, then the low 27 bits of the timestamp.
+    v.setUint32(p, (classId + (ts % 0x8000000) * 32) >>> 0, true);
+    return p + 4;
+  }
+
+  private encodeEvent(ts: number, classId: number, values: readonly FieldInput[], context?: readonly FieldInput[]): number {
+    let p = this.writeHeader(this.pos, ts, classId);
+    if (this.contextPlan.length > 0) p = this.encodeFields(this.contextPlan, context!, p);
+    return this.encodeFields(this.plans[classId], values, p);
   }
 
   /**
@@ -250,50 +310,20 @@ export class StreamWriter {
    */
   write(ts: number, classId: number, values: readonly FieldInput[], context?: readonly FieldInput[]): void {
     if (ts < this.lastTs) throw new Error(`stream cpu ${this.opts.cpu}: time goes back (${ts} < ${this.lastTs})`);
-    const cls = this.opts.classes[classId];
-    let payloadEnd = 0;
-    if (this.opts.context.length > 0) payloadEnd = this.encodeFields(this.opts.context, context!, 0);
-    payloadEnd = this.encodeFields(cls.fields, values, payloadEnd);
-
-    const large = this.opts.header === 'large';
-    const maxHeader = large ? 14 : 13;
     if (!this.inPacket) this.openPacket(this.packetBegin);
-    else if (this.pos + maxHeader + payloadEnd > this.opts.packetBytes) {
-      // Sub-buffer switch: the old packet ends and the new one begins at the switch time.
+    let end = this.encodeEvent(ts, classId, values, context);
+    if (end > this.opts.packetBytes) {
+      // Sub-buffer switch: the old packet ends and the new one begins at the switch time; the event is written
+      // again at the start of the new packet (with a full timestamp).
       this.closePacket(ts, true);
       this.openPacket(ts);
-    }
-    if (PACKET_PREAMBLE_BYTES + maxHeader + payloadEnd > this.opts.packetBytes) {
-      throw new Error(`event ${cls.name} of ${payloadEnd} bytes does not fit a ${this.opts.packetBytes}-byte packet`);
-    }
-
-    const first = this.pos === PACKET_PREAMBLE_BYTES;
-    const delta = ts - this.lastTs;
-    const v = this.view;
-    let p = this.pos;
-    if (large) {
-      if (first || classId >= 65535 || delta >= TWO_32) {
-        v.setUint16(p, 65535, true);
-        v.setUint32(p + 2, classId, true);
-        setU64(v, p + 6, ts);
-        p += 14;
-      } else {
-        v.setUint16(p, classId, true);
-        v.setUint32(p + 2, ts % TWO_32, true);
-        p += 6;
+      end = this.encodeEvent(ts, classId, values, context);
+      if (end > this.opts.packetBytes) {
+        const name = this.opts.classes[classId].name;
+        throw new Error(`event ${name} does not fit a ${this.opts.packetBytes}-byte packet`);
       }
-    } else if (first || classId >= 31 || delta >= 0x8000000) {
-      this.buf[p] = 31;
-      v.setUint32(p + 1, classId, true);
-      setU64(v, p + 5, ts);
-      p += 13;
-    } else {
-      // 5-bit id in the low bits, then the low 27 bits of the timestamp.
-      v.setUint32(p, (classId + (ts % 0x8000000) * 32) >>> 0, true);
-      p += 4;
     }
-    this.buf.set(this.scratch.subarray(0, payloadEnd), p);
-    this.pos = p + payloadEnd;
+    this.pos = end;
     this.lastTs = ts;
     this.events++;
   }
