@@ -28,6 +28,7 @@ const scenario = (opts.scenario ?? 'article') as ScenarioName;
 if (scenario !== 'article' && scenario !== 'scale') usage(`unknown scenario ${scenario}`);
 const events = opts.events !== undefined ? Number(opts.events) : undefined;
 if (events !== undefined && !(Number.isInteger(events) && events > 0)) usage('--events must be a positive integer');
+if (events !== undefined && scenario !== 'scale') usage('--events applies to --scenario scale (the article trace has a fixed story)');
 const seed = opts.seed !== undefined ? Number(opts.seed) : 1;
 if (!Number.isInteger(seed)) usage('--seed must be an integer');
 
