@@ -2,7 +2,8 @@
  * `npm run synth -- --out DIR [--scenario article|scale] [--events N] [--seed S]`: writes a synthetic LTTng session
  * folder (kernel + UST traces) and prints the events written per trace and the writer's throughput.
  */
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { NodeDir } from '../src/synth/node-dir';
 import { type ScenarioName, synthesizeSession } from '../src/synth/session';
 
@@ -32,7 +33,11 @@ if (events !== undefined && scenario !== 'scale') usage('--events applies to --s
 const seed = opts.seed !== undefined ? Number(opts.seed) : 1;
 if (!Number.isInteger(seed)) usage('--seed must be an integer');
 
-rmSync(opts.out, { recursive: true, force: true });
+// Replace a previous session written here, but never delete anything else.
+if (existsSync(opts.out) && readdirSync(opts.out).length > 0) {
+  if (!existsSync(join(opts.out, 'kernel', 'metadata'))) usage(`${opts.out} exists and is not a synthesized session: refusing to write into it`);
+  for (const sub of ['kernel', 'ust']) rmSync(join(opts.out, sub), { recursive: true, force: true });
+}
 const t0 = performance.now();
 let lastReport = t0;
 const result = synthesizeSession(new NodeDir(opts.out), {
