@@ -52,6 +52,30 @@ export function lowerBoundStart(lane: IntervalLane, t: number, lo = 0): number {
   return lo;
 }
 
+/**
+ * lowerBoundStart for a target expected just after `lo`: gallops 1, 2, 4, ... positions ahead, then
+ * bisects. Costs O(log distance) instead of O(log n) when walking a lane pixel by pixel.
+ */
+export function gallopStart(lane: IntervalLane, t: number, lo: number): number {
+  const s = lane.startNs;
+  const n = lane.count;
+  if (lo >= n || s[lo] >= t) return lo;
+  let step = 1;
+  while (lo + step < n && s[lo + step] < t) {
+    lo += step;
+    step *= 2;
+  }
+  // s[lo] < t; the answer is in (lo, lo + step].
+  let hi = Math.min(lo + step, n);
+  lo++;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** First position whose startNs > t (count if none). */
 export function upperBoundStart(lane: IntervalLane, t: number, lo = 0): number {
   let hi = lane.count;
@@ -91,8 +115,12 @@ export function rangeQuery(lane: IntervalLane, t0: number, t1: number): [number,
 export type BoxVisitor = (firstPos: number, lastPos: number, startNs: number, endNs: number) => void;
 
 /**
- * Visits the boxes to draw for [t0, t1) at `nsPerPx`: intervals at least `minWidthPx` wide one by one,
- * narrower neighbours merged into boxes of about one pixel.
+ * Visits the boxes to draw for [t0, t1) at `nsPerPx`: intervals at least `minWidthPx` wide one by one;
+ * narrower ones merged per pixel, and with `joinRuns` (default) across pixels. A run of narrow intervals with gaps under a pixel becomes one box (a dense stretch
+ * of tiny calls is one bar, not one box per pixel), so a frame visits few boxes even for millions of slices.
+ *
+ *   intervals   [wide....]  ||| || |||  ||      [wide..]
+ *   boxes       [wide....]  [merged..]  []      [wide..]
  */
 export function forEachBox(
   lane: IntervalLane,
@@ -101,36 +129,46 @@ export function forEachBox(
   nsPerPx: number,
   visit: BoxVisitor,
   minWidthPx = 1,
+  joinRuns = true,
 ): number {
   const minNs = nsPerPx * minWidthPx;
   const n = lane.count;
   const s = lane.startNs;
   const e = lane.endNs;
+  const maxEnd = lane.maxEndNs;
   let boxes = 0;
   let i = firstEndingAfter(lane, t0);
   while (i < n && s[i] < t1) {
     const start = s[i];
-    const end = e[i];
-    if (end - start >= minNs) {
-      visit(i, i, start, end);
+    if (e[i] - start >= minNs) {
+      visit(i, i, start, e[i]);
       boxes++;
       i++;
       continue;
     }
-    // Everything starting within this pixel joins the box.
-    let j = lowerBoundStart(lane, start + minNs, i + 1);
-    let last = j - 1;
-    // A wide interval that happens to start inside the pixel keeps its own box.
-    if (last > i && e[last] - s[last] >= minNs) {
-      last--;
-      j--;
-    }
+    // Narrow: take everything starting within the pixel, then the next pixels while the gap stays under one.
     let boxEnd = start + minNs;
-    const lastEnd = lane.maxEndNs[last];
-    if (lastEnd > boxEnd) boxEnd = lastEnd;
+    let last = i;
+    let j = i + 1;
+    for (;;) {
+      j = gallopStart(lane, boxEnd, j);
+      // A wide interval that starts inside the pixel keeps its own box.
+      let groupLast = j - 1;
+      if (groupLast > last && e[groupLast] - s[groupLast] >= minNs) {
+        groupLast--;
+        j--;
+      }
+      if (groupLast > last) last = groupLast;
+      if (maxEnd[last] > boxEnd) boxEnd = maxEnd[last];
+      // Continue the run only with a narrow interval closer than a pixel, inside the window.
+      if (!joinRuns || j >= n || s[j] >= boxEnd + minNs || s[j] >= t1 || e[j] - s[j] >= minNs) break;
+      last = j;
+      boxEnd = Math.max(s[j] + minNs, e[j]);
+      j++;
+    }
     visit(i, last, start, boxEnd);
     boxes++;
-    i = j;
+    i = last + 1;
   }
   return boxes;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { smallModel, generatedModel, SMALL_WRITE } from '../test-utils/model-fixture';
-import { forEachBox, laneFromTable, rangeQuery, hitInterval } from './interval-lane';
+import { forEachBox, gallopStart, laneFromTable, lowerBoundStart, rangeQuery, hitInterval } from './interval-lane';
 import { buildSliceIndex, firstChildSlice, parentSlice, siblingSlice, sliceIndexOf } from './slice-index';
 import { buildRowLayout, visibleRows, type ThreadRow } from './row-layout';
 import { hitTest } from './hit-test';
@@ -25,21 +25,48 @@ describe('interval lane', () => {
     expect(rangeQuery(l, -5, 100)).toEqual([0, 4]);
   });
 
-  it('draws wide intervals one by one and merges sub-pixel neighbours', () => {
-    // 1 px = 10 ns: [0,100) is 10 px; then 5 slices of 2 ns packed within 2 pixels; then a wide one.
-    const l = lane([[0, 100], [100, 102], [103, 105], [106, 108], [112, 114], [115, 117], [200, 300]]);
+  it('draws wide intervals one by one and merges runs of sub-pixel neighbours', () => {
+    // 1 px = 10 ns: [0,100) is 10 px; then 5 slices of 2 ns with gaps under a pixel; a lone one after a
+    // 3-pixel gap; then a wide one.
+    const l = lane([[0, 100], [100, 102], [103, 105], [106, 108], [112, 114], [115, 117], [150, 152], [200, 300]]);
     const b = boxes(l, 0, 400, 10);
-    expect(b[0]).toEqual([0, 0, 0, 100]);
-    // First merged box covers slices starting in [100, 110), the second those in [112, 122).
-    expect(b[1]).toEqual([1, 3, 100, 110]);
-    expect(b[2]).toEqual([4, 5, 112, 122]);
-    expect(b[3]).toEqual([6, 6, 200, 300]);
-    expect(b.length).toBe(4);
+    expect(b).toEqual([
+      [0, 0, 0, 100],
+      [1, 5, 100, 122],
+      [6, 6, 150, 160],
+      [7, 7, 200, 300],
+    ]);
+    // Without joining runs, one box per pixel group.
+    const perPixel: number[][] = [];
+    forEachBox(l, 0, 400, 10, (a, b2, s, e) => perPixel.push([a, b2, s, e]), 1, false);
+    expect(perPixel.slice(1, 3)).toEqual([[1, 3, 100, 110], [4, 5, 112, 122]]);
+    // Zoomed in (1 px = 0.5 ns) every slice is wide enough for its own box.
+    expect(boxes(l, 0, 400, 0.5).length).toBe(8);
+  });
+
+  it('every interval in the window is covered by exactly one box', () => {
+    const m = generatedModel({ slices: 20_000, threads: 1, seed: 7 });
+    const lanes = sliceIndexOf(m.threads[0]).lanes;
+    for (const frac of [1, 0.1, 0.003]) {
+      const t0 = m.endNs * 0.3;
+      const t1 = t0 + m.endNs * frac;
+      for (const l of lanes) {
+        const [first, last] = rangeQuery(l, t0, t1);
+        let next = first;
+        forEachBox(l, t0, t1, (t1 - t0) / 1000, (a, b, s, e) => {
+          expect(a).toBe(next);
+          expect(s).toBe(l.startNs[a]);
+          expect(e).toBeGreaterThanOrEqual(l.endNs[b]);
+          next = b + 1;
+        });
+        expect(next).toBe(last);
+      }
+    }
   });
 
   it('keeps a wide interval that starts inside a merged pixel as its own box', () => {
-    const l = lane([[0, 1], [5, 500]]);
-    expect(boxes(l, 0, 1000, 10)).toEqual([[0, 0, 0, 10], [1, 1, 5, 500]]);
+    const l = lane([[0, 1], [5, 500], [502, 503]]);
+    expect(boxes(l, 0, 1000, 10)).toEqual([[0, 0, 0, 10], [1, 1, 5, 500], [2, 2, 502, 512]]);
   });
 
   it('draws a bounded number of boxes for a million slices at full zoom-out', () => {
@@ -49,9 +76,19 @@ describe('interval lane', () => {
     const nsPerPx = (m.endNs - m.startNs) / widthPx;
     let total = 0;
     for (const l of idx.lanes) total += forEachBox(l, m.startNs, m.endNs, nsPerPx, () => {});
-    // Each lane draws at most about one box per pixel.
+    // Each lane draws at most about one box per pixel; runs of tiny calls make it far fewer.
     expect(total).toBeLessThanOrEqual(idx.lanes.length * (widthPx + 2));
-    expect(total).toBeGreaterThan(widthPx / 2);
+    expect(total).toBeGreaterThan(idx.lanes.length);
+  });
+
+  it('gallop search agrees with binary search', () => {
+    const l = lane(Array.from({ length: 200 }, (_, i) => [i * 7 + (i % 5), i * 7 + (i % 5) + 1] as [number, number]));
+    for (let lo = 0; lo < 200; lo += 13) {
+      for (let t = -5; t < 1500; t += 3) {
+        const want = Math.max(lo, lowerBoundStart(l, t));
+        expect(gallopStart(l, t, lo)).toBe(want);
+      }
+    }
   });
 
   it('hit test finds the interval under t, or the nearest within tolerance', () => {

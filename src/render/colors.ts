@@ -21,10 +21,11 @@ export function sliceColor(name: number, kind: number, text: string): string {
   let c = sliceColorCache.get(key);
   if (c === undefined) {
     const h = hashString(text);
+    // A small palette (8 x 3 Python, 6 x 3 C) keeps the number of fill colours, hence draw calls, bounded.
     if (kind === SliceKind.C) {
-      c = `hsl(${14 + (h % 24)} ${60 + ((h >>> 8) % 18)}% ${63 + ((h >>> 16) % 10)}%)`;
+      c = `hsl(${14 + (h % 6) * 5} ${68 - ((h >>> 8) % 3) * 6}% ${62 + ((h >>> 16) % 3) * 5}%)`;
     } else {
-      c = `hsl(${176 + (h % 56)} ${40 + ((h >>> 8) % 20)}% ${62 + ((h >>> 16) % 12)}%)`;
+      c = `hsl(${178 + (h % 8) * 8} ${48 - ((h >>> 8) % 3) * 5}% ${60 + ((h >>> 16) % 3) * 6}%)`;
     }
     sliceColorCache.set(key, c);
   }
@@ -34,7 +35,8 @@ export function sliceColor(name: number, kind: number, text: string): string {
 export const SLICE_TEXT = '#16202c';
 export const DIMMED_SLICE = '#e4e7eb';
 export const DIMMED_TEXT = '#9aa3ad';
-export const SEARCH_MATCH = '#ffd23f';
+/** Runs of calls narrower than a pixel each, merged into one bar. */
+export const MERGED_CALLS = '#b3bfcc';
 
 const syscallColorCache = new Map<number, string>();
 export function syscallColor(name: number, text: string): string {

@@ -8,12 +8,14 @@ import type { RowLayout, ThreadRow, ProcessRow } from '../layout/row-layout';
 import { visibleRows } from '../layout/row-layout';
 import { sliceIndexOf } from '../layout/slice-index';
 import type { TimeRange } from '../layout/view-math';
-import type { LossRange, TraceModel } from '../model/types';
+import type { LossRange, StateTable, TraceModel } from '../model/types';
 import { SliceFlag } from '../model/types';
 import { fitText } from './canvas';
+import { RectBatch } from './rect-batch';
 import {
   DIMMED_SLICE,
   DIMMED_TEXT,
+  MERGED_CALLS,
   SLICE_TEXT,
   sliceColor,
   stateColor,
@@ -207,6 +209,49 @@ function outline(ctx: CanvasRenderingContext2D, x: number, y: number, w: number,
   ctx.strokeRect(x + lineW / 2, y + lineW / 2, Math.max(w - lineW, 1), h - lineW);
 }
 
+const stateTime = new Float64Array(16);
+
+/**
+ * The state a merged pixel shows: the one that lasts longest among states a..b (sampled when there are many).
+ * Taking the first state instead aliases: a periodic pattern would paint the strip in a single colour.
+ */
+function dominantState(st: StateTable, a: number, b: number): number {
+  stateTime.fill(0);
+  const stride = Math.max(1, Math.floor((b - a + 1) / 64));
+  let best = st.state[a];
+  for (let p = a; p <= b; p += stride) {
+    const s = st.state[p];
+    stateTime[s] += st.endNs[p] - st.startNs[p];
+    if (stateTime[s] > stateTime[best]) best = s;
+  }
+  return best;
+}
+
+const batch = new RectBatch();
+const labelX: number[] = [];
+const labelY: number[] = [];
+const labelText: string[] = [];
+const labelColor: string[] = [];
+
+function addLabel(x: number, y: number, text: string, color: string): void {
+  labelX.push(x);
+  labelY.push(y);
+  labelText.push(text);
+  labelColor.push(color);
+}
+
+function flushLabels(ctx: CanvasRenderingContext2D): void {
+  let color = '';
+  for (let i = 0; i < labelX.length; i++) {
+    if (labelColor[i] !== color) {
+      color = labelColor[i];
+      ctx.fillStyle = color;
+    }
+    ctx.fillText(labelText[i], labelX[i], labelY[i]);
+  }
+  labelX.length = labelY.length = labelText.length = labelColor.length = 0;
+}
+
 function drawThread(
   ctx: CanvasRenderingContext2D,
   f: TracksFrame,
@@ -221,21 +266,25 @@ function drawThread(
   const strings = model.strings;
   const xMin = f.gutterPx - 2;
   const xMax = f.widthPx + 2;
+  const labelMinX = f.gutterPx + 4;
   let boxes = 0;
   let outlined: [number, number, number, number] | null = null;
   let hoverBox: [number, number, number, number] | null = null;
+  // Pixel-snapped box edges: crisp, and cheaper to rasterize than anti-aliased ones.
+  const left = (ns: number) => Math.round(Math.max(toX(ns), xMin));
+  const right = (ns: number) => Math.round(Math.min(toX(ns), xMax));
 
   // Kernel state strip.
   if (row.statesYPx >= 0 && t.states) {
     const st = t.states;
     const sy = y + row.statesYPx;
-    boxes += forEachBox(tableLane(st), range.startNs, range.endNs, nsPerPx, (a, _b, s, e) => {
-      const x0 = Math.max(toX(s), xMin);
-      const x1 = Math.min(toX(e), xMax);
-      ctx.fillStyle = stateColor(st.state[a]);
-      ctx.fillRect(x0, sy, Math.max(x1 - x0, 1), m.stateStripPx);
-      if (sameItem(f.selection, 'state', row.threadIndex, a)) outlined = [x0, sy, x1 - x0, m.stateStripPx];
-    });
+    boxes += forEachBox(tableLane(st), range.startNs, range.endNs, nsPerPx, (a, b, s, e) => {
+      const x0 = left(s);
+      const w = Math.max(right(e) - x0, 1);
+      batch.add(stateColor(a === b ? st.state[a] : dominantState(st, a, b)), x0, sy, w, m.stateStripPx);
+      if (sameItem(f.selection, 'state', row.threadIndex, a)) outlined = [x0, sy, w, m.stateStripPx];
+      if (sameItem(f.hovered, 'state', row.threadIndex, a)) hoverBox = [x0, sy, w, m.stateStripPx];
+    }, 1, false); // per pixel: each pixel shows its dominant state, never one colour for a long run
   }
 
   // Syscall lane.
@@ -243,21 +292,17 @@ function drawThread(
     const sc = t.syscalls;
     const sy = y + row.syscallsYPx;
     boxes += forEachBox(tableLane(sc), range.startNs, range.endNs, nsPerPx, (a, b, s, e) => {
-      const x0 = Math.max(toX(s), xMin);
-      const x1 = Math.min(toX(e), xMax);
-      const w = Math.max(x1 - x0, 1);
-      ctx.fillStyle = syscallColor(sc.name[a], strings[sc.name[a]]);
-      ctx.fillRect(x0, sy + 1, w > 3 ? w - 1 : w, m.syscallLanePx - 2);
+      const x0 = left(s);
+      const w = Math.max(right(e) - x0, 1);
+      batch.add(syscallColor(sc.name[a], strings[sc.name[a]]), x0, sy + 1, w > 3 ? w - 1 : w, m.syscallLanePx - 2);
       if (a === b && w > 16) {
-        const text = fitText(ctx, strings[sc.name[a]], w - 6, charWidthPx);
-        if (text) {
-          ctx.fillStyle = '#ffffff';
-          ctx.fillText(text, Math.max(x0, f.gutterPx) + 3, sy + m.syscallLanePx / 2);
-        }
+        const lx = Math.max(x0, f.gutterPx) + 3;
+        const text = fitText(ctx, strings[sc.name[a]], x0 + w - lx - 3, charWidthPx);
+        if (text) addLabel(lx, sy + m.syscallLanePx / 2, text, '#ffffff');
       }
       if (sameItem(f.selection, 'syscall', row.threadIndex, a)) outlined = [x0, sy, w, m.syscallLanePx];
       if (sameItem(f.hovered, 'syscall', row.threadIndex, a)) hoverBox = [x0, sy, w, m.syscallLanePx];
-    });
+    }, 1, false); // per pixel, so that the gaps between syscalls stay visible
   }
 
   // Flame chart, one lane per depth.
@@ -271,35 +316,38 @@ function drawThread(
     if (dy > f.heightPx || dy + rowH < 0) continue;
     boxes += forEachBox(lane, range.startNs, range.endNs, nsPerPx, (a, b, s, e) => {
       const i = sourceIndex(lane, a);
-      const x0 = Math.max(toX(s), xMin);
-      const x1 = Math.min(toX(e), xMax);
-      const w = Math.max(x1 - x0, 1);
+      const x0 = left(s);
+      const w = Math.max(right(e) - x0, 1);
       let matched = true;
       if (search) {
         matched = search[sl.name[i]] === 1;
         // A merged box matches when any slice inside it does (bounded scan: a pixel rarely holds more).
         for (let p = a + 1; !matched && p <= b && p < a + 256; p++) matched = search[sl.name[sourceIndex(lane, p)]] === 1;
       }
-      ctx.fillStyle = matched ? sliceColor(sl.name[i], sl.kind[i], strings[sl.name[i]]) : DIMMED_SLICE;
-      ctx.fillRect(x0, dy, w > 3 ? w - 1 : w, rowH - 1);
+      // A run of merged tiny calls wider than a couple of pixels is drawn muted: no single name owns it.
+      const fill = !matched
+        ? DIMMED_SLICE
+        : a !== b && w > 2
+          ? MERGED_CALLS
+          : sliceColor(sl.name[i], sl.kind[i], strings[sl.name[i]]);
+      batch.add(fill, x0, dy, w > 3 ? w - 1 : w, rowH - 1);
       if (a === b) {
         if ((sl.flags[i] & (SliceFlag.BrokenByLoss | SliceFlag.Mismatched)) !== 0 && w > 4) {
-          // Red corner: the stack may be wrong from here (loss or mismatched return).
-          ctx.fillStyle = '#d92d20';
-          ctx.fillRect(x0, dy, 3, rowH - 1);
+          // Red edge: the stack may be wrong from here (loss or mismatched return).
+          batch.add('#d92d20', x0, dy, 3, rowH - 1);
         }
         if (w > 18) {
-          const text = fitText(ctx, strings[sl.name[i]], w - 8, charWidthPx);
-          if (text) {
-            ctx.fillStyle = matched ? SLICE_TEXT : DIMMED_TEXT;
-            ctx.fillText(text, Math.max(x0, f.gutterPx) + 4, dy + rowH / 2);
-          }
+          const lx = Math.max(x0 + 4, labelMinX);
+          const text = fitText(ctx, strings[sl.name[i]], x0 + w - 4 - lx, charWidthPx);
+          if (text) addLabel(lx, dy + rowH / 2, text, matched ? SLICE_TEXT : DIMMED_TEXT);
         }
         if (sameItem(f.selection, 'slice', row.threadIndex, i)) outlined = [x0, dy, w, rowH - 1];
         if (sameItem(f.hovered, 'slice', row.threadIndex, i)) hoverBox = [x0, dy, w, rowH - 1];
       }
     });
   }
+  batch.flush(ctx);
+  flushLabels(ctx);
   const hb = hoverBox as [number, number, number, number] | null;
   if (hb) outline(ctx, hb[0], hb[1], hb[2], hb[3], 'rgba(17,24,39,0.55)', 1);
   const ob = outlined as [number, number, number, number] | null;

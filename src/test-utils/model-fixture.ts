@@ -243,8 +243,10 @@ function rng(seed: number): () => number {
 }
 
 /**
- * A model with `slices` call slices spread over `threads` threads (random nested calls, 50 ns .. 20 µs
- * steps), plus kernel states and syscalls, for the frame benchmark.
+ * A model with `slices` call slices spread over `threads` threads, plus kernel states and syscalls, for the
+ * frame benchmark. Each thread is a sequence of call trees: top-level calls of 1..5 ms whose children split
+ * their time (a few long shallow calls, many short deep ones, as in real programs); about 3.5 s of trace
+ * per million slices.
  */
 export function generatedModel(opts: { slices: number; threads?: number; maxDepth?: number; seed?: number }): TraceModel {
   const nThreads = opts.threads ?? 4;
@@ -267,49 +269,54 @@ export function generatedModel(opts: { slices: number; threads?: number; maxDept
       addr: new Float64Array(n),
       flags: new Uint8Array(n),
     };
-    const stack: number[] = [];
-    const childNs: number[] = [];
-    let now = 1000;
     let made = 0;
     let deepest = 0;
-    const close = () => {
-      const i = stack.pop()!;
-      const kids = childNs.pop()!;
-      t.endNs[i] = now;
-      t.selfNs[i] = now - t.startNs[i] - kids;
-      if (childNs.length > 0) childNs[childNs.length - 1] += now - t.startNs[i];
-      now += 1 + Math.floor(rand() * 200);
-    };
-    while (made < n) {
-      if (stack.length < maxD && (stack.length === 0 || rand() < 0.55)) {
-        const i = made++;
-        const d = stack.length;
-        t.startNs[i] = now;
-        t.depth[i] = d;
-        const ni = Math.floor(rand() * names.length);
-        t.name[i] = ni;
-        const isC = names[ni] === 'PyObject_Call' || names[ni] === 'memcpy' || names[ni] === 'malloc' || rand() < 0.2;
-        t.kind[i] = isC ? SliceKind.C : SliceKind.Python;
-        t.addr[i] = isC ? 0x400000 + ni * 0x100 : NaN;
-        stack.push(i);
-        childNs.push(0);
-        if (d > deepest) deepest = d;
-        now += 50 + Math.floor(rand() * rand() * 20_000);
-      } else {
-        close();
+    // Pre-order emission keeps the table sorted by start, parents before children.
+    const call = (d: number, start: number, dur: number): void => {
+      if (made >= n) return;
+      const i = made++;
+      t.startNs[i] = start;
+      t.endNs[i] = start + dur;
+      t.depth[i] = d;
+      const ni = Math.floor(rand() * names.length);
+      t.name[i] = ni;
+      const isC = names[ni] === 'PyObject_Call' || names[ni] === 'memcpy' || names[ni] === 'malloc' || rand() < 0.2;
+      t.kind[i] = isC ? SliceKind.C : SliceKind.Python;
+      t.addr[i] = isC ? 0x400000 + ni * 0x100 : NaN;
+      if (d > deepest) deepest = d;
+      let childNs = 0;
+      const kids = d >= maxD || dur < 200 ? 0 : d < 2 ? 2 + Math.floor(rand() * 4) : rand() < 0.62 ? 1 + Math.floor(rand() * 3) : 0;
+      if (kids > 0) {
+        // Children take 60..95% of the parent, in `kids` slots with gaps between them.
+        const slot = dur / kids;
+        for (let k = 0; k < kids && made < n; k++) {
+          const cd = Math.max(20, Math.floor(slot * (0.6 + 0.35 * rand())));
+          const cs = start + k * slot + Math.floor((slot - cd) * rand());
+          const before = made;
+          call(d + 1, cs, cd);
+          if (made > before) childNs += cd;
+        }
       }
+      t.selfNs[i] = dur - childNs;
+    };
+    let now = 1000;
+    while (made < n) {
+      const dur = 1_000_000 + Math.floor(rand() * 4_000_000);
+      call(0, now, dur);
+      now += dur + 10_000 + Math.floor(rand() * 200_000);
     }
-    while (stack.length > 0) close();
     endAll = Math.max(endAll, now);
     // Kernel side: a state interval every ~40 slices, a syscall every ~100.
     const nStates = Math.max(1, Math.floor(n / 40));
     const st: StateTable = { count: nStates, startNs: new Float64Array(nStates), endNs: new Float64Array(nStates), state: new Uint8Array(nStates), cpu: new Int16Array(nStates) };
-    const stepNs = now / nStates;
-    const cycle = [ThreadState.RunUser, ThreadState.RunSyscall, ThreadState.RunUser, ThreadState.WaitBlocked, ThreadState.WaitCpu];
+    const cycle = [ThreadState.RunUser, ThreadState.RunSyscall, ThreadState.RunUser, ThreadState.WaitBlocked, ThreadState.RunUser, ThreadState.WaitCpu];
+    let ts = 0;
     for (let i = 0; i < nStates; i++) {
-      st.startNs[i] = i * stepNs;
-      st.endNs[i] = (i + 1) * stepNs;
-      st.state[i] = cycle[i % cycle.length];
+      const len = (now / nStates) * (0.3 + 1.4 * rand());
+      st.startNs[i] = ts;
+      ts = i === nStates - 1 ? Math.max(now, ts + 1) : Math.min(now, ts + len);
+      st.endNs[i] = ts;
+      st.state[i] = cycle[Math.floor(rand() * cycle.length)];
       st.cpu[i] = st.state[i] === ThreadState.WaitBlocked ? -1 : th % 4;
     }
     const nSys = Math.max(1, Math.floor(n / 100));

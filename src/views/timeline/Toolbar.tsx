@@ -1,7 +1,7 @@
 import type { JSX } from 'react';
 import { formatDuration } from '../../layout/time-format';
 import { SliceKind, type TraceModel } from '../../model/types';
-import { STATE_STYLES, sliceColor } from '../../render/colors';
+import { MERGED_CALLS, STATE_STYLES, sliceColor } from '../../render/colors';
 import { setSearchText, setThreadFilter, showAll, useViewStore, zoomToRange } from '../../store/view-store';
 
 function Legend(props: { model: TraceModel }): JSX.Element {
@@ -13,6 +13,10 @@ function Legend(props: { model: TraceModel }): JSX.Element {
       </li>
       <li>
         <span className="tl-swatch" style={{ background: sliceColor(-2, SliceKind.C, 'c') }} />C
+      </li>
+      <li title="Calls narrower than a pixel, merged">
+        <span className="tl-swatch" style={{ background: MERGED_CALLS }} />
+        merged
       </li>
       {props.model.hasKernel &&
         STATE_STYLES.map((s) => (
