@@ -34,18 +34,35 @@ export function displayName(raw: string): string {
 }
 
 const utf8 = new TextDecoder('utf-8');
+const TEXT_CACHE_SIZE = 4096;
+const textCache: Array<string | undefined> = new Array(TEXT_CACHE_SIZE);
 
 /** Bytes [start, end) as text; a fast path for short ASCII. */
 export function decodeText(u8: Uint8Array, start: number, end: number): string {
   const n = end - start;
   if (n === 0) return '';
-  if (n <= 24) {
-    let s = '';
+  if (n <= 32) {
+    // Short texts (comm, procname, file names) repeat a lot: reuse the string when the bytes match.
+    let h = n;
     for (let i = start; i < end; i++) {
       const b = u8[i];
       if (b >= 128) return utf8.decode(u8.subarray(start, end));
-      s += String.fromCharCode(b);
+      h = (Math.imul(h, 31) + b) | 0;
     }
+    const slot = h & (TEXT_CACHE_SIZE - 1);
+    const cached = textCache[slot];
+    if (cached !== undefined && cached.length === n) {
+      let same = true;
+      for (let i = 0; i < n; i++) {
+        if (cached.charCodeAt(i) !== u8[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return cached;
+    }
+    const s = String.fromCharCode.apply(null, u8.subarray(start, end) as unknown as number[]);
+    textCache[slot] = s;
     return s;
   }
   if (n <= 128) {

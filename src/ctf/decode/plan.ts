@@ -65,6 +65,7 @@ export function compileTrace(schema: TraceSchema): TracePlan {
     if (sc.eventCommonContext) roots['event.common-context'] = sc.eventCommonContext;
     const hasClock = sc.clock !== undefined;
     const events = new Map<number, EventPlan>();
+    const byId: Array<EventPlan | undefined> = [];
     const singleId = sc.events.size === 1 ? [...sc.events.keys()][0] : undefined;
     return {
       sc,
@@ -76,6 +77,8 @@ export function compileTrace(schema: TraceSchema): TracePlan {
       commonCtx: mk(sc.eventCommonContext, 'event.common-context', roots, true, hasClock),
       event(id: number): EventPlan | undefined {
         const key = id < 0 ? (singleId ?? 0) : id;
+        const fast = byId[key];
+        if (fast !== undefined) return fast;
         let p = events.get(key);
         if (p) return p;
         const cls = sc.events.get(key);
@@ -90,6 +93,7 @@ export function compileTrace(schema: TraceSchema): TracePlan {
           payload: mk(cls.payload, 'event.payload', eroots, true, hasClock),
         };
         events.set(key, p);
+        if (key < 65536) byId[key] = p;
         return p;
       },
     };
