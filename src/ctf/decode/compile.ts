@@ -222,7 +222,8 @@ function lengthFromSlot(c: Cursor, slot: number, elemBits: number): number {
     throw new DecodeFault(`length ${v} is too large`);
   }
   if (v < 0) throw new DecodeFault(`negative length ${v}`);
-  if (elemBits > 0 && c.pos + v * elemBits > c.u8.length * 8) {
+  // More elements than bits left cannot be right (and would make empty elements loop for ever).
+  if (c.pos + v * Math.max(elemBits, 1) > c.u8.length * 8) {
     throw new DecodeFault(`length ${v} goes beyond the end of the packet`);
   }
   return v;
