@@ -7,7 +7,7 @@ export class CtfError extends Error {
   constructor(message: string, where: { file?: string; byteOffset?: number; line?: number } = {}) {
     const parts: string[] = [];
     if (where.file !== undefined) parts.push(where.file || '(trace)');
-    if (where.line !== undefined) parts.push(`line ${where.line}`);
+    if (where.line !== undefined) parts.push(`metadata line ${where.line}`);
     if (where.byteOffset !== undefined) parts.push(`byte ${where.byteOffset}`);
     super(parts.length > 0 ? `${parts.join(', ')}: ${message}` : message);
     this.name = 'CtfError';

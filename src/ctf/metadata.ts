@@ -75,7 +75,7 @@ export function parseMetadata(bytes: Uint8Array, file = 'metadata'): TraceSchema
   while (i < text.length && /\s/.test(text[i])) i++;
   if (text.charCodeAt(i) === 0x1e) {
     try {
-      return parseCtf2Metadata(text);
+      return parseCtf2Metadata(text, file);
     } catch (e) {
       if (e instanceof CtfError) throw e;
       const line = (e as { line?: number }).line;

@@ -112,7 +112,7 @@ describe('TSDL parser', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(CtfError);
       expect((e as CtfError).line).toBe(8);
-      expect((e as CtfError).message).toMatch(/^metadata, line 8: /);
+      expect((e as CtfError).message).toMatch(/^metadata, metadata line 8: /);
     }
   });
 
