@@ -21,7 +21,11 @@ function textValue(v: FieldValue): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
   if (v instanceof Uint8Array) return `<${[...v].map((b) => b.toString(16).padStart(2, '0')).join(' ')}>`;
-  if (Array.isArray(v)) return `[${v.map(textValue).join(', ')}]`;
+  if (Array.isArray(v)) {
+    // Keep one line readable: long arrays show their head and how many elements follow.
+    const head = v.slice(0, 16).map(textValue).join(', ');
+    return v.length > 16 ? `[${head}, ... ${v.length - 16} more]` : `[${head}]`;
+  }
   if ('enum' in v && 'labels' in v && Array.isArray(v.labels)) {
     const e = v as { enum: number | bigint; labels: string[] };
     return e.labels.length > 0 ? `${e.labels.join('|')} (${e.enum})` : String(e.enum);
