@@ -61,8 +61,54 @@ test('W/S zoom around the pointer, 0 shows everything, A/D pan', async ({ page }
   await page.screenshot({ path: 'test-results/timeline-zoomed.png' });
   await page.keyboard.press('s');
   expect(parseDuration((await span.textContent())!)).toBeGreaterThan(deeper);
+  // D pans later in time, A back, without changing the span.
+  const startOf = async () => Number(await span.getAttribute('data-start-ns'));
+  const before = await startOf();
+  await page.keyboard.press('d');
+  const later = await startOf();
+  expect(later).toBeGreaterThan(before);
+  await page.keyboard.press('a');
+  expect(await startOf()).toBeLessThan(later);
   await page.keyboard.press('0');
   await expect(span).toHaveText('10 ms');
+});
+
+test('Ctrl+wheel zooms, dragging the axis pans, double-clicking it shows everything', async ({ page }) => {
+  const tracks = await open(page);
+  const span = page.getByTestId('visible-span');
+  const box = (await tracks.boundingBox())!;
+  await page.mouse.move(await xOf(tracks, 5_000_000), box.y + 300);
+  await page.keyboard.down('Control');
+  await page.mouse.wheel(0, -400);
+  await page.keyboard.up('Control');
+  await expect.poll(async () => parseDuration((await span.textContent())!)).toBeLessThan(5e6);
+  const zoomedSpan = (await span.textContent())!;
+  const start0 = Number(await span.getAttribute('data-start-ns'));
+  const axis = page.locator('.tl-axis canvas');
+  const abox = (await axis.boundingBox())!;
+  await page.mouse.move(abox.x + abox.width * 0.7, abox.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(abox.x + abox.width * 0.5, abox.y + 10, { steps: 5 });
+  await page.mouse.up();
+  // Dragging the axis to the left shows later times; the span is unchanged.
+  expect(Number(await span.getAttribute('data-start-ns'))).toBeGreaterThan(start0);
+  await expect(span).toHaveText(zoomedSpan);
+  await axis.dblclick({ position: { x: abox.width * 0.5, y: 10 } });
+  await expect(span).toHaveText('10 ms');
+});
+
+test('clicking a process header collapses it', async ({ page }) => {
+  const tracks = await open(page);
+  const box = (await tracks.boundingBox())!;
+  const header = page.getByRole('button', { name: 'python3 4242' });
+  await expect(header).toHaveAttribute('aria-expanded', 'true');
+  await page.mouse.click(box.x + 40, box.y + layout.metrics.processHeaderPx / 2);
+  await expect(header).toHaveAttribute('aria-expanded', 'false');
+  await page.screenshot({ path: 'test-results/timeline-collapsed.png' });
+  // The accessible list's button (keyboard users) expands it again.
+  await header.focus();
+  await page.keyboard.press('Enter');
+  await expect(header).toHaveAttribute('aria-expanded', 'true');
 });
 
 test('dragging over the timeline measures a time range', async ({ page }) => {

@@ -8,7 +8,7 @@ import { resetView } from '../../store/view-store';
 import { DetailsPanel } from './DetailsPanel';
 import { SearchResults } from './SearchResults';
 import { ThreadList } from './ThreadList';
-import { Toolbar } from './Toolbar';
+import { Legend, Toolbar } from './Toolbar';
 import { Tooltip } from './Tooltip';
 import { useTimelineCanvas, GUTTER_PX } from './use-timeline-canvas';
 import './timeline.css';
@@ -41,6 +41,9 @@ export function Timeline(props: { model: TraceModel }): JSX.Element {
           <div ref={spacer} />
         </div>
         <Tooltip model={model} />
+      </div>
+      <div className="tl-statusbar">
+        <Legend model={model} />
       </div>
       <div className="tl-bottom">
         <DetailsPanel model={model} />

@@ -1,10 +1,10 @@
 import type { JSX } from 'react';
-import { formatDuration } from '../../layout/time-format';
+import { formatDuration, formatOffset } from '../../layout/time-format';
 import { SliceKind, type TraceModel } from '../../model/types';
 import { MERGED_CALLS, STATE_STYLES, sliceColor } from '../../render/colors';
 import { setSearchText, setThreadFilter, showAll, useViewStore, zoomToRange } from '../../store/view-store';
 
-function Legend(props: { model: TraceModel }): JSX.Element {
+export function Legend(props: { model: TraceModel }): JSX.Element {
   return (
     <ul className="tl-legend" aria-label="Legend">
       <li>
@@ -32,7 +32,13 @@ function Legend(props: { model: TraceModel }): JSX.Element {
 function VisibleSpan(): JSX.Element {
   const r = useViewStore((s) => s.visibleRange);
   return (
-    <span className="tl-span" data-testid="visible-span" title="Visible time span">
+    <span
+      className="tl-span"
+      data-testid="visible-span"
+      data-start-ns={r.startNs}
+      data-end-ns={r.endNs}
+      title={`Visible: ${formatOffset(r.startNs)} → ${formatOffset(r.endNs)}`}
+    >
       {formatDuration(r.endNs - r.startNs)}
     </span>
   );
@@ -77,8 +83,7 @@ export function Toolbar(props: { model: TraceModel }): JSX.Element {
       </button>
       <VisibleSpan />
       <SelectionDuration />
-      <span className="tl-hint" title="W/S zoom around the pointer · A/D pan · 0 show all · Z zoom to selection · drag to measure · click for details · arrows walk the stack">W/S zoom · A/D pan</span>
-      <Legend model={props.model} />
+      <span className="tl-hint" title="W/S zoom around the pointer · A/D pan · 0 show all · Z zoom to selection · drag to measure · click for details · arrows walk the stack">W/S zoom · A/D pan · 0 all · Z to selection · drag to measure</span>
     </div>
   );
 }

@@ -134,7 +134,13 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): { layo
       });
     };
     const unregister = sched.register('timeline', draw);
-    const unsubscribe = useViewStore.subscribe(() => sched.invalidate('timeline'));
+    const unsubscribe = useViewStore.subscribe((s, prev) => {
+      sched.invalidate('timeline');
+      // The content moved under a still pointer: what it hovers changed too.
+      if (s.visibleRange !== prev.visibleRange || s.collapsedPids !== prev.collapsedPids || s.threadFilter !== prev.threadFilter) {
+        refreshHover();
+      }
+    });
 
     const resize = () => {
       widthPx = scroll.clientWidth;
@@ -159,15 +165,21 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): { layo
       }
       return hitTest(model, layout, y + scroll.scrollTop, xToNs(x), nsPerPx());
     };
-    const onTracksMove = (e: MouseEvent) => {
-      const p = local(e);
-      mouseX = p.x;
-      if (drag) return;
-      const h = hitAt(p.x, p.y);
+    let pointer: { x: number; y: number } | null = null; // over the tracks, canvas coordinates
+    function refreshHover(): void {
+      if (!pointer || drag) return;
+      derive(useViewStore.getState());
+      const h = hitAt(pointer.x, pointer.y);
       hover(h);
-      tracksCanvas.style.cursor = h?.kind === 'process' ? 'pointer' : h ? 'pointer' : 'default';
+      tracksCanvas.style.cursor = h ? 'pointer' : 'default';
+    }
+    const onTracksMove = (e: MouseEvent) => {
+      pointer = local(e);
+      mouseX = pointer.x;
+      refreshHover();
     };
     const onTracksLeave = () => {
+      pointer = null;
       if (!drag) hover(null);
       mouseX = -1;
     };
@@ -227,6 +239,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): { layo
     };
     const onScroll = () => {
       sched.invalidate('timeline');
+      refreshHover();
     };
 
     // ---- pointer on the axis: drag pans, double-click shows all, loss marks have a tooltip ----
