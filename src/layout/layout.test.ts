@@ -45,7 +45,7 @@ describe('interval lane', () => {
   });
 
   it('every interval in the window is covered by exactly one box', () => {
-    const m = generatedModel({ slices: 20_000, threads: 1, seed: 7 });
+    const m = generatedModel({ slices: 5_000, threads: 1, seed: 7 });
     const lanes = sliceIndexOf(m.threads[0]).lanes;
     for (const frac of [1, 0.1, 0.003]) {
       const t0 = m.endNs * 0.3;

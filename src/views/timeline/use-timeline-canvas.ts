@@ -140,7 +140,22 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): { layo
       if (s.visibleRange !== prev.visibleRange || s.collapsedPids !== prev.collapsedPids || s.threadFilter !== prev.threadFilter) {
         refreshHover();
       }
+      if (s.selection && s.selection !== prev.selection) revealVertically(s.selection);
     });
+
+    /** Scrolls the rows so that a selected item (from the keyboard or the search list) is on screen. */
+    function revealVertically(ref: ItemRef): void {
+      derive(useViewStore.getState());
+      const row = layout.rows.find((r) => r.kind === 'thread' && r.threadIndex === ref.thread);
+      if (!row || row.kind !== 'thread') return;
+      const m = layout.metrics;
+      let y = row.yPx;
+      let h = m.sliceRowPx;
+      if (ref.kind === 'slice') y += row.slicesYPx + model.threads[ref.thread].slices.depth[ref.index] * m.sliceRowPx;
+      else if (ref.kind === 'syscall') y += row.syscallsYPx;
+      else h = m.stateStripPx;
+      if (y < scroll.scrollTop || y + h > scroll.scrollTop + heightPx) scroll.scrollTop = Math.max(0, y - heightPx / 3);
+    }
 
     const resize = () => {
       widthPx = scroll.clientWidth;
