@@ -602,17 +602,111 @@ function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
       return undefined;
     };
   }
-  // Cloning a template gives every value of this struct the same hidden class up front; the stores then
-  // only overwrite existing properties (much cheaper than growing a fresh object key by key).
-  const tmpl: FieldStruct = {};
-  for (const name of names) tmpl[name] = null;
+  // Plain byte-aligned integers and text arrays are read inline by one opcode loop (no call per member);
+  // anything else (enums, variants, fields other fields refer to...) goes through its own closure.
+  const ops = new Uint8Array(n);
+  const masks = new Int32Array(n);
+  const lens = new Int32Array(n);
+  const les: boolean[] = new Array(n).fill(true);
+  let inline = 0;
+  cls.members.forEach((mm, i) => {
+    const t = mm.type;
+    const hasSlot = env.slots.has(locKey(env.scope, [...path, mm.name]));
+    if (t.kind === 'int' && !hasSlot && !t.mappings && !t.roles && t.mappedClock === undefined && t.align >= 8) {
+      const op = t.size === 8 ? OP_U8 : t.size === 16 ? OP_U16 : t.size === 32 ? OP_U32 : t.size === 64 ? OP_U64 : 0;
+      if (op !== 0) {
+        ops[i] = op + (t.signed ? 1 : 0);
+        masks[i] = t.align - 1;
+        les[i] = t.byteOrder === 'le';
+        inline++;
+      }
+    } else if (t.kind === 'array' && isText(t.element)) {
+      ops[i] = OP_TEXT;
+      masks[i] = Math.max(t.minAlign, alignOf(t.element)) - 1;
+      lens[i] = t.length;
+      inline++;
+    }
+  });
+  if (inline === 0) {
+    return (c) => {
+      c.pos = (c.pos + m) & ~m;
+      const o: FieldStruct = {};
+      for (let i = 0; i < n; i++) o[names[i]] = decs[i](c) as FieldValue;
+      return o;
+    };
+  }
   return (c) => {
-    c.pos = (c.pos + m) & ~m;
-    const o: FieldStruct = { ...tmpl };
-    for (let i = 0; i < n; i++) o[names[i]] = decs[i](c) as FieldValue;
+    let pos = (c.pos + m) & ~m;
+    const o: FieldStruct = {};
+    const dv = c.dv;
+    for (let i = 0; i < n; i++) {
+      const op = ops[i];
+      if (op === OP_CLOSURE) {
+        c.pos = pos;
+        o[names[i]] = decs[i](c) as FieldValue;
+        pos = c.pos;
+        continue;
+      }
+      const a = masks[i];
+      pos = (pos + a) & ~a;
+      const b = pos >>> 3;
+      switch (op) {
+        case OP_U8:
+          o[names[i]] = dv.getUint8(b);
+          pos += 8;
+          break;
+        case OP_U8 + 1:
+          o[names[i]] = dv.getInt8(b);
+          pos += 8;
+          break;
+        case OP_U16:
+          o[names[i]] = dv.getUint16(b, les[i]);
+          pos += 16;
+          break;
+        case OP_U16 + 1:
+          o[names[i]] = dv.getInt16(b, les[i]);
+          pos += 16;
+          break;
+        case OP_U32:
+          o[names[i]] = dv.getUint32(b, les[i]);
+          pos += 32;
+          break;
+        case OP_U32 + 1:
+          o[names[i]] = dv.getInt32(b, les[i]);
+          pos += 32;
+          break;
+        case OP_U64:
+        case OP_U64 + 1: {
+          const le = les[i];
+          const lo = dv.getUint32(le ? b : b + 4, le);
+          const hi = dv.getUint32(le ? b + 4 : b, le);
+          o[names[i]] = hi < 2097152 ? hi * 4294967296 + lo : joinParts(hi, lo, 64, op === OP_U64 + 1);
+          pos += 64;
+          break;
+        }
+        default: {
+          const len = lens[i];
+          const u8 = c.u8;
+          if (b + len > u8.length) throw new DecodeFault('text array goes beyond the end of the packet');
+          let end = b;
+          const lim = b + len;
+          while (end < lim && u8[end] !== 0) end++;
+          o[names[i]] = decodeText(u8, b, end);
+          pos += len * 8;
+        }
+      }
+    }
+    c.pos = pos;
     return o;
   };
 }
+
+const OP_CLOSURE = 0;
+const OP_U8 = 1;
+const OP_U16 = 3;
+const OP_U32 = 5;
+const OP_U64 = 7;
+const OP_TEXT = 9;
 
 function compileArray(
   length: number,
