@@ -204,3 +204,36 @@ test('a user-space-only trace still shows its call stacks, without kernel lanes'
   await expect(page.getByTestId('detail-name')).toContainText('<module>');
   await page.screenshot({ path: 'test-results/timeline-user-only.png' });
 });
+
+interface TimelineHook {
+  locate(kind: 'slice' | 'syscall', name: string): { x: number; y: number; thread: number; index: number } | null;
+  duration(kind: 'slice' | 'syscall', thread: number, index: number): string;
+}
+
+test('the article demo trace: its threads and frames, and its write syscall', async ({ page }) => {
+  await page.goto('/timeline-dev.html?fixture=demo');
+  await expect(page.locator('canvas.tl-tracks')).toBeVisible({ timeout: 30_000 });
+  const threads = page.getByTestId('thread-item');
+  await expect(threads.filter({ hasText: /^python3 \d+$/ }).first()).toBeAttached();
+  await page.getByLabel('Search frames').fill('baz');
+  await expect(page.getByTestId('search-count')).toHaveText(/^\d+ matching frames?/);
+  await page.getByLabel('Search frames').fill('');
+  await page.screenshot({ path: 'test-results/timeline-demo.png' });
+  // Zoom on the write syscall with W, pointer on it, until it is wide, then click it.
+  const locate = () => page.evaluate(() => (window as unknown as { __strataTimeline: TimelineHook }).__strataTimeline.locate('syscall', 'write'));
+  let w = (await locate())!;
+  expect(w).not.toBeNull();
+  for (let i = 0; i < 40; i++) {
+    await page.mouse.move(w.x, w.y);
+    await page.keyboard.press('w');
+    w = (await locate())!;
+  }
+  await page.mouse.click(w.x, w.y);
+  const expected = await page.evaluate(
+    ([t, i]) => (window as unknown as { __strataTimeline: TimelineHook }).__strataTimeline.duration('syscall', t, i),
+    [w.thread, w.index],
+  );
+  await expect(page.getByTestId('detail-name')).toContainText('write');
+  await expect(page.getByTestId('detail-duration')).toContainText(expected);
+  await page.screenshot({ path: 'test-results/timeline-demo-write.png' });
+});
