@@ -206,7 +206,7 @@ test('a user-space-only trace still shows its call stacks, without kernel lanes'
 });
 
 interface TimelineHook {
-  locate(kind: 'slice' | 'syscall', name: string): { x: number; y: number; thread: number; index: number } | null;
+  locate(kind: 'slice' | 'syscall', name: string): { x: number; y: number; widthPx: number; thread: number; index: number } | null;
   duration(kind: 'slice' | 'syscall', thread: number, index: number): string;
 }
 
@@ -223,11 +223,12 @@ test('the article demo trace: its threads and frames, and its write syscall', as
   const locate = () => page.evaluate(() => (window as unknown as { __strataTimeline: TimelineHook }).__strataTimeline.locate('syscall', 'write'));
   let w = (await locate())!;
   expect(w).not.toBeNull();
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 80 && w.widthPx < 40; i++) {
     await page.mouse.move(w.x, w.y);
     await page.keyboard.press('w');
     w = (await locate())!;
   }
+  expect(w.widthPx).toBeGreaterThanOrEqual(40);
   await page.mouse.click(w.x, w.y);
   const expected = await page.evaluate(
     ([t, i]) => (window as unknown as { __strataTimeline: TimelineHook }).__strataTimeline.duration('syscall', t, i),

@@ -21,7 +21,7 @@ import { GUTTER_PX } from './use-timeline-canvas';
 type Kind = 'slice' | 'syscall';
 
 /** Page coordinates of the middle of the first item named `name` (null if none is on screen). */
-function locate(model: TraceModel, kind: Kind, name: string): { x: number; y: number; thread: number; index: number } | null {
+function locate(model: TraceModel, kind: Kind, name: string): { x: number; y: number; widthPx: number; thread: number; index: number } | null {
   const s = useViewStore.getState();
   const layout = buildRowLayout(model, { collapsedPids: s.collapsedPids, threadFilter: s.threadFilter });
   const canvas = document.querySelector<HTMLCanvasElement>('canvas.tl-tracks')!;
@@ -43,6 +43,7 @@ function locate(model: TraceModel, kind: Kind, name: string): { x: number; y: nu
       return {
         x: toX((table.startNs[i] + table.endNs[i]) / 2),
         y: box.top + row.yPx + yIn - scroll.scrollTop,
+        widthPx: toX(table.endNs[i]) - toX(table.startNs[i]),
         thread: row.threadIndex,
         index: i,
       };
