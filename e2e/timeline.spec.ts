@@ -97,6 +97,19 @@ test('Ctrl+wheel zooms, dragging the axis pans, double-clicking it shows everyth
   await expect(span).toHaveText('10 ms');
 });
 
+test('the plain wheel scrolls the rows and keeps the time range', async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 520 });
+  const tracks = await open(page);
+  const scroll = page.locator('.tl-scroll');
+  const span = page.getByTestId('visible-span');
+  expect(await scroll.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
+  const box = (await tracks.boundingBox())!;
+  await page.mouse.move(box.x + 600, box.y + 100);
+  await page.mouse.wheel(0, 200);
+  await expect.poll(() => scroll.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+  await expect(span).toHaveText('10 ms');
+});
+
 test('clicking a process header collapses it', async ({ page }) => {
   const tracks = await open(page);
   const box = (await tracks.boundingBox())!;

@@ -3,7 +3,7 @@
  * the selected range.
  */
 import type { ScaleLinear } from 'd3-scale';
-import { formatOffset, formatTimeOfDay } from '../layout/time-format';
+import { formatDuration, formatOffset, formatTimeOfDay } from '../layout/time-format';
 import type { TimeRange } from '../layout/view-math';
 import type { LossRange } from '../model/types';
 import type { AxisTicks } from './time-scale';
@@ -66,6 +66,23 @@ export function drawAxis(ctx: CanvasRenderingContext2D, f: AxisFrame): void {
     const x1 = Math.min(W, f.scale(l.endNs));
     ctx.fillStyle = i === f.hoveredLoss ? '#b42318' : '#e5483d';
     ctx.fillRect(x0, H - LOSS_MARK_PX - 1, Math.max(x1 - x0, 3), LOSS_MARK_PX);
+  }
+
+  // Duration of the selected range, centred over it (Perfetto's measurement label).
+  if (f.selectedRange) {
+    const x0 = f.scale(f.selectedRange.startNs);
+    const x1 = f.scale(f.selectedRange.endNs);
+    const text = formatDuration(f.selectedRange.endNs - f.selectedRange.startNs);
+    ctx.font = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+    const tw = ctx.measureText(text).width + 10;
+    const cx = Math.min(Math.max((Math.max(x0, G) + Math.min(x1, W)) / 2, G + tw / 2), W - tw / 2);
+    if (x1 >= G && x0 <= W) {
+      ctx.fillStyle = THEME.rangeLine;
+      ctx.fillRect(Math.round(cx - tw / 2), 2, Math.round(tw), 15);
+      ctx.fillStyle = '#ffffff';
+      ctx.fillText(text, Math.round(cx - tw / 2) + 5, 13);
+    }
+    ctx.font = FONT;
   }
 
   // Gutter: absolute time of the visible start, and the base the tick labels count from.
