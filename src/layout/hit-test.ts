@@ -12,13 +12,13 @@ export type Hit =
   | { kind: 'state'; thread: number; index: number }
   | { kind: 'process'; pid: number };
 
-const stateLanes = new WeakMap<object, IntervalLane>();
+const tableLanes = new WeakMap<object, IntervalLane>();
 /** Lane over a state or syscall table (memoized: its running max end is computed once). */
 export function tableLane(table: { count: number; startNs: Float64Array; endNs: Float64Array }): IntervalLane {
-  let lane = stateLanes.get(table);
+  let lane = tableLanes.get(table);
   if (!lane) {
     lane = laneFromTable(table.startNs, table.endNs, table.count);
-    stateLanes.set(table, lane);
+    tableLanes.set(table, lane);
   }
   return lane;
 }

@@ -2,7 +2,7 @@
  * Wires the timeline's two canvases (axis, tracks) to the view store: draws on the shared rAF scheduler when
  * the state, the scroll position or the size changes, and turns mouse and keyboard input into store actions.
  */
-import { useEffect, useRef, type RefObject } from 'react';
+import { useEffect, type RefObject } from 'react';
 import { hitTest, type Hit } from '../../layout/hit-test';
 import { buildRowLayout, type RowLayout } from '../../layout/row-layout';
 import { matchingNames } from '../../layout/search';
@@ -59,9 +59,7 @@ function asTrackRef(h: ViewState['hovered'] | ViewState['selection']): TrackItem
   return h && (h.kind === 'slice' || h.kind === 'syscall' || h.kind === 'state') ? h : null;
 }
 
-export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): { layoutRef: RefObject<RowLayout | null> } {
-  const layoutRef = useRef<RowLayout | null>(null);
-
+export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
   useEffect(() => {
     const axisCanvas = refs.axis.current!;
     const tracksCanvas = refs.tracks.current!;
@@ -82,7 +80,6 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): { layo
       if (key !== layoutKey) {
         layoutKey = key;
         layout = buildRowLayout(model, { collapsedPids: s.collapsedPids, threadFilter: s.threadFilter });
-        layoutRef.current = layout;
         spacer.style.height = `${Math.max(0, layout.totalHeightPx - heightPx)}px`;
       }
       if (s.searchText !== searchKey) {
@@ -416,6 +413,4 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): { layo
       window.removeEventListener('blur', onBlur);
     };
   }, [model, refs.axis, refs.tracks, refs.scroll, refs.spacer]);
-
-  return { layoutRef };
 }
