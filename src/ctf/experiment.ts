@@ -33,8 +33,14 @@ export interface ExperimentStream {
 export interface Experiment {
   traces: ExperimentTrace[];
   streams: ExperimentStream[];
+  /** Absolute ns (since the clock origin, normally the Unix epoch) of time 0 of every tsNs. */
   originNs: bigint;
   totalBytes: number;
+  /**
+   * Decode every event of every stream of every trace, merged in time order (k-way merge), calling onEvent for
+   * each and onLoss for each loss record, in time order as met. A corrupt stream stops at its last valid event;
+   * the other streams are decoded to their end, then the first CtfError is thrown.
+   */
   decode(onEvent: (e: TraceEvent) => void, onLoss?: (l: LossRecord) => void): void;
   absoluteNs(tsNs: number): bigint;
 }
@@ -170,19 +176,26 @@ export function openExperiment(traces: TraceInput[]): Experiment {
     absoluteNs: (tsNs: number) => origin + BigInt(tsNs),
     decode(onEvent, onLoss) {
       const heap: StreamDecoder[] = [];
-      const emit = (d: StreamDecoder) => {
-        if (d.event) onEvent(d.event);
-        else if (d.loss && onLoss) onLoss(d.loss);
+      // A corrupt stream stops there; the other streams still deliver all their valid events, then the first
+      // error is thrown.
+      let firstError: unknown = null;
+      const advance = (d: StreamDecoder): boolean => {
+        try {
+          return d.advance();
+        } catch (e) {
+          if (firstError === null) firstError = e;
+          return false;
+        }
       };
       open.forEach((s, si) => {
         const d = decoderOf(s, si);
-        if (d.advance()) heapPush(heap, d);
+        if (advance(d)) heapPush(heap, d);
       });
       while (heap.length > 0) {
         const d = heap[0];
-        emit(d);
-        if (d.advance()) {
-          // Fast path: the same stream stays the minimum while its keys do not pass its children.
+        if (d.event) onEvent(d.event);
+        else if (d.loss && onLoss) onLoss(d.loss);
+        if (advance(d)) {
           siftDown(heap, 0);
         } else {
           const last = heap.pop()!;
@@ -192,6 +205,7 @@ export function openExperiment(traces: TraceInput[]): Experiment {
           }
         }
       }
+      if (firstError !== null) throw firstError;
     },
   };
 }

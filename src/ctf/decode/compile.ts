@@ -6,7 +6,7 @@
  */
 import type { EnumValue, FieldStruct, FieldValue } from '../event';
 import type { EnumMapping, FieldClass, FieldLocation, IntegerClass, Role, ScopeName, StructClass } from '../schema';
-import { joinParts, readBitsBE, readBitsLE, readInt, readWideParts } from './bits';
+import { joinParts, readBitsBE, readBitsLE, readWideParts } from './bits';
 import type { Cursor } from './cursor';
 
 export type Dec = (c: Cursor) => FieldValue | undefined;
@@ -874,4 +874,3 @@ export function collectLocations(cls: FieldClass | undefined, into: FieldLocatio
   }
 }
 
-export { readInt };

@@ -173,6 +173,16 @@ describe('decoding hand-built big-endian traces', () => {
     expect((err as CtfError).byteOffset).toBe(secondEventByte);
   });
 
+  it('keeps decoding the other streams after a corrupt one, then throws', () => {
+    const good = packet({ begin: 100, end: 400, seq: 0, discarded: 0, cpu: 1, events: [150, 250, 350].map((ts) => ({ ts, small: 0, odd: 0, text: 'g' })) });
+    const bad = packet({ begin: 100, end: 400, seq: 0, discarded: 0, cpu: 0, events: [{ ts: 100, small: 0, odd: 0, text: 'ok' }, { ts: 200, small: 0, odd: 0, text: 'zz' }] });
+    bad[60 + 4 + 2 + 1 + 2 + 6] = 200;
+    const exp = openExperiment(groupTraceFiles(new Map([['metadata', new TextEncoder().encode(META)], ['c_0', bad], ['c_1', good]])));
+    const got: string[] = [];
+    expect(() => exp.decode((e) => got.push(`${e.cpu}:${e.fields?.text}`))).toThrow(/c_0, byte 69: length 200 goes beyond the end of the packet/);
+    expect(got).toEqual(['0:ok', '1:g', '1:g', '1:g']);
+  });
+
   it('refuses a packet whose size goes beyond the file', () => {
     const p = packet({ begin: 1, end: 2, seq: 0, discarded: 0, cpu: 0, events: [] });
     const files = new Map([['metadata', new TextEncoder().encode(META)], ['c', p.subarray(0, p.length - 4)]]);

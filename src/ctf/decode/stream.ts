@@ -147,10 +147,6 @@ export class StreamDecoder {
     return null;
   }
 
-  private tsOf(hi: number, lo: number): number {
-    return this.sp && this.sp.hasClock ? this.conv.tsNs(hi, lo) : NaN;
-  }
-
   private openPacket(): boolean {
     const c = this.c;
     if (this.sp) {
