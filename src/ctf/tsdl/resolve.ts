@@ -64,6 +64,7 @@ export function parseTsdl(text: string, fileName = 'metadata'): TraceSchema {
 
 class Resolver {
   private bo: ByteOrder = 'le';
+  private env: TraceSchema['env'] = {};
   constructor(
     private blocks: Block[],
     private fileName: string,
@@ -97,13 +98,6 @@ class Resolver {
     const uuid = trace.attrs.get('uuid');
     if (uuid) schema.uuid = parseUuid(uuid.value.toString(), () => this.err('malformed trace uuid', trace.attrLines.get('uuid')));
 
-    const roots: Ctx['roots'] = {};
-    const ph = trace.types.get('packet.header');
-    if (ph) {
-      roots['packet.header'] = ph;
-      schema.packetHeader = this.rootStruct(ph, 'packet.header', roots, trace.line);
-    }
-
     for (const b of this.blocks) {
       if (b.kind === 'env') {
         for (const [k, v] of b.attrs) schema.env[k] = attrToEnv(v);
@@ -112,6 +106,14 @@ class Resolver {
         schema.clocks.set(c.name, c);
       }
     }
+    this.env = schema.env;
+    const roots: Ctx['roots'] = {};
+    const ph = trace.types.get('packet.header');
+    if (ph) {
+      roots['packet.header'] = ph;
+      schema.packetHeader = this.rootStruct(ph, 'packet.header', roots, trace.line);
+    }
+
 
     const streamBlocks = this.blocks.filter((b) => b.kind === 'stream');
     for (const sb of streamBlocks) {
@@ -285,6 +287,14 @@ class Resolver {
         return { kind: 'array', length: tt.length, element, minAlign: 1 };
       }
       case 'seq': {
+        if (tt.length.startsWith('env.')) {
+          // A length from the environment is a constant: the sequence is a static array.
+          const v = this.env[tt.length.slice(4)];
+          if (typeof v !== 'number' || v < 0 || !Number.isInteger(v)) {
+            throw this.err(`sequence length '${tt.length}' must name an integer env entry`, tt.line);
+          }
+          return { kind: 'array', length: v, element: this.convert(tt.elem, ctx, path), minAlign: 1 };
+        }
         const { loc, target } = this.resolvePath(tt.length, ctx, tt.line);
         if (target.k !== 'int' || target.signed) {
           throw this.err(`sequence length '${tt.length}' must be an unsigned integer field (found ${describe(target)})`, tt.line);

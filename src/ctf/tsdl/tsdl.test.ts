@@ -77,6 +77,13 @@ describe('TSDL parser', () => {
     expect((f.members[5].type as VariantClass).selector).toEqual({ scope: 'event.payload', path: ['tag'] });
   });
 
+  it('makes a sequence whose length is an env entry a static array', () => {
+    const f = payload(`${HEAD}trace { major = 1; minor = 8; byte_order = le; };
+      env { n_cpus = 4; };
+      event { name = e; fields := struct { uint8_t per_cpu[env.n_cpus]; }; };`);
+    expect(f.members[0].type).toMatchObject({ kind: 'array', length: 4 });
+  });
+
   it("assigns LTTng's roles and the stream clock", () => {
     const s = parseTsdl(`${HEAD}
       clock { name = monotonic; freq = 1000000000; offset = 1000; };
