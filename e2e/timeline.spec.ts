@@ -231,11 +231,19 @@ test('the article demo trace: its threads and frames, and its write syscall', as
   await page.getByLabel('Search frames').fill('baz');
   await expect(page.getByTestId('search-count')).toHaveText(/^\d+ matching frames?/);
   await page.getByLabel('Search frames').fill('');
+  // Keys go to the timeline, not to the search box.
+  await page.locator('.tl-scroll').focus();
   await page.screenshot({ path: 'test-results/timeline-demo.png' });
   // Zoom on the write syscall with W, pointer on it, until it is wide, then click it.
   const locate = () => page.evaluate(() => (window as unknown as { __strataTimeline: TimelineHook }).__strataTimeline.locate('syscall', 'write'));
   let w = (await locate())!;
   expect(w).not.toBeNull();
+  // Scroll its thread into view if it is below the visible rows.
+  const tbox = (await page.locator('canvas.tl-tracks').boundingBox())!;
+  if (w.y > tbox.y + tbox.height - 10) {
+    await page.locator('.tl-scroll').evaluate((el, dy) => (el.scrollTop += dy), w.y - tbox.y - tbox.height / 2);
+    w = (await locate())!;
+  }
   for (let i = 0; i < 80 && w.widthPx < 40; i++) {
     await page.mouse.move(w.x, w.y);
     await page.keyboard.press('w');

@@ -209,6 +209,12 @@ describe('time formatting', () => {
     expect(formatTick(1_500_000, 500_000)).toBe('1.5 ms');
     expect(formatTick(2_000_000_000, 1e9)).toBe('2 s');
     expect(formatTick(40, 20)).toBe('40 ns');
+    // All ticks of one axis share the unit of the largest one while 3 decimals suffice.
+    expect(formatTick(5_100_000, 20_000, 5_280_000)).toBe('5.10 ms');
+    expect(formatTick(5_120_000, 20_000, 5_280_000)).toBe('5.12 ms');
+    expect(formatTick(800_000, 200_000, 1_200_000)).toBe('0.8 ms');
+    // Steps too fine for 3 decimals of the large unit fall back to the step's unit.
+    expect(formatTick(5_100_250, 250, 5_102_000)).toBe('5100.25 µs');
   });
 
   it('formats absolute time of day from the bigint origin, to the nanosecond', () => {

@@ -40,18 +40,26 @@ export function formatDuration(ns: number): string {
 }
 
 /**
- * An axis tick label for `ns` when ticks are `stepNs` apart: the unit follows the step, with just enough
- * decimals to tell neighbouring ticks apart (step 250 µs -> "1.25 ms", "1.5 ms").
+ * An axis tick label for `ns` when ticks are `stepNs` apart, all ticks up to `magnitudeNs` in absolute value.
+ * The unit follows the largest tick when at most 3 decimals tell neighbours apart (5.10 ms, 5.12 ms);
+ * otherwise the step's unit ("250 ns" steps read "1250 ns", "1500 ns").
  */
-export function formatTick(ns: number, stepNs: number): string {
+export function formatTick(ns: number, stepNs: number, magnitudeNs = 0): string {
   if (ns === 0) return '0';
-  // A unit in which the step is at least 0.1, so that labels stay short (250 µs steps read "1.25 ms").
-  const u = unitFor(Math.max(stepNs * 10, 1));
-  const stepInUnit = stepNs / u.ns;
-  // Decimals needed to show the step itself (0.25 -> 2, 0.5 -> 1, 2 -> 0).
-  let decimals = 0;
-  while (decimals < 9 && Math.abs(Math.round(stepInUnit * 10 ** decimals) - stepInUnit * 10 ** decimals) > 1e-6) {
-    decimals++;
+  const decimalsFor = (unitNs: number) => {
+    const stepInUnit = stepNs / unitNs;
+    let decimals = 0;
+    while (decimals < 9 && Math.abs(Math.round(stepInUnit * 10 ** decimals) - stepInUnit * 10 ** decimals) > 1e-6) {
+      decimals++;
+    }
+    return decimals;
+  };
+  let u = unitFor(Math.max(magnitudeNs, Math.abs(ns), 1));
+  let decimals = decimalsFor(u.ns);
+  if (decimals > 3) {
+    // A unit in which the step is at least 0.1, so that labels stay short.
+    u = unitFor(Math.max(stepNs * 10, 1));
+    decimals = decimalsFor(u.ns);
   }
   return `${(ns / u.ns).toFixed(decimals)} ${u.unit}`;
 }

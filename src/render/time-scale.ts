@@ -30,6 +30,8 @@ export function axisTicks(scale: ScaleLinear<number, number>, widthPx: number): 
     const big = stepNs * 1000;
     baseNs = Math.floor(d0 / big) * big;
   }
-  const labels = ticksNs.map((t) => formatTick(t - baseNs, stepNs));
+  let magnitudeNs = 0;
+  for (const t of ticksNs) magnitudeNs = Math.max(magnitudeNs, Math.abs(t - baseNs));
+  const labels = ticksNs.map((t) => formatTick(t - baseNs, stepNs, magnitudeNs));
   return { ticksNs, stepNs, baseNs, labels };
 }
