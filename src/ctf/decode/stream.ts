@@ -11,8 +11,8 @@ import type { PacketTable } from './index-file';
 import type { StreamPlan, TracePlan } from './plan';
 
 const PACKET_MAGIC = 0xc1fc1fc1;
-/** Bit positions are kept in 32-bit integer arithmetic. */
-const MAX_PACKET_BYTES = 2 ** 28;
+/** Bit positions within a packet are kept in 32-bit integer arithmetic (alignment masks): packets up to 128 MiB. */
+const MAX_PACKET_BYTES = 2 ** 27;
 
 export interface ScannedStream extends PacketTable {
   streamClassId: number;
@@ -152,8 +152,9 @@ export class StreamDecoder {
     if (this.sp) {
       // Remember the end of the packet just finished, for the time range of the next losses.
       this.prevHasEnd = c.hasEnd && this.sp.hasClock;
-      if (this.prevHasEnd && c.endHi === 0 && c.endLo === 0) {
-        // lttng-crash quirk: timestamp_end = 0; use the last clock value seen.
+      if (c.clockHi > c.endHi || (c.clockHi === c.endHi && c.clockLo > c.endLo)) {
+        // LTTng quirks, fixed as babeltrace2 does: lttng-crash leaves timestamp_end = 0, and old tracers wrote
+        // events after timestamp_end; the packet really ends at its last event.
         this.prevEndHi = c.clockHi;
         this.prevEndLo = c.clockLo;
       } else {
@@ -199,7 +200,9 @@ export class StreamDecoder {
         if (this.prevHasEnd) begin = this.conv.tsNs(this.prevEndHi, this.prevEndLo);
       }
       if (count > 0) {
-        const end = c.hasEnd && hasClock ? this.conv.tsNs(c.endHi, c.endLo) : NaN;
+        // timestamp_end = 0 (lttng-crash): the end is unknown until the packet is decoded.
+        const endKnown = c.hasEnd && hasClock && (c.endHi !== 0 || c.endLo !== 0);
+        const end = endKnown ? this.conv.tsNs(c.endHi, c.endLo) : NaN;
         this.pending.push(this.lossRecord('discarded-events', count, begin, end));
       }
     }
