@@ -9,11 +9,13 @@
  */
 import { transfer } from 'comlink';
 import { CtfError, groupTraceFiles, openExperiment } from '../ctf';
-import { ModelBuilder, modelTransferables } from '../model';
+import { ModelBuilder } from '../model';
+import type { TraceModel } from '../model/types';
 import { gzipSync } from 'fflate';
 import { writeTar } from '../ingest/tar';
 import { throttle, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
 import { SYMBOLS_PREFIX } from './unpack-service';
+import { packValue, type PackedValue } from './model-transfer';
 
 const EVENTS_PER_CLOCK_CHECK = 2048;
 
@@ -93,14 +95,38 @@ export function bundleFiles(label: string, paths: string[], datas: Uint8Array[])
   return gzipSync(tar, { level: 6 });
 }
 
+/** Model parts sent in batches after the head (each can hold tens of thousands of entries). */
+export type ModelPart = 'threads' | 'processes' | 'losses';
+
+export interface DecodedHead extends DecodedTrace {
+  /** Entries to fetch with `part` for each batched part; the head's own arrays are empty. */
+  partCounts: Record<ModelPart, number>;
+}
+
 export function createDecodeService() {
   let kept: UnpackedFiles | null = null;
+  let pending: Pick<TraceModel, ModelPart> | null = null;
   return {
-    async decode(input: UnpackedFiles, onProgress: ProgressCallback): Promise<Result<DecodedTrace>> {
+    /** Decodes; returns the model without its threads, processes and losses (fetch them with `part`). */
+    async decode(input: UnpackedFiles, onProgress: ProgressCallback): Promise<Result<DecodedHead>> {
       kept = input;
       const r = decodeFiles(input, onProgress);
       if (!r.ok) return r;
-      return transfer(r, modelTransferables(r.value.model));
+      const { threads, processes, losses, ...rest } = r.value.model;
+      pending = { threads, processes, losses };
+      const head: TraceModel = { ...rest, threads: [], processes: [], losses: [] };
+      const partCounts = { threads: threads.length, processes: processes.length, losses: losses.length };
+      return { ok: true, value: { ...r.value, model: head, partCounts } };
+    },
+    /** Entries [start, start + count) of a part of the last decoded model, packed into one transferred buffer. */
+    async part<K extends ModelPart>(kind: K, start: number, count: number): Promise<PackedValue<TraceModel[K]>> {
+      if (!pending) throw new Error('no decoded model to fetch from');
+      const packed = packValue(pending[kind].slice(start, start + count) as TraceModel[K]);
+      return transfer(packed, [packed.bytes]);
+    },
+    /** The page has the whole model: drop the worker's copy (the files stay, for `bundle`). */
+    async release(): Promise<void> {
+      pending = null;
     },
     async bundle(): Promise<Uint8Array | null> {
       if (!kept) return null;

@@ -4,7 +4,8 @@
  */
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { TraceModel } from '../model/types';
-import type { DecodeService } from './decode-service';
+import { PART_BATCH, unpackValue } from './model-transfer';
+import type { DecodeService, ModelPart } from './decode-service';
 import { buffersOf, type LoadFailure, type LoadProgress, type Result, type SourceFile } from './protocol';
 import type { UnpackService } from './unpack-service';
 
@@ -84,11 +85,25 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
       decode.worker.terminate();
       return decoded;
     }
-    onProgress({ phase: 'done', doneBytes: files.totalBytes, totalBytes: files.totalBytes, events: decoded.value.model.eventCount });
+    // Threads, processes and losses come in batches, each received in its own short task (model-transfer.ts).
+    const fetchPart = async <K extends ModelPart>(kind: K): Promise<TraceModel[K]> => {
+      const out: TraceModel[K][number][] = [];
+      for (let start = 0; start < decoded.value.partCounts[kind]; start += PART_BATCH[kind]) {
+        const batch = unpackValue(await decode.api.part(kind, start, PART_BATCH[kind]));
+        for (const x of batch) out.push(x);
+      }
+      return out as TraceModel[K];
+    };
+    const threads = await fetchPart('threads');
+    const processes = await fetchPart('processes');
+    const losses = await fetchPart('losses');
+    void decode.api.release();
+    const model: TraceModel = { ...decoded.value.model, threads, processes, losses };
+    onProgress({ phase: 'done', doneBytes: files.totalBytes, totalBytes: files.totalBytes, events: model.eventCount });
     return {
       ok: true,
       value: {
-        model: decoded.value.model,
+        model,
         traceNames: decoded.value.traceNames,
         partialFailure: decoded.value.partialFailure,
         label: files.label,

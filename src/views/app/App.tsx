@@ -7,7 +7,7 @@ import { ErrorBoundary } from './error-boundary';
 import { FailurePanel } from './failure-panel';
 import { LoadProgressPanel } from './load-progress';
 import { Landing, OpenControls } from './open-controls';
-import { TraceMain } from './trace-main';
+import { loadTimelineChunk, TraceMain } from './trace-main';
 import './app.css';
 
 /**
@@ -41,6 +41,11 @@ export function App() {
     setShowLanding(false);
     void useTraceStore.getState().open({ kind: 'files', files });
   };
+
+  useEffect(() => {
+    // Fetch the timeline code while the trace loads.
+    if (status === 'loading') void loadTimelineChunk();
+  }, [status]);
 
   useEffect(() => {
     const source = initialSource(window.location.search);

@@ -5,8 +5,11 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }
 
+/** 1234567 -> "1,234,567". Not toLocaleString: its first call loads locale data, a long task of tens of ms. */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
+  const [int, frac] = String(n).split('.');
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return frac === undefined ? grouped : `${grouped}.${frac}`;
 }
 
 /** A duration or an offset from the trace start, with a unit that fits. */

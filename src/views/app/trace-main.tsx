@@ -1,11 +1,24 @@
-import { useEffect, useLayoutEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useLayoutEffect, useState } from 'react';
+import type { TraceModel } from '../../model/types';
 import { useTraceStore } from '../../store/trace-store';
 import { startUrlSync, syncUrlWithLoadedModel } from '../../store/url-sync';
-import { Timeline } from '../timeline/Timeline';
 import { ErrorBoundary } from './error-boundary';
 import { FailurePanel } from './failure-panel';
 import { ShareControls } from './share-controls';
 import { TraceSummary } from './trace-summary';
+
+/** The timeline code loads in its own chunk, fetched while the trace decodes, so the landing page starts light. */
+export const loadTimelineChunk = () => import('../timeline/Timeline');
+const Timeline = lazy(() => loadTimelineChunk().then((m) => ({ default: m.Timeline })));
+
+/**
+ * Restores the view the URL names once the Timeline has reset the view for the new model: placed after the
+ * Timeline, its layout effect runs after the Timeline's (siblings commit in order).
+ */
+function UrlRestore({ model, onWarnings }: { model: TraceModel; onWarnings: (w: string[]) => void }) {
+  useLayoutEffect(() => onWarnings(syncUrlWithLoadedModel(model)), [model, onWarnings]);
+  return null;
+}
 
 /** The loaded trace: summary, loss notice, sharing, and the timeline. */
 export function TraceMain() {
@@ -13,12 +26,6 @@ export function TraceMain() {
   const label = useTraceStore((s) => s.label);
   const partialFailure = useTraceStore((s) => s.partialFailure);
   const [linkWarnings, setLinkWarnings] = useState<string[]>([]);
-
-  // After the Timeline's own layout effect has reset the view for this model (children's effects run first),
-  // restore the view the URL names.
-  useLayoutEffect(() => {
-    if (model) setLinkWarnings(syncUrlWithLoadedModel(model));
-  }, [model]);
 
   useEffect(() => startUrlSync(), []);
 
@@ -36,7 +43,10 @@ export function TraceMain() {
         </p>
       )}
       <ErrorBoundary what="the timeline">
-        <Timeline model={model} />
+        <Suspense fallback={<p className="strata-hint">Preparing the timeline…</p>}>
+          <Timeline model={model} />
+          <UrlRestore model={model} onWarnings={setLinkWarnings} />
+        </Suspense>
       </ErrorBoundary>
     </main>
   );

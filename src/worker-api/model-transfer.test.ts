@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { generatedModel, smallModel } from '../test-utils/model-fixture';
+import { packValue, unpackValue } from './model-transfer';
+
+describe('model transfer packing', () => {
+  it('restores every thread table exactly, as views into one buffer', () => {
+    const model = smallModel();
+    const packed = packValue(model.threads);
+    const copy = structuredClone(packed, { transfer: [packed.bytes] });
+    const threads = unpackValue(copy);
+    expect(threads).toEqual(model.threads);
+    expect(threads[0].slices.startNs).toBeInstanceOf(Float64Array);
+    expect(threads[0].slices.startNs.buffer).toBe(threads[1].slices.depth.buffer);
+  });
+
+  it('keeps alignment for mixed element sizes in a larger generated model', () => {
+    const model = generatedModel({ slices: 20_000, threads: 37, maxDepth: 9, seed: 3 });
+    const threads = unpackValue(packValue(model.threads));
+    expect(threads).toEqual(model.threads);
+  });
+});
