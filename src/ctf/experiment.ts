@@ -210,12 +210,17 @@ export function openExperiment(traces: TraceInput[]): Experiment {
   };
 }
 
+/** Heap order: time, then stream number (babeltrace2's muxer also breaks ties by stream, so outputs line up). */
+function before(a: StreamDecoder, b: StreamDecoder): boolean {
+  return a.key < b.key || (a.key === b.key && a.order < b.order);
+}
+
 function heapPush(h: StreamDecoder[], d: StreamDecoder): void {
   h.push(d);
   let i = h.length - 1;
   while (i > 0) {
     const p = (i - 1) >> 1;
-    if (h[p].key <= d.key) break;
+    if (!before(d, h[p])) break;
     h[i] = h[p];
     i = p;
   }
@@ -229,8 +234,8 @@ function siftDown(h: StreamDecoder[], i: number): void {
     const l = 2 * i + 1;
     if (l >= n) break;
     const r = l + 1;
-    const m = r < n && h[r].key < h[l].key ? r : l;
-    if (h[m].key >= d.key) break;
+    const m = r < n && before(h[r], h[l]) ? r : l;
+    if (!before(h[m], d)) break;
     h[i] = h[m];
     i = m;
   }

@@ -122,6 +122,8 @@ export class StreamDecoder {
   loss: LossRecord | null = null;
   /** Merge key of the current item (ns from origin; -Infinity when unknown). */
   key = 0;
+  /** Tie-break between streams: the stream's index in the experiment. */
+  readonly order: number;
 
   constructor(
     private readonly plan: TracePlan,
@@ -131,7 +133,9 @@ export class StreamDecoder {
     private readonly conv: ClockConv,
     private readonly traceIdx: number,
     private readonly streamIdx: number,
-  ) {}
+  ) {
+    this.order = streamIdx;
+  }
 
   /** Raw clock value [hi, lo] of the first packet's beginning, or of the first event: for choosing the origin. */
   firstClock(): [number, number] | null {
