@@ -80,6 +80,8 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     loaded?.dispose();
     loaded = result.value;
     loadedOrigin = get().origin;
+    // Tests and profiles split main-thread work into "loading" and "first render of the loaded trace".
+    performance.mark('strata-model-received');
     set({
       status: 'loaded',
       model: result.value.model,
