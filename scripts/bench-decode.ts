@@ -3,11 +3,11 @@
  * Decodes ../shared/corpus/traces/tc-many-threads (and any trace folders given) in Node, counting events per
  * name (the `dump --format=count` work, no printing), and times `babeltrace2 -o dummy PATH` on the same trace.
  * Each figure is the best of several runs; peak RSS is the process's high-water mark (babeltrace2's through
- * /usr/bin/time when present).
+ * GNU time when it is on PATH).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openExperiment } from '../src/ctf/index';
 import { readTraceFolder } from '../src/ctf/node-fs';
@@ -35,9 +35,19 @@ function decodeOnce(path: string): Result {
   return { seconds, events, bytes: exp.totalBytes, peakRssMB: process.resourceUsage().maxRSS / 1024 };
 }
 
+/** GNU time (for the child's peak RSS), looked up on PATH. */
+function gnuTime(): string | null {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const p = join(dir, 'time');
+    if (dir && existsSync(p)) return p;
+  }
+  return null;
+}
+
 function babeltraceOnce(path: string): Result | null {
-  const useTime = existsSync('/usr/bin/time');
-  const cmd = useTime ? '/usr/bin/time' : 'babeltrace2';
+  const timeBin = gnuTime();
+  const useTime = timeBin !== null;
+  const cmd = timeBin ?? 'babeltrace2';
   const args = useTime ? ['-f', '%M', 'babeltrace2', '-o', 'dummy', path] : ['-o', 'dummy', path];
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { encoding: 'utf8' });
