@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { startTraceServer, type TraceServer } from '../scripts/serve-trace';
+import { formatDuration } from '../src/layout/time-format';
+import { decodeFiles } from '../src/worker-api/decode-service';
+import { unpackInputs } from '../src/worker-api/unpack-service';
+import { corpusTarGz, GLXGEARS } from './trace-fixtures';
+
+const bundle = corpusTarGz(GLXGEARS);
+
+/** Two slices of the trace chosen from the model built in Node, with their link coordinates. */
+function pickSlices() {
+  const files = unpackInputs([{ path: 'glx.tar.gz', data: new Uint8Array(bundle) }]);
+  if (!files.ok) throw new Error(files.failure.message);
+  const decoded = decodeFiles(files.value);
+  if (!decoded.ok) throw new Error(decoded.failure.message);
+  const m = decoded.value.model;
+  const t = m.threads.reduce((a, b) => (b.slices.count > a.slices.count ? b : a));
+  const s = t.slices;
+  const describe = (i: number) => ({
+    tid: t.tid,
+    name: m.strings[s.name[i]],
+    depth: s.depth[i],
+    startAbs: m.originNs + BigInt(s.startNs[i]),
+    startNs: s.startNs[i],
+    endNs: s.endNs[i],
+  });
+  // A nested slice well inside the trace, and another one later with a different name.
+  let first = -1;
+  for (let i = Math.floor(s.count / 3); i < s.count; i++) if (s.depth[i] > 0 && s.endNs[i] > s.startNs[i]) { first = i; break; }
+  let second = -1;
+  for (let i = first + 1; i < s.count; i++) if (m.strings[s.name[i]] !== m.strings[s.name[first]] && s.endNs[i] > s.startNs[i]) { second = i; break; }
+  return { model: m, first: describe(first), second: describe(second) };
+}
+
+test.describe('links to a hosted trace', () => {
+  let server: TraceServer;
+  const picked = pickSlices();
+  test.beforeAll(async () => {
+    server = await startTraceServer({ files: [{ urlPath: '/glxgears.tar.gz', bytes: bundle }] });
+  });
+  test.afterAll(() => server.close());
+
+  const traceUrl = () => `${server.baseUrl}/glxgears.tar.gz`;
+  const details = (page: Page) => page.getByTestId('details-panel');
+
+  test('a link with a time range and a slice opens that view; Copy link reproduces it in a new page', async ({ page, context }) => {
+    const { first } = picked;
+    const o = picked.model.originNs;
+    const pad = Math.max(1000, Math.round((first.endNs - first.startNs) * 2));
+    const viewStart = o + BigInt(Math.round(first.startNs - pad));
+    const viewEnd = o + BigInt(Math.round(first.endNs + pad));
+    const link = `/?v=1&trace=${encodeURIComponent(traceUrl())}&view=${viewStart},${viewEnd}&slice=${first.tid},${first.startAbs},${first.depth}&thread=${first.tid}`;
+    await page.goto(link);
+    await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    await expect(details(page).locator('h2')).toContainText(first.name);
+    await expect(page.getByTestId('detail-depth')).toContainText(String(first.depth));
+    await expect(page.getByTestId('visible-span')).toHaveText(formatDuration(Number(viewEnd - viewStart)));
+    // The restored view is what the URL says, exactly.
+    expect(new URL(page.url()).search).toBe(new URL(link, 'http://x').search);
+
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    const copied = await page.getByTestId('share-link').inputValue();
+    expect(copied).toBe(page.url());
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(copied);
+
+    const other = await context.newPage();
+    await other.goto(copied);
+    await expect(other.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    for (const id of ['visible-span', 'detail-name', 'detail-start', 'detail-depth', 'detail-duration']) {
+      await expect(other.getByTestId(id)).toHaveText((await page.getByTestId(id).textContent()) ?? '');
+    }
+    expect(other.url()).toBe(copied);
+  });
+
+  test('back and forward step through selections, not through every pan', async ({ page }) => {
+    const { first, second } = picked;
+    const o = picked.model.originNs;
+    const mid = Math.round((first.startNs + first.endNs) / 2);
+    const view = `${o + BigInt(mid - 5_000_000)},${o + BigInt(mid + 5_000_000)}`;
+    await page.goto(`/?v=1&trace=${encodeURIComponent(traceUrl())}&view=${view}&slice=${first.tid},${first.startAbs},${first.depth}`);
+    await expect(details(page).locator('h2')).toContainText(first.name, { timeout: 30_000 });
+    const firstUrl = page.url();
+    const historyBefore = await page.evaluate(() => history.length);
+
+    // Pan with the keyboard a few times: the URL follows, the history does not grow.
+    await page.getByLabel(/^Timeline:/).focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('d');
+    await expect.poll(() => page.url()).not.toBe(firstUrl);
+    expect(await page.evaluate(() => history.length)).toBe(historyBefore);
+
+    // Selecting another slice (from the search results: select + zoom) is one history entry.
+    await page.getByLabel('Search frames').fill(second.name);
+    await page.getByTestId('search-results').getByRole('button').first().click();
+    await expect(details(page).locator('h2')).toContainText(second.name);
+    await expect.poll(() => page.evaluate(() => history.length)).toBe(historyBefore + 1);
+    const secondUrl = page.url();
+
+    await page.goBack();
+    await expect(details(page).locator('h2')).toContainText(first.name);
+    await page.goForward();
+    await expect(details(page).locator('h2')).toContainText(second.name);
+    expect(page.url()).toBe(secondUrl);
+  });
+});
+
+test('a trace opened from disk cannot be linked; its .tar.gz download reopens identically', async ({ page }) => {
+  await page.goto('/?trace=');
+  await page.getByTestId('file-input').setInputFiles({ name: `${GLXGEARS}.tar.gz`, mimeType: 'application/gzip', buffer: bundle });
+  await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+  const summary = await page.getByTestId('trace-summary').innerText();
+  const threads = await page.getByTestId('thread-item').count();
+
+  await page.getByRole('button', { name: /Copy link/ }).click();
+  await expect(page.getByTestId('share-unavailable')).toContainText('opened from disk');
+  const downloadPromise = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download as .tar.gz' }).click();
+  const download = await downloadPromise;
+  expect(download.suggestedFilename()).toBe(`${GLXGEARS}.tar.gz`);
+  const path = await download.path();
+  const bytes = readFileSync(path);
+
+  // Host the bundle: it opens by link, with the same summary and threads.
+  const server = await startTraceServer({ files: [{ urlPath: '/bundle.tar.gz', bytes }] });
+  try {
+    await page.goto(`/?trace=${encodeURIComponent(`${server.baseUrl}/bundle.tar.gz`)}`);
+    await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('trace-summary')).toHaveText(summary);
+    await expect(page.getByTestId('thread-item')).toHaveCount(threads);
+  } finally {
+    await server.close();
+  }
+});
+
+test('an unreachable trace link says what to fix', async ({ page }) => {
+  await page.goto(`/?v=1&trace=${encodeURIComponent('http://127.0.0.1:9/t.tar.gz')}&view=1,2`);
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('cannot reach 127.0.0.1:9', { timeout: 30_000 });
+  await expect(alert).toContainText('Access-Control-Allow-Origin');
+});
