@@ -44,10 +44,50 @@ test.describe('loading from disk', () => {
     await expect(page.getByTestId('thread-item')).toHaveCount(threads);
   });
 
+  test('a session archive dropped on the page: kernel and user space on one timeline, with its lost events shown', async ({ page }) => {
+    await openLanding(page);
+    const tar = Buffer.from(writeTar(folderEntries(tracePath('bt-multi-domains'), 'multi-session')));
+    // A drop as the browser delivers it: a DataTransfer holding the file, dispatched on the page.
+    await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'multi-session.tar'));
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
+    }, tar.toString('base64'));
+    await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    const summary = page.getByTestId('trace-summary');
+    await expect(summary).toContainText('multi-session');
+    await expect(summary).toContainText('kernel (kernel,');
+    await expect(summary).toContainText('ust (ust,');
+    const notice = page.getByTestId('loss-notice');
+    await expect(notice).toContainText('The tracer lost 728 events');
+    await notice.locator('summary').click();
+    await expect(notice.locator('tbody tr')).not.toHaveCount(0);
+    await expect(notice.locator('tbody')).toContainText('728 events');
+  });
+
   test('a file that is no trace says so', async ({ page }) => {
     await openLanding(page);
     await page.getByTestId('file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await expect(page.getByRole('alert')).toContainText('not a trace archive: notes.txt is neither tar, gzip nor zip');
+  });
+});
+
+test.describe('the demo', () => {
+  test('opens by default, with ?demo, and from the landing page button', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByTestId('trace-summary')).toContainText('python-fullstack');
+    expect(page.url()).toContain('demo');
+    await page.getByRole('button', { name: 'Open another trace' }).click();
+    await expect(page.getByTestId('drop-zone')).toBeVisible();
+    await page.goto('/?trace=');
+    await page.getByRole('button', { name: 'Open demo trace' }).click();
+    await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    await page.goto('/?demo');
+    await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
   });
 });
 
