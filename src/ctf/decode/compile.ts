@@ -4,6 +4,7 @@
  * `out = false` so they only move the cursor and feed roles (event id, clock, packet sizes) and the slots that
  * sequences and variants read their length / tag from.
  */
+import { CtfError } from '../errors';
 import type { EnumValue, FieldStruct, FieldValue } from '../event';
 import type { EnumMapping, FieldClass, FieldLocation, IntegerClass, Role, ScopeName, StructClass } from '../schema';
 import { joinParts, readBitsBE, readBitsLE, readWideParts } from './bits';
@@ -144,6 +145,13 @@ function alignStep(align: number): ((c: Cursor) => void) | null {
 }
 
 export function compileField(cls: FieldClass, path: string[], env: CompileEnv): Dec {
+  if ('bitOrder' in cls && cls.bitOrder !== undefined) {
+    const natural = cls.byteOrder === 'le' ? 'first-to-last' : 'last-to-first';
+    if (cls.bitOrder !== natural) {
+      // Refuse rather than decode wrong values.
+      throw new CtfError(`field '${path.join('.')}' of ${env.scope}: ${cls.byteOrder} byte order with ${cls.bitOrder} bit order is not supported`);
+    }
+  }
   switch (cls.kind) {
     case 'int':
       return compileInt(cls, path, env);

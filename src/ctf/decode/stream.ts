@@ -20,7 +20,7 @@ export interface ScannedStream extends PacketTable {
 }
 
 function fault(e: unknown, file: string, byteOffset: number, what: string): CtfError {
-  if (e instanceof CtfError) return e;
+  if (e instanceof CtfError) return e.file !== undefined ? e : new CtfError(e.message, { file, byteOffset });
   if (e instanceof DecodeFault) return new CtfError(`${e.message} (${what})`, { file, byteOffset });
   if (e instanceof RangeError) return new CtfError(`data ends before the ${what} is complete`, { file, byteOffset });
   throw e;
