@@ -115,7 +115,13 @@ export function openExperiment(traces: TraceInput[]): Experiment {
     const meta = t.files.get('metadata');
     if (!meta) throw new CtfError('trace directory has no metadata file', { file: joinPath(t.name, 'metadata') });
     const schema = parseMetadata(meta, joinPath(t.name, 'metadata'));
-    const plan = compileTrace(schema);
+    let plan: TracePlan;
+    try {
+      plan = compileTrace(schema);
+    } catch (e) {
+      if (e instanceof CtfError && e.file === undefined) throw new CtfError(e.message, { file: joinPath(t.name, 'metadata') });
+      throw e;
+    }
     expTraces.push({ name: t.name, domain: domainOf(schema.env), schema, env: schema.env });
     plans.push(plan);
     const cm = new Map<number, ClockConv>();
