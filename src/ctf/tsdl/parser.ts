@@ -48,6 +48,7 @@ export interface TStruct {
   k: 'struct';
   members: TMember[];
   align: number;
+  line: number;
 }
 export interface TVariant {
   k: 'variant';
@@ -552,7 +553,7 @@ export class TsdlParser {
       }
       this.next();
       this.popScope();
-      s = { k: 'struct', members, align: 1 };
+      s = { k: 'struct', members, align: 1, line: kw.line };
       if (name !== undefined) this.top().structs.set(name, s);
     } else {
       if (name === undefined) throw this.err('struct without a body', kw);

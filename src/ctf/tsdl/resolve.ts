@@ -231,7 +231,7 @@ class Resolver {
     for (let i = 0; i < tt.members.length; i++) {
       frame.index = i;
       const m = tt.members[i];
-      if (seen.has(m.name)) throw this.err(`duplicate field name '${m.name}' in ${ctx.scope}`);
+      if (seen.has(m.name)) throw this.err(`duplicate field name '${m.name}' in ${ctx.scope}`, tt.line);
       seen.add(m.name);
       members.push({ name: m.name, type: this.convert(m.type, ctx, [...path, m.name]) });
     }
