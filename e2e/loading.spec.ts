@@ -234,4 +234,17 @@ test.describe('a 100 MB trace', () => {
     await expect(page.getByTestId('trace-summary')).toContainText(`${events.toLocaleString('en-US')} events`);
     expect(tasks.map((t) => Math.round(t.durationMs)), `main-thread tasks over 50 ms: ${show(tasks)}`).toEqual([]);
   });
+
+  test('Cancel during decoding stops the workers and returns to the landing page', async ({ page }) => {
+    test.setTimeout(120_000);
+    await page.goto(`/?trace=${encodeURIComponent(`${server.baseUrl}/scale.tar.gz`)}`);
+    await expect(page.getByTestId('load-phase')).toHaveText('Decoding events', { timeout: 60_000 });
+    await expect(page.getByTestId('load-detail')).toContainText(/[1-9][\d,]* events/, { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByTestId('drop-zone')).toBeVisible();
+    // The decode worker is gone: no model arrives later.
+    await page.waitForTimeout(3000);
+    await expect(page.getByTestId('timeline')).toHaveCount(0);
+    await expect(page.getByTestId('drop-zone')).toBeVisible();
+  });
 });
