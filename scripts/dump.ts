@@ -1,9 +1,11 @@
 /**
  * Command-line decoder: `npm run dump -- PATH [--format=text|ndjson|count]`.
- * ndjson is the corpus reference format (../shared/corpus/README.md); text is one readable line per event;
+ * ndjson is the corpus reference format (../shared/corpus/README.md); text is one readable line per event, with
+ * integers in the metadata's preferred base (0x.. for hexadecimal, as babeltrace2's text output);
  * count prints events per name and the total. Invalid traces: message on stderr, exit code 1.
  */
 import { CtfError, openExperiment, type Experiment, type FieldValue, type LossRecord, type TraceEvent } from '../src/ctf/index';
+import { eventClassesByName, fieldText } from '../src/ctf/decode/text-format';
 import { readTraceFolder } from '../src/ctf/node-fs';
 
 function usage(): never {
@@ -14,26 +16,6 @@ function usage(): never {
 /** JSON for field values: bigints as decimal strings, BLOBs as byte lists. */
 export function jsonValue(v: FieldValue | undefined): string {
   return JSON.stringify(v ?? null, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? [...x] : x));
-}
-
-function textValue(v: FieldValue): string {
-  if (v === null) return 'null';
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
-  if (v instanceof Uint8Array) return `<${[...v].map((b) => b.toString(16).padStart(2, '0')).join(' ')}>`;
-  if (Array.isArray(v)) {
-    // Keep one line readable: long arrays show their head and how many elements follow.
-    const head = v.slice(0, 16).map(textValue).join(', ');
-    return v.length > 16 ? `[${head}, ... ${v.length - 16} more]` : `[${head}]`;
-  }
-  if ('enum' in v && 'labels' in v && Array.isArray(v.labels)) {
-    const e = v as { enum: number | bigint; labels: string[] };
-    return e.labels.length > 0 ? `${e.labels.join('|')} (${e.enum})` : String(e.enum);
-  }
-  if ('variant' in v && 'value' in v && typeof v.variant === 'string') return textValue(v.value as FieldValue);
-  return `{ ${Object.entries(v)
-    .map(([k, x]) => `${k} = ${textValue(x)}`)
-    .join(', ')} }`;
 }
 
 function timeText(exp: Experiment, tsNs: number): string {
@@ -74,6 +56,7 @@ function main(): void {
     const exp = openExperiment(readTraceFolder(paths[0]));
     // Stream number within its trace, as in the reference decodings.
     const streamInTrace = exp.streams.map((s, i) => exp.streams.slice(0, i).filter((o) => o.trace === s.trace).length);
+    const classes = exp.traces.map((tr) => eventClassesByName(tr.schema));
     const t = (tsNs: number) => (Number.isNaN(tsNs) ? null : exp.absoluteNs(tsNs).toString());
     if (format === 'count') {
       const counts = new Map<string, number>();
@@ -104,12 +87,13 @@ function main(): void {
               `{"k":"event","t":${JSON.stringify(t(e.tsNs))},"name":${JSON.stringify(e.name)},"cpu":${e.cpu === null ? 'null' : e.cpu},"ctx":${jsonValue(e.ctx)},"ectx":${jsonValue(e.ectx)},"fields":${jsonValue(e.fields)}}\n`,
             )
         : (e: TraceEvent) => {
+            const cls = classes[e.trace].get(e.name);
             const parts = [timeText(exp, e.tsNs), e.name];
             if (e.cpu !== null) parts.push(`cpu ${e.cpu}`);
             if (exp.traces.length > 1) parts.push(`(${exp.traces[e.trace].name})`);
-            if (e.ctx) parts.push(textValue(e.ctx));
-            if (e.ectx) parts.push(textValue(e.ectx));
-            parts.push(e.fields ? textValue(e.fields) : '{ }');
+            if (e.ctx) parts.push(fieldText(e.ctx, cls?.stream.eventCommonContext));
+            if (e.ectx) parts.push(fieldText(e.ectx, cls?.event.specificContext));
+            parts.push(e.fields ? fieldText(e.fields, cls?.event.payload) : '{ }');
             write(parts.join(' ') + '\n');
           };
     const onLoss =

@@ -70,3 +70,95 @@ export function readInt(u8: Uint8Array, pos: number, size: number, le: boolean, 
   readWideParts(u8, pos, size, le, scratch);
   return joinParts(scratch[0], scratch[1], size, signed);
 }
+
+/** Any-length unsigned read as a bigint (128-bit floats, non-default bit orders). */
+export function readBigBits(u8: Uint8Array, pos: number, size: number, le: boolean): bigint {
+  let v = 0n;
+  for (let done = 0; done < size; done += 32) {
+    const n = Math.min(32, size - done);
+    const part = BigInt(le ? readBitsLE(u8, pos + done, n) : readBitsBE(u8, pos + done, n));
+    // Little-endian: the first bits read are the least significant; big-endian: the most significant.
+    v = le ? v | (part << BigInt(done)) : (v << BigInt(n)) | part;
+  }
+  return v;
+}
+
+/** The low `size` bits of v in reverse order. */
+export function reverseBits(v: bigint, size: number): bigint {
+  let r = 0n;
+  for (let i = 0; i < size; i++) {
+    r = (r << 1n) | (v & 1n);
+    v >>= 1n;
+  }
+  return r;
+}
+
+/**
+ * A fixed-length bit array read with a CTF 2 `bit-order` that is not its byte order's default. The bit order says
+ * in which order a byte's bits are taken (first-to-last: from the least significant; last-to-first: from the most
+ * significant), the byte order which end of the value the first bit taken is (little-endian: its least
+ * significant bit). So little-endian + last-to-first takes bits as a big-endian read does but fills the value from
+ * its least significant bit: the big-endian read, reversed; big-endian + first-to-last is the little-endian read,
+ * reversed.
+ */
+export function readReversedBitOrder(u8: Uint8Array, pos: number, size: number, le: boolean): bigint {
+  return reverseBits(readBigBits(u8, pos, size, !le), size);
+}
+
+const F64 = new DataView(new ArrayBuffer(8));
+
+/** IEEE 754 binary16 / 32 / 64 / 128 bits -> number (binary128: rounded to the nearest double). */
+export function floatFromBits(bits: bigint, size: number): number {
+  if (size === 32) {
+    F64.setUint32(0, Number(bits));
+    return F64.getFloat32(0);
+  }
+  if (size === 64) {
+    F64.setBigUint64(0, bits);
+    return F64.getFloat64(0);
+  }
+  if (size === 16) {
+    const h = Number(bits);
+    const sign = h & 0x8000 ? -1 : 1;
+    const e = (h >>> 10) & 0x1f;
+    const m = h & 0x3ff;
+    if (e === 0) return sign * m * 2 ** -24;
+    if (e === 31) return m === 0 ? sign * Infinity : NaN;
+    return sign * (1 + m / 1024) * 2 ** (e - 15);
+  }
+  if (size === 128) return binary128ToNumber(bits);
+  throw new RangeError(`no ${size}-bit IEEE 754 format`);
+}
+
+function binary128ToNumber(bits: bigint): number {
+  const sign = (bits >> 127n) & 1n ? -1 : 1;
+  const e = Number((bits >> 112n) & 0x7fffn);
+  const m = bits & ((1n << 112n) - 1n);
+  if (e === 0x7fff) return m === 0n ? sign * Infinity : NaN;
+  // value = n * 2^k exactly
+  const n = e === 0 ? m : m | (1n << 112n);
+  const k = (e === 0 ? 1 : e) - 16383 - 112;
+  if (n === 0n) return sign * 0;
+  const topExp = n.toString(2).length - 1 + k; // exponent of the leading bit
+  if (topExp < -1022) {
+    // Double subnormal (or zero): round n * 2^k to a multiple of 2^-1074, ties to even, in integers.
+    const shift = BigInt(-1074 - k);
+    let q = n >> shift;
+    const rest = n - (q << shift);
+    const half = 1n << (shift - 1n);
+    if (rest > half || (rest === half && (q & 1n) === 1n)) q += 1n;
+    return sign * Number(q) * 2 ** -1074;
+  }
+  // Number(bigint) rounds to 53 bits (ties to even); scaling by powers of two is then exact (or overflows).
+  let x = Number(n);
+  let s = k;
+  while (s > 1000) {
+    x *= 2 ** 1000;
+    s -= 1000;
+  }
+  while (s < -1000) {
+    x *= 2 ** -1000;
+    s += 1000;
+  }
+  return sign * x * 2 ** s;
+}

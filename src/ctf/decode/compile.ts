@@ -6,8 +6,8 @@
  */
 import { CtfError } from '../errors';
 import type { EnumValue, FieldStruct, FieldValue } from '../event';
-import type { EnumMapping, FieldClass, FieldLocation, IntegerClass, Role, ScopeName, StructClass } from '../schema';
-import { joinParts, readBitsBE, readBitsLE, readWideParts } from './bits';
+import type { EnumMapping, FieldClass, FieldLocation, IntegerClass, Role, ScopeName, StructClass, TextEncoding } from '../schema';
+import { floatFromBits, joinParts, readBigBits, readBitsBE, readBitsLE, readReversedBitOrder, readWideParts } from './bits';
 import type { Cursor } from './cursor';
 
 export type Dec = (c: Cursor) => FieldValue | undefined;
@@ -144,36 +144,61 @@ function alignStep(align: number): ((c: Cursor) => void) | null {
   };
 }
 
+/** True when a CTF 2 fixed-length field's bit order is not its byte order's default (see readReversedBitOrder). */
+function reversedBits(cls: { byteOrder: 'le' | 'be'; bitOrder?: string }): boolean {
+  return cls.bitOrder !== undefined && cls.bitOrder !== (cls.byteOrder === 'le' ? 'first-to-last' : 'last-to-first');
+}
+
+/** Any fixed-length integer reader (1..64 bits): the specialised ones, or the slow one for reversed bit orders. */
+function fixedReader(size: number, align: number, le: boolean, signed: boolean, reversed: boolean): (c: Cursor) => number | bigint {
+  if (reversed) return reversedReader(size, align, le, signed);
+  return size <= 32 ? plainReader(size, align, le, signed) : wideReader(size, align, le, signed);
+}
+
+/** Reads with a non-default bit order; like wideReader, leaves the unsigned parts in c.scratch. */
+function reversedReader(size: number, align: number, le: boolean, signed: boolean): (c: Cursor) => number | bigint {
+  const m = align - 1;
+  const signBit = 1n << BigInt(size - 1);
+  const span = 1n << BigInt(size);
+  return (c) => {
+    const p = m > 0 ? (c.pos + m) & ~m : c.pos;
+    if (p + size > c.u8.length * 8) throw new DecodeFault(`${size}-bit field goes beyond the end of the packet`);
+    c.pos = p + size;
+    let v = readReversedBitOrder(c.u8, p, size, le);
+    c.scratch[0] = Number(v >> 32n);
+    c.scratch[1] = Number(v & 0xffffffffn);
+    if (signed && v >= signBit) v -= span;
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+  };
+}
+
 export function compileField(cls: FieldClass, path: string[], env: CompileEnv): Dec {
-  if ('bitOrder' in cls && cls.bitOrder !== undefined) {
-    const natural = cls.byteOrder === 'le' ? 'first-to-last' : 'last-to-first';
-    if (cls.bitOrder !== natural) {
-      // Refuse rather than decode wrong values.
-      throw new CtfError(`field '${path.join('.')}' of ${env.scope}: ${cls.byteOrder} byte order with ${cls.bitOrder} bit order is not supported`);
-    }
-  }
   switch (cls.kind) {
     case 'int':
       return compileInt(cls, path, env);
     case 'bool': {
-      const rd = plainReader(cls.size, cls.align, cls.byteOrder === 'le', false);
+      const rd = fixedReader(cls.size, cls.align, cls.byteOrder === 'le', false, reversedBits(cls));
       const slot = env.slots.get(locKey(env.scope, path));
       if (slot !== undefined) {
         return (c) => {
           const v = rd(c);
           c.regs[slot] = v;
-          return v !== 0;
+          return v !== 0 && v !== 0n;
         };
       }
-      return (c) => rd(c) !== 0;
+      return (c) => {
+        const v = rd(c);
+        return v !== 0 && v !== 0n;
+      };
     }
     case 'bitarray':
-      return plainReader(cls.size, cls.align, cls.byteOrder === 'le', false);
+      return fixedReader(cls.size, cls.align, cls.byteOrder === 'le', false, reversedBits(cls));
     case 'varint':
       return compileVarint(cls.signed, cls.mappings, path, env);
     case 'float':
-      return compileFloat(cls.size, cls.align, cls.byteOrder === 'le');
+      return compileFloat(cls.size, cls.align, cls.byteOrder === 'le', reversedBits(cls));
     case 'string':
+      if (unitBytes(cls.encoding) > 1) return wideNulString(cls.encoding);
       return (c) => {
         c.pos = (c.pos + 7) & ~7;
         const start = c.pos >>> 3;
@@ -184,11 +209,13 @@ export function compileField(cls: FieldClass, path: string[], env: CompileEnv): 
       };
     case 'static-string': {
       const len = cls.length;
-      return (c) => readFixedText(c, len);
+      const enc = cls.encoding;
+      return (c) => readFixedText(c, len, enc);
     }
     case 'dynamic-string': {
       const slot = slotOf(cls.length, env);
-      return (c) => readFixedText(c, lengthFromSlot(c, slot, 8));
+      const enc = cls.encoding;
+      return (c) => readFixedText(c, lengthFromSlot(c, slot, 8), enc);
     }
     case 'blob': {
       const len = cls.length;
@@ -237,13 +264,71 @@ function lengthFromSlot(c: Cursor, slot: number, elemBits: number): number {
   return v;
 }
 
-function readFixedText(c: Cursor, len: number): string {
+/** Bytes per code unit: 2 for UTF-16, 4 for UTF-32, else 1. */
+function unitBytes(enc: TextEncoding): number {
+  return enc.startsWith('utf-16') ? 2 : enc.startsWith('utf-32') ? 4 : 1;
+}
+
+/** First code unit of `unit` zero bytes at or after `start` (in steps of `unit`) before `limit`, or -1. */
+function findNulUnit(u8: Uint8Array, start: number, limit: number, unit: number): number {
+  for (let i = start; i + unit <= limit; i += unit) {
+    let zero = true;
+    for (let j = 0; j < unit; j++) {
+      if (u8[i + j] !== 0) {
+        zero = false;
+        break;
+      }
+    }
+    if (zero) return i;
+  }
+  return -1;
+}
+
+const utf16le = new TextDecoder('utf-16le');
+const utf16be = new TextDecoder('utf-16be');
+
+/** Bytes [start, end) of UTF-16 / UTF-32 text (end - start a whole number of code units); bad units become U+FFFD. */
+function decodeWideText(u8: Uint8Array, start: number, end: number, enc: TextEncoding): string {
+  if (enc === 'utf-16le') return utf16le.decode(u8.subarray(start, end));
+  if (enc === 'utf-16be') return utf16be.decode(u8.subarray(start, end));
+  const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+  const le = enc === 'utf-32le';
+  let s = '';
+  for (let i = start; i + 4 <= end; i += 4) {
+    const cp = dv.getUint32(i, le);
+    s += cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? '\ufffd' : String.fromCodePoint(cp);
+  }
+  return s;
+}
+
+/** NUL-terminated UTF-16 / UTF-32 string: the terminator is one code unit of zero bytes. */
+function wideNulString(enc: TextEncoding): Dec {
+  const unit = unitBytes(enc);
+  return (c) => {
+    c.pos = (c.pos + 7) & ~7;
+    const start = c.pos >>> 3;
+    const end = findNulUnit(c.u8, start, c.u8.length, unit);
+    if (end < 0) throw new DecodeFault(`string without a terminating ${unit}-byte NUL code unit before the end of the packet`);
+    c.pos = (end + unit) * 8;
+    return decodeWideText(c.u8, start, end, enc);
+  };
+}
+
+/** `len` bytes of text (static / dynamic-length strings); the text ends at the first NUL code unit. */
+function readFixedText(c: Cursor, len: number, enc: TextEncoding = 'utf-8'): string {
   c.pos = (c.pos + 7) & ~7;
   const start = c.pos >>> 3;
   if (start + len > c.u8.length) throw new DecodeFault('text goes beyond the end of the packet');
+  c.pos += len * 8;
+  const unit = unitBytes(enc);
+  if (unit > 1) {
+    const limit = start + len - (len % unit); // a trailing partial code unit is not text
+    let end = findNulUnit(c.u8, start, limit, unit);
+    if (end < 0) end = limit;
+    return decodeWideText(c.u8, start, end, enc);
+  }
   let end = c.u8.indexOf(0, start);
   if (end < 0 || end > start + len) end = start + len;
-  c.pos += len * 8;
   return decodeText(c.u8, start, end);
 }
 
@@ -406,10 +491,10 @@ function compileInt(cls: IntegerClass, path: string[], env: CompileEnv): Dec {
     });
   }
 
+  const reversed = reversedBits(cls);
   let rd: (c: Cursor) => number | bigint;
-  if (isClock || isEnd) rd = clockReader(size, align, le, signed, isEnd);
-  else if (size <= 32) rd = plainReader(size, align, le, signed);
-  else rd = wideReader(size, align, le, signed);
+  if (isClock || isEnd) rd = clockReader(size, align, le, signed, isEnd, reversed ? reversedReader(size, align, le, false) : undefined);
+  else rd = fixedReader(size, align, le, signed, reversed);
 
   let withHooks: (c: Cursor) => number | bigint = rd;
   if (hooks.length === 1) {
@@ -431,9 +516,17 @@ function compileInt(cls: IntegerClass, path: string[], env: CompileEnv): Dec {
 }
 
 /** Reads a clock value and updates the running clock (or, for the packet end, stores it aside). */
-function clockReader(size: number, align: number, le: boolean, signed: boolean, isEnd: boolean): (c: Cursor) => number | bigint {
+function clockReader(
+  size: number,
+  align: number,
+  le: boolean,
+  signed: boolean,
+  isEnd: boolean,
+  /** Unsigned raw reader to use instead of the specialised ones (non-default bit order); sets c.scratch. */
+  raw?: (c: Cursor) => number | bigint,
+): (c: Cursor) => number | bigint {
   if (size > 32) {
-    const rd = wideReader(size, align, le, signed);
+    const rd = raw ?? wideReader(size, align, le, signed);
     return (c) => {
       const v = rd(c);
       let hi = c.scratch[0];
@@ -466,7 +559,7 @@ function clockReader(size: number, align: number, le: boolean, signed: boolean, 
       return v;
     };
   }
-  const rd = plainReader(size, align, le, false);
+  const rd = (raw as ((c: Cursor) => number) | undefined) ?? plainReader(size, align, le, false);
   if (size === 32) {
     return (c) => {
       const v = rd(c);
@@ -570,9 +663,9 @@ function compileVarint(signed: boolean, mappings: EnumMapping[] | undefined, pat
 
 const f32 = new DataView(new ArrayBuffer(8));
 
-function compileFloat(size: number, align: number, le: boolean): Dec {
+function compileFloat(size: number, align: number, le: boolean, reversed: boolean): Dec {
   const m = align - 1;
-  if (size === 32) {
+  if (size === 32 && !reversed) {
     return (c) => {
       const p = (c.pos + m) & ~m;
       c.pos = p + 32;
@@ -581,7 +674,7 @@ function compileFloat(size: number, align: number, le: boolean): Dec {
       return f32.getFloat32(0);
     };
   }
-  if (size === 64) {
+  if (size === 64 && !reversed) {
     return (c) => {
       const p = (c.pos + m) & ~m;
       c.pos = p + 64;
@@ -592,8 +685,17 @@ function compileFloat(size: number, align: number, le: boolean): Dec {
       return f32.getFloat64(0);
     };
   }
-  return () => {
-    throw new DecodeFault(`unsupported ${size}-bit floating point number`);
+  // binary16, binary128 (to the nearest double) and reversed bit orders: through a bigint of the raw bits.
+  if (size !== 16 && size !== 32 && size !== 64 && size !== 128) {
+    return () => {
+      throw new DecodeFault(`unsupported ${size}-bit floating point number`);
+    };
+  }
+  return (c) => {
+    const p = (c.pos + m) & ~m;
+    if (p + size > c.u8.length * 8) throw new DecodeFault(`${size}-bit floating point number goes beyond the end of the packet`);
+    c.pos = p + size;
+    return floatFromBits(reversed ? readReversedBitOrder(c.u8, p, size, le) : readBigBits(c.u8, p, size, le), size);
   };
 }
 
@@ -620,7 +722,7 @@ function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
   cls.members.forEach((mm, i) => {
     const t = mm.type;
     const hasSlot = env.slots.has(locKey(env.scope, [...path, mm.name]));
-    if (t.kind === 'int' && !hasSlot && !t.mappings && !t.roles && t.mappedClock === undefined && t.align >= 8) {
+    if (t.kind === 'int' && !hasSlot && !t.mappings && !t.roles && t.mappedClock === undefined && t.align >= 8 && !reversedBits(t)) {
       const op = t.size === 8 ? OP_U8 : t.size === 16 ? OP_U16 : t.size === 32 ? OP_U32 : t.size === 64 ? OP_U64 : 0;
       if (op !== 0) {
         ops[i] = op + (t.signed ? 1 : 0);
@@ -820,6 +922,7 @@ export function compileLttngHeader(cls: StructClass, env: CompileEnv): Dec | nul
   const [eId, eTs] = optE.members;
   if (cTs.name !== 'timestamp' || eTs.name !== 'timestamp' || eId.name !== 'id') return null;
   if (cTs.type.kind !== 'int' || eTs.type.kind !== 'int' || eId.type.kind !== 'int') return null;
+  if (reversedBits(idC) || reversedBits(cTs.type) || reversedBits(eTs.type) || reversedBits(eId.type)) return null;
   if (!env.clock || cTs.type.mappedClock === undefined || eTs.type.mappedClock === undefined) return null;
   const m = alignOf(cls) - 1;
   const idRd = plainReader(idC.size, idC.align, idC.byteOrder === 'le', idC.signed);
