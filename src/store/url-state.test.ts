@@ -67,7 +67,8 @@ describe('url state', () => {
   it('keeps a non-http trace URL so that the loader can explain it', () => {
     const r = parseUrlState('?trace=file:///tmp/t.tgz');
     expect(r.state.source).toEqual({ kind: 'url', url: 'file:///tmp/t.tgz' });
-    expect(r.warnings[0]).toMatch(/not an absolute http\(s\) URL/);
+    expect(r.warnings[0]).toMatch(/not an http\(s\) URL/);
+    expect(parseUrlState('?trace=traces/t.tgz').warnings).toEqual([]);
   });
 
   it('has no source when neither trace nor demo is given', () => {

@@ -88,13 +88,13 @@ export function parseUrlState(search: string): ParsedUrlState {
   if (trace !== null && trace !== '') {
     let ok = false;
     try {
-      const u = new URL(trace);
+      const u = new URL(trace, 'http://relative.invalid/'); // relative links are relative to the viewer page
       ok = u.protocol === 'http:' || u.protocol === 'https:';
     } catch {
       ok = false;
     }
     // Invalid URLs are kept: the loader reports them to the user with what is wrong.
-    if (!ok) warnings.push(`trace="${trace}" is not an absolute http(s) URL`);
+    if (!ok) warnings.push(`trace="${trace}" is not an http(s) URL`);
     state.source = { kind: 'url', url: trace };
   } else if (params.has('demo')) {
     state.source = { kind: 'demo' };

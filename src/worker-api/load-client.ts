@@ -38,6 +38,15 @@ export function demoUrl(): string {
   return new URL(DEMO_PATH, document.baseURI).href;
 }
 
+/** Relative trace URLs are relative to the page, not to the worker script. */
+function resolveOnPage(url: string): string {
+  try {
+    return new URL(url, document.baseURI).href;
+  } catch {
+    return url; // the worker reports it as not a valid URL
+  }
+}
+
 function startWorker<T>(kind: 'unpack' | 'decode'): { worker: Worker; api: Remote<T> } {
   // Literal URLs: Vite bundles each worker from these expressions.
   const worker =
@@ -73,7 +82,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     const unpacked =
       spec.kind === 'files'
         ? await unpack.api.openFiles(spec.files, progress)
-        : await unpack.api.openUrl(spec.kind === 'demo' ? demoUrl() : spec.url, progress);
+        : await unpack.api.openUrl(spec.kind === 'demo' ? demoUrl() : resolveOnPage(spec.url), progress);
     unpack.worker.terminate();
     if (!unpacked.ok) {
       decode.worker.terminate();
