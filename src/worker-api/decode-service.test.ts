@@ -44,6 +44,22 @@ describe('decode service', () => {
     expect(r.value.partialFailure).toBeUndefined();
   });
 
+  it('passes an nm-style mapping given beside the trace to the model: C frames get symbol names', () => {
+    const mapping = new Uint8Array(readFileSync(join(tracePath(GLX), '..', 'cyg-profile-mapping.txt')));
+    const plain = decodeFiles(unpacked('glx.tar', writeTar(entries(GLX))));
+    const r = unpackInputs([
+      { path: 'glx.tar', data: writeTar(entries(GLX)) },
+      { path: 'cyg-profile-mapping.txt', data: mapping },
+    ]);
+    if (!r.ok || !plain.ok) throw new Error('unpack failed');
+    const named = decodeFiles(r.value);
+    if (!named.ok) throw new Error(named.failure.message);
+    const hexNames = (m: typeof named.value.model) =>
+      m.threads.reduce((n, t) => n + Array.from(t.slices.name).filter((i) => /^0x/.test(m.strings[i])).length, 0);
+    expect(hexNames(plain.value.model)).toBeGreaterThan(0);
+    expect(hexNames(named.value.model)).toBeLessThan(hexNames(plain.value.model));
+  });
+
   it('puts the kernel and user-space traces of a session on one model, and its bundle reopens identically', () => {
     const files = unpacked('session.tar', writeTar(entries('bt-multi-domains', 'my session')));
     const r = decodeFiles(files);

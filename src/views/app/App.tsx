@@ -13,7 +13,8 @@ import './app.css';
 /**
  * Which trace the page opens at start:
  *   ?trace=<url>  that hosted trace;   ?demo  the built-in demo;   no query at all: the demo too;
- *   ?trace=       (empty) the landing page with the drop zone.
+ *   ?trace=  (empty) or any other query without a source, such as `?local` (written while a trace opened from
+ *   disk is shown): the landing page with the drop zone.
  */
 export function initialSource(search: string) {
   const parsed = parseUrlState(search);
