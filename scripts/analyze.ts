@@ -11,7 +11,7 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openExperiment } from '../src/ctf/index';
 import { readTraceFolder } from '../src/ctf/node-fs';
-import { ModelBuilder, formatSummary, summarizeModel, type ModelSummary } from '../src/model/index';
+import { ModelBuilder, buildModel, formatSummary, summarizeModel, type ModelSummary } from '../src/model/index';
 import type { TraceModel } from '../src/model/types';
 
 export interface AnalyzeOptions {
@@ -49,17 +49,9 @@ function symbolFiles(paths: string[]): Map<string, string> {
 export function modelOfFolder(path: string, symbols: Map<string, string>): TraceModel {
   const traces = readTraceFolder(resolve(path));
   if (traces.length === 0) throw new Error(`no trace (no metadata file) under ${path}`);
-  const exp = openExperiment(traces);
-  const builder = new ModelBuilder({
-    sources: exp.traces.map((t) => ({ name: t.name, domain: t.domain, env: t.env })),
-    originNs: exp.originNs,
-    symbolFiles: symbols,
-  });
-  exp.decode(
-    (e) => builder.addEvent(e),
-    (l) => builder.addLoss(l),
-  );
-  return builder.finish();
+  const { model, decodeError } = buildModel(openExperiment(traces), { symbolFiles: symbols });
+  if (decodeError !== undefined) throw decodeError;
+  return model;
 }
 
 async function modelOfReference(name: string, symbols: Map<string, string>): Promise<TraceModel> {

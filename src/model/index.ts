@@ -1,6 +1,8 @@
 /** Analysis model: decoded events -> per-thread column tables (call slices, thread states, syscalls). */
 export { ModelBuilder, modelTransferables, stateFromPrevState } from './builder';
 export type { ModelSourceInfo, ModelBuilderOptions } from './builder';
+export { buildModel, modelBuilderFor } from './from-experiment';
+export type { BuildModelOptions, BuiltModel } from './from-experiment';
 export { SymbolResolver, SymbolTable } from './symbols';
 export { summarizeModel, formatSummary } from './summary';
 export type { ModelSummary, ThreadSummary } from './summary';

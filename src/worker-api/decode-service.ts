@@ -9,7 +9,7 @@
  */
 import { transfer } from 'comlink';
 import { CtfError, groupTraceFiles, openExperiment } from '../ctf';
-import { ModelBuilder } from '../model';
+import { buildModel, type BuiltModel } from '../model';
 import type { TraceModel } from '../model/types';
 import { gzipSync } from 'fflate';
 import { writeTar } from '../ingest/tar';
@@ -53,38 +53,29 @@ export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback)
   } catch (err) {
     return { ok: false, failure: ctfFailure(err) };
   }
-  const builder = new ModelBuilder({
-    sources: experiment.traces.map((t) => ({ name: t.name, domain: t.domain })),
-    originNs: experiment.originNs,
-    symbolFiles: symbolFiles.size > 0 ? symbolFiles : undefined,
-  });
-  let events = 0;
-  let partialFailure: LoadFailure | undefined;
   progress.push({ phase: 'decode', doneBytes: 0, totalBytes: experiment.totalBytes, events: 0 });
+  let events = 0;
+  let built: BuiltModel;
   try {
-    experiment.decode(
-      (e) => {
-        builder.addEvent(e);
-        events++;
-        if (events % EVENTS_PER_CLOCK_CHECK === 0) {
-          progress.push({ phase: 'decode', doneBytes: 0, totalBytes: experiment.totalBytes, events });
-        }
+    built = buildModel(experiment, {
+      symbolFiles,
+      onEvent: (n) => {
+        events = n;
+        if (n % EVENTS_PER_CLOCK_CHECK === 0) progress.push({ phase: 'decode', doneBytes: 0, totalBytes: experiment.totalBytes, events: n });
       },
-      (l) => builder.addLoss(l),
-    );
+    });
   } catch (err) {
-    // Events before the corruption were delivered: show them, and say where the trace breaks.
-    partialFailure = ctfFailure(err);
+    return { ok: false, failure: ctfFailure(err) };
+  }
+  // Events before a corruption were delivered: show them, and say where the trace breaks.
+  let partialFailure: LoadFailure | undefined;
+  if (built.decodeError !== undefined) {
+    partialFailure = ctfFailure(built.decodeError);
     if (partialFailure.kind === 'internal') return { ok: false, failure: partialFailure };
   }
   progress.push({ phase: 'decode', doneBytes: experiment.totalBytes, totalBytes: experiment.totalBytes, events });
   progress.flush();
-  let model;
-  try {
-    model = builder.finish();
-  } catch (err) {
-    return { ok: false, failure: ctfFailure(err) };
-  }
+  const model = built.model;
   return { ok: true, value: { model, traceNames: experiment.traces.map((t) => t.name), partialFailure } };
 }
 
