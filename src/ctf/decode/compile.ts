@@ -737,23 +737,35 @@ function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
       inline++;
     }
   });
+  // Values go to a scratch array, then into the output object at once: through a generated object literal when
+  // possible (one hidden class per struct, built in one step), else property by property.
+  const vals: FieldValue[] = new Array(n).fill(null);
+  const make =
+    objectMaker(names) ??
+    ((v: FieldValue[]) => {
+      const o: FieldStruct = {};
+      for (let i = 0; i < n; i++) {
+        // `o.__proto__ = x` would set the prototype: define it as an own field instead.
+        if (names[i] === '__proto__') Object.defineProperty(o, '__proto__', { value: v[i], writable: true, enumerable: true, configurable: true });
+        else o[names[i]] = v[i];
+      }
+      return o;
+    });
   if (inline === 0) {
     return (c) => {
       c.pos = (c.pos + m) & ~m;
-      const o: FieldStruct = {};
-      for (let i = 0; i < n; i++) o[names[i]] = decs[i](c) as FieldValue;
-      return o;
+      for (let i = 0; i < n; i++) vals[i] = decs[i](c) as FieldValue;
+      return make(vals);
     };
   }
   return (c) => {
     let pos = (c.pos + m) & ~m;
-    const o: FieldStruct = {};
     const dv = c.dv;
     for (let i = 0; i < n; i++) {
       const op = ops[i];
       if (op === OP_CLOSURE) {
         c.pos = pos;
-        o[names[i]] = decs[i](c) as FieldValue;
+        vals[i] = decs[i](c) as FieldValue;
         pos = c.pos;
         continue;
       }
@@ -762,27 +774,27 @@ function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
       const b = pos >>> 3;
       switch (op) {
         case OP_U8:
-          o[names[i]] = dv.getUint8(b);
+          vals[i] = dv.getUint8(b);
           pos += 8;
           break;
         case OP_U8 + 1:
-          o[names[i]] = dv.getInt8(b);
+          vals[i] = dv.getInt8(b);
           pos += 8;
           break;
         case OP_U16:
-          o[names[i]] = dv.getUint16(b, les[i]);
+          vals[i] = dv.getUint16(b, les[i]);
           pos += 16;
           break;
         case OP_U16 + 1:
-          o[names[i]] = dv.getInt16(b, les[i]);
+          vals[i] = dv.getInt16(b, les[i]);
           pos += 16;
           break;
         case OP_U32:
-          o[names[i]] = dv.getUint32(b, les[i]);
+          vals[i] = dv.getUint32(b, les[i]);
           pos += 32;
           break;
         case OP_U32 + 1:
-          o[names[i]] = dv.getInt32(b, les[i]);
+          vals[i] = dv.getInt32(b, les[i]);
           pos += 32;
           break;
         case OP_U64:
@@ -790,7 +802,7 @@ function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
           const le = les[i];
           const lo = dv.getUint32(le ? b : b + 4, le);
           const hi = dv.getUint32(le ? b + 4 : b, le);
-          o[names[i]] = hi < 2097152 ? hi * 4294967296 + lo : joinParts(hi, lo, 64, op === OP_U64 + 1);
+          vals[i] = hi < 2097152 ? hi * 4294967296 + lo : joinParts(hi, lo, 64, op === OP_U64 + 1);
           pos += 64;
           break;
         }
@@ -801,14 +813,34 @@ function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
           let end = b;
           const lim = b + len;
           while (end < lim && u8[end] !== 0) end++;
-          o[names[i]] = decodeText(u8, b, end);
+          vals[i] = decodeText(u8, b, end);
           pos += len * 8;
         }
       }
     }
     c.pos = pos;
-    return o;
+    return make(vals);
   };
+}
+
+let codegenAllowed = true;
+
+/**
+ * `(v) => ({ "name0": v[0], "name1": v[1], ... })` for these names, or null. A literal per struct gives every
+ * struct's objects their own hidden class from the start (shared property-by-property stores are megamorphic and
+ * slow). Null when code generation is refused (a Content-Security-Policy without 'unsafe-eval'), or when a name
+ * would not be a plain own property in a literal (`__proto__`), or when names repeat.
+ */
+function objectMaker(names: string[]): ((v: FieldValue[]) => FieldStruct) | null {
+  if (!codegenAllowed || names.length === 0 || names.length > 256) return null;
+  if (names.includes('__proto__') || new Set(names).size !== names.length) return null;
+  const body = `return {${names.map((nm, i) => `${JSON.stringify(nm)}: v[${i}]`).join(', ')}};`;
+  try {
+    return new Function('v', body) as (v: FieldValue[]) => FieldStruct;
+  } catch {
+    codegenAllowed = false;
+    return null;
+  }
 }
 
 const OP_CLOSURE = 0;

@@ -151,3 +151,19 @@ describe('CTF 2 metadata errors', () => {
     expect((err as CtfError).message).toMatch(/^ust\/uid\/1000\/64-bit\/metadata, metadata line \d+: .*JSON syntax error/);
   });
 });
+
+describe('struct members with unusual names', () => {
+  it('keeps __proto__, constructor and quoted names as plain own fields', () => {
+    const ev = trace(
+      // One leading underscore is dropped from names shown (as babeltrace2 does): ___proto__ shows as __proto__.
+      [member('___proto__', u8c), member('constructor', u8c), member('a"b\\c', u8c), member('0', u8c)],
+      [1, 2, 3, 4],
+    );
+    expect(Object.getPrototypeOf(ev.fields)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyNames(ev.fields)).toEqual(['0', '__proto__', 'constructor', 'a"b\\c']);
+    expect(Object.getOwnPropertyDescriptor(ev.fields, '__proto__')?.value).toBe(1);
+    expect(ev.fields?.constructor).toBe(2);
+    expect(ev.fields?.['a"b\\c']).toBe(3);
+    expect(ev.fields?.['0']).toBe(4);
+  });
+});
