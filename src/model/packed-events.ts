@@ -1,0 +1,486 @@
+/**
+ * Decoded events in column form, for the worker pool: each decode worker decodes a subset of the stream files
+ * and packs what the model reads into typed arrays (transferred, never cloned per event); the model worker
+ * merges the parts by time and feeds the ModelBuilder with one reused TraceEvent.
+ *
+ * Only what ModelBuilder reads is kept: for every event the name, time, cpu, trace and the `vtid`, `vpid`,
+ * `procname` context values (with their type, since the builder tests `typeof`), and per event class the
+ * payload fields it reads (numbers as `num()` would read them, strings as string-table ids). Events the builder
+ * only counts (untimed ones, and unclassified ones without context) are not packed: their count and time range
+ * per trace are, and are replayed into the builder (order does not matter for what it does with them).
+ *
+ * The class list mirrors ModelBuilder.classifyUncached: the pool tests compare the models built both ways.
+ */
+import type { FieldStruct, FieldValue, LossRecord, TraceEvent } from '../ctf/event';
+import type { ModelBuilder } from './builder';
+import { f64Column, i32Column, u8Column } from './growable';
+
+type FieldType = 'num' | 'str' | 'opt' | 'bytes';
+type Spec = ReadonlyArray<readonly [string, FieldType]>;
+
+const NONE: Spec = [];
+const SPECS = {
+  schedSwitch: [['prev_tid', 'num'], ['next_tid', 'num'], ['prev_comm', 'str'], ['next_comm', 'str'], ['prev_state', 'num']],
+  wakeup: [['tid', 'num'], ['comm', 'str'], ['target_cpu', 'num']],
+  fork: [['parent_tid', 'num'], ['child_tid', 'num'], ['parent_pid', 'num'], ['parent_comm', 'str'], ['child_pid', 'num'], ['child_comm', 'str']],
+  exec: [['tid', 'num'], ['filename', 'str']],
+  tid: [['tid', 'num']],
+  procState: [['tid', 'num'], ['name', 'str'], ['pid', 'num'], ['status', 'num'], ['cpu', 'num']],
+  sysExit: [['ret', 'num']],
+  pyCall: [['co_name', 'str']],
+  cyg: [['addr', 'num']],
+  binInfo: [['baddr', 'num'], ['memsz', 'num'], ['path', 'str'], ['sopath', 'str'], ['is_pic', 'opt']],
+  buildId: [['baddr', 'num'], ['build_id', 'bytes']],
+  debugLink: [['baddr', 'num'], ['filename', 'str']],
+  baddr: [['baddr', 'num']],
+  procname: [['procname', 'str']],
+} satisfies Record<string, Spec>;
+
+/** Fields the builder reads for an event name; null when it reads none and only counts it (unless it has a context). */
+export function packedFieldsOf(name: string): Spec | null {
+  switch (name) {
+    case 'sched_switch':
+      return SPECS.schedSwitch;
+    case 'sched_waking':
+    case 'sched_wakeup':
+    case 'sched_wakeup_new':
+      return SPECS.wakeup;
+    case 'sched_process_fork':
+      return SPECS.fork;
+    case 'sched_process_exec':
+      return SPECS.exec;
+    case 'sched_process_free':
+      return SPECS.tid;
+    case 'lttng_statedump_process_state':
+      return SPECS.procState;
+    case 'exit_syscall':
+      return SPECS.sysExit;
+    case 'irq_handler_entry':
+    case 'irq_handler_exit':
+    case 'irq_softirq_entry':
+    case 'softirq_entry':
+    case 'irq_softirq_exit':
+    case 'softirq_exit':
+    case 'python:return':
+    case 'python:c_return':
+    case 'lttng_ust_statedump:start':
+      return NONE;
+    case 'python:call':
+    case 'python:c_call':
+      return SPECS.pyCall;
+    case 'lttng_ust_cyg_profile:func_entry':
+    case 'lttng_ust_cyg_profile_fast:func_entry':
+    case 'lttng_ust_cyg_profile:func_exit':
+    case 'lttng_ust_cyg_profile_fast:func_exit':
+      return SPECS.cyg;
+    case 'lttng_ust_statedump:bin_info':
+    case 'lttng_ust_statedump:soinfo':
+    case 'lttng_ust_dl:dlopen':
+    case 'lttng_ust_dl:dlmopen':
+      return SPECS.binInfo;
+    case 'lttng_ust_statedump:build_id':
+    case 'lttng_ust_dl:build_id':
+      return SPECS.buildId;
+    case 'lttng_ust_statedump:debug_link':
+    case 'lttng_ust_dl:debug_link':
+      return SPECS.debugLink;
+    case 'lttng_ust_dl:dlclose':
+      return SPECS.baddr;
+    case 'lttng_ust_statedump:procname':
+      return SPECS.procname;
+  }
+  if (name.startsWith('syscall_exit_') || name.startsWith('compat_syscall_exit_')) return SPECS.sysExit;
+  if (name.startsWith('syscall_entry_') || name.startsWith('compat_syscall_entry_')) return NONE;
+  if (name.startsWith('sys_') || name.startsWith('compat_sys_')) return NONE;
+  return null;
+}
+
+/** Record flags: bits 0-1 the record type, then what the event carries. */
+const REC_EVENT = 0;
+const REC_DISCARDED_EVENTS = 1;
+const REC_DISCARDED_PACKETS = 2;
+const REC_MASK = 3;
+const F_CTX = 4;
+const F_VTID = 8;
+const F_VPID = 16;
+const F_PROCNAME = 32;
+const F_FIELDS = 64;
+const F_OPT = 128;
+
+/** Dropped-event statistics per trace, 4 numbers each. */
+const D_COUNT = 0;
+const D_UNTIMED = 1;
+const D_MIN = 2;
+const D_MAX = 3;
+
+/** One decode worker's events and losses in its own time order. Every array has its own buffer. */
+export interface PackedEvents {
+  /** Time 0 of tsNs (and of loss end times) for this part. */
+  originNs: bigint;
+  count: number;
+  /** ns from originNs; NaN when unknown (losses only: untimed events are not packed). */
+  tsNs: Float64Array;
+  /** Global stream index (the order of the whole experiment's streams; ties in time are broken by it). */
+  stream: Int32Array;
+  /** Trace index, from the stream. */
+  trace: Int32Array;
+  /** cpu id; -1 for null, or for a value listed in cpuOddIndex/cpuOddValue (not a small non-negative integer). */
+  cpu: Int32Array;
+  cpuOddIndex: Int32Array;
+  cpuOddValue: Float64Array;
+  /** Index into `names` (events). */
+  name: Int32Array;
+  flags: Uint8Array;
+  /** The values each record carries, in record order (context, then the fields of its class; loss count/end). */
+  values: Float64Array;
+  names: string[];
+  strings: string[];
+  /** Per trace: [count, untimed count, min tsNs, max tsNs] of the events not packed. */
+  dropped: Float64Array;
+}
+
+export interface PackerOptions {
+  traceCount: number;
+  /** Global stream index of each of the experiment's (local) streams. */
+  streamGlobal: ArrayLike<number>;
+}
+
+function num(v: FieldValue | undefined): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v !== null && typeof v === 'object' && 'enum' in v) return Number((v as { enum: number | bigint }).enum);
+  return NaN;
+}
+
+const MAX_PLAIN_CPU = 0x7fffffff;
+
+export class EventPacker {
+  private readonly ts = f64Column();
+  private readonly stream = i32Column();
+  private readonly trace = i32Column();
+  private readonly cpu = i32Column();
+  private readonly name = i32Column();
+  private readonly flags = u8Column();
+  private readonly values = f64Column();
+  private readonly oddIndex: number[] = [];
+  private readonly oddValue: number[] = [];
+  private readonly names: string[] = [];
+  private readonly nameIds = new Map<string, number>();
+  private readonly specs: Array<Spec | null> = [];
+  private readonly strings: string[] = [];
+  private readonly stringIds = new Map<string, number>();
+  private readonly dropped: Float64Array;
+  private readonly streamGlobal: ArrayLike<number>;
+  /** Per local stream: [tsNs key of its last record]; the trigger of a stream's decode error. */
+  readonly lastKey: Float64Array;
+  readonly hasRecord: Uint8Array;
+  count = 0;
+
+  constructor(opts: PackerOptions) {
+    this.dropped = new Float64Array(opts.traceCount * 4);
+    for (let t = 0; t < opts.traceCount; t++) {
+      this.dropped[t * 4 + D_MIN] = Infinity;
+      this.dropped[t * 4 + D_MAX] = -Infinity;
+    }
+    this.streamGlobal = opts.streamGlobal;
+    this.lastKey = new Float64Array(opts.streamGlobal.length);
+    this.hasRecord = new Uint8Array(opts.streamGlobal.length);
+  }
+
+  private str(v: FieldValue | undefined): number {
+    const s = typeof v === 'string' ? v : '';
+    let id = this.stringIds.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.stringIds.set(s, id);
+    }
+    return id;
+  }
+
+  private nameId(name: string): number {
+    let id = this.nameIds.get(name);
+    if (id === undefined) {
+      id = this.names.length;
+      this.names.push(name);
+      this.nameIds.set(name, id);
+      this.specs.push(packedFieldsOf(name));
+    }
+    return id;
+  }
+
+  private common(tsNs: number, stream: number, trace: number, cpu: number | null, flags: number): void {
+    const i = this.ts.push(tsNs);
+    this.stream.push(this.streamGlobal[stream]);
+    this.trace.push(trace);
+    if (cpu === null) this.cpu.push(-1);
+    else if (Number.isInteger(cpu) && cpu >= 0 && cpu < MAX_PLAIN_CPU) this.cpu.push(cpu);
+    else {
+      this.cpu.push(-1);
+      this.oddIndex.push(i);
+      this.oddValue.push(cpu);
+    }
+    this.flags.push(flags);
+    this.count++;
+  }
+
+  private mark(stream: number, tsNs: number): void {
+    this.lastKey[stream] = Number.isNaN(tsNs) ? -Infinity : tsNs;
+    this.hasRecord[stream] = 1;
+  }
+
+  addEvent(e: TraceEvent): void {
+    const ts = e.tsNs;
+    this.mark(e.stream, ts);
+    const id = this.nameId(e.name);
+    const spec = this.specs[id];
+    const ctx = e.ctx;
+    if (Number.isNaN(ts) || (spec === null && ctx === null)) {
+      const d = e.trace * 4;
+      if (d < 0 || d >= this.dropped.length) {
+        // Cannot happen for a decoder event; keep it packed rather than lose its count.
+      } else {
+        this.dropped[d + D_COUNT]++;
+        if (Number.isNaN(ts)) this.dropped[d + D_UNTIMED]++;
+        else {
+          if (ts < this.dropped[d + D_MIN]) this.dropped[d + D_MIN] = ts;
+          if (ts > this.dropped[d + D_MAX]) this.dropped[d + D_MAX] = ts;
+        }
+        return;
+      }
+    }
+    let flags = REC_EVENT;
+    const values = this.values;
+    if (ctx !== null) {
+      flags |= F_CTX;
+      if (typeof ctx.vtid === 'number') {
+        flags |= F_VTID;
+        values.push(ctx.vtid);
+      }
+      if (typeof ctx.vpid === 'number') {
+        flags |= F_VPID;
+        values.push(ctx.vpid);
+      }
+      if (typeof ctx.procname === 'string') {
+        flags |= F_PROCNAME;
+        values.push(this.str(ctx.procname));
+      }
+    }
+    const f = e.fields;
+    if (f !== null && spec !== null) {
+      flags |= F_FIELDS;
+      for (let k = 0; k < spec.length; k++) {
+        const [field, type] = spec[k];
+        const v = f[field];
+        if (type === 'num') values.push(num(v));
+        else if (type === 'str') values.push(this.str(v));
+        else if (type === 'opt') {
+          if (v !== undefined) {
+            flags |= F_OPT;
+            values.push(num(v));
+          }
+        } else if (Array.isArray(v)) {
+          values.push(v.length);
+          for (const b of v) values.push(num(b));
+        } else if (v instanceof Uint8Array) {
+          values.push(v.length);
+          for (const b of v) values.push(b);
+        } else values.push(-1);
+      }
+    } else if (f !== null) {
+      flags |= F_FIELDS; // presence only (an unclassified event with context)
+    }
+    this.name.push(id);
+    this.common(ts, e.stream, e.trace, e.cpu, flags);
+  }
+
+  addLoss(l: LossRecord): void {
+    this.mark(l.stream, l.beginNs);
+    this.values.push(l.count);
+    this.values.push(l.endNs);
+    this.name.push(0);
+    this.common(l.beginNs, l.stream, l.trace, l.cpu, l.kind === 'discarded-events' ? REC_DISCARDED_EVENTS : REC_DISCARDED_PACKETS);
+  }
+
+  /** Events seen so far, packed or not. */
+  get seen(): number {
+    let n = this.count;
+    for (let i = 0; i < this.dropped.length; i += 4) n += this.dropped[i + D_COUNT];
+    return n;
+  }
+
+  finish(originNs: bigint): PackedEvents {
+    return {
+      originNs,
+      count: this.count,
+      tsNs: this.ts.finish(),
+      stream: this.stream.finish(),
+      trace: this.trace.finish(),
+      cpu: this.cpu.finish(),
+      cpuOddIndex: Int32Array.from(this.oddIndex),
+      cpuOddValue: Float64Array.from(this.oddValue),
+      name: this.name.finish(),
+      flags: this.flags.finish(),
+      values: this.values.finish(),
+      names: this.names,
+      strings: this.strings,
+      dropped: this.dropped,
+    };
+  }
+}
+
+/** The typed-array buffers of a part, for a transfer list. */
+export function packedTransferables(p: PackedEvents): ArrayBuffer[] {
+  const set = new Set<ArrayBuffer>();
+  for (const a of [p.tsNs, p.stream, p.trace, p.cpu, p.cpuOddIndex, p.cpuOddValue, p.name, p.flags, p.values, p.dropped]) {
+    if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) set.add(a.buffer);
+  }
+  return [...set];
+}
+
+/**
+ * Time 0 of the merged parts: the earliest part origin, as openExperiment would pick over all streams. A part
+ * whose streams have no clocked packet gets the metadata-only fallback (the earliest clock offset), which must
+ * not win over real first times: such parts are left out unless every part is one.
+ */
+export function mergedOriginNs(parts: Array<{ originNs: bigint; hasPackets: boolean }>, fallbackNs: bigint): bigint {
+  let origin: bigint | null = null;
+  for (const p of parts) {
+    const real = p.originNs !== fallbackNs || p.hasPackets;
+    if (real && (origin === null || p.originNs < origin)) origin = p.originNs;
+  }
+  return origin ?? fallbackNs;
+}
+
+/**
+ * Feeds the parts to the builder in the decoder's merge order (time, ties by global stream index), then the
+ * events that were only counted. `originNs` is the builder's time 0.
+ */
+export function mergePackedInto(builder: ModelBuilder, parts: PackedEvents[], originNs: bigint, onEvent?: (events: number) => void): void {
+  const k = parts.length;
+  const shift = parts.map((p) => Number(p.originNs - originNs));
+  const pos = new Array<number>(k).fill(0);
+  const vpos = new Array<number>(k).fill(0);
+  const odd = parts.map((p) => {
+    const m = new Map<number, number>();
+    for (let i = 0; i < p.cpuOddIndex.length; i++) m.set(p.cpuOddIndex[i], p.cpuOddValue[i]);
+    return m;
+  });
+  const specs = parts.map((p) => p.names.map((n) => packedFieldsOf(n)));
+  // One reused event, context and fields object per spec: the builder reads them during addEvent only.
+  const ctx: FieldStruct = { vtid: null, vpid: null, procname: null };
+  const fieldObjects = new Map<Spec, FieldStruct>();
+  const ev: TraceEvent = { name: '', tsNs: 0, cpu: null, ctx: null, ectx: null, fields: null, trace: 0, stream: 0 };
+  const keys = new Float64Array(k);
+  const headKey = (j: number): number => {
+    const p = parts[j];
+    const i = pos[j];
+    if (i >= p.count) return NaN;
+    const ts = p.tsNs[i];
+    return Number.isNaN(ts) ? -Infinity : ts + shift[j];
+  };
+  for (let j = 0; j < k; j++) keys[j] = headKey(j);
+  let events = 0;
+  for (;;) {
+    let best = -1;
+    let bestKey = 0;
+    let bestStream = 0;
+    for (let j = 0; j < k; j++) {
+      const key = keys[j];
+      if (Number.isNaN(key)) continue;
+      const s = parts[j].stream[pos[j]];
+      if (best < 0 || key < bestKey || (key === bestKey && s < bestStream)) {
+        best = j;
+        bestKey = key;
+        bestStream = s;
+      }
+    }
+    if (best < 0) break;
+    const p = parts[best];
+    const i = pos[best];
+    const values = p.values;
+    let v = vpos[best];
+    const flags = p.flags[i];
+    const rawTs = p.tsNs[i];
+    const ts = Number.isNaN(rawTs) ? NaN : rawTs + shift[best];
+    let cpu: number | null = p.cpu[i];
+    if (cpu === -1) cpu = odd[best].get(i) ?? null;
+    const rec = flags & REC_MASK;
+    if (rec === REC_EVENT) {
+      ev.name = p.names[p.name[i]];
+      ev.tsNs = ts;
+      ev.cpu = cpu;
+      ev.trace = p.trace[i];
+      ev.stream = p.stream[i];
+      if (flags & F_CTX) {
+        ctx.vtid = flags & F_VTID ? values[v++] : null;
+        ctx.vpid = flags & F_VPID ? values[v++] : null;
+        ctx.procname = flags & F_PROCNAME ? p.strings[values[v++]] : null;
+        ev.ctx = ctx;
+      } else ev.ctx = null;
+      if (flags & F_FIELDS) {
+        const spec = specs[best][p.name[i]] ?? NONE;
+        let f = fieldObjects.get(spec);
+        if (f === undefined) {
+          f = {};
+          fieldObjects.set(spec, f);
+        }
+        for (let s = 0; s < spec.length; s++) {
+          const [field, type] = spec[s];
+          if (type === 'num') f[field] = values[v++];
+          else if (type === 'str') f[field] = p.strings[values[v++]];
+          else if (type === 'opt') {
+            if (flags & F_OPT) f[field] = values[v++];
+            else delete f[field];
+          } else {
+            const n = values[v++];
+            if (n < 0) f[field] = null;
+            else {
+              const bytes: number[] = [];
+              for (let b = 0; b < n; b++) bytes.push(values[v++]);
+              f[field] = bytes;
+            }
+          }
+        }
+        ev.fields = f;
+      } else ev.fields = null;
+      builder.addEvent(ev);
+      events++;
+      if (onEvent) onEvent(events);
+    } else {
+      const count = values[v++];
+      const endNs = values[v++];
+      builder.addLoss({
+        kind: rec === REC_DISCARDED_EVENTS ? 'discarded-events' : 'discarded-packets',
+        count,
+        beginNs: ts,
+        endNs: Number.isNaN(endNs) ? NaN : endNs + shift[best],
+        trace: p.trace[i],
+        stream: p.stream[i],
+        cpu,
+      });
+    }
+    vpos[best] = v;
+    pos[best] = i + 1;
+    keys[best] = headKey(best);
+  }
+  // Events the builder only counts: their order does not matter, only how many and the time range.
+  const dummy: TraceEvent = { name: '\u0000counted', tsNs: 0, cpu: null, ctx: null, ectx: null, fields: null, trace: 0, stream: -1 };
+  parts.forEach((p, j) => {
+    for (let t = 0; t * 4 < p.dropped.length; t++) {
+      const d = t * 4;
+      const count = p.dropped[d + D_COUNT];
+      const untimed = p.dropped[d + D_UNTIMED];
+      dummy.trace = t;
+      dummy.tsNs = NaN;
+      for (let n = 0; n < untimed; n++) builder.addEvent(dummy);
+      const timed = count - untimed;
+      for (let n = 0; n < timed; n++) {
+        dummy.tsNs = (n === 1 ? p.dropped[d + D_MAX] : p.dropped[d + D_MIN]) + shift[j];
+        builder.addEvent(dummy);
+      }
+      events += count;
+      if (onEvent && count > 0) onEvent(events);
+    }
+  });
+}

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
+import { tracePath } from '../test-utils/corpus';
+import { writeTar } from '../ingest/tar';
+import { MemoryDir, synthesizeSession } from '../synth/session';
+import { decodeFiles } from './decode-service';
+import { buildFromParts, decodeSubset, firstOpenFailure, modelInputs, planPool, poolSize, type DecodedPart } from './pool';
+import { unpackInputs } from './unpack-service';
+import type { DecodedTrace, Result, UnpackedFiles } from './protocol';
+
+type Entry = { path: string; data: Uint8Array };
+
+function entries(name: string, root = name): Entry[] {
+  const dir = tracePath(name);
+  const out: Entry[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const full = join(d, n);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.push({ path: `${root}/${relative(dir, full)}`, data: new Uint8Array(readFileSync(full)) });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function unpacked(list: Entry[]): UnpackedFiles {
+  const r = unpackInputs([{ path: 'trace.tar', data: writeTar(list) }]);
+  if (!r.ok) throw new Error(r.failure.message);
+  return r.value;
+}
+
+/** The pool path run in-process: plan, decode each subset, merge in the model step. */
+function decodeWithPool(files: UnpackedFiles, workers: number): { result: Result<DecodedTrace>; subsets: number; streams: number } {
+  const plan = planPool(
+    files.paths,
+    files.datas.map((d) => d.length),
+    workers,
+  );
+  const parts: DecodedPart[] = [];
+  const failures: Array<{ failure: NonNullable<DecodedTrace['partialFailure']>; rank: number }> = [];
+  for (const subset of plan.subsets) {
+    const r = decodeSubset({
+      paths: subset.map((i) => files.paths[i]),
+      datas: subset.map((i) => files.datas[i]),
+      streams: plan.streams,
+      fileOrder: plan.fileOrder,
+    });
+    if (r.ok) parts.push(r.value);
+    else failures.push(r);
+  }
+  if (failures.length > 0) return { result: { ok: false, failure: firstOpenFailure(failures) }, subsets: plan.subsets.length, streams: plan.streams.length };
+  const { metadata, symbolFiles } = modelInputs(files.paths, files.datas);
+  return { result: buildFromParts(metadata, symbolFiles, parts), subsets: plan.subsets.length, streams: plan.streams.length };
+}
+
+/** The model with every typed array replaced by its type, length and a hash of its bytes (a deep compare is slow). */
+function digest(value: unknown): unknown {
+  if (ArrayBuffer.isView(value)) {
+    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    return `${value.constructor.name}[${bytes.length}] ${createHash('sha1').update(bytes).digest('hex')}`;
+  }
+  if (Array.isArray(value)) return value.map(digest);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, digest(v)]));
+  return value;
+}
+
+function expectSameAsSingleWorker(files: UnpackedFiles): void {
+  const single = decodeFiles(files);
+  if (!single.ok) throw new Error(single.failure.message);
+  expect(single.value.model.eventCount).toBeGreaterThan(0);
+  for (const workers of [1, 2, 3]) {
+    const { result, subsets, streams } = decodeWithPool(files, workers);
+    expect(subsets).toBe(Math.min(workers, streams));
+    if (!result.ok) throw new Error(result.failure.message);
+    // Every typed array, name, loss and count of the model.
+    expect(digest(result.value.model), `${workers} subsets`).toEqual(digest(single.value.model));
+    expect(result.value.traceNames).toEqual(single.value.traceNames);
+    expect(result.value.partialFailure).toEqual(single.value.partialFailure);
+  }
+}
+
+describe('decode pool', () => {
+  it('sizes the pool from the cores (one left for the page), at most 4 and one per stream', () => {
+    expect(poolSize(2, 8)).toBe(1);
+    expect(poolSize(8, 8)).toBe(4);
+    expect(poolSize(4, 8)).toBe(3);
+    expect(poolSize(16, 2)).toBe(2);
+    expect(poolSize(undefined, 8)).toBe(1);
+  });
+
+  it('spreads streams by bytes, gives every subset all metadata and its streams\' index files', () => {
+    const files = unpacked(entries('bt-multi-domains', 's'));
+    const plan = planPool(
+      files.paths,
+      files.datas.map((d) => d.length),
+      3,
+    );
+    expect(plan.subsets).toHaveLength(3);
+    expect(plan.streams).toHaveLength(8);
+    const names = plan.subsets.map((s) => s.map((i) => files.paths[i]));
+    for (const n of names) {
+      expect(n).toContain('kernel/metadata');
+      expect(n).toContain('ust/metadata');
+      for (const p of n) if (p.endsWith('.idx')) expect(n).toContain(p.replace('/index/', '/').replace(/\.idx$/, ''));
+    }
+    const streamsOnce = names.flat().filter((p) => plan.streams.includes(p));
+    expect(streamsOnce.sort()).toEqual([...plan.streams].sort());
+    const most = Math.max(...plan.subsetBytes);
+    const biggestStream = Math.max(...plan.streams.map((s) => files.datas[files.paths.indexOf(s)].length));
+    expect(most - Math.min(...plan.subsetBytes)).toBeLessThanOrEqual(biggestStream);
+  });
+
+  for (const name of ['tc-many-threads', 'tc-cyg-profile-glxgears-cyg-profile', 'bt-multi-domains', 'tc-hello-lost']) {
+    it(`builds the same model from 1, 2 and 3 subsets as the single worker: ${name}`, () => {
+      expectSameAsSingleWorker(unpacked(entries(name)));
+    });
+  }
+
+  it('keeps the lost events of tc-hello-lost through the pool', () => {
+    const { result } = decodeWithPool(unpacked(entries('tc-hello-lost')), 2);
+    if (!result.ok) throw new Error(result.failure.message);
+    expect(result.value.model.losses.length).toBeGreaterThan(0);
+  });
+
+  it('builds the same model from subsets of a synthesized article session (kernel + user space)', () => {
+    const dir = new MemoryDir();
+    synthesizeSession(dir, { scenario: 'article' });
+    expectSameAsSingleWorker(unpacked(dir.entries('session/')));
+  });
+
+  it('reports a corrupt stream with its file and byte, and keeps every valid event of the other streams', () => {
+    // Two traces in one experiment: one of them has valid events, then invalid ones.
+    const files = unpacked([
+      ...entries('tc-cyg-profile-glxgears-cyg-profile', 'both/glx'),
+      ...entries('bt-fail-valid-events-then-invalid-events', 'both/bad'),
+    ]);
+    const single = decodeFiles(files);
+    if (!single.ok) throw new Error(single.failure.message);
+    expect(single.value.partialFailure?.file).toMatch(/^bad\//);
+    expect(single.value.partialFailure?.byteOffset).toBeTypeOf('number');
+    for (const workers of [2, 3]) {
+      const { result } = decodeWithPool(files, workers);
+      if (!result.ok) throw new Error(result.failure.message);
+      expect(result.value.partialFailure).toEqual(single.value.partialFailure);
+      expect(digest(result.value.model)).toEqual(digest(single.value.model));
+    }
+  });
+
+  it('refuses a trace whose metadata is invalid, as the single worker does', () => {
+    const files = unpacked(entries('bt-fail-metadata-syntax-error'));
+    const single = decodeFiles(files);
+    const { result } = decodeWithPool(files, 2);
+    expect(single.ok).toBe(false);
+    expect(result.ok).toBe(false);
+    if (!result.ok && !single.ok) expect(result.failure).toEqual(single.failure);
+  });
+});
