@@ -1,16 +1,17 @@
 /**
  * The timeline on the hand-written fixture (timeline-dev.html?fixture=small): threads listed, key zoom,
- * range measurement, syscall and slice selection, search, loss marks. Positions on the canvas come from
- * the same layout code the page uses, so the tests click where the user would see the boxes.
+ * range measurement, syscall and slice selection, search, loss marks; then the article demo trace on the app
+ * page itself (/?demo). Positions on the canvas come from the same layout code the page uses, so the tests
+ * click where the user would see the boxes.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { buildRowLayout, type ThreadRow } from '../src/layout/row-layout';
+import { allRows, buildRowLayout, type ThreadRow } from '../src/layout/row-layout';
 import { smallModel, SMALL_WRITE } from '../src/test-utils/model-fixture';
 import { GUTTER_PX } from '../src/views/timeline/use-timeline-canvas';
 
 const model = smallModel();
 const layout = buildRowLayout(model, { collapsedPids: [], threadFilter: '' });
-const mainRow = layout.rows.find((r): r is ThreadRow => r.kind === 'thread' && r.threadIndex === 0)!;
+const mainRow = allRows(layout).find((r): r is ThreadRow => r.kind === 'thread' && r.threadIndex === 0)!;
 
 /** Parses "45.25 µs" / "3 ms" / "812 ns" into ns. */
 function parseDuration(text: string): number {
@@ -211,7 +212,7 @@ test('a user-space-only trace still shows its call stacks, without kernel lanes'
   await expect(page.getByTestId('thread-item')).toHaveText(['python3 4242', 'worker 4243', 'bash 977']);
   await expect(page.getByRole('list', { name: 'Legend' })).not.toContainText('blocked');
   const user = buildRowLayout(smallModel({ kernel: false }), { collapsedPids: [], threadFilter: '' });
-  const row = user.rows.find((r): r is ThreadRow => r.kind === 'thread' && r.threadIndex === 0)!;
+  const row = allRows(user).find((r): r is ThreadRow => r.kind === 'thread' && r.threadIndex === 0)!;
   const box = (await tracks.boundingBox())!;
   await page.mouse.click(await xOf(tracks, 4_500_000), box.y + row.yPx + row.slicesYPx + 8);
   await expect(page.getByTestId('detail-name')).toContainText('<module>');
@@ -223,39 +224,89 @@ interface TimelineHook {
   duration(kind: 'slice' | 'syscall', thread: number, index: number): string;
 }
 
-test('the article demo trace: its threads and frames, and its write syscall', async ({ page }) => {
-  await page.goto('/timeline-dev.html?fixture=demo');
-  await expect(page.locator('canvas.tl-tracks')).toBeVisible({ timeout: 30_000 });
-  const threads = page.getByTestId('thread-item');
-  await expect(threads.filter({ hasText: /^python3 \d+$/ }).first()).toBeAttached();
-  await page.getByLabel('Search frames').fill('baz');
-  await expect(page.getByTestId('search-count')).toHaveText(/^\d+ matching frames?/);
-  await page.getByLabel('Search frames').fill('');
-  // Keys go to the timeline, not to the search box.
-  await page.locator('.tl-scroll').focus();
-  await page.screenshot({ path: 'test-results/timeline-demo.png' });
-  // Zoom on the write syscall with W, pointer on it, until it is wide, then click it.
-  const locate = () => page.evaluate(() => (window as unknown as { __strataTimeline: TimelineHook }).__strataTimeline.locate('syscall', 'write'));
-  let w = (await locate())!;
-  expect(w).not.toBeNull();
-  // Scroll its thread into view if it is below the visible rows.
-  const tbox = (await page.locator('canvas.tl-tracks').boundingBox())!;
-  if (w.y > tbox.y + tbox.height - 10) {
-    await page.locator('.tl-scroll').evaluate((el, dy) => (el.scrollTop += dy), w.y - tbox.y - tbox.height / 2);
-    w = (await locate())!;
-  }
-  for (let i = 0; i < 80 && w.widthPx < 40; i++) {
-    await page.mouse.move(w.x, w.y);
+/** The app page with the demo trace (index.html?demo), decoded by the loading workers like any trace. */
+async function openDemo(page: Page): Promise<Locator> {
+  await page.goto('/?demo');
+  const tracks = page.locator('canvas.tl-tracks');
+  await expect(tracks).toBeVisible({ timeout: 60_000 });
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return tracks;
+}
+
+const locate = (page: Page, kind: 'slice' | 'syscall', name: string) =>
+  page.evaluate(([k, n]) => (window as unknown as { __strataTimeline: TimelineHook }).__strataTimeline.locate(k as 'slice', n), [kind, name]);
+
+test.describe('the article demo trace on the app page', () => {
+  test('its threads and frames are on screen', async ({ page }) => {
+    await openDemo(page);
+    const threads = page.getByTestId('thread-item');
+    await expect(threads.filter({ hasText: /^python3 \d+$/ }).first()).toBeAttached();
+    // The frames of the article's script: searching them finds them.
+    for (const name of ['foo', 'bar', 'baz']) {
+      await page.getByLabel('Search frames').fill(name);
+      await expect(page.getByTestId('search-count')).toHaveText(/^[1-9]\d* matching frames?/);
+    }
+    await page.getByLabel('Search frames').fill('');
+    const frame = await locate(page, 'slice', 'foo');
+    expect(frame).not.toBeNull();
+    await page.screenshot({ path: 'test-results/demo-app-overview.png' });
+  });
+
+  test('W/S zoom, and a dragged range shows its duration', async ({ page }) => {
+    const tracks = await openDemo(page);
+    const span = page.getByTestId('visible-span');
+    const full = parseDuration((await span.textContent())!);
+    const box = (await tracks.boundingBox())!;
+    await page.locator('.tl-scroll').focus();
+    await page.mouse.move(box.x + GUTTER_PX + (box.width - GUTTER_PX) / 2, box.y + 60);
     await page.keyboard.press('w');
-    w = (await locate())!;
-  }
-  expect(w.widthPx).toBeGreaterThanOrEqual(40);
-  await page.mouse.click(w.x, w.y);
-  const expected = await page.evaluate(
-    ([t, i]) => (window as unknown as { __strataTimeline: TimelineHook }).__strataTimeline.duration('syscall', t, i),
-    [w.thread, w.index],
-  );
-  await expect(page.getByTestId('detail-name')).toContainText('write');
-  await expect(page.getByTestId('detail-duration')).toContainText(expected);
-  await page.screenshot({ path: 'test-results/timeline-demo-write.png' });
+    await page.keyboard.press('w');
+    const zoomed = parseDuration((await span.textContent())!);
+    expect(zoomed).toBeLessThan(full * 0.7);
+    await page.keyboard.press('s');
+    expect(parseDuration((await span.textContent())!)).toBeGreaterThan(zoomed);
+    await page.keyboard.press('0');
+    await expect.poll(async () => parseDuration((await span.textContent())!)).toBe(full);
+    // Drag over a quarter of the width: the range is a quarter of the visible span.
+    const contentW = box.width - GUTTER_PX;
+    const x0 = box.x + GUTTER_PX + contentW * 0.25;
+    const x1 = box.x + GUTTER_PX + contentW * 0.5;
+    const y = box.y + 100;
+    await page.mouse.move(x0, y);
+    await page.mouse.down();
+    await page.mouse.move(x1, y, { steps: 6 });
+    await page.mouse.up();
+    const measured = parseDuration((await page.getByTestId('selection-duration').textContent())!);
+    expect(Math.abs(measured - full / 4)).toBeLessThanOrEqual((2 * full) / contentW + full * 0.001);
+    await page.screenshot({ path: 'test-results/demo-app-range.png' });
+  });
+
+  test('clicking the write syscall shows its duration', async ({ page }) => {
+    await openDemo(page);
+    // Keys go to the timeline, not to the search box.
+    await page.locator('.tl-scroll').focus();
+    let w = (await locate(page, 'syscall', 'write'))!;
+    expect(w).not.toBeNull();
+    // Scroll its thread into view if it is below the visible rows.
+    const tbox = (await page.locator('canvas.tl-tracks').boundingBox())!;
+    if (w.y > tbox.y + tbox.height - 10) {
+      await page.locator('.tl-scroll').evaluate((el, dy) => (el.scrollTop += dy), w.y - tbox.y - tbox.height / 2);
+      w = (await locate(page, 'syscall', 'write'))!;
+    }
+    // Zoom on it with W, pointer on it, until it is wide, then click it.
+    for (let i = 0; i < 80 && w.widthPx < 40; i++) {
+      await page.mouse.move(w.x, w.y);
+      await page.keyboard.press('w');
+      w = (await locate(page, 'syscall', 'write'))!;
+    }
+    expect(w.widthPx).toBeGreaterThanOrEqual(40);
+    await page.mouse.click(w.x, w.y);
+    const expected = await page.evaluate(
+      ([t, i]) => (window as unknown as { __strataTimeline: TimelineHook }).__strataTimeline.duration('syscall', t, i),
+      [w.thread, w.index],
+    );
+    await expect(page.getByTestId('detail-name')).toContainText('write');
+    await expect(page.getByTestId('detail-duration')).toContainText(expected);
+    await page.screenshot({ path: 'test-results/demo-app-write.png' });
+  });
 });

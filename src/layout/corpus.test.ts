@@ -9,7 +9,7 @@ import { referenceRecords } from '../test-utils/corpus';
 import { referenceTraceFromRecords } from '../test-utils/reference-events';
 import { hitTest } from './hit-test';
 import { forEachBox, rangeQuery } from './interval-lane';
-import { buildRowLayout, type ThreadRow } from './row-layout';
+import { allRows, buildRowLayout, type Row, type ThreadRow } from './row-layout';
 import { parentSlice, sliceIndexOf } from './slice-index';
 
 function model(name: string): TraceModel {
@@ -20,7 +20,7 @@ function model(name: string): TraceModel {
   return b.finish();
 }
 
-const threadRows = (rows: ReturnType<typeof buildRowLayout>['rows']) => rows.filter((r): r is ThreadRow => r.kind === 'thread');
+const threadRows = (rows: Row[]) => rows.filter((r): r is ThreadRow => r.kind === 'thread');
 
 describe('user-space trace with call stacks (glxgears, cyg-profile)', () => {
   let m: TraceModel;
@@ -30,7 +30,7 @@ describe('user-space trace with call stacks (glxgears, cyg-profile)', () => {
 
   it('lays out the call stack rows without kernel lanes', () => {
     const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
-    const rows = threadRows(l.rows);
+    const rows = threadRows(allRows(l));
     expect(rows.length).toBe(m.threads.length);
     const t = m.threads[rows[0].threadIndex];
     expect(t.slices.count).toBeGreaterThan(1000);
@@ -41,7 +41,7 @@ describe('user-space trace with call stacks (glxgears, cyg-profile)', () => {
 
   it('covers every slice with a box at any zoom, and finds each slice under the pointer', () => {
     const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
-    const row = threadRows(l.rows)[0];
+    const row = threadRows(allRows(l))[0];
     const t = m.threads[row.threadIndex];
     const idx = sliceIndexOf(t);
     for (const widthPx of [800, 20_000, 2_000_000]) {
@@ -78,7 +78,7 @@ describe('kernel trace (tc-bug446190)', () => {
   it('gives every thread one row, busiest first inside each process, with state and syscall lanes', () => {
     expect(m.hasKernel).toBe(true);
     const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
-    const rows = threadRows(l.rows);
+    const rows = threadRows(allRows(l));
     expect(new Set(rows.map((r) => r.threadIndex)).size).toBe(m.threads.length);
     expect(rows.length).toBe(m.threads.length);
     for (let i = 1; i < rows.length; i++) {
@@ -89,14 +89,15 @@ describe('kernel trace (tc-bug446190)', () => {
     const real = rows.filter((r) => m.threads[r.threadIndex].cpuRow === undefined);
     expect(real.every((r) => r.statesYPx >= 0 && r.syscallsYPx > r.statesYPx)).toBe(true);
     // Rows tile the height without overlaps.
-    for (let i = 1; i < l.rows.length; i++) expect(l.rows[i].yPx).toBe(l.rows[i - 1].yPx + l.rows[i - 1].heightPx);
+    const all = allRows(l);
+    for (let i = 1; i < all.length; i++) expect(all[i].yPx).toBe(all[i - 1].yPx + all[i - 1].heightPx);
   });
 
   it('finds every syscall and state under the pointer', () => {
     const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
     let syscalls = 0;
     let states = 0;
-    for (const row of threadRows(l.rows)) {
+    for (const row of threadRows(allRows(l))) {
       const t = m.threads[row.threadIndex];
       const sc = t.syscalls;
       for (let i = 0; sc && i < sc.count; i++) {

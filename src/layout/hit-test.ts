@@ -3,7 +3,7 @@
  */
 import type { TraceModel } from '../model/types';
 import { hitInterval, laneFromTable, type IntervalLane, sourceIndex } from './interval-lane';
-import { rowAt, type RowLayout } from './row-layout';
+import { rowAt, rowOf, threadRowOf, type RowLayout } from './row-layout';
 import { sliceIndexOf } from './slice-index';
 
 export type Hit =
@@ -38,7 +38,7 @@ export function hitTest(
 ): Hit | null {
   const r = rowAt(layout, yPx);
   if (r < 0) return null;
-  const row = layout.rows[r];
+  const row = rowOf(layout, r);
   if (row.kind === 'process') return { kind: 'process', pid: row.pid };
   const m = layout.metrics;
   const thread = model.threads[row.threadIndex];
@@ -63,8 +63,6 @@ export function hitTest(
 
 /** Content y of the top of a slice's box (for scrolling it into view). */
 export function sliceYPx(layout: RowLayout, threadIndex: number, depth: number): number {
-  for (const row of layout.rows) {
-    if (row.kind === 'thread' && row.threadIndex === threadIndex) return row.yPx + row.slicesYPx + depth * layout.metrics.sliceRowPx;
-  }
-  return -1;
+  const row = threadRowOf(layout, threadIndex);
+  return row ? row.yPx + row.slicesYPx + depth * layout.metrics.sliceRowPx : -1;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { smallModel, generatedModel, SMALL_WRITE } from '../test-utils/model-fixture';
 import { forEachBox, gallopStart, laneFromTable, lowerBoundStart, rangeQuery, hitInterval } from './interval-lane';
 import { buildSliceIndex, firstChildSlice, parentSlice, siblingSlice, sliceIndexOf } from './slice-index';
-import { buildRowLayout, visibleRows, type ThreadRow } from './row-layout';
+import { allRows, buildRowLayout, visibleRows, type ThreadRow } from './row-layout';
 import { hitTest } from './hit-test';
 import { formatDuration, formatTick, formatTimeOfDay, formatDateTime, formatOffset } from './time-format';
 import { zoomAround, panBy, clampRange, rangeAround, MIN_SPAN_NS } from './view-math';
@@ -133,14 +133,14 @@ describe('row layout', () => {
   it('groups threads by process, busiest first, with kernel lanes only when there is a kernel trace', () => {
     const m = smallModel();
     const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
-    expect(l.rows.map((r) => r.label)).toEqual(['python3 4242', 'python3 4242', 'worker 4243', 'bash 977', 'bash 977']);
-    expect(l.rows.map((r) => r.kind)).toEqual(['process', 'thread', 'thread', 'process', 'thread']);
-    const main = l.rows[1] as ThreadRow;
+    expect(allRows(l).map((r) => r.label)).toEqual(['python3 4242', 'python3 4242', 'worker 4243', 'bash 977', 'bash 977']);
+    expect(allRows(l).map((r) => r.kind)).toEqual(['process', 'thread', 'thread', 'process', 'thread']);
+    const main = allRows(l)[1] as ThreadRow;
     expect(main.statesYPx).toBeGreaterThanOrEqual(0);
     expect(main.syscallsYPx).toBeGreaterThan(main.statesYPx);
     expect(main.depthCount).toBe(7);
     const user = buildRowLayout(smallModel({ kernel: false }), { collapsedPids: [], threadFilter: '' });
-    const userMain = user.rows[1] as ThreadRow;
+    const userMain = allRows(user)[1] as ThreadRow;
     expect(userMain.statesYPx).toBe(-1);
     expect(userMain.syscallsYPx).toBe(-1);
     expect(userMain.slicesYPx).toBe(0);
@@ -150,26 +150,26 @@ describe('row layout', () => {
   it('collapses processes and filters threads', () => {
     const m = smallModel();
     const collapsed = buildRowLayout(m, { collapsedPids: [4242], threadFilter: '' });
-    expect(collapsed.rows.map((r) => r.label)).toEqual(['python3 4242', 'bash 977', 'bash 977']);
+    expect(allRows(collapsed).map((r) => r.label)).toEqual(['python3 4242', 'bash 977', 'bash 977']);
     const filtered = buildRowLayout(m, { collapsedPids: [], threadFilter: 'work' });
-    expect(filtered.rows.map((r) => r.label)).toEqual(['python3 4242', 'worker 4243']);
-    expect(buildRowLayout(m, { collapsedPids: [], threadFilter: '977' }).rows.map((r) => r.label)).toEqual(['bash 977', 'bash 977']);
+    expect(allRows(filtered).map((r) => r.label)).toEqual(['python3 4242', 'worker 4243']);
+    expect(allRows(buildRowLayout(m, { collapsedPids: [], threadFilter: '977' })).map((r) => r.label)).toEqual(['bash 977', 'bash 977']);
   });
 
   it('finds the rows in a scroll window', () => {
     const m = smallModel();
     const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
     expect(visibleRows(l, 0, 10)).toEqual([0, 1]);
-    expect(visibleRows(l, 0, l.totalHeightPx)).toEqual([0, l.rows.length]);
-    const last = l.rows[l.rows.length - 1];
-    expect(visibleRows(l, last.yPx + 1, 5)).toEqual([l.rows.length - 1, l.rows.length]);
+    expect(visibleRows(l, 0, l.totalHeightPx)).toEqual([0, l.count]);
+    const last = allRows(l)[l.count - 1];
+    expect(visibleRows(l, last.yPx + 1, 5)).toEqual([l.count - 1, l.count]);
   });
 });
 
 describe('hit test', () => {
   const m = smallModel();
   const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
-  const main = l.rows[1] as ThreadRow;
+  const main = allRows(l)[1] as ThreadRow;
   const M = l.metrics;
 
   it('finds the write syscall, the state under it and a slice at each depth', () => {

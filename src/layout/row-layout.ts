@@ -9,6 +9,9 @@
  *        │                  │ depth 1        [bar......]      │
  *
  * Processes are sorted by total activity, threads inside a process by eventCount (busiest first).
+ *
+ * A trace can have tens of thousands of threads, so the layout is a few typed arrays indexed by row (kind,
+ * thread or group, top y); a Row object is made only for the rows a frame or a pointer actually touches.
  */
 import type { TraceModel } from '../model/types';
 
@@ -57,8 +60,29 @@ export interface ThreadRow {
 
 export type Row = ProcessRow | ThreadRow;
 
+export const ROW_PROCESS = 0;
+export const ROW_THREAD = 1;
+
 export interface RowLayout {
-  rows: Row[];
+  model: TraceModel;
+  /** Number of rows. */
+  count: number;
+  /** ROW_PROCESS or ROW_THREAD. */
+  kind: Uint8Array;
+  /** Process rows: index into `groups`; thread rows: index into model.threads. */
+  ref: Int32Array;
+  /** Group of every row (its process). */
+  group: Int32Array;
+  /** Top of each row; topPx[count] is the total height (so row heights are differences). */
+  topPx: Float64Array;
+  /** Threads of each group that pass the filter. */
+  shownThreads: Int32Array;
+  /** model.threads index -> its row, or -1 when filtered out or collapsed. */
+  rowOfThread: Int32Array;
+  /** Group -> its process header row, or -1 when the filter hides all its threads. */
+  groupRow: Int32Array;
+  groups: ProcessGroups;
+  collapsed: ReadonlySet<number>;
   totalHeightPx: number;
   metrics: RowMetrics;
 }
@@ -76,33 +100,119 @@ export function threadLabel(model: TraceModel, threadIndex: number): string {
   return `${t.name || 'thread'} ${t.tid}`;
 }
 
-interface Group {
-  pid: number;
-  label: string;
-  threads: number[];
-  activity: number;
+/**
+ * Processes with their threads, busiest first, as flat arrays: group g's threads (model.threads indices,
+ * busiest first) are threads[threadStart[g] .. threadStart[g + 1]).
+ */
+export interface ProcessGroups {
+  count: number;
+  pid: Float64Array;
+  activity: Float64Array;
+  threadStart: Int32Array;
+  threads: Int32Array;
+  /** Process name for groups of listed processes, else the name of the catch-all group. */
+  name: readonly string[];
 }
 
-/** Processes with their threads, including a group for threads no process lists. */
-export function processGroups(model: TraceModel): Group[] {
-  const listed = new Set<number>();
-  const groups: Group[] = [];
+const groupCache = new WeakMap<TraceModel, ProcessGroups>();
+
+/**
+ * Processes with their threads, including a group for threads no process lists; busiest first. Memoized per
+ * model (the layout and the thread list share it). O(threads log threads), no object per thread.
+ */
+export function processGroups(model: TraceModel): ProcessGroups {
+  const cached = groupCache.get(model);
+  if (cached) return cached;
+  const nThreads = model.threads.length;
+  const events = new Float64Array(nThreads);
+  const tids = new Float64Array(nThreads);
+  for (let i = 0; i < nThreads; i++) {
+    events[i] = model.threads[i].eventCount;
+    tids[i] = model.threads[i].tid;
+  }
+  const byBusiest = (a: number, b: number) => events[b] - events[a] || tids[a] - tids[b];
+  // Raw groups in model order: listed processes, then the threads no process lists.
+  const listed = new Uint8Array(nThreads);
+  const rawStart: number[] = [];
+  const rawThreads: number[] = [];
+  const rawPid: number[] = [];
+  const rawName: string[] = [];
   for (const p of model.processes) {
-    const threads = p.threads.filter((t) => t >= 0 && t < model.threads.length);
-    threads.forEach((t) => listed.add(t));
-    groups.push({ pid: p.pid, label: p.pid >= 0 ? `${p.name || 'process'} ${p.pid}` : p.name || 'Unknown process', threads, activity: 0 });
+    const start = rawThreads.length;
+    for (const t of p.threads) {
+      if (t >= 0 && t < nThreads && !listed[t]) {
+        rawThreads.push(t);
+        listed[t] = 1;
+      }
+    }
+    if (rawThreads.length === start) continue;
+    rawStart.push(start);
+    rawPid.push(p.pid);
+    rawName.push(p.pid >= 0 ? `${p.name || 'process'} ${p.pid}` : p.name || 'Unknown process');
   }
-  const orphans = model.threads.map((_, i) => i).filter((i) => !listed.has(i));
-  if (orphans.length > 0) {
-    const cpuRows = orphans.every((i) => model.threads[i].cpuRow !== undefined);
-    groups.push({ pid: -1, label: cpuRows ? 'CPUs (no thread ids)' : 'Other threads', threads: orphans, activity: 0 });
+  const orphanStart = rawThreads.length;
+  let allCpuRows = true;
+  for (let i = 0; i < nThreads; i++) {
+    if (listed[i]) continue;
+    rawThreads.push(i);
+    if (model.threads[i].cpuRow === undefined) allCpuRows = false;
   }
-  for (const g of groups) {
-    g.threads.sort((a, b) => model.threads[b].eventCount - model.threads[a].eventCount || model.threads[a].tid - model.threads[b].tid);
-    g.activity = g.threads.reduce((sum, t) => sum + model.threads[t].eventCount, 0);
+  if (rawThreads.length > orphanStart) {
+    rawStart.push(orphanStart);
+    rawPid.push(-1);
+    rawName.push(allCpuRows ? 'CPUs (no thread ids)' : 'Other threads');
   }
-  groups.sort((a, b) => b.activity - a.activity || a.pid - b.pid);
-  return groups.filter((g) => g.threads.length > 0);
+  const count = rawStart.length;
+  rawStart.push(rawThreads.length);
+  const rawActivity = new Float64Array(count);
+  for (let g = 0; g < count; g++) {
+    if (rawStart[g + 1] - rawStart[g] > 1) {
+      const sorted = rawThreads.slice(rawStart[g], rawStart[g + 1]).sort(byBusiest);
+      for (let k = 0; k < sorted.length; k++) rawThreads[rawStart[g] + k] = sorted[k];
+    }
+    let a = 0;
+    for (let k = rawStart[g]; k < rawStart[g + 1]; k++) a += events[rawThreads[k]];
+    rawActivity[g] = a;
+  }
+  const order = Array.from({ length: count }, (_, g) => g).sort((a, b) => rawActivity[b] - rawActivity[a] || rawPid[a] - rawPid[b]);
+  const out: ProcessGroups = {
+    count,
+    pid: new Float64Array(count),
+    activity: new Float64Array(count),
+    threadStart: new Int32Array(count + 1),
+    threads: new Int32Array(rawThreads.length),
+    name: order.map((g) => rawName[g]),
+  };
+  let k = 0;
+  for (let i = 0; i < count; i++) {
+    const g = order[i];
+    out.pid[i] = rawPid[g];
+    out.activity[i] = rawActivity[g];
+    out.threadStart[i] = k;
+    for (let j = rawStart[g]; j < rawStart[g + 1]; j++) out.threads[k++] = rawThreads[j];
+  }
+  out.threadStart[count] = k;
+  groupCache.set(model, out);
+  return out;
+}
+
+const searchTextCache = new WeakMap<TraceModel, string[]>();
+
+/** Lower-case text the thread filter searches, per thread (its label and its process's), built on first use. */
+function threadSearchText(model: TraceModel, groups: ProcessGroups): string[] {
+  let text = searchTextCache.get(model);
+  if (!text) {
+    text = new Array<string>(model.threads.length).fill('');
+    for (let g = 0; g < groups.count; g++) {
+      const pname = groups.name[g].toLowerCase();
+      for (let k = groups.threadStart[g]; k < groups.threadStart[g + 1]; k++) {
+        const t = groups.threads[k];
+        text[t] = `${threadLabel(model, t).toLowerCase()}\n${pname}`;
+      }
+    }
+    searchTextCache.set(model, text);
+  }
+  return text;
 }
 
 export function threadMatchesFilter(model: TraceModel, threadIndex: number, groupLabel: string, filter: string): boolean {
@@ -116,64 +226,179 @@ export function threadMatchesFilter(model: TraceModel, threadIndex: number, grou
   );
 }
 
+/** Height of a thread's block and the offsets of its lanes. */
+function threadGeometry(model: TraceModel, threadIndex: number, m: RowMetrics) {
+  const t = model.threads[threadIndex];
+  const kernel = model.hasKernel && t.cpuRow === undefined;
+  const statesYPx = kernel ? 0 : -1;
+  const syscallsYPx = kernel ? m.stateStripPx + 2 : -1;
+  const slicesYPx = kernel ? m.stateStripPx + m.syscallLanePx + 4 : 0;
+  const depthCount = t.slices.count > 0 ? Math.max(1, t.maxDepth + 1) : 1;
+  return { statesYPx, syscallsYPx, slicesYPx, depthCount, heightPx: slicesYPx + depthCount * m.sliceRowPx + m.threadGapPx };
+}
+
+/** O(threads) with typed arrays only: cheap enough to rebuild on every collapse or filter keystroke. */
 export function buildRowLayout(model: TraceModel, opts: RowLayoutOptions): RowLayout {
   const m = opts.metrics ?? DEFAULT_METRICS;
   const collapsed = new Set(opts.collapsedPids);
-  const rows: Row[] = [];
+  const groups = processGroups(model);
+  const filter = opts.threadFilter.trim();
+  const nThreads = model.threads.length;
+  const cap = groups.count + nThreads;
+  const kind = new Uint8Array(cap);
+  const ref = new Int32Array(cap);
+  const group = new Int32Array(cap);
+  const topPx = new Float64Array(cap + 1);
+  const shownThreads = new Int32Array(groups.count);
+  const rowOfThread = new Int32Array(nThreads).fill(-1);
+  const groupRow = new Int32Array(groups.count).fill(-1);
+  const kernelLanesPx = m.stateStripPx + m.syscallLanePx + 4;
+  let n = 0;
   let y = 0;
-  for (const g of processGroups(model)) {
-    const threads = g.threads.filter((t) => threadMatchesFilter(model, t, g.label, opts.threadFilter.trim()));
-    if (threads.length === 0) continue;
-    const isCollapsed = collapsed.has(g.pid);
-    rows.push({ kind: 'process', pid: g.pid, label: g.label, threadCount: threads.length, collapsed: isCollapsed, yPx: y, heightPx: m.processHeaderPx });
+  const search = filter === '' ? null : threadSearchText(model, groups);
+  const f = filter.toLowerCase();
+  const matches = (ti: number) => search![ti].includes(f) || String(model.threads[ti].tid) === f;
+  for (let g = 0; g < groups.count; g++) {
+    const t0 = groups.threadStart[g];
+    const t1 = groups.threadStart[g + 1];
+    let shown = t1 - t0;
+    if (search) {
+      shown = 0;
+      for (let k = t0; k < t1; k++) if (matches(groups.threads[k])) shown++;
+    }
+    shownThreads[g] = shown;
+    if (shown === 0) continue;
+    kind[n] = ROW_PROCESS;
+    groupRow[g] = n;
+    ref[n] = g;
+    group[n] = g;
+    topPx[n] = y;
+    n++;
     y += m.processHeaderPx;
-    if (isCollapsed) continue;
-    for (const ti of threads) {
+    if (collapsed.has(groups.pid[g])) continue;
+    for (let k = t0; k < t1; k++) {
+      const ti = groups.threads[k];
+      if (search && !matches(ti)) continue;
       const t = model.threads[ti];
-      const kernel = model.hasKernel && t.cpuRow === undefined;
-      let off = 0;
-      const statesYPx = kernel ? off : -1;
-      if (kernel) off += m.stateStripPx + 2;
-      const syscallsYPx = kernel ? off : -1;
-      if (kernel) off += m.syscallLanePx + 2;
-      const depthCount = Math.max(1, t.slices.count > 0 ? t.maxDepth + 1 : 1);
-      const slicesYPx = off;
-      off += depthCount * m.sliceRowPx + m.threadGapPx;
-      rows.push({
-        kind: 'thread',
-        threadIndex: ti,
-        pid: g.pid,
-        label: threadLabel(model, ti),
-        yPx: y,
-        heightPx: off,
-        statesYPx,
-        syscallsYPx,
-        slicesYPx,
-        depthCount,
-      });
-      y += off;
+      kind[n] = ROW_THREAD;
+      ref[n] = ti;
+      group[n] = g;
+      topPx[n] = y;
+      rowOfThread[ti] = n;
+      n++;
+      const depthCount = t.slices.count > 0 ? Math.max(1, t.maxDepth + 1) : 1;
+      y += (model.hasKernel && t.cpuRow === undefined ? kernelLanesPx : 0) + depthCount * m.sliceRowPx + m.threadGapPx;
     }
   }
-  return { rows, totalHeightPx: y, metrics: m };
+  topPx[n] = y;
+  return {
+    model,
+    count: n,
+    kind: kind.subarray(0, n),
+    ref: ref.subarray(0, n),
+    group: group.subarray(0, n),
+    topPx: topPx.subarray(0, n + 1),
+    shownThreads,
+    rowOfThread,
+    groupRow,
+    groups,
+    collapsed,
+    totalHeightPx: y,
+    metrics: m,
+  };
 }
 
-/** Indices [first, last) of the rows that intersect [topPx, topPx + heightPx). */
+/** The Row object of row `r` (made on demand: only for the rows a frame or a pointer touches). */
+export function rowOf(layout: RowLayout, r: number): Row {
+  const yPx = layout.topPx[r];
+  const heightPx = layout.topPx[r + 1] - yPx;
+  const g = layout.group[r];
+  const pid = layout.groups.pid[g];
+  if (layout.kind[r] === ROW_PROCESS) {
+    return {
+      kind: 'process',
+      pid,
+      label: layout.groups.name[g],
+      threadCount: layout.shownThreads[g],
+      collapsed: layout.collapsed.has(pid),
+      yPx,
+      heightPx,
+    };
+  }
+  const ti = layout.ref[r];
+  const geo = threadGeometry(layout.model, ti, layout.metrics);
+  return {
+    kind: 'thread',
+    threadIndex: ti,
+    pid,
+    label: threadLabel(layout.model, ti),
+    yPx,
+    heightPx,
+    statesYPx: geo.statesYPx,
+    syscallsYPx: geo.syscallsYPx,
+    slicesYPx: geo.slicesYPx,
+    depthCount: geo.depthCount,
+  };
+}
+
+/** The row of a thread, or null when it is filtered out or its process is collapsed. */
+export function threadRowOf(layout: RowLayout, threadIndex: number): ThreadRow | null {
+  const r = threadIndex >= 0 && threadIndex < layout.rowOfThread.length ? layout.rowOfThread[threadIndex] : -1;
+  return r < 0 ? null : (rowOf(layout, r) as ThreadRow);
+}
+
+/** Every row as an object: for tests and small traces only (O(rows) allocations). */
+export function allRows(layout: RowLayout): Row[] {
+  const out: Row[] = [];
+  for (let r = 0; r < layout.count; r++) out.push(rowOf(layout, r));
+  return out;
+}
+
+/** Indices [first, last) of the rows that intersect [topPx, topPx + heightPx): two binary searches. */
 export function visibleRows(layout: RowLayout, topPx: number, heightPx: number): [number, number] {
-  const rows = layout.rows;
+  const top = layout.topPx;
+  const n = layout.count;
+  // First row whose bottom (top of the next) is below topPx.
   let lo = 0;
-  let hi = rows.length;
+  let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (rows[mid].yPx + rows[mid].heightPx <= topPx) lo = mid + 1;
+    if (top[mid + 1] <= topPx) lo = mid + 1;
     else hi = mid;
   }
-  let last = lo;
-  while (last < rows.length && rows[last].yPx < topPx + heightPx) last++;
-  return [lo, last];
+  // First row starting at or below the window's bottom.
+  const bottom = topPx + heightPx;
+  let a = lo;
+  let b = n;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (top[mid] < bottom) a = mid + 1;
+    else b = mid;
+  }
+  return [lo, a];
 }
 
 /** The row containing content y (topPx-independent), or -1. */
 export function rowAt(layout: RowLayout, yPx: number): number {
   const [first, last] = visibleRows(layout, yPx, 1);
   return first < last ? first : -1;
+}
+
+/** The process header row of row `r`'s process (r itself for a header). */
+export function processRowOf(layout: RowLayout, r: number): number {
+  return layout.groupRow[layout.group[r]];
+}
+
+const lastLayout = new WeakMap<TraceModel, { collapsed: readonly number[]; filter: string; layout: RowLayout }>();
+
+/**
+ * buildRowLayout memoized on its last arguments per model (the canvas and the accessible thread list ask for
+ * the same layout after each collapse or filter change).
+ */
+export function rowLayoutFor(model: TraceModel, collapsedPids: readonly number[], threadFilter: string): RowLayout {
+  const last = lastLayout.get(model);
+  if (last && last.collapsed === collapsedPids && last.filter === threadFilter) return last.layout;
+  const layout = buildRowLayout(model, { collapsedPids, threadFilter });
+  lastLayout.set(model, { collapsed: collapsedPids, filter: threadFilter, layout });
+  return layout;
 }

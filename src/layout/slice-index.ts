@@ -7,7 +7,6 @@ import {
   firstEndingAfter,
   type IntervalLane,
   lowerBoundStart,
-  runningMax,
   sourceIndex,
   upperBoundStart,
 } from './interval-lane';
@@ -20,41 +19,134 @@ export interface ThreadSliceIndex {
 }
 
 export function buildSliceIndex(slices: SliceTable): ThreadSliceIndex {
-  const n = slices.count;
-  let maxDepth = -1;
-  for (let i = 0; i < n; i++) if (slices.depth[i] > maxDepth) maxDepth = slices.depth[i];
-  const counts = new Int32Array(maxDepth + 1);
-  for (let i = 0; i < n; i++) counts[slices.depth[i]]++;
-  const lanes: IntervalLane[] = [];
-  for (let d = 0; d <= maxDepth; d++) {
-    const c = counts[d];
-    lanes.push({ count: c, startNs: new Float64Array(c), endNs: new Float64Array(c), maxEndNs: new Float64Array(0), index: new Int32Array(c) });
+  const b = new SliceIndexBuild(slices);
+  while (!b.step(Infinity)) {
+    /* runs to the end */
   }
-  const fill = new Int32Array(maxDepth + 1);
-  const lanePos = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const d = slices.depth[i];
-    const lane = lanes[d];
-    const p = fill[d]++;
-    lane.startNs[p] = slices.startNs[i];
-    lane.endNs[p] = slices.endNs[i];
-    lane.index![p] = i;
-    lanePos[i] = p;
+  return b.result!;
+}
+
+/** Elements processed between two looks at the clock. */
+const CHUNK = 16_384;
+
+/**
+ * Builds a ThreadSliceIndex in steps, so that indexing a thread with hundreds of thousands of slices never
+ * blocks a frame: count per depth, fill the lanes, then each lane's running max end.
+ */
+export class SliceIndexBuild {
+  private phase = 0;
+  private pos = 0;
+  private lane = 0;
+  private counts: Int32Array | null = null;
+  private fill: Int32Array | null = null;
+  private lanes: IntervalLane[] = [];
+  private lanePos: Int32Array;
+  private runMax = -Infinity;
+  result: ThreadSliceIndex | null = null;
+
+  constructor(private readonly slices: SliceTable) {
+    this.lanePos = new Int32Array(slices.count);
   }
-  for (const lane of lanes) lane.maxEndNs = runningMax(lane.endNs, lane.count);
-  return { lanes, lanePos };
+
+  /** Works until `deadlineMs` (performance.now() time) or the end; true when the index is complete. */
+  step(deadlineMs: number): boolean {
+    const sl = this.slices;
+    const n = sl.count;
+    const depth = sl.depth;
+    while (this.result === null) {
+      if (this.phase === 0) {
+        // Deepest level first (one cheap pass), then the counts.
+        let maxDepth = -1;
+        for (let i = 0; i < n; i++) if (depth[i] > maxDepth) maxDepth = depth[i];
+        this.counts = new Int32Array(maxDepth + 1);
+        this.fill = new Int32Array(maxDepth + 1);
+        this.phase = 1;
+        this.pos = 0;
+      } else if (this.phase === 1) {
+        const end = Math.min(n, this.pos + CHUNK);
+        const counts = this.counts!;
+        for (let i = this.pos; i < end; i++) counts[depth[i]]++;
+        this.pos = end;
+        if (end === n) {
+          for (const c of counts) {
+            this.lanes.push({ count: c, startNs: new Float64Array(c), endNs: new Float64Array(c), maxEndNs: new Float64Array(c), index: new Int32Array(c) });
+          }
+          this.phase = 2;
+          this.pos = 0;
+        }
+      } else if (this.phase === 2) {
+        const end = Math.min(n, this.pos + CHUNK);
+        const { startNs, endNs } = sl;
+        const fill = this.fill!;
+        const lanes = this.lanes;
+        const lanePos = this.lanePos;
+        for (let i = this.pos; i < end; i++) {
+          const d = depth[i];
+          const lane = lanes[d];
+          const p = fill[d]++;
+          lane.startNs[p] = startNs[i];
+          lane.endNs[p] = endNs[i];
+          lane.index![p] = i;
+          lanePos[i] = p;
+        }
+        this.pos = end;
+        if (end === n) {
+          this.phase = 3;
+          this.pos = 0;
+          this.lane = 0;
+        }
+      } else {
+        // Running max of the end times, lane by lane.
+        if (this.lane >= this.lanes.length) {
+          this.result = { lanes: this.lanes, lanePos: this.lanePos };
+          break;
+        }
+        const lane = this.lanes[this.lane];
+        const end = Math.min(lane.count, this.pos + CHUNK);
+        let m = this.pos === 0 ? -Infinity : this.runMax;
+        for (let i = this.pos; i < end; i++) {
+          const e = lane.endNs[i];
+          if (e > m) m = e;
+          lane.maxEndNs[i] = m;
+        }
+        this.runMax = m;
+        this.pos = end;
+        if (end === lane.count) {
+          this.lane++;
+          this.pos = 0;
+        }
+      }
+      if (this.result === null && performance.now() >= deadlineMs) return false;
+    }
+    return true;
+  }
 }
 
 const cache = new WeakMap<SliceTable, ThreadSliceIndex>();
+const pending = new WeakMap<SliceTable, SliceIndexBuild>();
 
-/** Memoized per slice table: built on first use, kept as long as the model lives. */
+/** Memoized per slice table: built on first use (finishing any build in progress), kept while the model lives. */
 export function sliceIndexOf(thread: ThreadModel): ThreadSliceIndex {
-  let idx = cache.get(thread.slices);
-  if (!idx) {
-    idx = buildSliceIndex(thread.slices);
-    cache.set(thread.slices, idx);
+  return sliceIndexBy(thread, Infinity)!;
+}
+
+/**
+ * The thread's index if it is ready, or after building it until `deadlineMs` (performance.now() time); null
+ * when more work remains (call again on a later frame). Only threads that are drawn get indexed.
+ */
+export function sliceIndexBy(thread: ThreadModel, deadlineMs: number): ThreadSliceIndex | null {
+  const table = thread.slices;
+  const idx = cache.get(table);
+  if (idx) return idx;
+  let b = pending.get(table);
+  if (!b) {
+    b = new SliceIndexBuild(table);
+    pending.set(table, b);
   }
-  return idx;
+  if (!b.step(deadlineMs)) return null;
+  pending.delete(table);
+  cache.set(table, b.result!);
+  return b.result!;
 }
 
 /** Slice of the same depth just before (-1) or after (+1) `slice`; -1 if none. */

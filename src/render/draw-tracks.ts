@@ -4,9 +4,9 @@
  */
 import { forEachBox, sourceIndex } from '../layout/interval-lane';
 import { tableLane } from '../layout/hit-test';
-import type { RowLayout, ThreadRow, ProcessRow } from '../layout/row-layout';
-import { visibleRows } from '../layout/row-layout';
-import { sliceIndexOf } from '../layout/slice-index';
+import type { Row, RowLayout, ThreadRow, ProcessRow } from '../layout/row-layout';
+import { processRowOf, ROW_PROCESS, rowOf, visibleRows } from '../layout/row-layout';
+import { sliceIndexBy } from '../layout/slice-index';
 import type { TimeRange } from '../layout/view-math';
 import type { LossRange, StateTable, TraceModel } from '../model/types';
 import { SliceFlag } from '../model/types';
@@ -45,6 +45,18 @@ export interface TracksFrame {
   selectedRange: TimeRange | null;
   /** Names that match the search (index by name); null when not searching. */
   searchNames: Uint8Array | null;
+  /**
+   * performance.now() time until which this frame may index threads that become visible; a thread still
+   * being indexed after it shows a placeholder, and `drawTracks` returns `pending: true` (draw again).
+   */
+  indexDeadlineMs?: number;
+}
+
+export interface TracksResult {
+  /** Boxes drawn. */
+  boxes: number;
+  /** Some visible thread is still being indexed: draw another frame. */
+  pending: boolean;
 }
 
 export const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -69,7 +81,7 @@ export const THEME = {
 
 let charWidthPx = 6;
 
-export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): number {
+export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): TracksResult {
   const { layout, range, widthPx, heightPx, gutterPx } = f;
   const m = layout.metrics;
   const contentW = widthPx - gutterPx;
@@ -88,9 +100,13 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): numbe
   drawLossBands(ctx, f.model.losses, range, toX, gutterPx, widthPx, heightPx);
 
   let boxes = 0;
+  let pending = false;
+  const deadline = f.indexDeadlineMs ?? Infinity;
+  // Only the rows in the window (two binary searches over the row tops), each made as an object here.
   const [first, last] = visibleRows(layout, f.scrollTopPx, heightPx);
-  for (let r = first; r < last; r++) {
-    const row = layout.rows[r];
+  const rows: Row[] = [];
+  for (let r = first; r < last; r++) rows.push(rowOf(layout, r));
+  for (const row of rows) {
     const y = row.yPx - f.scrollTopPx;
     if (row.kind === 'process') {
       drawProcessHeader(ctx, row, y, widthPx);
@@ -100,8 +116,10 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): numbe
     ctx.beginPath();
     ctx.rect(gutterPx, Math.max(y, 0), contentW, row.heightPx);
     ctx.clip();
-    boxes += drawThread(ctx, f, row, y, nsPerPx, toX);
+    const drawn = drawThread(ctx, f, row, y, nsPerPx, toX, deadline);
     ctx.restore();
+    if (drawn < 0) pending = true;
+    else boxes += drawn;
     // Row separator.
     ctx.fillStyle = THEME.rowLine;
     ctx.fillRect(0, y + row.heightPx - 1, widthPx, 1);
@@ -110,11 +128,20 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): numbe
   // Gutter with the thread labels, drawn over the content so long boxes never cover it.
   ctx.fillStyle = THEME.gutter;
   ctx.fillRect(0, 0, gutterPx, heightPx);
-  for (let r = first; r < last; r++) {
-    const row = layout.rows[r];
+  for (const row of rows) {
     const y = row.yPx - f.scrollTopPx;
     if (row.kind === 'process') drawProcessHeader(ctx, row, y, gutterPx);
     else drawThreadLabel(ctx, f, row, y);
+  }
+  // The process of the top row keeps its header pinned at the top, so scrolled threads say whose they are.
+  if (first < last && layout.kind[first] !== ROW_PROCESS && rows[0].yPx < f.scrollTopPx) {
+    const header = rowOf(layout, processRowOf(layout, first)) as ProcessRow;
+    // Pushed up by the next process's header as it scrolls in.
+    let y = 0;
+    for (let r = first + 1; r < last && layout.topPx[r] - f.scrollTopPx < header.heightPx; r++) {
+      if (layout.kind[r] === ROW_PROCESS) y = layout.topPx[r] - f.scrollTopPx - header.heightPx;
+    }
+    drawProcessHeader(ctx, header, y, widthPx);
   }
   ctx.fillStyle = THEME.gutterBorder;
   ctx.fillRect(gutterPx - 1, 0, 1, heightPx);
@@ -130,7 +157,7 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): numbe
       if (toX(f.selectedRange.endNs) <= widthPx) ctx.fillRect(Math.round(x1), 0, 1, heightPx);
     }
   }
-  return boxes;
+  return { boxes, pending };
 }
 
 function drawLossBands(
@@ -228,6 +255,7 @@ function dominantState(st: StateTable, a: number, b: number): number {
 }
 
 const batch = new RectBatch();
+const EMPTY_INDEX = { lanes: [], lanePos: new Int32Array(0) };
 const labelX: number[] = [];
 const labelY: number[] = [];
 const labelText: string[] = [];
@@ -259,6 +287,7 @@ function drawThread(
   y: number,
   nsPerPx: number,
   toX: (ns: number) => number,
+  deadlineMs: number,
 ): number {
   const { model, range } = f;
   const m = f.layout.metrics;
@@ -305,8 +334,15 @@ function drawThread(
     }, 1, false); // per pixel, so that the gaps between syscalls stay visible
   }
 
-  // Flame chart, one lane per depth.
-  const idx = sliceIndexOf(t);
+  // Flame chart, one lane per depth; indexed on its first frames on screen, within the frame's budget.
+  const idx = t.slices.count > 0 ? sliceIndexBy(t, deadlineMs) : EMPTY_INDEX;
+  if (idx === null) {
+    batch.flush(ctx);
+    flushLabels(ctx);
+    ctx.fillStyle = THEME.laneText;
+    ctx.fillText('indexing calls…', f.gutterPx + 8, y + row.slicesYPx + m.sliceRowPx / 2);
+    return -1;
+  }
   const sl = t.slices;
   const search = f.searchNames;
   const rowH = m.sliceRowPx;

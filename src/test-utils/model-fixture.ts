@@ -248,8 +248,9 @@ function rng(seed: number): () => number {
  * their time (a few long shallow calls, many short deep ones, as in real programs); about 3.5 s of trace
  * per million slices.
  */
-export function generatedModel(opts: { slices: number; threads?: number; maxDepth?: number; seed?: number }): TraceModel {
+export function generatedModel(opts: { slices: number; threads?: number; processes?: number; maxDepth?: number; seed?: number }): TraceModel {
   const nThreads = opts.threads ?? 4;
+  const nProcs = Math.max(1, Math.min(opts.processes ?? 1, nThreads));
   const maxD = opts.maxDepth ?? 12;
   const rand = rng(opts.seed ?? 1);
   const names = ['main', 'run', 'step', 'update', 'render', 'parse', 'PyObject_Call', 'memcpy', 'malloc', 'dict_lookup', 'compute', 'encode', 'flush', 'hash'];
@@ -328,7 +329,9 @@ export function generatedModel(opts: { slices: number; threads?: number; maxDept
       sys.name[i] = names.length + (i % 4);
       sys.ret[i] = i % 4 === 2 ? 0 : 64;
     }
-    threads.push({ tid: 1000 + th, pid: 1000, name: th === 0 ? 'python3' : `worker-${th}`, slices: t, maxDepth: deepest, states: st, syscalls: sys, eventCount: n * 2 });
+    const pid = 1000 + (th % nProcs);
+    const name = th < nProcs ? (th === 0 ? 'python3' : `proc-${th}`) : `worker-${th}`;
+    threads.push({ tid: 1000 + th, pid, name, slices: t, maxDepth: deepest, states: st, syscalls: sys, eventCount: n * 2 });
   }
   return {
     originNs: FIXTURE_ORIGIN_NS,
@@ -336,7 +339,11 @@ export function generatedModel(opts: { slices: number; threads?: number; maxDept
     endNs: endAll,
     strings,
     threads,
-    processes: [{ pid: 1000, name: 'python3', threads: threads.map((_, i) => i) }],
+    processes: Array.from({ length: nProcs }, (_, p) => ({
+      pid: 1000 + p,
+      name: p === 0 ? 'python3' : `proc-${p}`,
+      threads: Array.from({ length: Math.ceil((nThreads - p) / nProcs) }, (_, k) => p + k * nProcs),
+    })),
     losses: [],
     hasKernel: true,
     sources: [{ name: 'generated', domain: 'other', eventCount: opts.slices * 2 }],

@@ -1,40 +1,109 @@
 /**
  * The processes and threads on the timeline as an accessible list (the canvas cannot be read by assistive
  * technology or by tests): each process can be collapsed from here too.
+ *
+ * Virtualized like the canvas: only the rows in the timeline's scroll window, plus a margin, are in the DOM
+ * (a trace can have tens of thousands of threads). aria-setsize / aria-posinset give each item its place in
+ * the whole list; the thread filter finds the others.
  */
-import { useMemo, type JSX } from 'react';
-import { processGroups, threadLabel, threadMatchesFilter } from '../../layout/row-layout';
+import { useEffect, useMemo, useState, type JSX, type RefObject } from 'react';
+import { ROW_PROCESS, rowLayoutFor, threadLabel, visibleRows } from '../../layout/row-layout';
 import type { TraceModel } from '../../model/types';
 import { toggleProcess, useViewStore } from '../../store/view-store';
 
-export function ThreadList(props: { model: TraceModel }): JSX.Element {
-  const { model } = props;
+/** Rows listed beyond the scroll window on each side; the window moves in steps of this size. */
+const MARGIN_ROWS = 60;
+
+export function ThreadList(props: { model: TraceModel; scroll: RefObject<HTMLDivElement | null> }): JSX.Element {
+  const { model, scroll } = props;
   const filter = useViewStore((s) => s.threadFilter);
   const collapsed = useViewStore((s) => s.collapsedPids);
-  const groups = useMemo(() => processGroups(model), [model]);
+  const layout = rowLayoutFor(model, collapsed, filter);
+  const [viewPx, setViewPx] = useState({ topPx: 0, heightPx: 1000 });
+
+  // Follow the timeline's scroll window, re-rendering only when it moves by a step of rows.
+  useEffect(() => {
+    const el = scroll.current;
+    if (!el) return;
+    let frame = 0;
+    const update = () => {
+      frame = 0;
+      const topPx = el.scrollTop;
+      const heightPx = Math.max(el.clientHeight, 1);
+      setViewPx((v) => (v.topPx === topPx && v.heightPx === heightPx ? v : { topPx, heightPx }));
+    };
+    const onScroll = () => {
+      if (frame === 0) frame = requestAnimationFrame(update);
+    };
+    update();
+    el.addEventListener('scroll', onScroll, { passive: true });
+    const ro = new ResizeObserver(onScroll);
+    ro.observe(el);
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      ro.disconnect();
+      if (frame !== 0) cancelAnimationFrame(frame);
+    };
+  }, [scroll]);
+
+  const [first, last] = visibleRows(layout, viewPx.topPx, viewPx.heightPx);
+  const from = Math.max(0, Math.floor((first - MARGIN_ROWS) / MARGIN_ROWS) * MARGIN_ROWS);
+  const to = Math.min(layout.count, Math.ceil((last + MARGIN_ROWS) / MARGIN_ROWS) * MARGIN_ROWS);
+  // Position of each process among the listed processes (for aria-posinset), once per layout.
+  const processPos = useMemo(() => {
+    const pos = new Int32Array(layout.groups.count);
+    let n = 0;
+    for (let r = 0; r < layout.count; r++) if (layout.kind[r] === ROW_PROCESS) pos[layout.ref[r]] = ++n;
+    return { pos, count: n };
+  }, [layout]);
+  const items = useMemo(() => windowItems(model, layout, from, to, processPos), [model, layout, from, to, processPos]);
+  const totalThreads = layout.shownThreads.reduce((a, b) => a + b, 0);
+
   return (
     <nav className="tl-sr-only" aria-label="Processes and threads">
+      <p data-testid="thread-list-window">
+        {processPos.count} processes, {totalThreads} threads; listed here: those on screen in the timeline and around them.
+        Use the thread filter to find others.
+      </p>
       <ul role="list" aria-label="Threads" data-testid="thread-list">
-        {groups.map((g) => {
-          const threads = g.threads.filter((t) => threadMatchesFilter(model, t, g.label, filter.trim()));
-          if (threads.length === 0) return null;
-          const isCollapsed = collapsed.includes(g.pid);
-          return (
-            <li key={g.pid} data-pid={g.pid}>
-              <button type="button" aria-expanded={!isCollapsed} onClick={() => toggleProcess(g.pid)}>
-                {g.label}
-              </button>
-              <ul role="list">
-                {threads.map((t) => (
-                  <li key={t} data-testid="thread-item" data-tid={model.threads[t].tid}>
-                    {threadLabel(model, t)}
-                  </li>
-                ))}
-              </ul>
-            </li>
-          );
-        })}
+        {items}
       </ul>
     </nav>
   );
+}
+
+function windowItems(
+  model: TraceModel,
+  layout: ReturnType<typeof rowLayoutFor>,
+  from: number,
+  to: number,
+  processPos: { pos: Int32Array; count: number },
+): JSX.Element[] {
+  const out: JSX.Element[] = [];
+  let r = from;
+  while (r < to) {
+    const g = layout.group[r];
+    const pid = layout.groups.pid[g];
+    const headerRow = layout.groupRow[g];
+    const threads: JSX.Element[] = [];
+    if (layout.kind[r] === ROW_PROCESS) r++;
+    for (; r < to && layout.group[r] === g; r++) {
+      const ti = layout.ref[r];
+      threads.push(
+        <li key={ti} data-testid="thread-item" data-tid={model.threads[ti].tid} aria-setsize={layout.shownThreads[g]} aria-posinset={r - headerRow}>
+          {threadLabel(model, ti)}
+        </li>,
+      );
+    }
+    const isCollapsed = layout.collapsed.has(pid);
+    out.push(
+      <li key={`p${g}`} data-pid={pid} aria-setsize={processPos.count} aria-posinset={processPos.pos[g]}>
+        <button type="button" aria-expanded={!isCollapsed} onClick={() => toggleProcess(pid)}>
+          {layout.groups.name[g]}
+        </button>
+        {threads.length > 0 && <ul role="list">{threads}</ul>}
+      </li>,
+    );
+  }
+  return out;
 }

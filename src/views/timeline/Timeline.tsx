@@ -2,11 +2,12 @@
  * The timeline screen: toolbar (search, thread filter, legend), time axis, the virtualized canvas of
  * process / thread rows, and a details panel. The model arrives as a prop and never enters the store.
  */
-import { useLayoutEffect, useRef, type JSX } from 'react';
+import { useEffect, useLayoutEffect, useRef, type JSX } from 'react';
 import type { TraceModel } from '../../model/types';
 import { resetView } from '../../store/view-store';
 import { DetailsPanel } from './DetailsPanel';
 import { SearchResults } from './SearchResults';
+import { installTestHook } from './test-hook';
 import { ThreadList } from './ThreadList';
 import { Legend, Toolbar } from './Toolbar';
 import { Tooltip } from './Tooltip';
@@ -23,6 +24,7 @@ export function Timeline(props: { model: TraceModel }): JSX.Element {
   // Runs before the canvas effect below, so that the first frame already shows the whole new trace.
   useLayoutEffect(() => resetView({ startNs: model.startNs, endNs: model.endNs }), [model]);
   useTimelineCanvas(model, refs);
+  useEffect(() => installTestHook(model), [model]);
 
   return (
     <div className="strata-timeline" data-testid="timeline">
@@ -49,7 +51,7 @@ export function Timeline(props: { model: TraceModel }): JSX.Element {
         <DetailsPanel model={model} />
         <SearchResults model={model} />
       </div>
-      <ThreadList model={model} />
+      <ThreadList model={model} scroll={scroll} />
     </div>
   );
 }

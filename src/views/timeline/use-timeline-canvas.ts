@@ -4,7 +4,7 @@
  */
 import { useEffect, type RefObject } from 'react';
 import { hitTest, type Hit } from '../../layout/hit-test';
-import { buildRowLayout, type RowLayout } from '../../layout/row-layout';
+import { rowLayoutFor, threadRowOf, type RowLayout } from '../../layout/row-layout';
 import { matchingNames } from '../../layout/search';
 import { firstChildSlice, parentSlice, siblingSlice, sliceIndexOf } from '../../layout/slice-index';
 import { panBy, type TimeRange } from '../../layout/view-math';
@@ -34,6 +34,8 @@ export const GUTTER_PX = 200;
 const ZOOM_PER_SEC = Math.log(8);
 const PAN_SCREENS_PER_SEC = 1;
 const DRAG_THRESHOLD_PX = 3;
+/** Time a frame may spend indexing the call stacks of threads that just scrolled into view. */
+const INDEX_BUDGET_MS = 8;
 
 export interface TimelineRefs {
   axis: RefObject<HTMLCanvasElement | null>;
@@ -71,15 +73,15 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     const axisHeightPx = axisCanvas.parentElement!.clientHeight || 36;
 
     // Derived data, recomputed only when its inputs change.
-    let layoutKey = '';
-    let layout: RowLayout = buildRowLayout(model, { collapsedPids: [], threadFilter: '' });
+    const s0 = useViewStore.getState();
+    let layout: RowLayout = rowLayoutFor(model, s0.collapsedPids, s0.threadFilter);
+    spacer.style.height = `${Math.max(0, layout.totalHeightPx - heightPx)}px`;
     let searchKey: string | null = null;
     let searchNames: Uint8Array | null = null;
     const derive = (s: ViewState) => {
-      const key = `${s.collapsedPids.join(',')}|${s.threadFilter}`;
-      if (key !== layoutKey) {
-        layoutKey = key;
-        layout = buildRowLayout(model, { collapsedPids: s.collapsedPids, threadFilter: s.threadFilter });
+      const next = rowLayoutFor(model, s.collapsedPids, s.threadFilter);
+      if (next !== layout) {
+        layout = next;
         spacer.style.height = `${Math.max(0, layout.totalHeightPx - heightPx)}px`;
       }
       if (s.searchText !== searchKey) {
@@ -115,7 +117,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
         selectedRange: s.selectedRange,
       });
       const tctx = prepareCanvas(tracksCanvas, widthPx, heightPx);
-      drawTracks(tctx, {
+      const { pending } = drawTracks(tctx, {
         model,
         layout,
         range: s.visibleRange,
@@ -128,7 +130,10 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
         hovered: asTrackRef(s.hovered),
         selectedRange: s.selectedRange,
         searchNames,
+        indexDeadlineMs: performance.now() + INDEX_BUDGET_MS,
       });
+      // A thread on screen is still being indexed: carry on next frame.
+      if (pending) sched.invalidate('timeline');
     };
     const unregister = sched.register('timeline', draw);
     const unsubscribe = useViewStore.subscribe((s, prev) => {
@@ -143,8 +148,8 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     /** Scrolls the rows so that a selected item (from the keyboard or the search list) is on screen. */
     function revealVertically(ref: ItemRef): void {
       derive(useViewStore.getState());
-      const row = layout.rows.find((r) => r.kind === 'thread' && r.threadIndex === ref.thread);
-      if (!row || row.kind !== 'thread') return;
+      const row = threadRowOf(layout, ref.thread);
+      if (!row) return;
       const m = layout.metrics;
       let y = row.yPx;
       let h = m.sliceRowPx;

@@ -1,0 +1,72 @@
+/**
+ * `window.__strataTimeline`: where on the page an item is drawn, computed with the same layout code as the
+ * canvas, so that e2e tests click real pixels (on the app page and on timeline-dev.html alike).
+ */
+import { ROW_THREAD, rowLayoutFor, rowOf, type ThreadRow } from '../../layout/row-layout';
+import { formatDuration } from '../../layout/time-format';
+import type { TraceModel } from '../../model/types';
+import { useViewStore } from '../../store/view-store';
+import { GUTTER_PX } from './use-timeline-canvas';
+
+type Kind = 'slice' | 'syscall';
+
+export interface ItemLocation {
+  x: number;
+  y: number;
+  widthPx: number;
+  thread: number;
+  index: number;
+}
+
+/** Page coordinates of the middle of the first item named `name` in the rows' order (null if none). */
+export function locateItem(model: TraceModel, kind: Kind, name: string): ItemLocation | null {
+  const s = useViewStore.getState();
+  const layout = rowLayoutFor(model, s.collapsedPids, s.threadFilter);
+  const canvas = document.querySelector<HTMLCanvasElement>('canvas.tl-tracks');
+  if (!canvas) return null;
+  const scroll = canvas.parentElement!;
+  const box = canvas.getBoundingClientRect();
+  const r = s.visibleRange;
+  const toX = (ns: number) => box.left + GUTTER_PX + ((ns - r.startNs) / (r.endNs - r.startNs)) * (box.width - GUTTER_PX);
+  const nameIndex = model.strings.indexOf(name);
+  if (nameIndex < 0) return null;
+  for (let rr = 0; rr < layout.count; rr++) {
+    if (layout.kind[rr] !== ROW_THREAD) continue;
+    const row = rowOf(layout, rr) as ThreadRow;
+    const t = model.threads[row.threadIndex];
+    const table = kind === 'slice' ? t.slices : t.syscalls;
+    if (!table) continue;
+    const i = table.name.indexOf(nameIndex);
+    if (i < 0) continue;
+    const yIn =
+      kind === 'slice'
+        ? row.slicesYPx + t.slices.depth[i] * layout.metrics.sliceRowPx + layout.metrics.sliceRowPx / 2
+        : row.syscallsYPx + layout.metrics.syscallLanePx / 2;
+    return {
+      x: toX((table.startNs[i] + table.endNs[i]) / 2),
+      y: box.top + row.yPx + yIn - scroll.scrollTop,
+      widthPx: toX(table.endNs[i]) - toX(table.startNs[i]),
+      thread: row.threadIndex,
+      index: i,
+    };
+  }
+  return null;
+}
+
+export function installTestHook(model: TraceModel): () => void {
+  const w = window as unknown as { __strataTimeline?: unknown };
+  const hook = {
+    locate: (kind: Kind, name: string) => locateItem(model, kind, name),
+    range: (startNs: number, endNs: number) => useViewStore.setState({ visibleRange: { startNs, endNs } }),
+    /** Duration of an item, as the details panel should show it. */
+    duration: (kind: Kind, thread: number, index: number) => {
+      const t = model.threads[thread];
+      const table = kind === 'slice' ? t.slices : t.syscalls!;
+      return formatDuration(table.endNs[index] - table.startNs[index]);
+    },
+  };
+  w.__strataTimeline = hook;
+  return () => {
+    if (w.__strataTimeline === hook) delete w.__strataTimeline;
+  };
+}
