@@ -13,7 +13,62 @@
  */
 import type { FieldStruct, FieldValue, LossRecord, TraceEvent } from '../ctf/event';
 import type { ModelBuilder } from './builder';
-import { f64Column, i32Column, u8Column } from './growable';
+
+/**
+ * Growable buffers, one class per element type: a store into a typed array whose kind varies at one site is
+ * megamorphic and costs several times more than the rest of packing.
+ */
+class F64Buf {
+  a = new Float64Array(4096);
+  length = 0;
+  push(v: number): number {
+    if (this.length === this.a.length) this.grow();
+    this.a[this.length] = v;
+    return this.length++;
+  }
+  private grow(): void {
+    const next = new Float64Array(this.a.length * 2);
+    next.set(this.a);
+    this.a = next;
+  }
+  finish(): Float64Array {
+    return this.a.slice(0, this.length);
+  }
+}
+
+class I32Buf {
+  a = new Int32Array(4096);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.a.length) this.grow();
+    this.a[this.length++] = v;
+  }
+  private grow(): void {
+    const next = new Int32Array(this.a.length * 2);
+    next.set(this.a);
+    this.a = next;
+  }
+  finish(): Int32Array {
+    return this.a.slice(0, this.length);
+  }
+}
+
+class U8Buf {
+  a = new Uint8Array(4096);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.a.length) this.grow();
+    this.a[this.length++] = v;
+  }
+  private grow(): void {
+    const next = new Uint8Array(this.a.length * 2);
+    next.set(this.a);
+    this.a = next;
+  }
+  finish(): Uint8Array {
+    return this.a.slice(0, this.length);
+  }
+}
 
 type FieldType = 'num' | 'str' | 'opt' | 'bytes';
 type Spec = ReadonlyArray<readonly [string, FieldType]>;
@@ -95,6 +150,23 @@ export function packedFieldsOf(name: string): Spec | null {
   return null;
 }
 
+const T_NUM = 0;
+const T_STR = 1;
+const T_OPT = 2;
+const T_BYTES = 3;
+const TYPE_CODE: Record<FieldType, number> = { num: T_NUM, str: T_STR, opt: T_OPT, bytes: T_BYTES };
+
+/** A spec as two parallel arrays (no tuple destructuring on the hot path). */
+interface CompiledSpec {
+  fields: string[];
+  types: Uint8Array;
+}
+
+function compileSpec(spec: Spec | null): CompiledSpec | null {
+  if (spec === null) return null;
+  return { fields: spec.map(([f]) => f), types: Uint8Array.from(spec.map(([, t]) => TYPE_CODE[t])) };
+}
+
 /** Record flags: bits 0-1 the record type, then what the event carries. */
 const REC_EVENT = 0;
 const REC_DISCARDED_EVENTS = 1;
@@ -155,18 +227,18 @@ function num(v: FieldValue | undefined): number {
 const MAX_PLAIN_CPU = 0x7fffffff;
 
 export class EventPacker {
-  private readonly ts = f64Column();
-  private readonly stream = i32Column();
-  private readonly trace = i32Column();
-  private readonly cpu = i32Column();
-  private readonly name = i32Column();
-  private readonly flags = u8Column();
-  private readonly values = f64Column();
+  private readonly ts = new F64Buf();
+  private readonly stream = new I32Buf();
+  private readonly trace = new I32Buf();
+  private readonly cpu = new I32Buf();
+  private readonly name = new I32Buf();
+  private readonly flags = new U8Buf();
+  private readonly values = new F64Buf();
   private readonly oddIndex: number[] = [];
   private readonly oddValue: number[] = [];
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
-  private readonly specs: Array<Spec | null> = [];
+  private readonly specs: Array<CompiledSpec | null> = [];
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
   private readonly dropped: Float64Array;
@@ -204,7 +276,7 @@ export class EventPacker {
       id = this.names.length;
       this.names.push(name);
       this.nameIds.set(name, id);
-      this.specs.push(packedFieldsOf(name));
+      this.specs.push(compileSpec(packedFieldsOf(name)));
     }
     return id;
   }
@@ -269,12 +341,14 @@ export class EventPacker {
     const f = e.fields;
     if (f !== null && spec !== null) {
       flags |= F_FIELDS;
-      for (let k = 0; k < spec.length; k++) {
-        const [field, type] = spec[k];
-        const v = f[field];
-        if (type === 'num') values.push(num(v));
-        else if (type === 'str') values.push(this.str(v));
-        else if (type === 'opt') {
+      const fields = spec.fields;
+      const types = spec.types;
+      for (let k = 0; k < fields.length; k++) {
+        const type = types[k];
+        const v = f[fields[k]];
+        if (type === T_NUM) values.push(num(v));
+        else if (type === T_STR) values.push(this.str(v));
+        else if (type === T_OPT) {
           if (v !== undefined) {
             flags |= F_OPT;
             values.push(num(v));
@@ -366,10 +440,20 @@ export function mergePackedInto(builder: ModelBuilder, parts: PackedEvents[], or
     for (let i = 0; i < p.cpuOddIndex.length; i++) m.set(p.cpuOddIndex[i], p.cpuOddValue[i]);
     return m;
   });
-  const specs = parts.map((p) => p.names.map((n) => packedFieldsOf(n)));
-  // One reused event, context and fields object per spec: the builder reads them during addEvent only.
+  // One reused event, context, and fields object per event class: the builder reads them during addEvent only.
+  const NO_FIELDS = compileSpec(NONE)!;
+  const fieldObjects = new Map<string, FieldStruct>();
+  const objectOf = (name: string): FieldStruct => {
+    let f = fieldObjects.get(name);
+    if (f === undefined) {
+      f = {};
+      fieldObjects.set(name, f);
+    }
+    return f;
+  };
+  const specs = parts.map((p) => p.names.map((n) => compileSpec(packedFieldsOf(n)) ?? NO_FIELDS));
+  const objects = parts.map((p) => p.names.map((n) => objectOf(n)));
   const ctx: FieldStruct = { vtid: null, vpid: null, procname: null };
-  const fieldObjects = new Map<Spec, FieldStruct>();
   const ev: TraceEvent = { name: '', tsNs: 0, cpu: null, ctx: null, ectx: null, fields: null, trace: 0, stream: 0 };
   const keys = new Float64Array(k);
   const headKey = (j: number): number => {
@@ -419,19 +503,20 @@ export function mergePackedInto(builder: ModelBuilder, parts: PackedEvents[], or
         ev.ctx = ctx;
       } else ev.ctx = null;
       if (flags & F_FIELDS) {
-        const spec = specs[best][p.name[i]] ?? NONE;
-        let f = fieldObjects.get(spec);
-        if (f === undefined) {
-          f = {};
-          fieldObjects.set(spec, f);
-        }
-        for (let s = 0; s < spec.length; s++) {
-          const [field, type] = spec[s];
-          if (type === 'num') f[field] = values[v++];
-          else if (type === 'str') f[field] = p.strings[values[v++]];
-          else if (type === 'opt') {
+        const nameId = p.name[i];
+        const spec = specs[best][nameId];
+        const f = objects[best][nameId];
+        const fields = spec.fields;
+        const types = spec.types;
+        for (let s = 0; s < fields.length; s++) {
+          const type = types[s];
+          const field = fields[s];
+          if (type === T_NUM) f[field] = values[v++];
+          else if (type === T_STR) f[field] = p.strings[values[v++]];
+          else if (type === T_OPT) {
+            // The builder asks whether is_pic is there at all.
             if (flags & F_OPT) f[field] = values[v++];
-            else delete f[field];
+            else (f as Record<string, FieldValue | undefined>)[field] = undefined;
           } else {
             const n = values[v++];
             if (n < 0) f[field] = null;

@@ -8,33 +8,21 @@
  * The worker keeps the files after decoding so that "Download as .tar.gz" can bundle exactly what was loaded.
  */
 import { transfer } from 'comlink';
-import { CtfError, groupTraceFiles, openExperiment } from '../ctf';
+import { groupTraceFiles, openExperiment } from '../ctf';
+import { ctfFailure } from './failure';
+
+export { ctfFailure };
 import { buildModel, type BuiltModel } from '../model';
 import type { TraceModel } from '../model/types';
 import { gzipSync } from 'fflate';
 import { writeTar } from '../ingest/tar';
-import { throttle, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
+import { buffersOf, throttle, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
 import { SYMBOLS_PREFIX } from './unpack-service';
 import { packValue, type PackedValue } from './model-transfer';
+import { packedTransferables } from '../model/packed-events';
+import { buildFromParts, decodeSubset, modelInputs, type DecodedPart, type PartResult, type SubsetInput } from './pool';
 
 const EVENTS_PER_CLOCK_CHECK = 2048;
-
-export function ctfFailure(err: unknown): LoadFailure {
-  if (err instanceof CtfError) {
-    return {
-      kind: 'corrupt',
-      message: err.message,
-      file: err.file,
-      byteOffset: err.byteOffset,
-      hint:
-        err.file !== undefined
-          ? `The file ${err.file || '(trace)'} is damaged${err.byteOffset !== undefined ? ` at byte ${err.byteOffset}` : ''}, or is not valid CTF.`
-          : undefined,
-    };
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return { kind: 'internal', message: `the viewer failed while decoding: ${message}` };
-}
 
 /** Decode and build the model, synchronously. Used by the worker and by Node tests. */
 export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback): Result<DecodedTrace> {
@@ -94,20 +82,38 @@ export interface DecodedHead extends DecodedTrace {
   partCounts: Record<ModelPart, number>;
 }
 
+/**
+ * One worker script, two roles: a pool decode worker (`decodePart`), or the model worker (`build`, then `part`,
+ * `bundle`); `decode` does both in one worker (the single-worker path, kept for comparison and fallback).
+ */
 export function createDecodeService() {
   let kept: UnpackedFiles | null = null;
   let pending: Pick<TraceModel, ModelPart> | null = null;
+  const head = (r: Result<DecodedTrace>): Result<DecodedHead> => {
+    if (!r.ok) return r;
+    const { threads, processes, losses, ...rest } = r.value.model;
+    pending = { threads, processes, losses };
+    const model: TraceModel = { ...rest, threads: [], processes: [], losses: [] };
+    const partCounts = { threads: threads.length, processes: processes.length, losses: losses.length };
+    return { ok: true, value: { ...r.value, model, partCounts } };
+  };
   return {
     /** Decodes; returns the model without its threads, processes and losses (fetch them with `part`). */
     async decode(input: UnpackedFiles, onProgress: ProgressCallback): Promise<Result<DecodedHead>> {
       kept = input;
-      const r = decodeFiles(input, onProgress);
+      return head(decodeFiles(input, onProgress));
+    },
+    /** Pool decode worker: one subset of the streams into packed columns; its files go back (transferred). */
+    async decodePart(input: SubsetInput, onProgress: ProgressCallback): Promise<PartResult> {
+      const r = decodeSubset(input, onProgress);
       if (!r.ok) return r;
-      const { threads, processes, losses, ...rest } = r.value.model;
-      pending = { threads, processes, losses };
-      const head: TraceModel = { ...rest, threads: [], processes: [], losses: [] };
-      const partCounts = { threads: threads.length, processes: processes.length, losses: losses.length };
-      return { ok: true, value: { ...r.value, model: head, partCounts } };
+      return transfer(r, [...packedTransferables(r.value.packed), ...buffersOf(r.value.datas)]);
+    },
+    /** Model worker: merge the pool's parts into the model (fetch threads, processes, losses with `part`). */
+    async build(input: UnpackedFiles, parts: DecodedPart[]): Promise<Result<DecodedHead>> {
+      kept = input;
+      const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
+      return head(buildFromParts(metadata, symbolFiles, parts));
     },
     /** Entries [start, start + count) of a part of the last decoded model, packed into one transferred buffer. */
     async part<K extends ModelPart>(kind: K, start: number, count: number): Promise<PackedValue<TraceModel[K]>> {

@@ -9,7 +9,7 @@
 import { CtfError, findTraceDirs, groupTraceFiles, openExperiment } from '../ctf';
 import { modelBuilderFor } from '../model/from-experiment';
 import { EventPacker, mergedOriginNs, mergePackedInto, type PackedEvents } from '../model/packed-events';
-import { ctfFailure } from './decode-service';
+import { ctfFailure } from './failure';
 import { throttle, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result } from './protocol';
 import { SYMBOLS_PREFIX } from './unpack-service';
 
@@ -42,6 +42,8 @@ export interface PoolPlan {
   fileOrder: string[];
   /** Per decode worker: indices into the file list (all metadata files, its streams and their index files). */
   subsets: number[][];
+  /** The metadata files (in every subset: copied, the other files are moved). */
+  metadata: number[];
   /** Bytes of stream files per subset. */
   subsetBytes: number[];
 }
@@ -83,7 +85,7 @@ export function planPool(paths: string[], sizes: number[], workers: number): Poo
     const idx = indexOf.get(join(join(dirOf(p), 'index'), `${baseOf(p)}.idx`));
     if (idx !== undefined) subsets[w].push(idx);
   }
-  return { streams, fileOrder, subsets, subsetBytes };
+  return { streams, fileOrder, subsets, subsetBytes, metadata };
 }
 
 /** What a decode worker gets. */

@@ -160,8 +160,23 @@ export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, to
 /** Paths of symbol mapping files travel with the trace files under this prefix (never a trace path: hidden). */
 export const SYMBOLS_PREFIX = '.symbols/';
 
+/**
+ * Every file in its own ArrayBuffer (files of a tar are views into one inflated buffer): the page hands each
+ * decode worker of the pool only its files, and a buffer can be transferred to one worker only.
+ */
+export function ownBuffers(datas: Uint8Array[]): Uint8Array[] {
+  const seen = new Set<ArrayBufferLike>();
+  return datas.map((d) => {
+    const whole = d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && !seen.has(d.buffer);
+    seen.add(d.buffer);
+    return whole ? d : d.slice();
+  });
+}
+
 function withTransfer(r: Result<UnpackedFiles>): Result<UnpackedFiles> {
-  return r.ok ? transfer(r, buffersOf(r.value.datas)) : r;
+  if (!r.ok) return r;
+  r.value.datas = ownBuffers(r.value.datas);
+  return transfer(r, buffersOf(r.value.datas));
 }
 
 export function createUnpackService(baseUrl?: string) {

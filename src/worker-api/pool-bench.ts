@@ -1,0 +1,82 @@
+/**
+ * Decode pool benchmark: `npx tsx src/worker-api/pool-bench.ts [events]` synthesizes a scale session in memory
+ * (3.3 M events make about 100 MB of streams) and times, in this one process and one part after the other:
+ * the single-worker path (decode + model in one pass), then for 1, 2 and 3 subsets each decode worker's part
+ * and the model worker's merge + build. On a machine with enough cores the parts run at the same time, so the
+ * pool's time there is about max(part) + model.
+ */
+import { MemoryDir, synthesizeSession } from '../synth/session';
+import { decodeFiles } from './decode-service';
+import { buildFromParts, decodeSubset, modelInputs, planPool, type DecodedPart } from './pool';
+import { packedTransferables } from '../model/packed-events';
+import { unpackInputs } from './unpack-service';
+import { writeTar } from '../ingest/tar';
+
+function cpuMs<T>(f: () => T): { value: T; ms: number } {
+  const c0 = process.cpuUsage();
+  const value = f();
+  const c = process.cpuUsage(c0);
+  return { value, ms: (c.user + c.system) / 1000 };
+}
+
+const events = Number(process.argv[2] ?? 3_300_000);
+const dir = new MemoryDir();
+const synth = cpuMs(() => synthesizeSession(dir, { scenario: 'scale', events }));
+const r = unpackInputs([{ path: 'scale.tar', data: writeTar(dir.entries('scale/')) }]);
+if (!r.ok) throw new Error(r.failure.message);
+const files = r.value;
+const streamBytes = synth.value.kernel.bytes + synth.value.ust.bytes;
+console.log(
+  `session: ${(streamBytes / 1e6).toFixed(1)} MB of streams, ${synth.value.kernel.events + synth.value.ust.events} events, ` +
+    `${synth.value.kernel.streams + synth.value.ust.streams} streams (synthesized in ${(synth.ms / 1000).toFixed(1)} s)`,
+);
+
+// Warm-up: a small session through both paths, so that the first timed run is not the JIT's.
+{
+  const small = new MemoryDir();
+  synthesizeSession(small, { scenario: 'scale', events: 200_000 });
+  const s = unpackInputs([{ path: 'small.tar', data: writeTar(small.entries('small/')) }]);
+  if (!s.ok) throw new Error(s.failure.message);
+  decodeFiles(s.value);
+  const plan = planPool(s.value.paths, s.value.datas.map((d) => d.length), 2);
+  const parts = plan.subsets.map((sub) => {
+    const p = decodeSubset({ paths: sub.map((i) => s.value.paths[i]), datas: sub.map((i) => s.value.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder });
+    if (!p.ok) throw new Error(p.failure.message);
+    return p.value;
+  });
+  const m = modelInputs(s.value.paths, s.value.datas);
+  buildFromParts(m.metadata, m.symbolFiles, parts);
+}
+
+const single = cpuMs(() => decodeFiles(files));
+if (!single.value.ok) throw new Error(single.value.failure.message);
+console.log(`single worker (decode + model): ${single.ms.toFixed(0)} ms CPU, ${single.value.value.model.eventCount} events`);
+
+for (const n of [1, 2, 3]) {
+  const plan = planPool(files.paths, files.datas.map((d) => d.length), n);
+  const partTimes: number[] = [];
+  let packedBytes = 0;
+  let packedRecords = 0;
+  const parts: DecodedPart[] = plan.subsets.map((sub) => {
+    const p = cpuMs(() =>
+      decodeSubset({ paths: sub.map((i) => files.paths[i]), datas: sub.map((i) => files.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder }),
+    );
+    if (!p.value.ok) throw new Error(p.value.failure.message);
+    partTimes.push(p.ms);
+    packedRecords += p.value.value.packed.count;
+    packedBytes += packedTransferables(p.value.value.packed).reduce((a, b) => a + b.byteLength, 0);
+    return p.value.value;
+  });
+  const m = modelInputs(files.paths, files.datas);
+  const built = cpuMs(() => buildFromParts(m.metadata, m.symbolFiles, parts));
+  if (!built.value.ok) throw new Error(built.value.failure.message);
+  const same = built.value.value.model.eventCount === single.value.value.model.eventCount;
+  const maxPart = Math.max(...partTimes);
+  console.log(
+    `${n} subset(s): parts ${partTimes.map((t) => t.toFixed(0)).join(' + ')} ms CPU (MB of streams: ` +
+      `${plan.subsetBytes.map((b) => (b / 1e6).toFixed(1)).join(', ')}), model ${built.ms.toFixed(0)} ms; ` +
+      `packed ${packedRecords} records in ${(packedBytes / 1e6).toFixed(1)} MB; ` +
+      `sum ${(partTimes.reduce((a, b) => a + b, 0) + built.ms).toFixed(0)} ms, on ${n + 1}+ cores ~ max(part) + model = ${(maxPart + built.ms).toFixed(0)} ms` +
+      (same ? '' : ' (EVENT COUNT DIFFERS)'),
+  );
+}
