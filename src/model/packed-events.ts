@@ -185,28 +185,38 @@ const D_UNTIMED = 1;
 const D_MIN = 2;
 const D_MAX = 3;
 
-/** One decode worker's events and losses in its own time order. Every array has its own buffer. */
-export interface PackedEvents {
-  /** Time 0 of tsNs (and of loss end times) for this part. */
-  originNs: bigint;
+/**
+ * A run of one decode worker's records (events and losses) in its own time order. Every array has its own
+ * buffer. Names and strings are indices into the worker's tables, which grow chunk by chunk: each chunk brings
+ * the entries added since the previous one.
+ */
+export interface PackedChunk {
   count: number;
-  /** ns from originNs; NaN when unknown (losses only: untimed events are not packed). */
+  /** ns from the part's originNs; NaN when unknown (losses only: untimed events are not packed). */
   tsNs: Float64Array;
   /** Global stream index (the order of the whole experiment's streams; ties in time are broken by it). */
   stream: Int32Array;
-  /** Trace index, from the stream. */
+  /** Trace index. */
   trace: Int32Array;
   /** cpu id; -1 for null, or for a value listed in cpuOddIndex/cpuOddValue (not a small non-negative integer). */
   cpu: Int32Array;
   cpuOddIndex: Int32Array;
   cpuOddValue: Float64Array;
-  /** Index into `names` (events). */
+  /** Index into the worker's names (events). */
   name: Int32Array;
   flags: Uint8Array;
   /** The values each record carries, in record order (context, then the fields of its class; loss count/end). */
   values: Float64Array;
-  names: string[];
-  strings: string[];
+  /** Names and strings added to the worker's tables since the previous chunk. */
+  newNames: string[];
+  newStrings: string[];
+}
+
+/** One decode worker's whole output (Node tests and the batch path). */
+export interface PackedEvents {
+  /** Time 0 of tsNs (and of loss end times) for this part. */
+  originNs: bigint;
+  chunks: PackedChunk[];
   /** Per trace: [count, untimed count, min tsNs, max tsNs] of the events not packed. */
   dropped: Float64Array;
 }
@@ -215,6 +225,10 @@ export interface PackerOptions {
   traceCount: number;
   /** Global stream index of each of the experiment's (local) streams. */
   streamGlobal: ArrayLike<number>;
+  /** Records per chunk. */
+  chunkRecords?: number;
+  /** Receives each full chunk (then not kept); without it, chunks are kept for finish(). */
+  onChunk?: (chunk: PackedChunk) => void;
 }
 
 function num(v: FieldValue | undefined): number {
@@ -225,28 +239,36 @@ function num(v: FieldValue | undefined): number {
 }
 
 const MAX_PLAIN_CPU = 0x7fffffff;
+export const DEFAULT_CHUNK_RECORDS = 1 << 16;
 
 export class EventPacker {
-  private readonly ts = new F64Buf();
-  private readonly stream = new I32Buf();
-  private readonly trace = new I32Buf();
-  private readonly cpu = new I32Buf();
-  private readonly name = new I32Buf();
-  private readonly flags = new U8Buf();
-  private readonly values = new F64Buf();
-  private readonly oddIndex: number[] = [];
-  private readonly oddValue: number[] = [];
+  private ts = new F64Buf();
+  private stream = new I32Buf();
+  private trace = new I32Buf();
+  private cpu = new I32Buf();
+  private name = new I32Buf();
+  private flags = new U8Buf();
+  private values = new F64Buf();
+  private oddIndex: number[] = [];
+  private oddValue: number[] = [];
   private readonly names: string[] = [];
   private readonly nameIds = new Map<string, number>();
   private readonly specs: Array<CompiledSpec | null> = [];
   private readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
+  private sentNames = 0;
+  private sentStrings = 0;
+  private readonly chunks: PackedChunk[] = [];
+  private readonly chunkRecords: number;
+  private readonly onChunk?: (chunk: PackedChunk) => void;
   private readonly dropped: Float64Array;
   private readonly streamGlobal: ArrayLike<number>;
-  /** Per local stream: [tsNs key of its last record]; the trigger of a stream's decode error. */
+  /** Per local stream: merge key (tsNs, -Infinity when unknown) of its last record; the trigger of its decode error. */
   readonly lastKey: Float64Array;
   readonly hasRecord: Uint8Array;
-  count = 0;
+  /** Records packed, in all chunks. */
+  records = 0;
+  private count = 0;
 
   constructor(opts: PackerOptions) {
     this.dropped = new Float64Array(opts.traceCount * 4);
@@ -257,6 +279,8 @@ export class EventPacker {
     this.streamGlobal = opts.streamGlobal;
     this.lastKey = new Float64Array(opts.streamGlobal.length);
     this.hasRecord = new Uint8Array(opts.streamGlobal.length);
+    this.chunkRecords = Math.max(1, opts.chunkRecords ?? DEFAULT_CHUNK_RECORDS);
+    this.onChunk = opts.onChunk;
   }
 
   private str(v: FieldValue | undefined): number {
@@ -293,7 +317,8 @@ export class EventPacker {
       this.oddValue.push(cpu);
     }
     this.flags.push(flags);
-    this.count++;
+    this.records++;
+    if (++this.count >= this.chunkRecords) this.cut();
   }
 
   private mark(stream: number, tsNs: number): void {
@@ -307,19 +332,15 @@ export class EventPacker {
     const id = this.nameId(e.name);
     const spec = this.specs[id];
     const ctx = e.ctx;
-    if (Number.isNaN(ts) || (spec === null && ctx === null)) {
-      const d = e.trace * 4;
-      if (d < 0 || d >= this.dropped.length) {
-        // Cannot happen for a decoder event; keep it packed rather than lose its count.
-      } else {
-        this.dropped[d + D_COUNT]++;
-        if (Number.isNaN(ts)) this.dropped[d + D_UNTIMED]++;
-        else {
-          if (ts < this.dropped[d + D_MIN]) this.dropped[d + D_MIN] = ts;
-          if (ts > this.dropped[d + D_MAX]) this.dropped[d + D_MAX] = ts;
-        }
-        return;
+    const d = e.trace * 4;
+    if ((Number.isNaN(ts) || (spec === null && ctx === null)) && d >= 0 && d < this.dropped.length) {
+      this.dropped[d + D_COUNT]++;
+      if (Number.isNaN(ts)) this.dropped[d + D_UNTIMED]++;
+      else {
+        if (ts < this.dropped[d + D_MIN]) this.dropped[d + D_MIN] = ts;
+        if (ts > this.dropped[d + D_MAX]) this.dropped[d + D_MAX] = ts;
       }
+      return;
     }
     let flags = REC_EVENT;
     const values = this.values;
@@ -376,16 +397,10 @@ export class EventPacker {
     this.common(l.beginNs, l.stream, l.trace, l.cpu, l.kind === 'discarded-events' ? REC_DISCARDED_EVENTS : REC_DISCARDED_PACKETS);
   }
 
-  /** Events seen so far, packed or not. */
-  get seen(): number {
-    let n = this.count;
-    for (let i = 0; i < this.dropped.length; i += 4) n += this.dropped[i + D_COUNT];
-    return n;
-  }
-
-  finish(originNs: bigint): PackedEvents {
-    return {
-      originNs,
+  /** Close the current chunk: hand it over (onChunk) or keep it. */
+  private cut(): void {
+    if (this.count === 0) return;
+    const chunk: PackedChunk = {
       count: this.count,
       tsNs: this.ts.finish(),
       stream: this.stream.finish(),
@@ -396,20 +411,53 @@ export class EventPacker {
       name: this.name.finish(),
       flags: this.flags.finish(),
       values: this.values.finish(),
-      names: this.names,
-      strings: this.strings,
-      dropped: this.dropped,
+      newNames: this.names.slice(this.sentNames),
+      newStrings: this.strings.slice(this.sentStrings),
     };
+    this.sentNames = this.names.length;
+    this.sentStrings = this.strings.length;
+    this.count = 0;
+    this.ts.length = 0;
+    this.stream.length = 0;
+    this.trace.length = 0;
+    this.cpu.length = 0;
+    this.name.length = 0;
+    this.flags.length = 0;
+    this.values.length = 0;
+    this.oddIndex = [];
+    this.oddValue = [];
+    if (this.onChunk) this.onChunk(chunk);
+    else this.chunks.push(chunk);
+  }
+
+  /** Events seen so far, packed or not. */
+  get seen(): number {
+    let n = this.records;
+    for (let i = 0; i < this.dropped.length; i += 4) n += this.dropped[i + D_COUNT];
+    return n;
+  }
+
+  /** Cuts the last chunk; returns the kept chunks (none when they went to onChunk) and the counted-only events. */
+  finish(originNs: bigint): PackedEvents {
+    this.cut();
+    return { originNs, chunks: this.chunks, dropped: this.dropped };
   }
 }
 
-/** The typed-array buffers of a part, for a transfer list. */
-export function packedTransferables(p: PackedEvents): ArrayBuffer[] {
+/** The typed-array buffers of a chunk, for a transfer list. */
+export function chunkTransferables(c: PackedChunk): ArrayBuffer[] {
   const set = new Set<ArrayBuffer>();
-  for (const a of [p.tsNs, p.stream, p.trace, p.cpu, p.cpuOddIndex, p.cpuOddValue, p.name, p.flags, p.values, p.dropped]) {
+  for (const a of [c.tsNs, c.stream, c.trace, c.cpu, c.cpuOddIndex, c.cpuOddValue, c.name, c.flags, c.values]) {
     if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) set.add(a.buffer);
   }
   return [...set];
+}
+
+/** The typed-array buffers of a whole part, for a transfer list. */
+export function packedTransferables(p: PackedEvents): ArrayBuffer[] {
+  const out = p.chunks.flatMap(chunkTransferables);
+  if (p.dropped.buffer instanceof ArrayBuffer && p.dropped.byteLength > 0) out.push(p.dropped.buffer);
+  return out;
 }
 
 /**
@@ -426,146 +474,223 @@ export function mergedOriginNs(parts: Array<{ originNs: bigint; hasPackets: bool
   return origin ?? fallbackNs;
 }
 
+const NO_FIELDS = compileSpec(NONE)!;
+
+/** Merge state of one part. */
+class PartCursor {
+  readonly queue: PackedChunk[] = [];
+  chunk: PackedChunk | null = null;
+  pos = 0;
+  vpos = 0;
+  odd = new Map<number, number>();
+  ended = false;
+  dropped: Float64Array | null = null;
+  readonly names: string[] = [];
+  readonly strings: string[] = [];
+  readonly specs: CompiledSpec[] = [];
+  readonly objects: FieldStruct[] = [];
+  constructor(readonly shift: number) {}
+}
+
 /**
- * Feeds the parts to the builder in the decoder's merge order (time, ties by global stream index), then the
- * events that were only counted. `originNs` is the builder's time 0.
+ * Feeds parts to the builder in the decoder's merge order (time, ties by global stream index) as their chunks
+ * arrive: a record is merged only when every part still decoding has a record queued to compare it with.
  */
-export function mergePackedInto(builder: ModelBuilder, parts: PackedEvents[], originNs: bigint, onEvent?: (events: number) => void): void {
-  const k = parts.length;
-  const shift = parts.map((p) => Number(p.originNs - originNs));
-  const pos = new Array<number>(k).fill(0);
-  const vpos = new Array<number>(k).fill(0);
-  const odd = parts.map((p) => {
-    const m = new Map<number, number>();
-    for (let i = 0; i < p.cpuOddIndex.length; i++) m.set(p.cpuOddIndex[i], p.cpuOddValue[i]);
-    return m;
-  });
-  // One reused event, context, and fields object per event class: the builder reads them during addEvent only.
-  const NO_FIELDS = compileSpec(NONE)!;
-  const fieldObjects = new Map<string, FieldStruct>();
-  const objectOf = (name: string): FieldStruct => {
-    let f = fieldObjects.get(name);
-    if (f === undefined) {
-      f = {};
-      fieldObjects.set(name, f);
-    }
-    return f;
-  };
-  const specs = parts.map((p) => p.names.map((n) => compileSpec(packedFieldsOf(n)) ?? NO_FIELDS));
-  const objects = parts.map((p) => p.names.map((n) => objectOf(n)));
-  const ctx: FieldStruct = { vtid: null, vpid: null, procname: null };
-  const ev: TraceEvent = { name: '', tsNs: 0, cpu: null, ctx: null, ectx: null, fields: null, trace: 0, stream: 0 };
-  const keys = new Float64Array(k);
-  const headKey = (j: number): number => {
-    const p = parts[j];
-    const i = pos[j];
-    if (i >= p.count) return NaN;
-    const ts = p.tsNs[i];
-    return Number.isNaN(ts) ? -Infinity : ts + shift[j];
-  };
-  for (let j = 0; j < k; j++) keys[j] = headKey(j);
-  let events = 0;
-  for (;;) {
-    let best = -1;
-    let bestKey = 0;
-    let bestStream = 0;
-    for (let j = 0; j < k; j++) {
-      const key = keys[j];
-      if (Number.isNaN(key)) continue;
-      const s = parts[j].stream[pos[j]];
-      if (best < 0 || key < bestKey || (key === bestKey && s < bestStream)) {
-        best = j;
-        bestKey = key;
-        bestStream = s;
+export class PackedMerger {
+  private readonly parts: PartCursor[];
+  private readonly keys: Float64Array;
+  /** One reused event, context, and fields object per event class: the builder reads them during addEvent only. */
+  private readonly ev: TraceEvent = { name: '', tsNs: 0, cpu: null, ctx: null, ectx: null, fields: null, trace: 0, stream: 0 };
+  private readonly ctx: FieldStruct = { vtid: null, vpid: null, procname: null };
+  private readonly fieldObjects = new Map<string, FieldStruct>();
+  events = 0;
+
+  /** `partOrigins`: each part's originNs; `originNs`: the builder's time 0. */
+  constructor(
+    private readonly builder: ModelBuilder,
+    partOrigins: bigint[],
+    originNs: bigint,
+    private readonly onEvent?: (events: number) => void,
+  ) {
+    this.parts = partOrigins.map((o) => new PartCursor(Number(o - originNs)));
+    this.keys = new Float64Array(this.parts.length).fill(NaN);
+  }
+
+  push(part: number, chunk: PackedChunk): void {
+    const p = this.parts[part];
+    for (const n of chunk.newNames) {
+      p.names.push(n);
+      p.specs.push(compileSpec(packedFieldsOf(n)) ?? NO_FIELDS);
+      let f = this.fieldObjects.get(n);
+      if (f === undefined) {
+        f = {};
+        this.fieldObjects.set(n, f);
       }
+      p.objects.push(f);
     }
-    if (best < 0) break;
-    const p = parts[best];
-    const i = pos[best];
-    const values = p.values;
-    let v = vpos[best];
-    const flags = p.flags[i];
-    const rawTs = p.tsNs[i];
-    const ts = Number.isNaN(rawTs) ? NaN : rawTs + shift[best];
-    let cpu: number | null = p.cpu[i];
-    if (cpu === -1) cpu = odd[best].get(i) ?? null;
-    const rec = flags & REC_MASK;
-    if (rec === REC_EVENT) {
-      ev.name = p.names[p.name[i]];
-      ev.tsNs = ts;
-      ev.cpu = cpu;
-      ev.trace = p.trace[i];
-      ev.stream = p.stream[i];
-      if (flags & F_CTX) {
-        ctx.vtid = flags & F_VTID ? values[v++] : null;
-        ctx.vpid = flags & F_VPID ? values[v++] : null;
-        ctx.procname = flags & F_PROCNAME ? p.strings[values[v++]] : null;
-        ev.ctx = ctx;
-      } else ev.ctx = null;
-      if (flags & F_FIELDS) {
-        const nameId = p.name[i];
-        const spec = specs[best][nameId];
-        const f = objects[best][nameId];
-        const fields = spec.fields;
-        const types = spec.types;
-        for (let s = 0; s < fields.length; s++) {
-          const type = types[s];
-          const field = fields[s];
-          if (type === T_NUM) f[field] = values[v++];
-          else if (type === T_STR) f[field] = p.strings[values[v++]];
-          else if (type === T_OPT) {
-            // The builder asks whether is_pic is there at all.
-            if (flags & F_OPT) f[field] = values[v++];
-            else (f as Record<string, FieldValue | undefined>)[field] = undefined;
-          } else {
-            const n = values[v++];
-            if (n < 0) f[field] = null;
-            else {
-              const bytes: number[] = [];
-              for (let b = 0; b < n; b++) bytes.push(values[v++]);
-              f[field] = bytes;
+    for (const s of chunk.newStrings) p.strings.push(s);
+    p.queue.push(chunk);
+  }
+
+  /** The part has sent its last chunk. */
+  end(part: number, dropped: Float64Array): void {
+    this.parts[part].ended = true;
+    this.parts[part].dropped = dropped;
+  }
+
+  /** Head key of a part, loading its next chunk when needed; NaN when it has nothing queued. */
+  private head(j: number): number {
+    const p = this.parts[j];
+    let c = p.chunk;
+    if (c === null || p.pos >= c.count) {
+      c = p.queue.shift() ?? null;
+      p.chunk = c;
+      p.pos = 0;
+      p.vpos = 0;
+      if (c === null) return NaN;
+      p.odd.clear();
+      for (let i = 0; i < c.cpuOddIndex.length; i++) p.odd.set(c.cpuOddIndex[i], c.cpuOddValue[i]);
+    }
+    const ts = c.tsNs[p.pos];
+    return Number.isNaN(ts) ? -Infinity : ts + p.shift;
+  }
+
+  /** Merges as far as the queued chunks allow. True when every part has ended and everything is merged. */
+  drain(): boolean {
+    const parts = this.parts;
+    const k = parts.length;
+    const keys = this.keys;
+    for (let j = 0; j < k; j++) if (Number.isNaN(keys[j])) keys[j] = this.head(j);
+    const builder = this.builder;
+    const ev = this.ev;
+    const ctx = this.ctx;
+    for (;;) {
+      let best = -1;
+      let bestKey = 0;
+      let bestStream = 0;
+      for (let j = 0; j < k; j++) {
+        const key = keys[j];
+        if (Number.isNaN(key)) {
+          if (!parts[j].ended) return false; // wait for this part's next chunk
+          continue;
+        }
+        const s = parts[j].chunk!.stream[parts[j].pos];
+        if (best < 0 || key < bestKey || (key === bestKey && s < bestStream)) {
+          best = j;
+          bestKey = key;
+          bestStream = s;
+        }
+      }
+      if (best < 0) return true;
+      const p = parts[best];
+      const c = p.chunk!;
+      const i = p.pos;
+      const values = c.values;
+      let v = p.vpos;
+      const flags = c.flags[i];
+      const rawTs = c.tsNs[i];
+      const ts = Number.isNaN(rawTs) ? NaN : rawTs + p.shift;
+      let cpu: number | null = c.cpu[i];
+      if (cpu === -1) cpu = p.odd.get(i) ?? null;
+      const rec = flags & REC_MASK;
+      if (rec === REC_EVENT) {
+        const nameId = c.name[i];
+        ev.name = p.names[nameId];
+        ev.tsNs = ts;
+        ev.cpu = cpu;
+        ev.trace = c.trace[i];
+        ev.stream = c.stream[i];
+        if (flags & F_CTX) {
+          ctx.vtid = flags & F_VTID ? values[v++] : null;
+          ctx.vpid = flags & F_VPID ? values[v++] : null;
+          ctx.procname = flags & F_PROCNAME ? p.strings[values[v++]] : null;
+          ev.ctx = ctx;
+        } else ev.ctx = null;
+        if (flags & F_FIELDS) {
+          const spec = p.specs[nameId];
+          const f = p.objects[nameId];
+          const fields = spec.fields;
+          const types = spec.types;
+          for (let s = 0; s < fields.length; s++) {
+            const type = types[s];
+            const field = fields[s];
+            if (type === T_NUM) f[field] = values[v++];
+            else if (type === T_STR) f[field] = p.strings[values[v++]];
+            else if (type === T_OPT) {
+              // The builder asks whether is_pic is there at all.
+              if (flags & F_OPT) f[field] = values[v++];
+              else (f as Record<string, FieldValue | undefined>)[field] = undefined;
+            } else {
+              const n = values[v++];
+              if (n < 0) f[field] = null;
+              else {
+                const bytes: number[] = [];
+                for (let b = 0; b < n; b++) bytes.push(values[v++]);
+                f[field] = bytes;
+              }
             }
           }
-        }
-        ev.fields = f;
-      } else ev.fields = null;
-      builder.addEvent(ev);
-      events++;
-      if (onEvent) onEvent(events);
-    } else {
-      const count = values[v++];
-      const endNs = values[v++];
-      builder.addLoss({
-        kind: rec === REC_DISCARDED_EVENTS ? 'discarded-events' : 'discarded-packets',
-        count,
-        beginNs: ts,
-        endNs: Number.isNaN(endNs) ? NaN : endNs + shift[best],
-        trace: p.trace[i],
-        stream: p.stream[i],
-        cpu,
-      });
-    }
-    vpos[best] = v;
-    pos[best] = i + 1;
-    keys[best] = headKey(best);
-  }
-  // Events the builder only counts: their order does not matter, only how many and the time range.
-  const dummy: TraceEvent = { name: '\u0000counted', tsNs: 0, cpu: null, ctx: null, ectx: null, fields: null, trace: 0, stream: -1 };
-  parts.forEach((p, j) => {
-    for (let t = 0; t * 4 < p.dropped.length; t++) {
-      const d = t * 4;
-      const count = p.dropped[d + D_COUNT];
-      const untimed = p.dropped[d + D_UNTIMED];
-      dummy.trace = t;
-      dummy.tsNs = NaN;
-      for (let n = 0; n < untimed; n++) builder.addEvent(dummy);
-      const timed = count - untimed;
-      for (let n = 0; n < timed; n++) {
-        dummy.tsNs = (n === 1 ? p.dropped[d + D_MAX] : p.dropped[d + D_MIN]) + shift[j];
-        builder.addEvent(dummy);
+          ev.fields = f;
+        } else ev.fields = null;
+        builder.addEvent(ev);
+        this.events++;
+        if (this.onEvent) this.onEvent(this.events);
+      } else {
+        const count = values[v++];
+        const endNs = values[v++];
+        builder.addLoss({
+          kind: rec === REC_DISCARDED_EVENTS ? 'discarded-events' : 'discarded-packets',
+          count,
+          beginNs: ts,
+          endNs: Number.isNaN(endNs) ? NaN : endNs + p.shift,
+          trace: c.trace[i],
+          stream: c.stream[i],
+          cpu,
+        });
       }
-      events += count;
-      if (onEvent && count > 0) onEvent(events);
+      p.vpos = v;
+      p.pos = i + 1;
+      keys[best] = this.head(best);
     }
+  }
+
+  /** After drain() returned true: the events the builder only counts (their order does not matter to it). */
+  finish(): void {
+    const dummy: TraceEvent = { name: '\u0000counted', tsNs: 0, cpu: null, ctx: null, ectx: null, fields: null, trace: 0, stream: -1 };
+    for (const p of this.parts) {
+      const dropped = p.dropped;
+      if (!dropped) continue;
+      for (let t = 0; t * 4 < dropped.length; t++) {
+        const d = t * 4;
+        const count = dropped[d + D_COUNT];
+        const untimed = dropped[d + D_UNTIMED];
+        dummy.trace = t;
+        dummy.tsNs = NaN;
+        for (let n = 0; n < untimed; n++) this.builder.addEvent(dummy);
+        const timed = count - untimed;
+        for (let n = 0; n < timed; n++) {
+          dummy.tsNs = (n === 1 ? dropped[d + D_MAX] : dropped[d + D_MIN]) + p.shift;
+          this.builder.addEvent(dummy);
+        }
+        this.events += count;
+        if (this.onEvent && count > 0) this.onEvent(this.events);
+      }
+    }
+  }
+}
+
+/** Merges whole parts (all chunks at hand) into the builder. */
+export function mergePackedInto(builder: ModelBuilder, parts: PackedEvents[], originNs: bigint, onEvent?: (events: number) => void): void {
+  const merger = new PackedMerger(
+    builder,
+    parts.map((p) => p.originNs),
+    originNs,
+    onEvent,
+  );
+  parts.forEach((p, j) => {
+    for (const c of p.chunks) merger.push(j, c);
+    merger.end(j, p.dropped);
   });
+  if (!merger.drain()) throw new Error('merge stopped with every part ended');
+  merger.finish();
 }

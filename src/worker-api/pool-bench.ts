@@ -63,7 +63,7 @@ for (const n of [1, 2, 3]) {
     );
     if (!p.value.ok) throw new Error(p.value.failure.message);
     partTimes.push(p.ms);
-    packedRecords += p.value.value.packed.count;
+    packedRecords += p.value.value.packed.chunks.reduce((n, c) => n + c.count, 0);
     packedBytes += packedTransferables(p.value.value.packed).reduce((a, b) => a + b.byteLength, 0);
     return p.value.value;
   });

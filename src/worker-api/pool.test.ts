@@ -6,7 +6,7 @@ import { tracePath } from '../test-utils/corpus';
 import { writeTar } from '../ingest/tar';
 import { MemoryDir, synthesizeSession } from '../synth/session';
 import { decodeFiles } from './decode-service';
-import { buildFromParts, decodeSubset, firstOpenFailure, modelInputs, planPool, poolSize, type DecodedPart } from './pool';
+import { buildFromParts, decodeSubset, modelInputs, planPool, PoolModelBuild, poolSize, type DecodedPart } from './pool';
 import { unpackInputs } from './unpack-service';
 import type { DecodedTrace, Result, UnpackedFiles } from './protocol';
 
@@ -32,28 +32,60 @@ function unpacked(list: Entry[]): UnpackedFiles {
   return r.value;
 }
 
-/** The pool path run in-process: plan, decode each subset, merge in the model step. */
-function decodeWithPool(files: UnpackedFiles, workers: number): { result: Result<DecodedTrace>; subsets: number; streams: number } {
+/**
+ * The pool path run in-process: plan, decode each subset into chunks, then hand the model step every part's
+ * messages interleaved one by one (as workers running at once would), so merges wait for chunks mid-way.
+ */
+function decodeWithPool(files: UnpackedFiles, workers: number, chunkRecords = 1000): { result: Result<DecodedTrace>; subsets: number; streams: number } {
+  const plan = planPool(
+    files.paths,
+    files.datas.map((d) => d.length),
+    workers,
+  );
+  const logs: Array<Array<(b: PoolModelBuild, k: number) => void>> = plan.subsets.map((subset) => {
+    const log: Array<(b: PoolModelBuild, k: number) => void> = [];
+    const r = decodeSubset(
+      {
+        paths: subset.map((i) => files.paths[i]),
+        datas: subset.map((i) => files.datas[i]),
+        streams: plan.streams,
+        fileOrder: plan.fileOrder,
+      },
+      undefined,
+      {
+        chunkRecords,
+        onOpen: (info) => log.push((b, k) => b.open(k, info)),
+        onChunk: (c) => log.push((b, k) => b.chunk(k, c)),
+      },
+    );
+    if (r.ok) {
+      expect(r.value.packed.chunks).toEqual([]);
+      log.push((b, k) => b.end(k, r.value.packed.dropped, r.value.error));
+    } else log.push((b, k) => b.openFailed(k, r.failure, r.rank));
+    return log;
+  });
+  const { metadata, symbolFiles } = modelInputs(files.paths, files.datas);
+  const build = new PoolModelBuild(metadata, symbolFiles, logs.length);
+  for (let step = 0; logs.some((l) => step < l.length); step++) logs.forEach((l, k) => step < l.length && l[step](build, k));
+  const result = build.result ?? { ok: false, failure: { kind: 'internal', message: 'no result' } };
+  return { result, subsets: plan.subsets.length, streams: plan.streams.length };
+}
+
+/** The batch form: whole parts handed to buildFromParts. */
+function decodeWithPoolBatch(files: UnpackedFiles, workers: number): Result<DecodedTrace> {
   const plan = planPool(
     files.paths,
     files.datas.map((d) => d.length),
     workers,
   );
   const parts: DecodedPart[] = [];
-  const failures: Array<{ failure: NonNullable<DecodedTrace['partialFailure']>; rank: number }> = [];
   for (const subset of plan.subsets) {
-    const r = decodeSubset({
-      paths: subset.map((i) => files.paths[i]),
-      datas: subset.map((i) => files.datas[i]),
-      streams: plan.streams,
-      fileOrder: plan.fileOrder,
-    });
-    if (r.ok) parts.push(r.value);
-    else failures.push(r);
+    const r = decodeSubset({ paths: subset.map((i) => files.paths[i]), datas: subset.map((i) => files.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder });
+    if (!r.ok) return { ok: false, failure: r.failure };
+    parts.push(r.value);
   }
-  if (failures.length > 0) return { result: { ok: false, failure: firstOpenFailure(failures) }, subsets: plan.subsets.length, streams: plan.streams.length };
   const { metadata, symbolFiles } = modelInputs(files.paths, files.datas);
-  return { result: buildFromParts(metadata, symbolFiles, parts), subsets: plan.subsets.length, streams: plan.streams.length };
+  return buildFromParts(metadata, symbolFiles, parts);
 }
 
 /** The model with every typed array replaced by its type, length and a hash of its bytes (a deep compare is slow). */
@@ -72,7 +104,8 @@ function expectSameAsSingleWorker(files: UnpackedFiles): void {
   if (!single.ok) throw new Error(single.failure.message);
   expect(single.value.model.eventCount).toBeGreaterThan(0);
   for (const workers of [1, 2, 3]) {
-    const { result, subsets, streams } = decodeWithPool(files, workers);
+    // Small chunks with several subsets: merges stop and resume at chunk ends.
+    const { result, subsets, streams } = decodeWithPool(files, workers, workers === 1 ? 1 << 16 : 997);
     expect(subsets).toBe(Math.min(workers, streams));
     if (!result.ok) throw new Error(result.failure.message);
     // Every typed array, name, loss and count of the model.
@@ -119,10 +152,13 @@ describe('decode pool', () => {
     });
   }
 
-  it('keeps the lost events of tc-hello-lost through the pool', () => {
-    const { result } = decodeWithPool(unpacked(entries('tc-hello-lost')), 2);
-    if (!result.ok) throw new Error(result.failure.message);
+  it('keeps the lost events of tc-hello-lost through the pool, streamed or in whole parts', () => {
+    const files = unpacked(entries('tc-hello-lost'));
+    const { result } = decodeWithPool(files, 2);
+    const batch = decodeWithPoolBatch(files, 2);
+    if (!result.ok || !batch.ok) throw new Error('pool decode failed');
     expect(result.value.model.losses.length).toBeGreaterThan(0);
+    expect(digest(batch.value.model)).toEqual(digest(result.value.model));
   });
 
   it('builds the same model from subsets of a synthesized article session (kernel + user space)', () => {

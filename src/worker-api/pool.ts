@@ -8,7 +8,8 @@
  */
 import { CtfError, findTraceDirs, groupTraceFiles, openExperiment } from '../ctf';
 import { modelBuilderFor } from '../model/from-experiment';
-import { EventPacker, mergedOriginNs, mergePackedInto, type PackedEvents } from '../model/packed-events';
+import { EventPacker, mergedOriginNs, PackedMerger, type PackedChunk, type PackedEvents } from '../model/packed-events';
+import type { ModelBuilder } from '../model/builder';
 import { ctfFailure } from './failure';
 import { throttle, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result } from './protocol';
 import { SYMBOLS_PREFIX } from './unpack-service';
@@ -126,8 +127,17 @@ function rankOf(failure: LoadFailure, fileOrder: string[]): number {
   return i < 0 ? Infinity : i;
 }
 
+export interface StreamingOptions {
+  /** Records per chunk (default DEFAULT_CHUNK_RECORDS). */
+  chunkRecords?: number;
+  /** Called once the subset is open, before decoding: what the model worker needs to place the part in time. */
+  onOpen?: (info: { originNs: bigint; hasPackets: boolean }) => void;
+  /** Receives each chunk as soon as it is full (the result then holds no chunks). */
+  onChunk?: (chunk: PackedChunk) => void;
+}
+
 /** Decode worker: decode one subset into packed columns. Events decoded so far are reported as they come. */
-export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback): PartResult {
+export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback, streaming: StreamingOptions = {}): PartResult {
   const files = new Map<string, Uint8Array>();
   input.paths.forEach((p, i) => files.set(p, input.datas[i]));
   let experiment: ReturnType<typeof openExperiment>;
@@ -144,7 +154,14 @@ export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback):
     if (g === undefined) throw new Error(`stream ${p} is not in the pool plan`);
     return g;
   });
-  const packer = new EventPacker({ traceCount: experiment.traces.length, streamGlobal });
+  const hasPackets = experiment.streams.some((s) => s.packetCount > 0);
+  streaming.onOpen?.({ originNs: experiment.originNs, hasPackets });
+  const packer = new EventPacker({
+    traceCount: experiment.traces.length,
+    streamGlobal,
+    chunkRecords: streaming.chunkRecords,
+    onChunk: streaming.onChunk,
+  });
   const progress = throttle<Parameters<ProgressCallback>[0]>((p) => onProgress?.(p));
   let events = 0;
   let decodeError: unknown;
@@ -174,7 +191,7 @@ export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback):
     ok: true,
     value: {
       packed: packer.finish(experiment.originNs),
-      hasPackets: experiment.streams.some((s) => s.packetCount > 0),
+      hasPackets,
       error,
       paths: input.paths,
       datas: input.datas,
@@ -188,58 +205,141 @@ export function firstOpenFailure(failures: Array<{ failure: LoadFailure; rank: n
 }
 
 /**
- * Model worker: merge the parts and build the model. `metadata` holds every trace's metadata file (paths as
- * in the plan), `symbolFiles` the nm-style mappings given beside the trace.
+ * Model worker side: receives each part's opening, chunks and end in any interleaving (as the decode workers
+ * send them), merges as far as the received chunks allow, and builds the model once every part has ended.
  */
+export class PoolModelBuild {
+  /** Set once the model is built, or on failure. */
+  result: Result<DecodedTrace> | null = null;
+  private readonly experiment: ReturnType<typeof openExperiment> | null = null;
+  private readonly opens: Array<{ originNs: bigint; hasPackets: boolean } | null>;
+  private readonly openFailures: Array<{ failure: LoadFailure; rank: number }> = [];
+  private readonly pending: Array<{ chunks: PackedChunk[]; dropped: Float64Array | null }>;
+  private readonly errors: Array<PartError | undefined>;
+  private ended = 0;
+  private reported = 0;
+  private merger: PackedMerger | null = null;
+  private builder: ModelBuilder | null = null;
+  private originNs = 0n;
+
+  constructor(
+    metadata: Map<string, Uint8Array>,
+    private readonly symbolFiles: Map<string, string>,
+    private readonly partCount: number,
+    private readonly onEvent?: (events: number) => void,
+  ) {
+    this.opens = new Array(partCount).fill(null);
+    this.pending = Array.from({ length: partCount }, () => ({ chunks: [], dropped: null }));
+    this.errors = new Array(partCount).fill(undefined);
+    try {
+      // Metadata only: the traces (names, domains, env) and the origin openExperiment falls back to without streams.
+      this.experiment = openExperiment(groupTraceFiles(metadata));
+    } catch (err) {
+      this.result = { ok: false, failure: ctfFailure(err) };
+    }
+  }
+
+  open(part: number, info: { originNs: bigint; hasPackets: boolean }): void {
+    this.opens[part] = info;
+    this.reported++;
+    this.maybeStart();
+  }
+
+  openFailed(part: number, failure: LoadFailure, rank: number): void {
+    this.openFailures.push({ failure, rank });
+    this.reported++;
+    this.maybeStart();
+  }
+
+  chunk(part: number, chunk: PackedChunk): void {
+    if (this.result) return;
+    if (this.merger) {
+      this.merger.push(part, chunk);
+      this.drain();
+    } else this.pending[part].chunks.push(chunk);
+  }
+
+  end(part: number, dropped: Float64Array, error?: PartError): void {
+    if (this.result) return;
+    this.errors[part] = error;
+    this.ended++;
+    if (this.merger) {
+      this.merger.end(part, dropped);
+      this.drain();
+    } else this.pending[part].dropped = dropped;
+  }
+
+  private maybeStart(): void {
+    if (this.result || this.reported < this.partCount || !this.experiment) return;
+    if (this.openFailures.length > 0) {
+      this.result = { ok: false, failure: firstOpenFailure(this.openFailures) };
+      return;
+    }
+    const opens = this.opens as Array<{ originNs: bigint; hasPackets: boolean }>;
+    this.originNs = mergedOriginNs(opens, this.experiment.originNs);
+    this.builder = modelBuilderFor({ ...this.experiment, originNs: this.originNs }, this.symbolFiles);
+    this.merger = new PackedMerger(
+      this.builder,
+      opens.map((o) => o.originNs),
+      this.originNs,
+      this.onEvent,
+    );
+    this.pending.forEach((p, j) => {
+      for (const c of p.chunks) this.merger!.push(j, c);
+      if (p.dropped) this.merger!.end(j, p.dropped);
+    });
+    this.drain();
+  }
+
+  private drain(): void {
+    const merger = this.merger!;
+    let done: boolean;
+    try {
+      done = merger.drain();
+      if (done && this.ended === this.partCount) merger.finish();
+    } catch (err) {
+      this.result = { ok: false, failure: ctfFailure(err) };
+      return;
+    }
+    if (!done || this.ended < this.partCount) return;
+    const model = this.builder!.finish();
+    // The whole-experiment decoder throws the error it met first in its merge: at the start (by stream), else
+    // after the failed stream's last record.
+    let first: PartError | undefined;
+    let firstKey = Infinity;
+    this.errors.forEach((e, j) => {
+      if (!e) return;
+      const key = e.atStart ? -Infinity : e.key + Number(this.opens[j]!.originNs - this.originNs);
+      const earlier =
+        first === undefined ||
+        (e.atStart && !first.atStart) ||
+        (e.atStart === first.atStart && (key < firstKey || (key === firstKey && e.stream < first.stream)));
+      if (earlier) {
+        first = e;
+        firstKey = key;
+      }
+    });
+    const partialFailure = (first as PartError | undefined)?.failure;
+    if (partialFailure && partialFailure.kind === 'internal') this.result = { ok: false, failure: partialFailure };
+    else this.result = { ok: true, value: { model, traceNames: this.experiment!.traces.map((t) => t.name), partialFailure } };
+  }
+}
+
+/** Model step with every part at hand (Node tests, benchmark). */
 export function buildFromParts(
   metadata: Map<string, Uint8Array>,
   symbolFiles: Map<string, string>,
   parts: DecodedPart[],
   onEvent?: (events: number) => void,
 ): Result<DecodedTrace> {
-  let experiment: ReturnType<typeof openExperiment>;
-  try {
-    // Metadata only: the traces (names, domains, env) and the origin openExperiment falls back to without streams.
-    experiment = openExperiment(groupTraceFiles(metadata));
-  } catch (err) {
-    return { ok: false, failure: ctfFailure(err) };
-  }
-  const originNs = mergedOriginNs(
-    parts.map((p) => ({ originNs: p.packed.originNs, hasPackets: p.hasPackets })),
-    experiment.originNs,
-  );
-  const builder = modelBuilderFor({ ...experiment, originNs }, symbolFiles);
-  try {
-    mergePackedInto(
-      builder,
-      parts.map((p) => p.packed),
-      originNs,
-      onEvent,
-    );
-  } catch (err) {
-    return { ok: false, failure: ctfFailure(err) };
-  }
-  const model = builder.finish();
-  // The whole-experiment decoder throws the error it met first in its merge: at the start (by stream), else
-  // after the failed stream's last record.
-  let first: PartError | undefined;
-  let firstKey = Infinity;
-  parts.forEach((p) => {
-    const e = p.error;
-    if (!e) return;
-    const key = e.atStart ? -Infinity : e.key + Number(p.packed.originNs - originNs);
-    const earlier =
-      first === undefined ||
-      (e.atStart && !first.atStart) ||
-      (e.atStart === first.atStart && (key < firstKey || (key === firstKey && e.stream < first.stream)));
-    if (earlier) {
-      first = e;
-      firstKey = key;
-    }
+  const build = new PoolModelBuild(metadata, symbolFiles, parts.length, onEvent);
+  parts.forEach((p, j) => build.open(j, { originNs: p.packed.originNs, hasPackets: p.hasPackets }));
+  parts.forEach((p, j) => {
+    for (const c of p.packed.chunks) build.chunk(j, c);
+    build.end(j, p.packed.dropped, p.error);
   });
-  const partialFailure = (first as PartError | undefined)?.failure;
-  if (partialFailure && partialFailure.kind === 'internal') return { ok: false, failure: partialFailure };
-  return { ok: true, value: { model, traceNames: experiment.traces.map((t) => t.name), partialFailure } };
+  if (!build.result) return { ok: false, failure: { kind: 'internal', message: 'the model merge did not complete' } };
+  return build.result;
 }
 
 /** Metadata files and symbol mappings of an unpacked file list: what the model worker needs besides the parts. */
