@@ -19,8 +19,15 @@ import { writeTar } from '../ingest/tar';
 import { buffersOf, throttle, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
 import { SYMBOLS_PREFIX } from './unpack-service';
 import { packValue, type PackedValue } from './model-transfer';
-import { packedTransferables } from '../model/packed-events';
-import { buildFromParts, decodeSubset, modelInputs, type DecodedPart, type PartResult, type SubsetInput } from './pool';
+import { chunkTransferables, type PackedChunk } from '../model/packed-events';
+import { decodeSubset, modelInputs, PoolModelBuild, type PartError, type SubsetInput } from './pool';
+
+/** What a pool decode worker posts to the model worker. */
+type PartMessage =
+  | { t: 'open'; originNs: bigint; hasPackets: boolean }
+  | { t: 'chunk'; chunk: PackedChunk }
+  | { t: 'fail'; failure: LoadFailure; rank: number }
+  | { t: 'end'; dropped: Float64Array; error?: PartError; paths: string[]; datas: Uint8Array[] };
 
 const EVENTS_PER_CLOCK_CHECK = 2048;
 
@@ -103,17 +110,55 @@ export function createDecodeService() {
       kept = input;
       return head(decodeFiles(input, onProgress));
     },
-    /** Pool decode worker: one subset of the streams into packed columns; its files go back (transferred). */
-    async decodePart(input: SubsetInput, onProgress: ProgressCallback): Promise<PartResult> {
-      const r = decodeSubset(input, onProgress);
-      if (!r.ok) return r;
-      return transfer(r, [...packedTransferables(r.value.packed), ...buffersOf(r.value.datas)]);
+    /**
+     * Pool decode worker: decodes one subset, posting to `port` (the model worker's) its opening, each chunk of
+     * packed records as it fills, and its end with the subset's files (all transferred).
+     */
+    async decodePart(input: SubsetInput, port: MessagePort, onProgress: ProgressCallback): Promise<void> {
+      const send = (m: PartMessage, moved: ArrayBuffer[] = []) => port.postMessage(m, moved);
+      const r = decodeSubset(input, onProgress, {
+        onOpen: (info) => send({ t: 'open', ...info }),
+        onChunk: (chunk) => send({ t: 'chunk', chunk }, chunkTransferables(chunk)),
+      });
+      if (!r.ok) send({ t: 'fail', failure: r.failure, rank: r.rank });
+      else {
+        const { packed, error, paths, datas } = r.value;
+        send({ t: 'end', dropped: packed.dropped, error, paths, datas }, [packed.dropped.buffer as ArrayBuffer, ...buffersOf(datas)]);
+      }
     },
-    /** Model worker: merge the pool's parts into the model (fetch threads, processes, losses with `part`). */
-    async build(input: UnpackedFiles, parts: DecodedPart[]): Promise<Result<DecodedHead>> {
+    /**
+     * Model worker: merges what the pool's decode workers post on `ports` (one per worker) into the model as it
+     * arrives. `input` lists every file; the decode workers' files arrive with their ends (kept for the bundle).
+     */
+    async build(input: UnpackedFiles, ports: MessagePort[]): Promise<Result<DecodedHead>> {
       kept = input;
+      const at = new Map(input.paths.map((p, i) => [p, i]));
       const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
-      return head(buildFromParts(metadata, symbolFiles, parts));
+      const build = new PoolModelBuild(metadata, symbolFiles, ports.length);
+      return new Promise((resolve) => {
+        const settle = () => {
+          if (!build.result) return;
+          for (const port of ports) port.close();
+          resolve(head(build.result));
+        };
+        settle();
+        ports.forEach((port, k) => {
+          port.onmessage = (e: MessageEvent<PartMessage>) => {
+            const m = e.data;
+            if (m.t === 'open') build.open(k, m);
+            else if (m.t === 'chunk') build.chunk(k, m.chunk);
+            else if (m.t === 'fail') build.openFailed(k, m.failure, m.rank);
+            else {
+              m.paths.forEach((p, j) => {
+                const i = at.get(p);
+                if (i !== undefined && input.datas[i].byteLength === 0) input.datas[i] = m.datas[j];
+              });
+              build.end(k, m.dropped, m.error);
+            }
+            settle();
+          };
+        });
+      });
     },
     /** Entries [start, start + count) of a part of the last decoded model, packed into one transferred buffer. */
     async part<K extends ModelPart>(kind: K, start: number, count: number): Promise<PackedValue<TraceModel[K]>> {

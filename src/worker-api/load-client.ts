@@ -8,9 +8,8 @@ import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { TraceModel } from '../model/types';
 import { PART_BATCH, unpackValue } from './model-transfer';
 import type { DecodeService, ModelPart } from './decode-service';
-import { firstOpenFailure, planPool, poolSize, type DecodedPart } from './pool';
-import { packedTransferables } from '../model/packed-events';
-import { buffersOf, type LoadFailure, type LoadProgress, type Result, type SourceFile } from './protocol';
+import { planPool, poolSize } from './pool';
+import { buffersOf, type LoadFailure, type LoadProgress, type Result, type SourceFile, type UnpackedFiles } from './protocol';
 import type { UnpackService } from './unpack-service';
 
 export type TraceSourceSpec =
@@ -114,41 +113,34 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     onProgress({ phase: 'decode', doneBytes: 0, totalBytes: files.totalBytes, events: 0 });
     const eventsByWorker = plan.subsets.map(() => 0);
     const shared = new Set(plan.metadata);
-    const partResults = await Promise.all(
-      plan.subsets.map((subset, k) => {
-        const w = startWorker<DecodeService>('decode', `strata-decode-${k}`);
-        watch(w.worker, 'decode');
-        pool.push(w);
-        const datas = subset.map((i) => files.datas[i]);
-        // Stream and index files move to their worker; metadata (in every subset) is copied.
-        const moved = buffersOf(subset.filter((i) => !shared.has(i)).map((i) => files.datas[i]));
-        const input = { paths: subset.map((i) => files.paths[i]), datas, streams: plan.streams, fileOrder: plan.fileOrder };
-        const onPart = proxy((p: LoadProgress) => {
-          eventsByWorker[k] = p.events;
-          onProgress({ phase: 'decode', doneBytes: 0, totalBytes: files.totalBytes, events: eventsByWorker.reduce((a, b) => a + b, 0) });
-        });
-        return w.api.decodePart(transfer(input, moved), onPart);
-      }),
-    );
-    for (const w of pool) w.worker.terminate();
-    const failures = partResults.flatMap((r) => (r.ok ? [] : [r]));
-    if (failures.length > 0) {
-      terminateAll();
-      return { ok: false, failure: firstOpenFailure(failures) };
-    }
-    // The files come back from the decode workers: put them in their places for the model worker (bundle).
-    const at = new Map(files.paths.map((p, i) => [p, i]));
-    const parts: DecodedPart[] = [];
-    for (const r of partResults) {
-      if (!r.ok) continue;
-      r.value.paths.forEach((p, j) => {
-        const i = at.get(p)!;
-        if (!shared.has(i)) files.datas[i] = r.value.datas[j];
+    const inSubset = new Set(plan.subsets.flat());
+    // Decode workers post their chunks straight to the model worker, one channel each: the page is not a relay.
+    const channels = plan.subsets.map(() => new MessageChannel());
+    plan.subsets.forEach((subset, k) => {
+      const w = startWorker<DecodeService>('decode', `strata-decode-${k}`);
+      watch(w.worker, 'decode');
+      pool.push(w);
+      // Stream and index files move to their worker; metadata (in every subset) is copied.
+      const moved = buffersOf(subset.filter((i) => !shared.has(i)).map((i) => files.datas[i]));
+      const input = { paths: subset.map((i) => files.paths[i]), datas: subset.map((i) => files.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder };
+      const onPart = proxy((p: LoadProgress) => {
+        eventsByWorker[k] = p.events;
+        onProgress({ phase: 'decode', doneBytes: 0, totalBytes: files.totalBytes, events: eventsByWorker.reduce((a, b) => a + b, 0) });
       });
-      parts.push({ ...r.value, paths: [], datas: [] });
-    }
-    const moving = [...buffersOf(files.datas), ...parts.flatMap((p) => packedTransferables(p.packed))];
-    const decoded = await model.api.build(transfer({ ...files }, moving), parts);
+      // A throw here (a bug, not a corrupt trace: those come back as values) would leave the model waiting.
+      w.api
+        .decodePart(transfer(input, moved), transfer(channels[k].port1, [channels[k].port1]), onPart)
+        .catch((err: unknown) => rejectCrash(new Error(`the decode worker failed: ${err instanceof Error ? err.message : String(err)}`)));
+    });
+    // The model worker gets the metadata and symbol files now, the others back from the decode workers.
+    const modelFiles: UnpackedFiles = {
+      ...files,
+      datas: files.datas.map((d, i) => (inSubset.has(i) && !shared.has(i) ? new Uint8Array(0) : d)),
+    };
+    const ports = channels.map((c) => c.port2);
+    const moving = buffersOf(modelFiles.datas.filter((_, i) => !inSubset.has(i)));
+    const decoded = await model.api.build(transfer(modelFiles, moving), transfer(ports, ports));
+    for (const w of pool) w.worker.terminate();
     if (!decoded.ok) {
       terminateAll();
       return decoded;
