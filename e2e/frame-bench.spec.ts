@@ -18,8 +18,8 @@ test('frame times while panning 1 million slices', async ({ page }) => {
   await expect(page.getByTestId('thread-item')).toHaveCount(4);
   const box = (await tracks.boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.6, box.y + 150);
-  // Let the per-depth indexes build on the first frames before measuring.
-  await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+  // Let the per-depth indexes build (background tasks after the first frame) before measuring.
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 1500)));
 
   await page.evaluate(() => {
     const w = window as unknown as { __frames: number[]; __stop: boolean; __strataScheduler: { drawCount: number }; __draw0: number };

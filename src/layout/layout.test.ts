@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { smallModel, generatedModel, SMALL_WRITE } from '../test-utils/model-fixture';
 import { forEachBox, gallopStart, laneFromTable, lowerBoundStart, rangeQuery, hitInterval } from './interval-lane';
-import { buildSliceIndex, firstChildSlice, parentSlice, siblingSlice, sliceIndexOf } from './slice-index';
-import { allRows, buildRowLayout, visibleRows, type ThreadRow } from './row-layout';
+import { buildSliceIndex, firstChildSlice, parentSlice, siblingSlice, SliceIndexBuild, sliceIndexBy, sliceIndexOf } from './slice-index';
+import { allRows, buildRowLayout, threadRowOf, visibleRows, type ThreadRow } from './row-layout';
 import { hitTest } from './hit-test';
 import { formatDuration, formatTick, formatTimeOfDay, formatDateTime, formatOffset } from './time-format';
 import { zoomAround, panBy, clampRange, rangeAround, MIN_SPAN_NS } from './view-math';
@@ -116,6 +116,33 @@ describe('slice index', () => {
     expect(Array.from(d5.index!).map((i) => m.strings[main.slices.name[i]])).toEqual(['format_record', '_io_FileIO_write', 'compute']);
   });
 
+  it('builds the same index in small time-bounded steps as in one go', () => {
+    const g = generatedModel({ slices: 100_000, threads: 1 });
+    const whole = buildSliceIndex(g.threads[0].slices);
+    const b = new SliceIndexBuild(g.threads[0].slices);
+    let steps = 0;
+    while (!b.step(-Infinity)) steps++;
+    expect(steps).toBeGreaterThan(5);
+    const stepped = b.result!;
+    expect(stepped.lanes.length).toBe(whole.lanes.length);
+    stepped.lanes.forEach((lane, d) => {
+      expect(Array.from(lane.index!)).toEqual(Array.from(whole.lanes[d].index!));
+      expect(Array.from(lane.maxEndNs)).toEqual(Array.from(whole.lanes[d].maxEndNs));
+    });
+    expect(Array.from(stepped.lanePos)).toEqual(Array.from(whole.lanePos));
+    // The lanes are sorted by start and hold every slice once.
+    expect(stepped.lanes.reduce((n, l) => n + l.count, 0)).toBe(100_000);
+  });
+
+  it('indexes a thread only when asked, over several frames', () => {
+    const g = generatedModel({ slices: 200_000, threads: 1, seed: 3 });
+    expect(sliceIndexBy(g.threads[0], -Infinity)).toBeNull();
+    let idx = null;
+    for (let i = 0; i < 1000 && !idx; i++) idx = sliceIndexBy(g.threads[0], -Infinity);
+    expect(idx).not.toBeNull();
+    expect(sliceIndexOf(g.threads[0])).toBe(idx);
+  });
+
   it('navigates parent, first child and siblings', () => {
     const baz = byName('baz');
     expect(m.strings[main.slices.name[parentSlice(idx, main.slices, baz)]]).toBe('PyObject_Call');
@@ -163,6 +190,40 @@ describe('row layout', () => {
     expect(visibleRows(l, 0, l.totalHeightPx)).toEqual([0, l.count]);
     const last = allRows(l)[l.count - 1];
     expect(visibleRows(l, last.yPx + 1, 5)).toEqual([l.count - 1, l.count]);
+  });
+});
+
+describe('row layout at scale (5,400 threads in 1,800 processes)', () => {
+  const m = generatedModel({ slices: 60_000, threads: 5_400, processes: 1_800 });
+  const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
+
+  it('has one row per thread and per process, tiling the height, each thread findable by its row', () => {
+    expect(l.count).toBe(5_400 + 1_800);
+    const rows = allRows(l);
+    for (let i = 1; i < rows.length; i++) expect(rows[i].yPx).toBe(rows[i - 1].yPx + rows[i - 1].heightPx);
+    expect(rows[rows.length - 1].yPx + rows[rows.length - 1].heightPx).toBe(l.totalHeightPx);
+    for (let t = 0; t < m.threads.length; t += 97) expect(threadRowOf(l, t)?.threadIndex).toBe(t);
+  });
+
+  it('finds the rows of any scroll window like a linear scan would', () => {
+    const rows = allRows(l);
+    for (const top of [0, 13, l.totalHeightPx / 3, l.totalHeightPx / 2 + 7, l.totalHeightPx - 50]) {
+      const expected = rows.map((r, i) => (r.yPx < top + 900 && r.yPx + r.heightPx > top ? i : -1)).filter((i) => i >= 0);
+      expect(visibleRows(l, top, 900)).toEqual([expected[0], expected[expected.length - 1] + 1]);
+    }
+  });
+
+  it('filters and collapses like the per-thread rule', () => {
+    // worker-2000..2099 match; worker-2000 is in process 1200, collapsed.
+    const f = buildRowLayout(m, { collapsedPids: [1200], threadFilter: 'Worker-20' });
+    const rows = allRows(f);
+    const threads = rows.filter((r): r is ThreadRow => r.kind === 'thread');
+    expect(threads.length).toBe(99);
+    expect(threads.every((r) => m.threads[r.threadIndex].name.startsWith('worker-20'))).toBe(true);
+    // A collapsed process keeps its header (with the count of matching threads) and hides its threads.
+    const collapsed = rows.find((r) => r.kind === 'process' && r.pid === 1200);
+    expect(collapsed).toMatchObject({ kind: 'process', collapsed: true, threadCount: 1 });
+    expect(threadRowOf(buildRowLayout(m, { collapsedPids: [], threadFilter: '1012' }), 12)?.label).toBe('proc-12 1012');
   });
 });
 

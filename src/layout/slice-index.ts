@@ -36,7 +36,8 @@ const CHUNK = 16_384;
 export class SliceIndexBuild {
   private phase = 0;
   private pos = 0;
-  private lane = 0;
+  /** Phase 0: deepest depth so far; phase 3: the lane being finished. */
+  private lane = -1;
   private counts: Int32Array | null = null;
   private fill: Int32Array | null = null;
   private lanes: IntervalLane[] = [];
@@ -55,13 +56,19 @@ export class SliceIndexBuild {
     const depth = sl.depth;
     while (this.result === null) {
       if (this.phase === 0) {
-        // Deepest level first (one cheap pass), then the counts.
-        let maxDepth = -1;
-        for (let i = 0; i < n; i++) if (depth[i] > maxDepth) maxDepth = depth[i];
-        this.counts = new Int32Array(maxDepth + 1);
-        this.fill = new Int32Array(maxDepth + 1);
-        this.phase = 1;
-        this.pos = 0;
+        // Deepest level first, then the counts per depth.
+        const end = Math.min(n, this.pos + CHUNK * 4);
+        let maxDepth = this.lane;
+        for (let i = this.pos; i < end; i++) if (depth[i] > maxDepth) maxDepth = depth[i];
+        this.lane = maxDepth;
+        this.pos = end;
+        if (end === n) {
+          this.counts = new Int32Array(maxDepth + 1);
+          this.fill = new Int32Array(maxDepth + 1);
+          this.phase = 1;
+          this.pos = 0;
+          this.lane = 0;
+        }
       } else if (this.phase === 1) {
         const end = Math.min(n, this.pos + CHUNK);
         const counts = this.counts!;
@@ -93,7 +100,6 @@ export class SliceIndexBuild {
         if (end === n) {
           this.phase = 3;
           this.pos = 0;
-          this.lane = 0;
         }
       } else {
         // Running max of the end times, lane by lane.
@@ -128,6 +134,19 @@ const pending = new WeakMap<SliceTable, SliceIndexBuild>();
 /** Memoized per slice table: built on first use (finishing any build in progress), kept while the model lives. */
 export function sliceIndexOf(thread: ThreadModel): ThreadSliceIndex {
   return sliceIndexBy(thread, Infinity)!;
+}
+
+/** Threads with fewer slices than this are indexed on the spot (a millisecond or less). */
+const SMALL_TABLE = 32_768;
+
+/**
+ * The thread's index if it is ready (or small enough to build right away), else null without doing any
+ * work: the caller queues the thread for `sliceIndexBy` in background steps.
+ */
+export function sliceIndexIfReady(thread: ThreadModel): ThreadSliceIndex | null {
+  const idx = cache.get(thread.slices);
+  if (idx) return idx;
+  return thread.slices.count <= SMALL_TABLE ? sliceIndexOf(thread) : null;
 }
 
 /**

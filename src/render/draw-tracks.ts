@@ -6,7 +6,7 @@ import { forEachBox, sourceIndex } from '../layout/interval-lane';
 import { tableLane } from '../layout/hit-test';
 import type { Row, RowLayout, ThreadRow, ProcessRow } from '../layout/row-layout';
 import { processRowOf, ROW_PROCESS, rowOf, visibleRows } from '../layout/row-layout';
-import { sliceIndexBy } from '../layout/slice-index';
+import { sliceIndexIfReady } from '../layout/slice-index';
 import type { TimeRange } from '../layout/view-math';
 import type { LossRange, StateTable, TraceModel } from '../model/types';
 import { SliceFlag } from '../model/types';
@@ -45,18 +45,16 @@ export interface TracksFrame {
   selectedRange: TimeRange | null;
   /** Names that match the search (index by name); null when not searching. */
   searchNames: Uint8Array | null;
-  /**
-   * performance.now() time until which this frame may index threads that become visible; a thread still
-   * being indexed after it shows a placeholder, and `drawTracks` returns `pending: true` (draw again).
-   */
-  indexDeadlineMs?: number;
 }
 
 export interface TracksResult {
   /** Boxes drawn. */
   boxes: number;
-  /** Some visible thread is still being indexed: draw another frame. */
-  pending: boolean;
+  /**
+   * Visible threads whose call stacks are not indexed yet (drawn as a placeholder): index them in the
+   * background (sliceIndexBy) and draw again.
+   */
+  unindexed: number[];
 }
 
 export const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -100,8 +98,7 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
   drawLossBands(ctx, f.model.losses, range, toX, gutterPx, widthPx, heightPx);
 
   let boxes = 0;
-  let pending = false;
-  const deadline = f.indexDeadlineMs ?? Infinity;
+  const unindexed: number[] = [];
   // Only the rows in the window (two binary searches over the row tops), each made as an object here.
   const [first, last] = visibleRows(layout, f.scrollTopPx, heightPx);
   const rows: Row[] = [];
@@ -116,9 +113,9 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
     ctx.beginPath();
     ctx.rect(gutterPx, Math.max(y, 0), contentW, row.heightPx);
     ctx.clip();
-    const drawn = drawThread(ctx, f, row, y, nsPerPx, toX, deadline);
+    const drawn = drawThread(ctx, f, row, y, nsPerPx, toX);
     ctx.restore();
-    if (drawn < 0) pending = true;
+    if (drawn < 0) unindexed.push(row.threadIndex);
     else boxes += drawn;
     // Row separator.
     ctx.fillStyle = THEME.rowLine;
@@ -157,7 +154,7 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
       if (toX(f.selectedRange.endNs) <= widthPx) ctx.fillRect(Math.round(x1), 0, 1, heightPx);
     }
   }
-  return { boxes, pending };
+  return { boxes, unindexed };
 }
 
 function drawLossBands(
@@ -287,7 +284,6 @@ function drawThread(
   y: number,
   nsPerPx: number,
   toX: (ns: number) => number,
-  deadlineMs: number,
 ): number {
   const { model, range } = f;
   const m = f.layout.metrics;
@@ -334,8 +330,8 @@ function drawThread(
     }, 1, false); // per pixel, so that the gaps between syscalls stay visible
   }
 
-  // Flame chart, one lane per depth; indexed on its first frames on screen, within the frame's budget.
-  const idx = t.slices.count > 0 ? sliceIndexBy(t, deadlineMs) : EMPTY_INDEX;
+  // Flame chart, one lane per depth; a big thread is indexed in the background once it is on screen.
+  const idx = t.slices.count > 0 ? sliceIndexIfReady(t) : EMPTY_INDEX;
   if (idx === null) {
     batch.flush(ctx);
     flushLabels(ctx);

@@ -6,7 +6,7 @@ import { useEffect, type RefObject } from 'react';
 import { hitTest, type Hit } from '../../layout/hit-test';
 import { rowLayoutFor, threadRowOf, type RowLayout } from '../../layout/row-layout';
 import { matchingNames } from '../../layout/search';
-import { firstChildSlice, parentSlice, siblingSlice, sliceIndexOf } from '../../layout/slice-index';
+import { firstChildSlice, parentSlice, siblingSlice, sliceIndexBy, sliceIndexOf } from '../../layout/slice-index';
 import { panBy, type TimeRange } from '../../layout/view-math';
 import type { TraceModel } from '../../model/types';
 import { prepareCanvas } from '../../render/canvas';
@@ -34,8 +34,8 @@ export const GUTTER_PX = 200;
 const ZOOM_PER_SEC = Math.log(8);
 const PAN_SCREENS_PER_SEC = 1;
 const DRAG_THRESHOLD_PX = 3;
-/** Time a frame may spend indexing the call stacks of threads that just scrolled into view. */
-const INDEX_BUDGET_MS = 8;
+/** Length of one background task indexing the call stacks of threads that came into view. */
+const INDEX_TASK_MS = 8;
 
 export interface TimelineRefs {
   axis: RefObject<HTMLCanvasElement | null>;
@@ -117,7 +117,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
         selectedRange: s.selectedRange,
       });
       const tctx = prepareCanvas(tracksCanvas, widthPx, heightPx);
-      const { pending } = drawTracks(tctx, {
+      const { unindexed } = drawTracks(tctx, {
         model,
         layout,
         range: s.visibleRange,
@@ -130,10 +130,30 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
         hovered: asTrackRef(s.hovered),
         selectedRange: s.selectedRange,
         searchNames,
-        indexDeadlineMs: performance.now() + INDEX_BUDGET_MS,
       });
-      // A thread on screen is still being indexed: carry on next frame.
-      if (pending) sched.invalidate('timeline');
+      // Only what is on screen now: threads scrolled away wait until they are seen again.
+      indexQueue.clear();
+      for (const t of unindexed) indexQueue.add(t);
+      if (indexQueue.size > 0 && indexTimer === 0) indexTimer = window.setTimeout(indexSome, 0);
+    };
+
+    // Call stacks of big threads are indexed in short tasks between frames, never inside a frame; the rows
+    // redraw as threads become ready.
+    const indexQueue = new Set<number>();
+    let indexTimer = 0;
+    const indexSome = () => {
+      indexTimer = 0;
+      const deadline = performance.now() + INDEX_TASK_MS;
+      let finished = false;
+      for (const t of indexQueue) {
+        if (sliceIndexBy(model.threads[t], deadline)) {
+          indexQueue.delete(t);
+          finished = true;
+        }
+        if (performance.now() >= deadline) break;
+      }
+      if (finished) sched.invalidate('timeline');
+      if (indexQueue.size > 0) indexTimer = window.setTimeout(indexSome, 0);
     };
     const unregister = sched.register('timeline', draw);
     const unsubscribe = useViewStore.subscribe((s, prev) => {
@@ -394,6 +414,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     window.addEventListener('blur', onBlur);
     axisCanvas.style.cursor = 'grab';
     return () => {
+      window.clearTimeout(indexTimer);
       unregister();
       unsubscribe();
       ro.disconnect();
