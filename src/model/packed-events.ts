@@ -561,13 +561,14 @@ export class PackedMerger {
     const k = parts.length;
     const keys = this.keys;
     for (let j = 0; j < k; j++) if (Number.isNaN(keys[j])) keys[j] = this.head(j);
-    const builder = this.builder;
-    const ev = this.ev;
-    const ctx = this.ctx;
     for (;;) {
+      // The part with the first record, and the first record of the others: the best part's records go in
+      // one run until they reach that bound (or its chunk ends).
       let best = -1;
       let bestKey = 0;
       let bestStream = 0;
+      let boundKey = Infinity;
+      let boundStream = Infinity;
       for (let j = 0; j < k; j++) {
         const key = keys[j];
         if (Number.isNaN(key)) {
@@ -576,20 +577,45 @@ export class PackedMerger {
         }
         const s = parts[j].chunk!.stream[parts[j].pos];
         if (best < 0 || key < bestKey || (key === bestKey && s < bestStream)) {
+          if (best >= 0) {
+            boundKey = bestKey;
+            boundStream = bestStream;
+          }
           best = j;
           bestKey = key;
           bestStream = s;
+        } else if (key < boundKey || (key === boundKey && s < boundStream)) {
+          boundKey = key;
+          boundStream = s;
         }
       }
       if (best < 0) return true;
-      const p = parts[best];
-      const c = p.chunk!;
-      const i = p.pos;
-      const values = c.values;
-      let v = p.vpos;
+      this.run(parts[best], boundKey, boundStream);
+      keys[best] = this.head(best);
+    }
+  }
+
+  /** Emits the part's records of its current chunk while they come before (boundKey, boundStream). */
+  private run(p: PartCursor, boundKey: number, boundStream: number): void {
+    const c = p.chunk!;
+    const builder = this.builder;
+    const ev = this.ev;
+    const ctx = this.ctx;
+    const values = c.values;
+    const tsCol = c.tsNs;
+    const streamCol = c.stream;
+    const shift = p.shift;
+    let v = p.vpos;
+    let i = p.pos;
+    const n = c.count;
+    for (; i < n; i++) {
+      const rawTs = tsCol[i];
+      const ts = Number.isNaN(rawTs) ? NaN : rawTs + shift;
+      if (i > p.pos) {
+        const key = Number.isNaN(rawTs) ? -Infinity : ts;
+        if (!(key < boundKey || (key === boundKey && streamCol[i] < boundStream))) break;
+      }
       const flags = c.flags[i];
-      const rawTs = c.tsNs[i];
-      const ts = Number.isNaN(rawTs) ? NaN : rawTs + p.shift;
       let cpu: number | null = c.cpu[i];
       if (cpu === -1) cpu = p.odd.get(i) ?? null;
       const rec = flags & REC_MASK;
@@ -599,7 +625,7 @@ export class PackedMerger {
         ev.tsNs = ts;
         ev.cpu = cpu;
         ev.trace = c.trace[i];
-        ev.stream = c.stream[i];
+        ev.stream = streamCol[i];
         if (flags & F_CTX) {
           ctx.vtid = flags & F_VTID ? values[v++] : null;
           ctx.vpid = flags & F_VPID ? values[v++] : null;
@@ -621,11 +647,11 @@ export class PackedMerger {
               if (flags & F_OPT) f[field] = values[v++];
               else (f as Record<string, FieldValue | undefined>)[field] = undefined;
             } else {
-              const n = values[v++];
-              if (n < 0) f[field] = null;
+              const len = values[v++];
+              if (len < 0) f[field] = null;
               else {
                 const bytes: number[] = [];
-                for (let b = 0; b < n; b++) bytes.push(values[v++]);
+                for (let b = 0; b < len; b++) bytes.push(values[v++]);
                 f[field] = bytes;
               }
             }
@@ -642,16 +668,15 @@ export class PackedMerger {
           kind: rec === REC_DISCARDED_EVENTS ? 'discarded-events' : 'discarded-packets',
           count,
           beginNs: ts,
-          endNs: Number.isNaN(endNs) ? NaN : endNs + p.shift,
+          endNs: Number.isNaN(endNs) ? NaN : endNs + shift,
           trace: c.trace[i],
-          stream: c.stream[i],
+          stream: streamCol[i],
           cpu,
         });
       }
-      p.vpos = v;
-      p.pos = i + 1;
-      keys[best] = this.head(best);
     }
+    p.vpos = v;
+    p.pos = i;
   }
 
   /** After drain() returned true: the events the builder only counts (their order does not matter to it). */
