@@ -18,8 +18,8 @@ export function ThreadList(props: { model: TraceModel; scroll: RefObject<HTMLDiv
   const { model, scroll } = props;
   const filter = useViewStore((s) => s.threadFilter);
   const collapsed = useViewStore((s) => s.collapsedPids);
-  const layout = rowLayoutFor(model, collapsed, filter);
-  const [viewPx, setViewPx] = useState({ topPx: 0, heightPx: 1000 });
+  // null until the scroll window is measured (on the frame after mounting, to keep the first one light).
+  const [viewPx, setViewPx] = useState<{ topPx: number; heightPx: number } | null>(null);
 
   // Follow the timeline's scroll window, re-rendering only when it moves by a step of rows.
   useEffect(() => {
@@ -30,12 +30,12 @@ export function ThreadList(props: { model: TraceModel; scroll: RefObject<HTMLDiv
       frame = 0;
       const topPx = el.scrollTop;
       const heightPx = Math.max(el.clientHeight, 1);
-      setViewPx((v) => (v.topPx === topPx && v.heightPx === heightPx ? v : { topPx, heightPx }));
+      setViewPx((v) => (v && v.topPx === topPx && v.heightPx === heightPx ? v : { topPx, heightPx }));
     };
     const onScroll = () => {
       if (frame === 0) frame = requestAnimationFrame(update);
     };
-    update();
+    onScroll();
     el.addEventListener('scroll', onScroll, { passive: true });
     const ro = new ResizeObserver(onScroll);
     ro.observe(el);
@@ -46,18 +46,21 @@ export function ThreadList(props: { model: TraceModel; scroll: RefObject<HTMLDiv
     };
   }, [scroll]);
 
-  const [first, last] = visibleRows(layout, viewPx.topPx, viewPx.heightPx);
+  // The layout too waits for the first measure (the canvas makes it on its first frame; this reuses it).
+  const layout = viewPx ? rowLayoutFor(model, collapsed, filter) : null;
+  const [first, last] = layout && viewPx ? visibleRows(layout, viewPx.topPx, viewPx.heightPx) : [0, 0];
   const from = Math.max(0, Math.floor((first - MARGIN_ROWS) / MARGIN_ROWS) * MARGIN_ROWS);
-  const to = Math.min(layout.count, Math.ceil((last + MARGIN_ROWS) / MARGIN_ROWS) * MARGIN_ROWS);
+  const to = layout ? Math.min(layout.count, Math.ceil((last + MARGIN_ROWS) / MARGIN_ROWS) * MARGIN_ROWS) : 0;
   // Position of each process among the listed processes (for aria-posinset), once per layout.
   const processPos = useMemo(() => {
+    if (!layout) return { pos: new Int32Array(0), count: 0 };
     const pos = new Int32Array(layout.groups.count);
     let n = 0;
     for (let r = 0; r < layout.count; r++) if (layout.kind[r] === ROW_PROCESS) pos[layout.ref[r]] = ++n;
     return { pos, count: n };
   }, [layout]);
-  const items = useMemo(() => windowItems(model, layout, from, to, processPos), [model, layout, from, to, processPos]);
-  const totalThreads = layout.shownThreads.reduce((a, b) => a + b, 0);
+  const items = useMemo(() => (layout ? windowItems(model, layout, from, to, processPos) : []), [model, layout, from, to, processPos]);
+  const totalThreads = layout ? layout.shownThreads.reduce((a, b) => a + b, 0) : 0;
 
   return (
     <nav className="tl-sr-only" aria-label="Processes and threads">

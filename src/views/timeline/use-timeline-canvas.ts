@@ -72,13 +72,12 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     let heightPx = scroll.clientHeight;
     const axisHeightPx = axisCanvas.parentElement!.clientHeight || 36;
 
-    // Derived data, recomputed only when its inputs change.
-    const s0 = useViewStore.getState();
-    let layout: RowLayout = rowLayoutFor(model, s0.collapsedPids, s0.threadFilter);
-    spacer.style.height = `${Math.max(0, layout.totalHeightPx - heightPx)}px`;
+    // Derived data, recomputed only when its inputs change. The first layout is made here, so that the first
+    // frame (another task) only draws.
+    let layout: RowLayout | null = null;
     let searchKey: string | null = null;
     let searchNames: Uint8Array | null = null;
-    const derive = (s: ViewState) => {
+    const derive = (s: ViewState): RowLayout => {
       const next = rowLayoutFor(model, s.collapsedPids, s.threadFilter);
       if (next !== layout) {
         layout = next;
@@ -88,8 +87,10 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
         searchKey = s.searchText;
         searchNames = matchingNames(model.strings, s.searchText);
       }
+      return layout;
     };
-    derive(useViewStore.getState());
+    const currentLayout = () => derive(useViewStore.getState());
+    currentLayout();
 
     const contentW = () => Math.max(widthPx - GUTTER_PX, 1);
     const nsPerPx = () => {
@@ -100,7 +101,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
 
     const draw = () => {
       const s = useViewStore.getState();
-      derive(s);
+      const layout = derive(s);
       const scale = timeScale(s.visibleRange, GUTTER_PX, widthPx);
       const ticks = axisTicks(scale, contentW());
       const actx = prepareCanvas(axisCanvas, widthPx, axisHeightPx);
@@ -167,7 +168,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
 
     /** Scrolls the rows so that a selected item (from the keyboard or the search list) is on screen. */
     function revealVertically(ref: ItemRef): void {
-      derive(useViewStore.getState());
+      const layout = currentLayout();
       const row = threadRowOf(layout, ref.thread);
       if (!row) return;
       const m = layout.metrics;
@@ -182,7 +183,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     const resize = () => {
       widthPx = scroll.clientWidth;
       heightPx = scroll.clientHeight;
-      spacer.style.height = `${Math.max(0, layout.totalHeightPx - heightPx)}px`;
+      if (layout) spacer.style.height = `${Math.max(0, layout.totalHeightPx - heightPx)}px`;
       sched.invalidate('timeline');
     };
     const ro = new ResizeObserver(resize);
@@ -197,15 +198,14 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     };
     const hitAt = (x: number, y: number): Hit | null => {
       if (x < GUTTER_PX) {
-        const h = hitTest(model, layout, y + scroll.scrollTop, 0, 1);
+        const h = hitTest(model, currentLayout(), y + scroll.scrollTop, 0, 1);
         return h?.kind === 'process' ? h : null;
       }
-      return hitTest(model, layout, y + scroll.scrollTop, xToNs(x), nsPerPx());
+      return hitTest(model, currentLayout(), y + scroll.scrollTop, xToNs(x), nsPerPx());
     };
     let pointer: { x: number; y: number } | null = null; // over the tracks, canvas coordinates
     function refreshHover(): void {
       if (!pointer || drag) return;
-      derive(useViewStore.getState());
       const h = hitAt(pointer.x, pointer.y);
       hover(h);
       tracksCanvas.style.cursor = h ? 'pointer' : 'default';
