@@ -503,6 +503,8 @@ export class PackedMerger {
   private readonly ev: TraceEvent = { name: '', tsNs: 0, cpu: null, ctx: null, ectx: null, fields: null, trace: 0, stream: 0 };
   private readonly ctx: FieldStruct = { vtid: null, vpid: null, procname: null };
   private readonly fieldObjects = new Map<string, FieldStruct>();
+  /** One string object per event name across parts: the builder's class cache then compares by identity. */
+  private readonly canonicalNames = new Map<string, string>();
   events = 0;
 
   /** `partOrigins`: each part's originNs; `originNs`: the builder's time 0. */
@@ -518,7 +520,12 @@ export class PackedMerger {
 
   push(part: number, chunk: PackedChunk): void {
     const p = this.parts[part];
-    for (const n of chunk.newNames) {
+    for (const name of chunk.newNames) {
+      let n = this.canonicalNames.get(name);
+      if (n === undefined) {
+        n = name;
+        this.canonicalNames.set(name, name);
+      }
       p.names.push(n);
       p.specs.push(compileSpec(packedFieldsOf(n)) ?? NO_FIELDS);
       let f = this.fieldObjects.get(n);

@@ -7,7 +7,7 @@ import { writeTar } from '../ingest/tar';
 import { MemoryDir, synthesizeSession } from '../synth/session';
 import { decodeFiles } from './decode-service';
 import { buildFromParts, decodeSubset, modelInputs, planPool, PoolModelBuild, poolSize, type DecodedPart } from './pool';
-import { unpackInputs } from './unpack-service';
+import { ownBuffers, unpackInputs } from './unpack-service';
 import type { DecodedTrace, Result, UnpackedFiles } from './protocol';
 
 type Entry = { path: string; data: Uint8Array };
@@ -122,6 +122,17 @@ describe('decode pool', () => {
     expect(poolSize(4, 8)).toBe(3);
     expect(poolSize(16, 2)).toBe(2);
     expect(poolSize(undefined, 8)).toBe(1);
+  });
+
+  it('gives every unpacked file its own buffer, so that each can move to a different worker', () => {
+    const files = unpacked(entries('bt-multi-domains', 's'));
+    const own = ownBuffers(files.datas);
+    expect(new Set(own.map((d) => d.buffer)).size).toBe(own.length);
+    own.forEach((d, i) => {
+      expect(d.byteOffset).toBe(0);
+      expect(d.byteLength).toBe(d.buffer.byteLength);
+      expect(Array.from(d)).toEqual(Array.from(files.datas[i]));
+    });
   });
 
   it('spreads streams by bytes, gives every subset all metadata and its streams\' index files', () => {
