@@ -10,22 +10,11 @@
  */
 import type { FieldInput } from './ctf-writer';
 import { KERNEL_EVENTS, UST_EVENTS, eventIdsByName } from './layouts';
+import { prng } from '../base/prng';
 
 export interface EventSink {
   kernel(ts: number, cpu: number, classId: number, values: FieldInput[]): void;
   ust(ts: number, cpu: number, classId: number, values: FieldInput[], context: FieldInput[]): void;
-}
-
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const KID = eventIdsByName(KERNEL_EVENTS);

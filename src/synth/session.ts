@@ -5,7 +5,8 @@
  */
 import { type FieldInput, type OutputDir, StreamWriter, packetizeMetadata } from './ctf-writer';
 import { KERNEL_EVENTS, type TraceDescription, UST_CONTEXT, UST_EVENTS, kernelTsdl, ustTsdl } from './layouts';
-import { ArticleStory, type EventSink, prng } from './scenario';
+import { prng } from '../base/prng';
+import { ArticleStory, type EventSink } from './scenario';
 
 export type ScenarioName = 'article' | 'scale';
 

@@ -12,6 +12,7 @@ import {
   SliceKind,
   ThreadState,
 } from '../model/types';
+import { prng as rng } from '../base/prng';
 
 export interface SliceRow {
   name: string;
@@ -227,18 +228,6 @@ export function smallModel(opts: { kernel?: boolean } = {}): TraceModel {
         ]
       : [{ name: 'ust/uid/1000/64-bit', domain: 'ust', eventCount: 612 }],
     eventCount: 612,
-  };
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
