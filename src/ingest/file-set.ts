@@ -5,6 +5,7 @@
  * `ust/uid/1000/64-bit`: one experiment on one timeline.
  */
 import { archiveStem, unpackArchive, type BytesProgress } from './archive';
+import { findTraceDirs } from '../ctf/experiment';
 import { IngestError } from './errors';
 import { normalizeEntryPath } from './tar';
 
@@ -49,15 +50,6 @@ function commonDir(dirs: string[]): string {
   return common.join('/');
 }
 
-/** Directories holding a `metadata` file (same rule as the decoder's findTraceDirs). */
-export function metadataDirs(paths: Iterable<string>): string[] {
-  const dirs = new Set<string>();
-  for (const p of paths) {
-    if (p === 'metadata' || p.endsWith('/metadata')) dirs.add(dirOf(p));
-  }
-  return [...dirs].sort();
-}
-
 /**
  * Expand archives (sniffed by content) into their files, each archive's files placed under the archive's stem so
  * that two dropped archives cannot collide, then strip the common root of the trace directories.
@@ -84,7 +76,7 @@ export function buildFileSet(inputs: InputFile[], onProgress?: BytesProgress): F
   }
 
   const useful = expanded.filter((f) => !isJunk(f.path));
-  const dirs = metadataDirs(useful.map((f) => f.path));
+  const dirs = findTraceDirs(useful.map((f) => f.path));
   if (dirs.length === 0) {
     const names = inputs.map((f) => f.path);
     if (inputs.length === 1 && archiveNames.length === 0) {
