@@ -64,6 +64,15 @@ describe('url state', () => {
     }
   });
 
+  it('round-trips a selected thread without an item (tid or cpuN)', () => {
+    for (const thread of ['4243', 'cpu2']) {
+      const st: UrlState = { source: { kind: 'demo' }, view: { startNs: 10n, endNs: 20n }, thread };
+      const query = formatUrlState(st);
+      expect(query).toBe(`?v=1&demo&view=10,20&thread=${thread}`);
+      expect(parseUrlState(query)).toEqual({ state: st, version: 1, warnings: [] });
+    }
+  });
+
   it('keeps a non-http trace URL so that the loader can explain it', () => {
     const r = parseUrlState('?trace=file:///tmp/t.tgz');
     expect(r.state.source).toEqual({ kind: 'url', url: 'file:///tmp/t.tgz' });

@@ -40,10 +40,35 @@ describe('view <-> url', () => {
       visibleRange: v.visibleRange,
       selectedRange: v.selectedRange,
       selection: v.selection,
+      selectedThread: main,
       collapsedPids: [977],
       threadFilter: 'py',
       searchText: 'write',
     });
+  });
+
+  it('writes and restores a thread selected without an item', () => {
+    const worker = model.threads.findIndex((t) => t.tid === 4243);
+    const v = view({ visibleRange: { startNs: 1_000_000, endNs: 2_000_000 }, selectedThread: worker });
+    const query = formatUrlState(viewToUrlState(v, model, { kind: 'demo' }));
+    expect(query).toBe(`?v=1&demo&view=${FIXTURE_ORIGIN_NS + 1_000_000n},${FIXTURE_ORIGIN_NS + 2_000_000n}&thread=4243`);
+    const patch = urlStateToView(parseUrlState(query).state, model, bounds);
+    expect(patch.selectedThread).toBe(worker);
+    expect(patch.selection).toBeNull();
+    // Without a selected thread, no thread in the link.
+    expect(formatUrlState(viewToUrlState(view({}), model, { kind: 'demo' }))).not.toContain('thread=');
+  });
+
+  it('takes the thread from the item, and from thread= when the item is not in this trace', () => {
+    const main = model.threads.findIndex((t) => t.tid === 4242);
+    const worker = model.threads.findIndex((t) => t.tid === 4243);
+    const s = model.threads[main].slices;
+    const withItem = parseUrlState(`?v=1&demo&slice=4242,${FIXTURE_ORIGIN_NS + BigInt(s.startNs[0])},${s.depth[0]}`).state;
+    expect(urlStateToView(withItem, model, bounds)).toMatchObject({ selection: { kind: 'slice', thread: main, index: 0 }, selectedThread: main });
+    const missing = parseUrlState(`?v=1&demo&slice=4243,5,0&thread=4243`).state;
+    expect(urlStateToView(missing, model, bounds)).toMatchObject({ selection: null, selectedThread: worker });
+    const unknown = parseUrlState('?v=1&demo&thread=31337').state;
+    expect(urlStateToView(unknown, model, bounds).selectedThread).toBeNull();
   });
 
   it('clamps a range outside the trace and drops items that do not exist', () => {
@@ -66,5 +91,9 @@ describe('view <-> url', () => {
     expect(isMeaningfulChange(selected, zoomed, model)).toBe(true);
     const all = { ...zoomed, visibleRange: { ...bounds } };
     expect(isMeaningfulChange(zoomed, all, model)).toBe(true);
+    // Selecting a thread alone is a step too.
+    const thread = { ...before, selectedThread: main };
+    expect(isMeaningfulChange(before, thread, model)).toBe(true);
+    expect(isMeaningfulChange(thread, { ...thread, visibleRange: { startNs: 100_000, endNs: 5_100_000 } }, model)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Binds the view store to the URL: every view change rewrites the query (replaceState), the changes that matter
- * (selecting an item, zooming to the selection or to everything) add a history entry (pushState), and
+ * (selecting an item or a thread, zooming to the selection or to everything) add a history entry (pushState), and
  * back/forward (popstate) restores the view. Conversions between the view store (model-relative float ns,
  * indices into the model) and the URL (absolute bigint ns, tids) are pure functions, tested in Node.
  */
@@ -69,6 +69,9 @@ export function viewToUrlState(view: ViewState, model: TraceModel, source: UrlSo
       state.thread = item.thread;
     }
   }
+  // A thread selected on its own (no item) is written too.
+  const t = view.selectedThread !== null ? model.threads[view.selectedThread] : undefined;
+  if (state.thread === undefined && t) state.thread = threadKey(t);
   if (view.collapsedPids.length > 0) state.collapsed = [...view.collapsedPids];
   if (view.threadFilter) state.filter = view.threadFilter;
   if (view.searchText) state.search = view.searchText;
@@ -82,6 +85,7 @@ export function urlStateToView(state: UrlState, model: TraceModel, bounds: ViewS
     visibleRange: { ...bounds },
     selectedRange: null,
     selection: null,
+    selectedThread: null,
     collapsedPids: state.collapsed ? [...state.collapsed] : [],
     threadFilter: state.filter ?? '',
     searchText: state.search ?? '',
@@ -95,6 +99,12 @@ export function urlStateToView(state: UrlState, model: TraceModel, bounds: ViewS
     patch.selectedRange = { startNs: toRelativeNs(o, state.selection.startNs), endNs: toRelativeNs(o, state.selection.endNs) };
   }
   if (state.item) patch.selection = itemFromUrl(model, state.item);
+  // The item implies its thread; otherwise the thread the link names, if this trace has it.
+  if (patch.selection) patch.selectedThread = patch.selection.thread;
+  else if (state.thread !== undefined) {
+    const thread = findThread(model, state.thread);
+    if (thread >= 0) patch.selectedThread = thread;
+  }
   return patch;
 }
 
@@ -119,7 +129,7 @@ function near(a: ViewState['visibleRange'], b: ViewState['visibleRange'], tolNs:
 
 /** Zooming to the whole trace or to (around) the selected range or item is a step worth a history entry. */
 export function isMeaningfulChange(prev: ViewState, next: ViewState, model: TraceModel): boolean {
-  if (!sameItem(prev.selection, next.selection)) return true;
+  if (!sameItem(prev.selection, next.selection) || prev.selectedThread !== next.selectedThread) return true;
   if (prev.visibleRange === next.visibleRange) return false;
   const r = next.visibleRange;
   const width = r.endNs - r.startNs;

@@ -5,6 +5,7 @@ import {
   resetView,
   select,
   selectRange,
+  selectThread,
   showAll,
   toggleProcess,
   useViewStore,
@@ -46,6 +47,21 @@ describe('view store', () => {
     expect(state().collapsedPids).toEqual([9]);
     const { ...plain } = state();
     expect(JSON.parse(JSON.stringify(plain))).toEqual(plain);
+  });
+
+  it('selects the thread of a selected item, a thread alone, and clears both', () => {
+    select({ kind: 'syscall', thread: 2, index: 5 });
+    expect(state().selectedThread).toBe(2);
+    selectThread(1);
+    expect(state().selection).toBeNull();
+    expect(state().selectedThread).toBe(1);
+    select({ kind: 'slice', thread: 3, index: 0 });
+    expect(state().selectedThread).toBe(3);
+    select(null);
+    expect(state().selectedThread).toBeNull();
+    selectThread(4);
+    resetView({ startNs: 0, endNs: 10 });
+    expect(state().selectedThread).toBeNull();
   });
 
   it('does not notify when the hovered item stays the same', () => {

@@ -27,6 +27,11 @@ export interface ViewState {
   /** Time range measured by dragging on the timeline; null when none. */
   selectedRange: TimeRange | null;
   selection: ItemRef | null;
+  /**
+   * Selected thread (index into model.threads): the selected item's thread, or a thread chosen by its label;
+   * null when none.
+   */
+  selectedThread: number | null;
   hovered: HoverRef | null;
   collapsedPids: number[];
   threadFilter: string;
@@ -38,6 +43,7 @@ export const initialViewState: ViewState = {
   visibleRange: { startNs: 0, endNs: 1 },
   selectedRange: null,
   selection: null,
+  selectedThread: null,
   hovered: null,
   collapsedPids: [],
   threadFilter: '',
@@ -92,8 +98,14 @@ export function selectRange(r: TimeRange | null): void {
   set({ selectedRange: { startNs: Math.min(r.startNs, r.endNs), endNs: Math.max(r.startNs, r.endNs) } });
 }
 
+/** Selects an item and its thread; null clears both (a click on empty space, Escape). */
 export function select(item: ItemRef | null): void {
-  set({ selection: item });
+  set({ selection: item, selectedThread: item ? item.thread : null });
+}
+
+/** Selects a thread on its own (its label in the gutter or the thread list): no item stays selected. */
+export function selectThread(thread: number | null): void {
+  set({ selection: null, selectedThread: thread });
 }
 
 export function hover(item: HoverRef | null): void {
