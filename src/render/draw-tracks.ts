@@ -41,6 +41,8 @@ export interface TracksFrame {
   gutterPx: number;
   ticksNs: readonly number[];
   selection: TrackItemRef | null;
+  /** Selected thread (index into model.threads): its row gets a band and its label a highlight. */
+  selectedThread: number | null;
   hovered: TrackItemRef | null;
   selectedRange: TimeRange | null;
   /** Names that match the search (index by name); null when not searching. */
@@ -75,6 +77,9 @@ export const THEME = {
   rangeFill: 'rgba(43, 108, 212, 0.10)',
   rangeLine: '#2b6cd4',
   loss: 'rgba(220, 38, 38, 0.07)',
+  threadBand: 'rgba(43, 108, 212, 0.06)',
+  threadLabelBand: 'rgba(43, 108, 212, 0.14)',
+  threadMark: '#2b6cd4',
 };
 
 let charWidthPx = 6;
@@ -108,6 +113,11 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
     if (row.kind === 'process') {
       drawProcessHeader(ctx, row, y, widthPx);
       continue;
+    }
+    if (row.threadIndex === f.selectedThread) {
+      // Translucent, under the boxes: the grid stays visible through it.
+      ctx.fillStyle = THEME.threadBand;
+      ctx.fillRect(gutterPx, y, contentW, row.heightPx - 1);
     }
     ctx.save();
     ctx.beginPath();
@@ -207,6 +217,12 @@ function drawProcessHeader(ctx: CanvasRenderingContext2D, row: ProcessRow, y: nu
 function drawThreadLabel(ctx: CanvasRenderingContext2D, f: TracksFrame, row: ThreadRow, y: number): void {
   const m = f.layout.metrics;
   const t = f.model.threads[row.threadIndex];
+  if (row.threadIndex === f.selectedThread) {
+    ctx.fillStyle = THEME.threadLabelBand;
+    ctx.fillRect(0, y, f.gutterPx - 1, row.heightPx - 1);
+    ctx.fillStyle = THEME.threadMark;
+    ctx.fillRect(0, y, 3, row.heightPx - 1);
+  }
   ctx.fillStyle = THEME.threadText;
   ctx.font = LABEL_FONT;
   const text = fitText(ctx, t.cpuRow !== undefined ? `CPU ${t.cpuRow}` : t.name || 'thread', f.gutterPx - 70, 7);

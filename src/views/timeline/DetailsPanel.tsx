@@ -2,12 +2,14 @@ import type { JSX } from 'react';
 import { formatDuration, formatOffset } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
 import { useViewStore } from '../../store/view-store';
-import { describeItem } from './item-text';
+import { describeItem, describeThread } from './item-text';
 
 export function DetailsPanel(props: { model: TraceModel }): JSX.Element {
   const selection = useViewStore((s) => s.selection);
   const range = useViewStore((s) => s.selectedRange);
-  const d = selection ? describeItem(props.model, selection) : null;
+  const thread = useViewStore((s) => s.selectedThread);
+  // An item first; a thread selected on its own otherwise.
+  const d = selection ? describeItem(props.model, selection) : thread !== null ? describeThread(props.model, thread) : null;
   return (
     <section className="tl-details" aria-label="Details" data-testid="details-panel">
       {range && (
@@ -34,7 +36,7 @@ export function DetailsPanel(props: { model: TraceModel }): JSX.Element {
           </dl>
         </>
       ) : (
-        !range && <p className="tl-muted">Click a call, syscall or thread state to see its details; drag to measure a time range.</p>
+        !range && <p className="tl-muted">Click a call, syscall, thread state or thread name to see its details; drag to measure a time range.</p>
       )}
     </section>
   );

@@ -1,6 +1,7 @@
 /**
  * The processes and threads on the timeline as an accessible list (the canvas cannot be read by assistive
- * technology or by tests): each process can be collapsed from here too.
+ * technology or by tests): each process can be collapsed from here too, and each thread selected (the selected
+ * one is marked aria-current, since aria-selected is not allowed on list items).
  *
  * Virtualized like the canvas: only the rows in the timeline's scroll window, plus a margin, are in the DOM
  * (a trace can have tens of thousands of threads). aria-setsize / aria-posinset give each item its place in
@@ -9,7 +10,7 @@
 import { useEffect, useMemo, useState, type JSX, type RefObject } from 'react';
 import { ROW_PROCESS, rowLayoutFor, threadLabel, visibleRows } from '../../layout/row-layout';
 import type { TraceModel } from '../../model/types';
-import { toggleProcess, useViewStore } from '../../store/view-store';
+import { selectThread, toggleProcess, useViewStore } from '../../store/view-store';
 
 /** Rows listed beyond the scroll window on each side; the window moves in steps of this size. */
 const MARGIN_ROWS = 60;
@@ -18,6 +19,7 @@ export function ThreadList(props: { model: TraceModel; scroll: RefObject<HTMLDiv
   const { model, scroll } = props;
   const filter = useViewStore((s) => s.threadFilter);
   const collapsed = useViewStore((s) => s.collapsedPids);
+  const selectedThread = useViewStore((s) => s.selectedThread);
   // null until the scroll window is measured (on the frame after mounting, to keep the first one light).
   const [viewPx, setViewPx] = useState<{ topPx: number; heightPx: number } | null>(null);
 
@@ -59,7 +61,10 @@ export function ThreadList(props: { model: TraceModel; scroll: RefObject<HTMLDiv
     for (let r = 0; r < layout.count; r++) if (layout.kind[r] === ROW_PROCESS) pos[layout.ref[r]] = ++n;
     return { pos, count: n };
   }, [layout]);
-  const items = useMemo(() => (layout ? windowItems(model, layout, from, to, processPos) : []), [model, layout, from, to, processPos]);
+  const items = useMemo(
+    () => (layout ? windowItems(model, layout, from, to, processPos, selectedThread) : []),
+    [model, layout, from, to, processPos, selectedThread],
+  );
   const totalThreads = layout ? layout.shownThreads.reduce((a, b) => a + b, 0) : 0;
 
   return (
@@ -81,6 +86,7 @@ function windowItems(
   from: number,
   to: number,
   processPos: { pos: Int32Array; count: number },
+  selectedThread: number | null,
 ): JSX.Element[] {
   const out: JSX.Element[] = [];
   let r = from;
@@ -92,9 +98,22 @@ function windowItems(
     if (layout.kind[r] === ROW_PROCESS) r++;
     for (; r < to && layout.group[r] === g; r++) {
       const ti = layout.ref[r];
+      const t = model.threads[ti];
+      const selected = ti === selectedThread;
       threads.push(
-        <li key={ti} data-testid="thread-item" data-tid={model.threads[ti].tid} aria-setsize={layout.shownThreads[g]} aria-posinset={r - headerRow}>
-          {threadLabel(model, ti)}
+        <li
+          key={ti}
+          data-testid="thread-item"
+          data-tid={t.tid}
+          className={selected ? 'tl-thread-selected' : undefined}
+          aria-current={selected ? 'true' : undefined}
+          aria-setsize={layout.shownThreads[g]}
+          aria-posinset={r - headerRow}
+        >
+          {/* Named unlike the process button ("name tid"), so that each button has a name of its own. */}
+          <button type="button" aria-label={t.cpuRow !== undefined ? `CPU ${t.cpuRow} row` : `thread ${t.name || 'unnamed'}, tid ${t.tid}`} onClick={() => selectThread(ti)}>
+            {threadLabel(model, ti)}
+          </button>
         </li>,
       );
     }

@@ -93,3 +93,58 @@ export function describeItem(model: TraceModel, ref: ItemRef): ItemDescription |
     ],
   };
 }
+
+/** Per-thread totals that need a pass over its tables: computed once per thread, on first display. */
+interface ThreadTotals {
+  deepest: number;
+  /** Time in each state (index: ThreadState). */
+  stateNs: number[];
+}
+const threadTotals = new WeakMap<object, ThreadTotals>();
+
+function totalsOf(t: TraceModel['threads'][number]): ThreadTotals {
+  let totals = threadTotals.get(t);
+  if (!totals) {
+    let deepest = -1;
+    const s = t.slices;
+    for (let i = 0; i < s.count; i++) if (s.depth[i] > deepest) deepest = s.depth[i];
+    const stateNs: number[] = [];
+    const st = t.states;
+    if (st) for (let i = 0; i < st.count; i++) stateNs[st.state[i]] = (stateNs[st.state[i]] ?? 0) + st.endNs[i] - st.startNs[i];
+    totals = { deepest, stateNs };
+    threadTotals.set(t, totals);
+  }
+  return totals;
+}
+
+/** A thread selected on its own: who it is and what it did (states only with a kernel trace). */
+export function describeThread(model: TraceModel, thread: number): ItemDescription | null {
+  const t = model.threads[thread];
+  if (!t) return null;
+  const totals = totalsOf(t);
+  const fields: ItemField[] = [];
+  if (t.cpuRow !== undefined) fields.push({ key: 'cpu', label: 'CPU', value: String(t.cpuRow) });
+  else {
+    const process = t.pid >= 0 ? model.processes.find((p) => p.pid === t.pid) : undefined;
+    fields.push(
+      { key: 'name', label: 'Name', value: t.name || 'unknown' },
+      { key: 'tid', label: 'TID', value: String(t.tid) },
+      { key: 'pid', label: 'PID', value: t.pid >= 0 ? String(t.pid) : 'unknown' },
+      { key: 'process', label: 'Process', value: process ? `${process.name || 'unknown'} ${process.pid}` : 'unknown' },
+    );
+  }
+  fields.push(
+    { key: 'calls', label: 'Call slices', value: t.slices.count.toLocaleString('en-US') },
+    { key: 'max-depth', label: 'Max depth', value: totals.deepest >= 0 ? String(totals.deepest) : 'none' },
+  );
+  if (t.syscalls) fields.push({ key: 'syscalls', label: 'Syscalls', value: t.syscalls.count.toLocaleString('en-US') });
+  if (t.states) {
+    const all = totals.stateNs.reduce((a, b) => a + (b ?? 0), 0);
+    totals.stateNs.forEach((ns, state) => {
+      if (!ns) return;
+      const pct = all > 0 ? ` (${((ns / all) * 100).toFixed(1)}%)` : '';
+      fields.push({ key: `state-${state}`, label: stateLabel(state).replace(/^./, (c) => c.toUpperCase()), value: `${formatDuration(ns)}${pct}` });
+    });
+  }
+  return { title: threadText(model, thread), kindLabel: 'thread', startNs: model.startNs, endNs: model.endNs, fields };
+}

@@ -4,7 +4,7 @@
  */
 import { useEffect, type RefObject } from 'react';
 import { hitTest, type Hit } from '../../layout/hit-test';
-import { rowLayoutFor, threadRowOf, type RowLayout } from '../../layout/row-layout';
+import { ROW_PROCESS, processRowOf, rowAt, rowLayoutFor, threadRowOf, visibleRows, type RowLayout } from '../../layout/row-layout';
 import { matchingNames } from '../../layout/search';
 import { firstChildSlice, parentSlice, siblingSlice, sliceIndexBy, sliceIndexOf } from '../../layout/slice-index';
 import { panBy, type TimeRange } from '../../layout/view-math';
@@ -20,6 +20,7 @@ import {
   pan,
   select,
   selectRange,
+  selectThread,
   setVisibleRange,
   showAll,
   toggleProcess,
@@ -28,6 +29,7 @@ import {
   zoomToRange,
   type ViewState,
 } from '../../store/view-store';
+import { firstItemInView } from './first-in-view';
 
 export const GUTTER_PX = 200;
 /** Zoom speed while W/S is held: 8x per second. Pan speed while A/D is held: one screen per second. */
@@ -128,6 +130,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
         gutterPx: GUTTER_PX,
         ticksNs: ticks.ticksNs,
         selection: asTrackRef(s.selection),
+        selectedThread: s.selectedThread,
         hovered: asTrackRef(s.hovered),
         selectedRange: s.selectedRange,
         searchNames,
@@ -164,7 +167,15 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
         refreshHover();
       }
       if (s.selection && s.selection !== prev.selection) revealVertically(s.selection);
+      else if (!s.selection && s.selectedThread !== null && s.selectedThread !== prev.selectedThread) revealRow(s.selectedThread);
     });
+
+    /** Scrolls the rows so that a thread selected from the list or a link is on screen (if it is shown). */
+    function revealRow(thread: number): void {
+      const row = threadRowOf(currentLayout(), thread);
+      if (!row) return;
+      if (row.yPx + row.heightPx <= scroll.scrollTop || row.yPx >= scroll.scrollTop + heightPx) scroll.scrollTop = Math.max(0, row.yPx - heightPx / 3);
+    }
 
     /** Scrolls the rows so that a selected item (from the keyboard or the search list) is on screen. */
     function revealVertically(ref: ItemRef): void {
@@ -203,12 +214,26 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       }
       return hitTest(model, currentLayout(), y + scroll.scrollTop, xToNs(x), nsPerPx());
     };
+    /**
+     * What a click in the gutter at canvas y names: a process (its header, or the header pinned at the top
+     * over a scrolled process) or a thread (its label), or null.
+     */
+    const gutterAt = (y: number): { kind: 'process'; pid: number } | { kind: 'thread'; thread: number } | null => {
+      const layout = currentLayout();
+      const [first, last] = visibleRows(layout, scroll.scrollTop, heightPx);
+      if (first < last && layout.kind[first] !== ROW_PROCESS && layout.topPx[first] < scroll.scrollTop && y < layout.metrics.processHeaderPx) {
+        return { kind: 'process', pid: layout.groups.pid[layout.group[processRowOf(layout, first)]] };
+      }
+      const r = rowAt(layout, y + scroll.scrollTop);
+      if (r < 0) return null;
+      return layout.kind[r] === ROW_PROCESS ? { kind: 'process', pid: layout.groups.pid[layout.ref[r]] } : { kind: 'thread', thread: layout.ref[r] };
+    };
     let pointer: { x: number; y: number } | null = null; // over the tracks, canvas coordinates
     function refreshHover(): void {
       if (!pointer || drag) return;
       const h = hitAt(pointer.x, pointer.y);
       hover(h);
-      tracksCanvas.style.cursor = h ? 'pointer' : 'default';
+      tracksCanvas.style.cursor = h || (pointer.x < GUTTER_PX && gutterAt(pointer.y)) ? 'pointer' : 'default';
     }
     const onTracksMove = (e: MouseEvent) => {
       pointer = local(e);
@@ -224,8 +249,12 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       if (e.button !== 0) return;
       const p = local(e);
       if (p.x < GUTTER_PX) {
-        const h = hitAt(p.x, p.y);
-        if (h?.kind === 'process') toggleProcess(h.pid);
+        const g = gutterAt(p.y);
+        if (g?.kind === 'process') toggleProcess(g.pid);
+        else if (g?.kind === 'thread') {
+          scroll.focus({ preventScroll: true });
+          selectThread(g.thread);
+        }
         return;
       }
       e.preventDefault();
@@ -384,9 +413,17 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
         select(null);
         selectRange(null);
       } else if (k === 'ArrowLeft' || k === 'ArrowRight' || k === 'ArrowUp' || k === 'ArrowDown') {
-        if (!useViewStore.getState().selection) return;
-        e.preventDefault();
-        moveSelection(k);
+        const s = useViewStore.getState();
+        if (s.selection) {
+          e.preventDefault();
+          moveSelection(k);
+        } else if (s.selectedThread !== null) {
+          // Only a thread: start at its first item in view (Perfetto / Trace Compass do the same).
+          const first = firstItemInView(model.threads[s.selectedThread], s.selectedThread, s.visibleRange);
+          if (!first) return;
+          e.preventDefault();
+          select(first);
+        }
       }
     };
     const onKeyUp = (e: KeyboardEvent) => {
