@@ -4,6 +4,7 @@ import { startTraceServer, type TraceServer } from '../scripts/serve-trace';
 import { formatDuration } from '../src/layout/time-format';
 import { decodeFiles } from '../src/worker-api/decode-service';
 import { unpackInputs } from '../src/worker-api/unpack-service';
+import { firstSliceInView } from '../src/views/timeline/first-in-view';
 import { corpusTarGz, GLXGEARS } from './trace-fixtures';
 
 const bundle = corpusTarGz(GLXGEARS);
@@ -30,7 +31,7 @@ function pickSlices() {
   for (let i = Math.floor(s.count / 3); i < s.count; i++) if (s.depth[i] > 0 && s.endNs[i] > s.startNs[i]) { first = i; break; }
   let second = -1;
   for (let i = first + 1; i < s.count; i++) if (m.strings[s.name[i]] !== m.strings[s.name[first]] && s.endNs[i] > s.startNs[i]) { second = i; break; }
-  return { model: m, first: describe(first), second: describe(second) };
+  return { model: m, thread: t, first: describe(first), second: describe(second) };
 }
 
 test.describe('links to a hosted trace', () => {
@@ -71,6 +72,49 @@ test.describe('links to a hosted trace', () => {
     for (const id of ['visible-span', 'detail-name', 'detail-start', 'detail-depth', 'detail-duration']) {
       await expect(other.getByTestId(id)).toHaveText((await page.getByTestId(id).textContent()) ?? '');
     }
+    expect(other.url()).toBe(copied);
+  });
+
+  test('a link naming only a thread selects that thread; Copy link reproduces it; arrows start at its first call', async ({ page, context }) => {
+    const { first, thread, model } = picked;
+    const o = model.originNs;
+    const pad = Math.max(1000, Math.round((first.endNs - first.startNs) * 2));
+    const range = { startNs: Math.round(first.startNs - pad), endNs: Math.round(first.endNs + pad) };
+    const link = `/?v=1&trace=${encodeURIComponent(traceUrl())}&view=${o + BigInt(range.startNs)},${o + BigInt(range.endNs)}&thread=${thread.tid}`;
+    await page.goto(link);
+    await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    // No item: the details panel describes the thread, and the thread list marks it.
+    await expect(details(page).locator('h2')).toHaveText(`thread ${thread.name} ${thread.tid}${thread.pid >= 0 && thread.pid !== thread.tid ? ` (pid ${thread.pid})` : ''}`);
+    await expect(page.getByTestId('detail-tid')).toContainText(String(thread.tid));
+    await expect(page.getByTestId('detail-calls')).toContainText(thread.slices.count.toLocaleString('en-US'));
+    await expect(page.locator('[data-testid="thread-item"][aria-current="true"]')).toHaveAttribute('data-tid', String(thread.tid));
+    expect(new URL(page.url()).search).toBe(new URL(link, 'http://x').search);
+
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    const copied = await page.getByTestId('share-link').inputValue();
+    expect(copied).toBe(page.url());
+
+    const other = await context.newPage();
+    await other.goto(copied);
+    await expect(other.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    await expect(details(other).locator('h2')).toHaveText((await details(page).locator('h2').textContent()) ?? '');
+    for (const id of ['visible-span', 'detail-name', 'detail-tid', 'detail-pid', 'detail-process', 'detail-calls', 'detail-max-depth']) {
+      await expect(other.getByTestId(id)).toHaveText((await page.getByTestId(id).textContent()) ?? '');
+    }
+    expect(other.url()).toBe(copied);
+
+    // An arrow key selects the thread's first call in view: a new history entry naming the slice and its thread.
+    const firstCall = firstSliceInView(thread, range);
+    expect(firstCall).toBeGreaterThanOrEqual(0);
+    const historyBefore = await other.evaluate(() => history.length);
+    await other.keyboard.press('ArrowRight');
+    await expect(details(other).locator('h2')).toContainText(model.strings[thread.slices.name[firstCall]]);
+    await expect.poll(() => other.evaluate(() => history.length)).toBe(historyBefore + 1);
+    expect(new URL(other.url()).searchParams.get('slice')).toBe(`${thread.tid},${o + BigInt(thread.slices.startNs[firstCall])},${thread.slices.depth[firstCall]}`);
+    expect(new URL(other.url()).searchParams.get('thread')).toBe(String(thread.tid));
+    await other.goBack();
+    await expect(details(other).locator('h2')).toContainText(`thread ${thread.name}`);
     expect(other.url()).toBe(copied);
   });
 
