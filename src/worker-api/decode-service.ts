@@ -1,11 +1,13 @@
 /**
- * The decode worker's job: group the unpacked files into traces, open them as one experiment, decode every event
- * in time order into the ModelBuilder, and hand back the model with its typed arrays transferred. The decoder
- * merges all streams of all traces in one k-way merge (the model needs one time-ordered sequence: CPU-based thread
- * attribution reads the kernel's scheduling while it reads user-space events), so decoding and model building
- * run together in this one worker; the fetch/unpack work runs in another.
+ * The decode worker script's services. The model needs one time-ordered sequence of all events (CPU-based thread
+ * attribution reads the kernel's scheduling while it reads user-space events), so the work is split as:
+ * - pool decode workers (`decodePart`): each decodes a subset of the stream files in time order into packed
+ *   columns, posted chunk by chunk to the model worker (pool.ts, ../model/packed-events.ts);
+ * - the model worker (`build`): merges the chunks by time as they arrive and builds the model, then hands it
+ *   over in batches (`part`);
+ * - `decode`: the single-worker path (decode and build in one pass), which the pool must reproduce exactly.
  *
- * The worker keeps the files after decoding so that "Download as .tar.gz" can bundle exactly what was loaded.
+ * The model worker keeps the files so that "Download as .tar.gz" can bundle exactly what was loaded.
  */
 import { transfer } from 'comlink';
 import { groupTraceFiles, openExperiment } from '../ctf';
