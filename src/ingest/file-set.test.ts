@@ -1,29 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { gzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { tracePath } from '../test-utils/corpus';
+import { folderEntries, tracePath } from '../test-utils/corpus';
 import { sniffArchive, unpackArchive } from './archive';
 import { buildFileSet, type InputFile } from './file-set';
 import { writeTar } from './tar';
 
-function filesUnder(dir: string, prefix: string): InputFile[] {
-  const out: InputFile[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const full = join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.push({ path: `${prefix}/${relative(dir, full)}`, data: new Uint8Array(readFileSync(full)) });
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-const glxgears = () => filesUnder(tracePath('tc-cyg-profile-glxgears-cyg-profile'), 'glxgears');
-const multi = () => filesUnder(tracePath('bt-multi-domains'), 'session');
+const glxgears = () => folderEntries(tracePath('tc-cyg-profile-glxgears-cyg-profile'), 'glxgears');
+const multi = () => folderEntries(tracePath('bt-multi-domains'), 'session');
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
   return a !== undefined && Buffer.compare(a, b) === 0;

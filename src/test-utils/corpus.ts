@@ -2,8 +2,8 @@
  * Access to the shared conformance corpus (`../shared/corpus` beside the repository). Tests that need it call
  * `corpusDir()`, which throws when it is missing: a corpus test must fail loudly, never pass by skipping.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
@@ -50,4 +50,23 @@ export function referenceRecords(name: string): ReferenceRecord[] {
     .split('\n')
     .filter((l) => l.length > 0)
     .map((l) => JSON.parse(l) as ReferenceRecord);
+}
+
+/** Every file under `dir`, as archive-style entries `root/relative/path` (sorted, '/'-separated). */
+export function folderEntries(dir: string, root: string): { path: string; data: Uint8Array }[] {
+  const out: { path: string; data: Uint8Array }[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.push({ path: `${root}/${relative(dir, full).split('\\').join('/')}`, data: new Uint8Array(readFileSync(full)) });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** A corpus trace's files as entries under `root` (its name by default). */
+export function corpusEntries(name: string, root = name): { path: string; data: Uint8Array }[] {
+  return folderEntries(tracePath(name), root);
 }

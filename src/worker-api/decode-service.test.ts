@@ -1,26 +1,12 @@
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { manifest, tracePath } from '../test-utils/corpus';
+import { manifest, tracePath, corpusEntries } from '../test-utils/corpus';
 import { writeTar } from '../ingest/tar';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { bundleFiles, decodeFiles } from './decode-service';
 import { unpackInputs } from './unpack-service';
 import type { UnpackedFiles } from './protocol';
-
-function entries(name: string, root = name): { path: string; data: Uint8Array }[] {
-  const dir = tracePath(name);
-  const out: { path: string; data: Uint8Array }[] = [];
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const full = join(d, n);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.push({ path: `${root}/${relative(dir, full)}`, data: new Uint8Array(readFileSync(full)) });
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function unpacked(name: string, data: Uint8Array): UnpackedFiles {
   const r = unpackInputs([{ path: name, data }]);
@@ -32,7 +18,7 @@ const GLX = 'tc-cyg-profile-glxgears-cyg-profile';
 
 describe('decode service', () => {
   it('decodes a corpus .tar.gz into a model with every event of the reference decoding', () => {
-    const files = unpacked('glx.tar.gz', gzipSync(writeTar(entries(GLX))));
+    const files = unpacked('glx.tar.gz', gzipSync(writeTar(corpusEntries(GLX))));
     const progress: number[] = [];
     const r = decodeFiles(files, (p) => progress.push(p.events));
     if (!r.ok) throw new Error(r.failure.message);
@@ -46,9 +32,9 @@ describe('decode service', () => {
 
   it('passes an nm-style mapping given beside the trace to the model: C frames get symbol names', () => {
     const mapping = new Uint8Array(readFileSync(join(tracePath(GLX), '..', 'cyg-profile-mapping.txt')));
-    const plain = decodeFiles(unpacked('glx.tar', writeTar(entries(GLX))));
+    const plain = decodeFiles(unpacked('glx.tar', writeTar(corpusEntries(GLX))));
     const r = unpackInputs([
-      { path: 'glx.tar', data: writeTar(entries(GLX)) },
+      { path: 'glx.tar', data: writeTar(corpusEntries(GLX)) },
       { path: 'cyg-profile-mapping.txt', data: mapping },
     ]);
     if (!r.ok || !plain.ok) throw new Error('unpack failed');
@@ -61,7 +47,7 @@ describe('decode service', () => {
   });
 
   it('puts the kernel and user-space traces of a session on one model, and its bundle reopens identically', () => {
-    const files = unpacked('session.tar', writeTar(entries('bt-multi-domains', 'my session')));
+    const files = unpacked('session.tar', writeTar(corpusEntries('bt-multi-domains', 'my session')));
     const r = decodeFiles(files);
     if (!r.ok) throw new Error(r.failure.message);
     expect(r.value.traceNames.sort()).toEqual(['kernel', 'ust']);
@@ -75,7 +61,7 @@ describe('decode service', () => {
   });
 
   it('names the file and byte of a stream cut short', () => {
-    const cut = entries(GLX).map((e) =>
+    const cut = corpusEntries(GLX).map((e) =>
       e.path.endsWith('/channel0_1') ? { path: e.path, data: e.data.subarray(0, Math.floor(e.data.length / 2) + 3) } : e,
     );
     const r = decodeFiles(unpacked('cut.tar', writeTar(cut)));
@@ -87,7 +73,7 @@ describe('decode service', () => {
   });
 
   it('refuses an invalid trace of the corpus with a message naming the problem', () => {
-    const r = decodeFiles(unpacked('bad.tar', writeTar(entries('bt-fail-metadata-syntax-error'))));
+    const r = decodeFiles(unpacked('bad.tar', writeTar(corpusEntries('bt-fail-metadata-syntax-error'))));
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.failure.kind).toBe('corrupt');

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+
 import { createHash } from 'node:crypto';
-import { tracePath } from '../test-utils/corpus';
+import { tracePath, corpusEntries } from '../test-utils/corpus';
 import { writeTar } from '../ingest/tar';
 import { MemoryDir, synthesizeSession } from '../synth/session';
 import { decodeFiles } from './decode-service';
@@ -11,20 +10,6 @@ import { ownBuffers, unpackInputs } from './unpack-service';
 import type { DecodedTrace, Result, UnpackedFiles } from './protocol';
 
 type Entry = { path: string; data: Uint8Array };
-
-function entries(name: string, root = name): Entry[] {
-  const dir = tracePath(name);
-  const out: Entry[] = [];
-  const walk = (d: string) => {
-    for (const n of readdirSync(d).sort()) {
-      const full = join(d, n);
-      if (statSync(full).isDirectory()) walk(full);
-      else out.push({ path: `${root}/${relative(dir, full)}`, data: new Uint8Array(readFileSync(full)) });
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function unpacked(list: Entry[]): UnpackedFiles {
   const r = unpackInputs([{ path: 'trace.tar', data: writeTar(list) }]);
@@ -125,7 +110,7 @@ describe('decode pool', () => {
   });
 
   it('gives every unpacked file its own buffer, so that each can move to a different worker', () => {
-    const files = unpacked(entries('bt-multi-domains', 's'));
+    const files = unpacked(corpusEntries('bt-multi-domains', 's'));
     const own = ownBuffers(files.datas);
     expect(new Set(own.map((d) => d.buffer)).size).toBe(own.length);
     own.forEach((d, i) => {
@@ -136,7 +121,7 @@ describe('decode pool', () => {
   });
 
   it('spreads streams by bytes, gives every subset all metadata and its streams\' index files', () => {
-    const files = unpacked(entries('bt-multi-domains', 's'));
+    const files = unpacked(corpusEntries('bt-multi-domains', 's'));
     const plan = planPool(
       files.paths,
       files.datas.map((d) => d.length),
@@ -159,12 +144,12 @@ describe('decode pool', () => {
 
   for (const name of ['tc-many-threads', 'tc-cyg-profile-glxgears-cyg-profile', 'bt-multi-domains', 'tc-hello-lost']) {
     it(`builds the same model from 1, 2 and 3 subsets as the single worker: ${name}`, () => {
-      expectSameAsSingleWorker(unpacked(entries(name)));
+      expectSameAsSingleWorker(unpacked(corpusEntries(name)));
     });
   }
 
   it('keeps the lost events of tc-hello-lost through the pool, streamed or in whole parts', () => {
-    const files = unpacked(entries('tc-hello-lost'));
+    const files = unpacked(corpusEntries('tc-hello-lost'));
     const { result } = decodeWithPool(files, 2);
     const batch = decodeWithPoolBatch(files, 2);
     if (!result.ok || !batch.ok) throw new Error('pool decode failed');
@@ -181,8 +166,8 @@ describe('decode pool', () => {
   it('reports a corrupt stream with its file and byte, and keeps every valid event of the other streams', () => {
     // Two traces in one experiment: one of them has valid events, then invalid ones.
     const files = unpacked([
-      ...entries('tc-cyg-profile-glxgears-cyg-profile', 'both/glx'),
-      ...entries('bt-fail-valid-events-then-invalid-events', 'both/bad'),
+      ...corpusEntries('tc-cyg-profile-glxgears-cyg-profile', 'both/glx'),
+      ...corpusEntries('bt-fail-valid-events-then-invalid-events', 'both/bad'),
     ]);
     const single = decodeFiles(files);
     if (!single.ok) throw new Error(single.failure.message);
@@ -197,7 +182,7 @@ describe('decode pool', () => {
   });
 
   it('refuses a trace whose metadata is invalid, as the single worker does', () => {
-    const files = unpacked(entries('bt-fail-metadata-syntax-error'));
+    const files = unpacked(corpusEntries('bt-fail-metadata-syntax-error'));
     const single = decodeFiles(files);
     const { result } = decodeWithPool(files, 2);
     expect(single.ok).toBe(false);
