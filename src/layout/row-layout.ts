@@ -123,12 +123,29 @@ const groupCache = new WeakMap<TraceModel, ProcessGroups>();
 export function processGroups(model: TraceModel): ProcessGroups {
   const cached = groupCache.get(model);
   if (cached) return cached;
+  return runToEnd(processGroupSteps(model));
+}
+
+/** Iterations between two yields of the resumable steps below (a yield is cheap; a check of the clock is not free). */
+const STEP_ITEMS = 512;
+
+/** Runs resumable steps to the end in one go. */
+function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** processGroups as resumable steps: it yields every STEP_ITEMS threads or groups, so that it can run across tasks. */
+function* processGroupSteps(model: TraceModel): Generator<void, ProcessGroups> {
   const nThreads = model.threads.length;
   const events = new Float64Array(nThreads);
   const tids = new Float64Array(nThreads);
   for (let i = 0; i < nThreads; i++) {
     events[i] = model.threads[i].eventCount;
     tids[i] = model.threads[i].tid;
+    if ((i & (STEP_ITEMS - 1)) === 0) yield;
   }
   const byBusiest = (a: number, b: number) => events[b] - events[a] || tids[a] - tids[b];
   // Raw groups in model order: listed processes, then the threads no process lists.
@@ -137,7 +154,9 @@ export function processGroups(model: TraceModel): ProcessGroups {
   const rawThreads: number[] = [];
   const rawPid: number[] = [];
   const rawName: string[] = [];
+  let pi = 0;
   for (const p of model.processes) {
+    if ((++pi & (STEP_ITEMS - 1)) === 0) yield;
     const start = rawThreads.length;
     for (const t of p.threads) {
       if (t >= 0 && t < nThreads && !listed[t]) {
@@ -166,6 +185,7 @@ export function processGroups(model: TraceModel): ProcessGroups {
   rawStart.push(rawThreads.length);
   const rawActivity = new Float64Array(count);
   for (let g = 0; g < count; g++) {
+    if ((g & (STEP_ITEMS - 1)) === 0) yield;
     if (rawStart[g + 1] - rawStart[g] > 1) {
       const sorted = rawThreads.slice(rawStart[g], rawStart[g + 1]).sort(byBusiest);
       for (let k = 0; k < sorted.length; k++) rawThreads[rawStart[g] + k] = sorted[k];
@@ -174,7 +194,9 @@ export function processGroups(model: TraceModel): ProcessGroups {
     for (let k = rawStart[g]; k < rawStart[g + 1]; k++) a += events[rawThreads[k]];
     rawActivity[g] = a;
   }
+  yield;
   const order = Array.from({ length: count }, (_, g) => g).sort((a, b) => rawActivity[b] - rawActivity[a] || rawPid[a] - rawPid[b]);
+  yield;
   const out: ProcessGroups = {
     count,
     pid: new Float64Array(count),
@@ -185,6 +207,7 @@ export function processGroups(model: TraceModel): ProcessGroups {
   };
   let k = 0;
   for (let i = 0; i < count; i++) {
+    if ((i & (STEP_ITEMS - 1)) === 0) yield;
     const g = order[i];
     out.pid[i] = rawPid[g];
     out.activity[i] = rawActivity[g];
@@ -239,9 +262,18 @@ function threadGeometry(model: TraceModel, threadIndex: number, m: RowMetrics) {
 
 /** O(threads) with typed arrays only: cheap enough to rebuild on every collapse or filter keystroke. */
 export function buildRowLayout(model: TraceModel, opts: RowLayoutOptions): RowLayout {
+  return runToEnd(rowLayoutSteps(model, opts));
+}
+
+/** buildRowLayout as resumable steps (and processGroups first when it is not made yet). */
+function* rowLayoutSteps(model: TraceModel, opts: RowLayoutOptions): Generator<void, RowLayout> {
   const m = opts.metrics ?? DEFAULT_METRICS;
   const collapsed = new Set(opts.collapsedPids);
-  const groups = processGroups(model);
+  let groups = groupCache.get(model);
+  if (!groups) {
+    groups = yield* processGroupSteps(model);
+    groupCache.set(model, groups);
+  }
   const filter = opts.threadFilter.trim();
   const nThreads = model.threads.length;
   const cap = groups.count + nThreads;
@@ -259,6 +291,7 @@ export function buildRowLayout(model: TraceModel, opts: RowLayoutOptions): RowLa
   const f = filter.toLowerCase();
   const matches = (ti: number) => search![ti].includes(f) || String(model.threads[ti].tid) === f;
   for (let g = 0; g < groups.count; g++) {
+    if ((g & (STEP_ITEMS - 1)) === 0) yield;
     const t0 = groups.threadStart[g];
     const t1 = groups.threadStart[g + 1];
     let shown = t1 - t0;
@@ -391,14 +424,53 @@ export function processRowOf(layout: RowLayout, r: number): number {
 
 const lastLayout = new WeakMap<TraceModel, { collapsed: readonly number[]; filter: string; layout: RowLayout }>();
 
+/** Same arguments by value: a view restored from a link has equal but new arrays. */
+function sameArgs(last: { collapsed: readonly number[]; filter: string }, collapsed: readonly number[], filter: string): boolean {
+  if (last.filter !== filter || last.collapsed.length !== collapsed.length) return false;
+  for (let i = 0; i < collapsed.length; i++) if (last.collapsed[i] !== collapsed[i]) return false;
+  return true;
+}
+
 /**
  * buildRowLayout memoized on its last arguments per model (the canvas and the accessible thread list ask for
  * the same layout after each collapse or filter change).
  */
 export function rowLayoutFor(model: TraceModel, collapsedPids: readonly number[], threadFilter: string): RowLayout {
   const last = lastLayout.get(model);
-  if (last && last.collapsed === collapsedPids && last.filter === threadFilter) return last.layout;
+  if (last && sameArgs(last, collapsedPids, threadFilter)) return last.layout;
   const layout = buildRowLayout(model, { collapsedPids, threadFilter });
   lastLayout.set(model, { collapsed: collapsedPids, filter: threadFilter, layout });
   return layout;
+}
+
+/**
+ * Makes the layout rowLayoutFor will return for these arguments in tasks of about `sliceMs` each (a trace with
+ * tens of thousands of threads takes tens of ms), so that the timeline's first frame finds it ready. Resolves
+ * false when cancelled.
+ */
+export function prepareRowLayout(
+  model: TraceModel,
+  collapsedPids: readonly number[],
+  threadFilter: string,
+  opts: { sliceMs: number; isCancelled: () => boolean },
+): Promise<boolean> {
+  const last = lastLayout.get(model);
+  if (last && sameArgs(last, collapsedPids, threadFilter)) return Promise.resolve(true);
+  const steps = rowLayoutSteps(model, { collapsedPids, threadFilter });
+  return new Promise((resolve) => {
+    const slice = () => {
+      if (opts.isCancelled()) return resolve(false);
+      const deadline = performance.now() + opts.sliceMs;
+      for (;;) {
+        const r = steps.next();
+        if (r.done) {
+          lastLayout.set(model, { collapsed: collapsedPids, filter: threadFilter, layout: r.value });
+          return resolve(true);
+        }
+        if (performance.now() >= deadline) break;
+      }
+      setTimeout(slice, 0);
+    };
+    slice();
+  });
 }

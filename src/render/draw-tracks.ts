@@ -47,6 +47,11 @@ export interface TracksFrame {
   selectedRange: TimeRange | null;
   /** Names that match the search (index by name); null when not searching. */
   searchNames: Uint8Array | null;
+  /**
+   * performance.now() after which the remaining thread rows are left blank and `incomplete` is set (the caller
+   * draws again on the next frame): a cold first frame over many rows must not block the page. Optional.
+   */
+  deadlineMs?: number;
 }
 
 export interface TracksResult {
@@ -57,6 +62,8 @@ export interface TracksResult {
    * background (sliceIndexBy) and draw again.
    */
   unindexed: number[];
+  /** Some rows were left blank because the deadline passed: draw again. */
+  incomplete: boolean;
 }
 
 export const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -104,6 +111,8 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
 
   let boxes = 0;
   const unindexed: number[] = [];
+  let incomplete = false;
+  let threadsDrawn = 0;
   // Only the rows in the window (two binary searches over the row tops), each made as an object here.
   const [first, last] = visibleRows(layout, f.scrollTopPx, heightPx);
   const rows: Row[] = [];
@@ -119,6 +128,14 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
       ctx.fillStyle = THEME.threadBand;
       ctx.fillRect(gutterPx, y, contentW, row.heightPx - 1);
     }
+    // At least one row per frame, so that successive frames always progress.
+    if (threadsDrawn > 0 && f.deadlineMs !== undefined && performance.now() > f.deadlineMs) {
+      incomplete = true;
+      ctx.fillStyle = THEME.rowLine;
+      ctx.fillRect(0, y + row.heightPx - 1, widthPx, 1);
+      continue;
+    }
+    threadsDrawn++;
     ctx.save();
     ctx.beginPath();
     ctx.rect(gutterPx, Math.max(y, 0), contentW, row.heightPx);
@@ -164,7 +181,7 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
       if (toX(f.selectedRange.endNs) <= widthPx) ctx.fillRect(Math.round(x1), 0, 1, heightPx);
     }
   }
-  return { boxes, unindexed };
+  return { boxes, unindexed, incomplete };
 }
 
 function drawLossBands(

@@ -26,8 +26,25 @@ export function TraceMain() {
   const label = useTraceStore((s) => s.label);
   const partialFailure = useTraceStore((s) => s.partialFailure);
   const [linkWarnings, setLinkWarnings] = useState<string[]>([]);
+  // The model whose row layout is made: the timeline mounts only then, so that its first frame only draws.
+  const [preparedModel, setPreparedModel] = useState<TraceModel | null>(null);
 
   useEffect(() => startUrlSync(), []);
+  useEffect(() => {
+    if (!model) return;
+    let cancelled = false;
+    // Grouping, layout and a rehearsal of the first frame, in short tasks (see prepare-timeline.ts).
+    void loadTimelineChunk()
+      .then((m) => m.prepareTimeline(model, () => cancelled))
+      .then(
+        (done) => done && setPreparedModel(model),
+        // The preparation only saves time: without it the timeline still shows (its first frame is slower).
+        () => !cancelled && setPreparedModel(model),
+      );
+    return () => {
+      cancelled = true;
+    };
+  }, [model]);
 
   if (!model) return null;
   return (
@@ -44,8 +61,14 @@ export function TraceMain() {
       )}
       <ErrorBoundary what="the timeline">
         <Suspense fallback={<p className="strata-hint">Preparing the timeline…</p>}>
-          <Timeline model={model} />
-          <UrlRestore model={model} onWarnings={setLinkWarnings} />
+          {preparedModel === model ? (
+            <>
+              <Timeline model={model} />
+              <UrlRestore model={model} onWarnings={setLinkWarnings} />
+            </>
+          ) : (
+            <p className="strata-hint">Preparing the timeline…</p>
+          )}
         </Suspense>
       </ErrorBoundary>
     </main>

@@ -14,6 +14,8 @@ import { Tooltip } from './Tooltip';
 import { useTimelineCanvas, GUTTER_PX } from './use-timeline-canvas';
 import './timeline.css';
 
+export { prepareTimeline } from './prepare-timeline';
+
 export function Timeline(props: { model: TraceModel }): JSX.Element {
   const { model } = props;
   const axis = useRef<HTMLCanvasElement | null>(null);

@@ -38,6 +38,11 @@ const PAN_SCREENS_PER_SEC = 1;
 const DRAG_THRESHOLD_PX = 3;
 /** Length of one background task indexing the call stacks of threads that came into view. */
 const INDEX_TASK_MS = 8;
+/**
+ * Time a frame may spend on thread rows before leaving the rest for the next frame. Only a cold frame (first
+ * draw, new rows scrolled in: lanes built, code not yet optimized) reaches it; warm frames draw everything.
+ */
+const FRAME_ROWS_MS = 16;
 
 export interface TimelineRefs {
   axis: RefObject<HTMLCanvasElement | null>;
@@ -102,6 +107,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     const xToNs = (x: number) => useViewStore.getState().visibleRange.startNs + (x - GUTTER_PX) * nsPerPx();
 
     const draw = () => {
+      const deadlineMs = performance.now() + FRAME_ROWS_MS;
       const s = useViewStore.getState();
       const layout = derive(s);
       const scale = timeScale(s.visibleRange, GUTTER_PX, widthPx);
@@ -120,7 +126,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
         selectedRange: s.selectedRange,
       });
       const tctx = prepareCanvas(tracksCanvas, widthPx, heightPx);
-      const { unindexed } = drawTracks(tctx, {
+      const { unindexed, incomplete } = drawTracks(tctx, {
         model,
         layout,
         range: s.visibleRange,
@@ -134,7 +140,10 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
         hovered: asTrackRef(s.hovered),
         selectedRange: s.selectedRange,
         searchNames,
+        deadlineMs,
       });
+      // Rows left blank: the next frame draws them (the rows drawn now are cheap to draw again).
+      if (incomplete) sched.invalidate('timeline');
       // Only what is on screen now: threads scrolled away wait until they are seen again.
       indexQueue.clear();
       for (const t of unindexed) indexQueue.add(t);
