@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { smallModel, generatedModel, SMALL_WRITE } from '../test-utils/model-fixture';
 import { forEachBox, gallopStart, laneFromTable, lowerBoundStart, rangeQuery, hitInterval } from './interval-lane';
 import { buildSliceIndex, firstChildSlice, parentSlice, siblingSlice, SliceIndexBuild, sliceIndexBy, sliceIndexOf } from './slice-index';
-import { allRows, buildRowLayout, threadRowOf, visibleRows, type ThreadRow } from './row-layout';
+import { allRows, buildRowLayout, prepareRowLayout, rowLayoutFor, threadRowOf, visibleRows, type ThreadRow } from './row-layout';
 import { hitTest } from './hit-test';
 import { formatDuration, formatTick, formatTimeOfDay, formatDateTime, formatOffset } from './time-format';
 import { zoomAround, panBy, clampRange, rangeAround, MIN_SPAN_NS } from './view-math';
@@ -224,6 +224,20 @@ describe('row layout at scale (5,400 threads in 1,800 processes)', () => {
     const collapsed = rows.find((r) => r.kind === 'process' && r.pid === 1200);
     expect(collapsed).toMatchObject({ kind: 'process', collapsed: true, threadCount: 1 });
     expect(threadRowOf(buildRowLayout(m, { collapsedPids: [], threadFilter: '1012' }), 12)?.label).toBe('proc-12 1012');
+  });
+
+  it('prepares in short tasks the same layout rowLayoutFor then returns without rebuilding', async () => {
+    const fresh = generatedModel({ slices: 60_000, threads: 5_400, processes: 1_800 });
+    let tasks = 0;
+    const done = await prepareRowLayout(fresh, [], '', { sliceMs: 0.2, isCancelled: () => (tasks++, false) });
+    expect(done).toBe(true);
+    expect(tasks).toBeGreaterThan(1);
+    // Equal but new arguments (a view restored from a link) find the prepared layout.
+    const prepared = rowLayoutFor(fresh, [], '');
+    expect(rowLayoutFor(fresh, [], '')).toBe(prepared);
+    expect(allRows(prepared)).toEqual(allRows(buildRowLayout(fresh, { collapsedPids: [], threadFilter: '' })));
+    const other = generatedModel({ slices: 1_000, threads: 3_000, processes: 100 });
+    expect(await prepareRowLayout(other, [], '', { sliceMs: 0.1, isCancelled: () => true })).toBe(false);
   });
 });
 

@@ -48,6 +48,8 @@ export async function prepareTimeline(model: TraceModel, isCancelled: () => bool
   for (let pass = 0; pass < 50; pass++) {
     await nextTask();
     if (isCancelled()) return false;
+    // A hidden page throttles timers to one a second: the real frames will do this work when it is seen.
+    if (document.hidden) break;
     const { incomplete } = drawTracks(prepareCanvas(canvas, widthPx, heightPx), {
       model,
       layout,
