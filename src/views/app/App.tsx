@@ -50,7 +50,10 @@ export function App() {
 
   useEffect(() => {
     const source = initialSource(window.location.search);
-    if (source) void useTraceStore.getState().open(source.kind === 'url' ? { kind: 'url', url: source.url } : { kind: 'demo' });
+    if (!source) return;
+    // In a task of its own: starting the workers right after the first render made one long startup task.
+    const timer = setTimeout(() => void useTraceStore.getState().open(source.kind === 'url' ? { kind: 'url', url: source.url } : { kind: 'demo' }), 0);
+    return () => clearTimeout(timer);
   }, []);
 
   useEffect(() => {
