@@ -25,6 +25,7 @@ export type LoadFailureKind =
   | 'bad-url'
   | 'not-trace' // not an archive, no metadata
   | 'corrupt' // archive or CTF data damaged: file and byte when known
+  | 'too-large' // more than a browser tab can hold
   | 'internal';
 
 export interface LoadFailure {

@@ -20,6 +20,48 @@ function failure(f: LoadFailure): { ok: false; failure: LoadFailure } {
   return { ok: false, failure: f };
 }
 
+/**
+ * What one tab can hold: the files stay in memory while they decode (and for "Download as .tar.gz"), and a single
+ * ArrayBuffer (one file, one download) is refused by browsers beyond about 2 GiB. Checked before reading, so a
+ * huge drop or download fails at once with a message instead of freezing or crashing the tab.
+ */
+export const MAX_FILE_BYTES = 2 * 2 ** 30;
+export const MAX_TOTAL_BYTES = 4 * 2 ** 30;
+
+function gib(bytes: number): string {
+  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+}
+
+const TOO_LARGE_HINT =
+  'Open a part of the session instead: fewer streams (a subset of the channel0_N / per-CPU files with their metadata), ' +
+  'or a shorter recording (lttng snapshot, --tracefile-size/--tracefile-count, or session rotation). ' +
+  '`npm run dump` and `npm run analyze` read traces of any size from disk.';
+
+/** A failure when `bytes` (one file, or all of them when `total`) is more than a tab can hold; null when it fits. */
+export function sizeFailure(name: string, bytes: number, total = false): LoadFailure | null {
+  const limit = total ? MAX_TOTAL_BYTES : MAX_FILE_BYTES;
+  if (bytes <= limit) return null;
+  return {
+    kind: 'too-large',
+    file: total ? undefined : name,
+    message: total
+      ? `the files opened add up to ${gib(bytes)}: more than the ${gib(limit)} a browser tab can hold`
+      : `${name} is ${gib(bytes)}: more than the ${gib(limit)} a browser tab can read as one file`,
+    hint: TOO_LARGE_HINT,
+  };
+}
+
+/** Allocation failures (RangeError: Array buffer allocation failed) said plainly. */
+function outOfMemory(name: string, bytes: number, err: unknown): LoadFailure | null {
+  if (!(err instanceof RangeError)) return null;
+  return {
+    kind: 'too-large',
+    file: name,
+    message: `the browser ran out of memory reading ${name} (${gib(bytes)}): ${err.message}`,
+    hint: TOO_LARGE_HINT,
+  };
+}
+
 export function ingestFailure(err: unknown): LoadFailure {
   if (err instanceof IngestError) {
     const notTrace = /^(not a trace archive|no `metadata` file|nothing to open)/.test(err.message);
@@ -107,6 +149,8 @@ export async function fetchBytes(
   const encoded = response.headers.get('content-encoding');
   // With Content-Encoding, Content-Length counts compressed bytes while the stream yields decoded ones.
   const totalBytes = lengthHeader && !encoded ? Number(lengthHeader) : null;
+  const tooLarge = totalBytes !== null ? sizeFailure(urlFileName(url), totalBytes) : null;
+  if (tooLarge) return failure({ ...tooLarge, url: url.href });
   let buffer = new Uint8Array(totalBytes ?? 1 << 20);
   let doneBytes = 0;
   if (!response.body) {
@@ -127,6 +171,11 @@ export async function fetchBytes(
       }
       if (chunk.done) break;
       const value = chunk.value;
+      const tooBig = sizeFailure(urlFileName(url), doneBytes + value.length);
+      if (tooBig) {
+        void reader.cancel();
+        return failure({ ...tooBig, url: url.href });
+      }
       if (doneBytes + value.length > buffer.length) {
         const grown = new Uint8Array(Math.max(buffer.length * 2, doneBytes + value.length));
         grown.set(buffer.subarray(0, doneBytes));
@@ -153,7 +202,9 @@ export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, to
     const totalBytes = datas.reduce((n, d) => n + d.length, 0);
     return { ok: true, value: { label: set.label, traceDirs: set.traceDirs, paths, datas, totalBytes } };
   } catch (err) {
-    return failure(ingestFailure(err));
+    // An archive can inflate to far more than it weighs: allocation failures say so rather than "internal error".
+    const name = inputs.map((i) => i.path).join(', ');
+    return failure(outOfMemory(name, inputs.reduce((n, i) => n + i.data.length, 0), err) ?? ingestFailure(err));
   }
 }
 
@@ -201,6 +252,8 @@ export function createUnpackService(baseUrl?: string) {
 
     async openFiles(files: SourceFile[], onProgress: ProgressCallback): Promise<Result<UnpackedFiles>> {
       const totalBytes = files.reduce((n, f) => n + f.blob.size, 0);
+      const tooLarge = files.map((f) => sizeFailure(f.path, f.blob.size)).find((x) => x !== null) ?? sizeFailure('', totalBytes, true);
+      if (tooLarge) return failure(tooLarge);
       const readProgress = throttle(onProgress);
       const inputs: InputFile[] = [];
       let doneBytes = 0;
@@ -208,7 +261,7 @@ export function createUnpackService(baseUrl?: string) {
         try {
           inputs.push({ path: f.path, data: new Uint8Array(await f.blob.arrayBuffer()) });
         } catch (err) {
-          return failure({
+          return failure(outOfMemory(f.path, f.blob.size, err) ?? {
             kind: 'internal',
             file: f.path,
             message: `cannot read ${f.path}: ${err instanceof Error ? err.message : String(err)}`,

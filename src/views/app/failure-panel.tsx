@@ -7,6 +7,7 @@ const TITLES: Record<LoadFailure['kind'], string> = {
   'bad-url': 'The trace link is not valid',
   'not-trace': 'This is not an LTTng/CTF trace',
   corrupt: 'The trace is damaged',
+  'too-large': 'The trace is too large to open in a browser tab',
   internal: 'The viewer failed',
 };
 
