@@ -1,16 +1,16 @@
 /**
- * Decode pool benchmark: `npx tsx src/worker-api/pool-bench.ts [events]` synthesizes a scale session in memory
+ * Decode pool benchmark: `npm run bench:pool -- [events]` synthesizes a scale session in memory
  * (3.3 M events make about 100 MB of streams) and times, in this one process and one part after the other:
  * the single-worker path (decode + model in one pass), then for 1, 2 and 3 subsets each decode worker's part
  * and the model worker's merge + build. On a machine with enough cores the parts run at the same time, so the
  * pool's time there is about max(part) + model.
  */
-import { MemoryDir, synthesizeSession } from '../synth/session';
-import { decodeFiles } from './decode-service';
-import { buildFromParts, decodeSubset, modelInputs, planPool, type DecodedPart } from './pool';
-import { packedTransferables } from '../model/packed-events';
-import { unpackInputs } from './unpack-service';
-import { writeTar } from '../ingest/tar';
+import { MemoryDir, synthesizeSession } from '../src/synth/session';
+import { decodeFiles } from '../src/worker-api/decode-service';
+import { buildFromParts, decodeSubset, modelInputs, planPool, type DecodedPart } from '../src/worker-api/pool';
+import { packedTransferables } from '../src/model/packed-events';
+import { unpackInputs } from '../src/worker-api/unpack-service';
+import { writeTar } from '../src/ingest/tar';
 
 function cpuMs<T>(f: () => T): { value: T; ms: number } {
   const c0 = process.cpuUsage();
