@@ -38,10 +38,9 @@ class Strings {
   }
 }
 
-/** Slice table from rows sorted by start (ties by depth); self time = duration minus direct children. */
-export function sliceTable(rows: SliceRow[], strings: Strings): SliceTable {
-  const n = rows.length;
-  const t: SliceTable = {
+/** A zeroed slice table of n rows. */
+function emptySliceTable(n: number): SliceTable {
+  return {
     count: n,
     startNs: new Float64Array(n),
     endNs: new Float64Array(n),
@@ -52,6 +51,12 @@ export function sliceTable(rows: SliceRow[], strings: Strings): SliceTable {
     addr: new Float64Array(n),
     flags: new Uint8Array(n),
   };
+}
+
+/** Slice table from rows sorted by start (ties by depth); self time = duration minus direct children. */
+export function sliceTable(rows: SliceRow[], strings: Strings): SliceTable {
+  const n = rows.length;
+  const t = emptySliceTable(n);
   const stack: number[] = [];
   rows.forEach((r, i) => {
     t.startNs[i] = r.startNs;
@@ -248,17 +253,7 @@ export function generatedModel(opts: { slices: number; threads?: number; process
   let endAll = 0;
   for (let th = 0; th < nThreads; th++) {
     const n = Math.floor(opts.slices / nThreads) + (th < opts.slices % nThreads ? 1 : 0);
-    const t: SliceTable = {
-      count: n,
-      startNs: new Float64Array(n),
-      endNs: new Float64Array(n),
-      selfNs: new Float64Array(n),
-      depth: new Uint16Array(n),
-      kind: new Uint8Array(n),
-      name: new Int32Array(n),
-      addr: new Float64Array(n),
-      flags: new Uint8Array(n),
-    };
+    const t = emptySliceTable(n);
     let made = 0;
     let deepest = 0;
     // Pre-order emission keeps the table sorted by start, parents before children.
