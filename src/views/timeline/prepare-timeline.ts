@@ -13,8 +13,8 @@ import { axisTicks, timeScale } from '../../render/time-scale';
 import { initialViewState } from '../../store/view-store';
 import { GUTTER_PX } from './use-timeline-canvas';
 
-/** Length of one preparation task. */
-const SLICE_MS = 8;
+/** Length of one preparation task (short: a garbage collection may land in the same task). */
+const SLICE_MS = 4;
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 

@@ -36,8 +36,11 @@ export const GUTTER_PX = 200;
 const ZOOM_PER_SEC = Math.log(8);
 const PAN_SCREENS_PER_SEC = 1;
 const DRAG_THRESHOLD_PX = 3;
-/** Length of one background task indexing the call stacks of threads that came into view. */
-const INDEX_TASK_MS = 8;
+/**
+ * Length of one background task indexing the call stacks of threads that came into view. Short, because a task
+ * that allocates big lanes can also pay a garbage collection of the whole model's buffers (tens of ms).
+ */
+const INDEX_TASK_MS = 4;
 /**
  * Time a frame may spend on thread rows before leaving the rest for the next frame. Only a cold frame (first
  * draw, new rows scrolled in: lanes built, code not yet optimized) reaches it; warm frames draw everything.
