@@ -34,14 +34,21 @@ export function ThreadList(props: { model: TraceModel; scroll: RefObject<HTMLDiv
       const heightPx = Math.max(el.clientHeight, 1);
       setViewPx((v) => (v && v.topPx === topPx && v.heightPx === heightPx ? v : { topPx, heightPx }));
     };
+    let ready = false;
     const onScroll = () => {
-      if (frame === 0) frame = requestAnimationFrame(update);
+      if (ready && frame === 0) frame = requestAnimationFrame(update);
     };
-    onScroll();
+    // The first measure waits until the canvas has drawn its first frames: inserting the list's DOM restyles and
+    // lays out the page, which must not land in the same frame task as a cold canvas draw.
+    const firstMeasure = window.setTimeout(() => {
+      ready = true;
+      onScroll();
+    }, 250);
     el.addEventListener('scroll', onScroll, { passive: true });
     const ro = new ResizeObserver(onScroll);
     ro.observe(el);
     return () => {
+      window.clearTimeout(firstMeasure);
       el.removeEventListener('scroll', onScroll);
       ro.disconnect();
       if (frame !== 0) cancelAnimationFrame(frame);

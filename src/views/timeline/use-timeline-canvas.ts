@@ -44,8 +44,9 @@ const INDEX_TASK_MS = 4;
 /**
  * Time a frame may spend on thread rows before leaving the rest for the next frame. Only a cold frame (first
  * draw, new rows scrolled in: lanes built, code not yet optimized) reaches it; warm frames draw everything.
+ * Well under a frame: the same task also runs style, layout and paint (10-20 ms when the DOM just changed).
  */
-const FRAME_ROWS_MS = 16;
+const FRAME_ROWS_MS = 8;
 
 export interface TimelineRefs {
   axis: RefObject<HTMLCanvasElement | null>;
