@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
 // Debian's Chromium, never a downloaded browser. The app is served from the production build.
+// E2E_PORT lets several checkouts run their browser tests side by side.
+const port = Number(process.env.E2E_PORT ?? 4317);
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
@@ -9,7 +11,7 @@ export default defineConfig({
   workers: 1,
   outputDir: '../test-results',
   use: {
-    baseURL: 'http://127.0.0.1:4317',
+    baseURL: `http://127.0.0.1:${port}`,
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [
@@ -25,9 +27,9 @@ export default defineConfig({
     viewport: { width: 1400, height: 900 },
   },
   webServer: {
-    command: 'npx vite preview --host 127.0.0.1 --port 4317 --strictPort',
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
     cwd: '..',
-    url: 'http://127.0.0.1:4317',
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
     timeout: 60_000,
   },
