@@ -4,6 +4,7 @@ import type { LossRecord, TraceDomain, TraceEvent } from './event';
 import { parseMetadata } from './metadata';
 import type { TraceSchema } from './schema';
 import { ClockConv } from './decode/clock';
+import type { ColumnTables, StagedRecord } from './decode/columns';
 import { readIndex } from './decode/index-file';
 import { compileTrace, type TracePlan } from './decode/plan';
 import { type ScannedStream, scanStream, StreamDecoder } from './decode/stream';
@@ -42,6 +43,15 @@ export interface Experiment {
    * the other streams are decoded to their end, then the first CtfError is thrown.
    */
   decode(onEvent: (e: TraceEvent) => void, onLoss?: (l: LossRecord) => void): void;
+  /**
+   * The same merge, events read as columns (only the fields the tables want; see decode/columns.ts): onEvent
+   * gets each event's staged record (valid during the call), its trace, global stream index and cpu.
+   */
+  decodeColumns(
+    tables: ColumnTables,
+    onEvent: (rec: StagedRecord, trace: number, stream: number, cpu: number | null) => void,
+    onLoss?: (l: LossRecord) => void,
+  ): void;
   absoluteNs(tsNs: number): bigint;
 }
 
@@ -181,6 +191,19 @@ export function openExperiment(traces: TraceInput[]): Experiment {
     totalBytes,
     absoluteNs: (tsNs: number) => origin + BigInt(tsNs),
     decode(onEvent, onLoss) {
+      merge(null, onEvent, null, onLoss);
+    },
+    decodeColumns(tables, onEvent, onLoss) {
+      merge(tables, null, onEvent, onLoss);
+    },
+  };
+
+  function merge(
+    tables: ColumnTables | null,
+    onEvent: ((e: TraceEvent) => void) | null,
+    onStaged: ((rec: StagedRecord, trace: number, stream: number, cpu: number | null) => void) | null,
+    onLoss: ((l: LossRecord) => void) | undefined,
+  ): void {
       const heap: StreamDecoder[] = [];
       // A corrupt stream stops there; the other streams still deliver all their valid events, then the first
       // error is thrown.
@@ -195,11 +218,13 @@ export function openExperiment(traces: TraceInput[]): Experiment {
       };
       open.forEach((s, si) => {
         const d = decoderOf(s, si);
+        if (tables) d.readColumns(tables);
         if (advance(d)) heapPush(heap, d);
       });
       while (heap.length > 0) {
         const d = heap[0];
-        if (d.event) onEvent(d.event);
+        if (d.isStaged) onStaged!(d.staged, d.traceIdx, d.order, d.cpu);
+        else if (d.event) onEvent!(d.event);
         else if (d.loss && onLoss) onLoss(d.loss);
         if (advance(d)) {
           siftDown(heap, 0);
@@ -212,8 +237,7 @@ export function openExperiment(traces: TraceInput[]): Experiment {
         }
       }
       if (firstError !== null) throw firstError;
-    },
-  };
+  }
 }
 
 /** Heap order: time, then stream number (babeltrace2's muxer also breaks ties by stream, so outputs line up). */

@@ -3,7 +3,7 @@
  * thread gets its rows, what is drawn covers every slice, and pointing at any slice, syscall or state finds it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ModelBuilder } from '../model/builder';
+import { modelFromEvents } from '../model/packed-events';
 import type { TraceModel } from '../model/types';
 import { referenceRecords } from '../test-utils/corpus';
 import { referenceTraceFromRecords } from '../test-utils/reference-events';
@@ -14,10 +14,10 @@ import { parentSlice, sliceIndexOf } from './slice-index';
 
 function model(name: string): TraceModel {
   const ref = referenceTraceFromRecords(referenceRecords(name));
-  const b = new ModelBuilder({ sources: ref.sources, originNs: ref.originNs });
-  for (const e of ref.events) b.addEvent(e);
-  for (const l of ref.losses) b.addLoss(l);
-  return b.finish();
+  return modelFromEvents({ sources: ref.sources, originNs: ref.originNs }, (b) => {
+    for (const e of ref.events) b.addEvent(e);
+    for (const l of ref.losses) b.addLoss(l);
+  });
 }
 
 const threadRows = (rows: Row[]) => rows.filter((r): r is ThreadRow => r.kind === 'thread');

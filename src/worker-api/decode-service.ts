@@ -5,24 +5,22 @@
  *   columns, posted chunk by chunk to the model worker (pool.ts, ../model/packed-events.ts);
  * - the model worker (`build`): merges the chunks by time as they arrive and builds the model, then hands it
  *   over in batches (`part`);
- * - `decode`: the single-worker path (decode and build in one pass), which the pool must reproduce exactly.
+ * - `decode`: the single-worker path: the same pool with one part, in one worker.
  *
  * The model worker keeps the files so that "Download as .tar.gz" can bundle exactly what was loaded.
  */
 import { transfer } from 'comlink';
-import { groupTraceFiles, openExperiment } from '../ctf';
 import { ctfFailure } from './failure';
 
 export { ctfFailure };
-import { buildModel, type BuiltModel } from '../model';
 import type { TraceModel } from '../model/types';
 import { gzipSync } from 'fflate';
 import { writeTar } from '../ingest/tar';
-import { buffersOf, throttle, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
+import { buffersOf, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
 import { SYMBOLS_PREFIX } from './unpack-service';
 import { packValue, type PackedValue } from './model-transfer';
 import { chunkTransferables, type PackedChunk } from '../model/packed-events';
-import { decodeSubset, modelInputs, PoolModelBuild, type PartError, type SubsetInput } from './pool';
+import { buildFromParts, decodeSubset, modelInputs, planPool, PoolModelBuild, type PartError, type SubsetInput } from './pool';
 
 /** What a pool decode worker posts to the model worker. */
 type PartMessage =
@@ -31,49 +29,21 @@ type PartMessage =
   | { t: 'fail'; failure: LoadFailure; rank: number }
   | { t: 'end'; dropped: Float64Array; error?: PartError; paths: string[]; datas: Uint8Array[] };
 
-const EVENTS_PER_CLOCK_CHECK = 2048;
-
-/** Decode and build the model, synchronously. Used by the worker and by Node tests. */
+/**
+ * Decode and build the model, synchronously, in this thread: the pool with one part (the same plan, decoding,
+ * merge and error ranking as several workers). Used by the CLIs, Node tests and the single-worker fallback.
+ */
 export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback): Result<DecodedTrace> {
-  const files = new Map<string, Uint8Array>();
-  const symbolFiles = new Map<string, string>();
-  const text = new TextDecoder();
-  for (let i = 0; i < input.paths.length; i++) {
-    const path = input.paths[i];
-    if (path.startsWith(SYMBOLS_PREFIX)) symbolFiles.set(path.slice(SYMBOLS_PREFIX.length), text.decode(input.datas[i]));
-    else files.set(path, input.datas[i]);
-  }
-  const progress = throttle<Parameters<ProgressCallback>[0]>((p) => onProgress?.(p));
-  let experiment: ReturnType<typeof openExperiment>;
-  try {
-    experiment = openExperiment(groupTraceFiles(files));
-  } catch (err) {
-    return { ok: false, failure: ctfFailure(err) };
-  }
-  progress.push({ phase: 'decode', doneBytes: 0, totalBytes: experiment.totalBytes, events: 0 });
-  let events = 0;
-  let built: BuiltModel;
-  try {
-    built = buildModel(experiment, {
-      symbolFiles,
-      onEvent: (n) => {
-        events = n;
-        if (n % EVENTS_PER_CLOCK_CHECK === 0) progress.push({ phase: 'decode', doneBytes: 0, totalBytes: experiment.totalBytes, events: n });
-      },
-    });
-  } catch (err) {
-    return { ok: false, failure: ctfFailure(err) };
-  }
-  // Events before a corruption were delivered: show them, and say where the trace breaks.
-  let partialFailure: LoadFailure | undefined;
-  if (built.decodeError !== undefined) {
-    partialFailure = ctfFailure(built.decodeError);
-    if (partialFailure.kind === 'internal') return { ok: false, failure: partialFailure };
-  }
-  progress.push({ phase: 'decode', doneBytes: experiment.totalBytes, totalBytes: experiment.totalBytes, events });
-  progress.flush();
-  const model = built.model;
-  return { ok: true, value: { model, traceNames: experiment.traces.map((t) => t.name), partialFailure } };
+  const sizes = input.datas.map((d) => d.byteLength);
+  const plan = planPool(input.paths, sizes, 1);
+  const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
+  const subset = plan.subsets[0];
+  const part = decodeSubset(
+    { paths: subset.map((i) => input.paths[i]), datas: subset.map((i) => input.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder },
+    onProgress,
+  );
+  if (!part.ok) return { ok: false, failure: part.failure };
+  return buildFromParts(metadata, symbolFiles, [part.value]);
 }
 
 /** One .tar.gz of the files, under `label/`, that reopens as the same experiment (same trace names). */
@@ -93,7 +63,7 @@ export interface DecodedHead extends DecodedTrace {
 
 /**
  * One worker script, two roles: a pool decode worker (`decodePart`), or the model worker (`build`, then `part`,
- * `bundle`); `decode` does both in one worker (the single-worker path, kept for comparison and fallback).
+ * `bundle`); `decode` does both in one worker (the pool of one part: small machines and fallback).
  */
 export function createDecodeService() {
   let kept: UnpackedFiles | null = null;

@@ -166,9 +166,10 @@ export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback, 
   let events = 0;
   let decodeError: unknown;
   try {
-    experiment.decode(
-      (e) => {
-        packer.addEvent(e);
+    experiment.decodeColumns(
+      packer.tables,
+      (rec, trace, stream, cpu) => {
+        packer.addStaged(rec, trace, stream, cpu);
         if (++events % EVENTS_PER_CLOCK_CHECK === 0) progress.push({ phase: 'decode', doneBytes: 0, totalBytes: null, events });
       },
       (l) => packer.addLoss(l),

@@ -5,6 +5,7 @@
 import { CtfError } from '../errors';
 import type { LossRecord, TraceEvent } from '../event';
 import type { ClockConv } from './clock';
+import { ColumnTables, REC_EVENT, StagedRecord } from './columns';
 import { DecodeFault } from './compile';
 import { Cursor } from './cursor';
 import type { PacketTable } from './index-file';
@@ -117,9 +118,13 @@ export class StreamDecoder {
   private prevEndLo = 0;
   private pending: LossRecord[] = [];
   private curCpu: number | null = null;
-  /** Current item: an event, or a loss record when `event` is null. */
+  /** Current item: an event, or a loss record when `event` is null; in column mode, `staged` when `isStaged`. */
   event: TraceEvent | null = null;
   loss: LossRecord | null = null;
+  /** Column mode (readColumns): events are read into `staged` through the tables' column readers. */
+  private tables: ColumnTables | null = null;
+  readonly staged = new StagedRecord();
+  isStaged = false;
   /** Merge key of the current item (ns from origin; -Infinity when unknown). */
   key = 0;
   /** Tie-break between streams: the stream's index in the experiment. */
@@ -131,10 +136,20 @@ export class StreamDecoder {
     private readonly table: PacketTable,
     private readonly file: string,
     private readonly conv: ClockConv,
-    private readonly traceIdx: number,
+    readonly traceIdx: number,
     private readonly streamIdx: number,
   ) {
     this.order = streamIdx;
+  }
+
+  /** Read events as columns (the fields the tables want) instead of TraceEvents. */
+  readColumns(tables: ColumnTables): void {
+    this.tables = tables;
+  }
+
+  /** cpu of the current packet. */
+  get cpu(): number | null {
+    return this.curCpu;
   }
 
   /** Raw clock value [hi, lo] of the first packet's beginning, or of the first event: for choosing the origin. */
@@ -228,18 +243,67 @@ export class StreamDecoder {
         const l = this.pending.shift()!;
         this.loss = l;
         this.event = null;
+        this.isStaged = false;
         this.key = Number.isNaN(l.beginNs) ? -Infinity : l.beginNs;
         return true;
       }
       if (this.sp !== null && c.pos < this.limitBits) {
-        this.decodeEvent();
+        if (this.tables !== null) this.decodeColumns(this.tables);
+        else this.decodeEvent();
         return true;
       }
       if (!this.openPacket()) {
         this.event = null;
         this.loss = null;
+        this.isStaged = false;
         return false;
       }
+    }
+  }
+
+  /** decodeEvent's twin for column mode: same checks, the values go to `staged`. */
+  private decodeColumns(tables: ColumnTables): void {
+    const c = this.c;
+    const sp = this.sp!;
+    const start = c.pos;
+    const rec = this.staged;
+    try {
+      c.eventId = -1;
+      if (sp.eventHeader) sp.eventHeader(c);
+      const ep = sp.columnEvent(c.eventId, tables);
+      if (!ep) throw new DecodeFault(`unknown event id ${c.eventId} in stream class ${sp.sc.id}`);
+      rec.nameId = ep.nameId;
+      rec.flags = REC_EVENT;
+      rec.count = 0;
+      const ctx = sp.columnContext();
+      if (ctx) ctx(c, rec, tables);
+      if (ep.ectx) ep.ectx(c);
+      if (ep.payload) ep.payload(c, rec, tables);
+      else if (ep.skipPayload) ep.skipPayload(c);
+      rec.tsNs = sp.hasClock ? this.conv.tsNs(c.clockHi, c.clockLo) : NaN;
+    } catch (e) {
+      throw fault(e, this.file, this.packetOff + (start >>> 3), `event at bit ${start} of the packet`);
+    }
+    this.checkEnd(start, tables.names[rec.nameId]);
+    this.event = null;
+    this.loss = null;
+    this.isStaged = true;
+    this.key = Number.isNaN(rec.tsNs) ? -Infinity : rec.tsNs;
+  }
+
+  private checkEnd(start: number, name: string): void {
+    const c = this.c;
+    if (c.pos === start) {
+      throw new CtfError(`event '${name}' takes no space: the stream cannot advance`, {
+        file: this.file,
+        byteOffset: this.packetOff + (start >>> 3),
+      });
+    }
+    if (c.pos > this.limitBits) {
+      throw new CtfError(`event '${name}' ends at bit ${c.pos} of its packet, beyond the packet content (${this.limitBits} bits)`, {
+        file: this.file,
+        byteOffset: this.packetOff + (start >>> 3),
+      });
     }
   }
 
@@ -269,18 +333,7 @@ export class StreamDecoder {
     } catch (e) {
       throw fault(e, this.file, this.packetOff + (start >>> 3), `event at bit ${start} of the packet`);
     }
-    if (c.pos === start) {
-      throw new CtfError(`event '${ev.name}' takes no space: the stream cannot advance`, {
-        file: this.file,
-        byteOffset: this.packetOff + (start >>> 3),
-      });
-    }
-    if (c.pos > this.limitBits) {
-      throw new CtfError(
-        `event '${ev.name}' ends at bit ${c.pos} of its packet, beyond the packet content (${this.limitBits} bits)`,
-        { file: this.file, byteOffset: this.packetOff + (start >>> 3) },
-      );
-    }
+    this.checkEnd(start, ev.name);
     this.event = ev;
     this.loss = null;
     this.key = Number.isNaN(ev.tsNs) ? -Infinity : ev.tsNs;
