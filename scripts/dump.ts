@@ -2,9 +2,10 @@
  * Command-line decoder: `npm run dump -- PATH [--format=text|ndjson|count]`.
  * ndjson is the corpus reference format (../shared/corpus/README.md); text is one readable line per event, with
  * integers in the metadata's preferred base (0x.. for hexadecimal, as babeltrace2's text output);
- * count prints events per name and the total. Invalid traces: message on stderr, exit code 1.
+ * count prints events per name and the total (read by column readers that skip every value). Invalid traces: message on stderr, exit code 1.
  */
 import { CtfError, openExperiment, type Experiment, type FieldValue, type LossRecord, type TraceEvent } from '../src/ctf/index';
+import { ColumnTables } from '../src/ctf/decode/columns';
 import { eventClassesByName, fieldText } from '../src/ctf/decode/text-format';
 import { readTraceFolder } from '../src/ctf/node-fs';
 
@@ -54,32 +55,38 @@ function main(): void {
   };
   try {
     const exp = openExperiment(readTraceFolder(paths[0]));
-    // Stream number within its trace, as in the reference decodings.
-    const streamInTrace = exp.streams.map((s, i) => exp.streams.slice(0, i).filter((o) => o.trace === s.trace).length);
-    const classes = exp.traces.map((tr) => eventClassesByName(tr.schema));
     const t = (tsNs: number) => (Number.isNaN(tsNs) ? null : exp.absoluteNs(tsNs).toString());
     if (format === 'count') {
-      const counts = new Map<string, number>();
+      // Column readers that want nothing: every event is only skipped over and counted by class, no values built;
+      // stream after stream (no merge by time: counts do not depend on order).
+      const tables = new ColumnTables(() => null, false);
+      const perName: number[] = [];
       let total = 0;
       let losses = 0;
       try {
-        exp.decode(
-          (e) => {
-            counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+        exp.decodeColumns(
+          tables,
+          (rec) => {
+            perName[rec.nameId] = (perName[rec.nameId] ?? 0) + 1;
             total++;
           },
           () => {
             losses++;
           },
+          true,
         );
       } finally {
-        for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) write(`${n}\t${name}\n`);
+        const counts = tables.names.map((name, id): [string, number] => [name, perName[id] ?? 0]).filter(([, n]) => n > 0);
+        for (const [name, n] of counts.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) write(`${n}\t${name}\n`);
         write(`${total}\ttotal events\n`);
         if (losses > 0) write(`${losses}\tloss records\n`);
         flush();
       }
       return;
     }
+    // Stream number within its trace, as in the reference decodings.
+    const streamInTrace = exp.streams.map((s, i) => exp.streams.slice(0, i).filter((o) => o.trace === s.trace).length);
+    const classes = exp.traces.map((tr) => eventClassesByName(tr.schema));
     const onEvent =
       format === 'ndjson'
         ? (e: TraceEvent) =>

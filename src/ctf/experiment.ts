@@ -46,11 +46,13 @@ export interface Experiment {
   /**
    * The same merge, events read as columns (only the fields the tables want; see decode/columns.ts): onEvent
    * gets each event's staged record (valid during the call), its trace, global stream index and cpu.
+   * `inStreamOrder`: stream after stream instead of merged by time (counting, where order does not matter).
    */
   decodeColumns(
     tables: ColumnTables,
     onEvent: (rec: StagedRecord, trace: number, stream: number, cpu: number | null) => void,
     onLoss?: (l: LossRecord) => void,
+    inStreamOrder?: boolean,
   ): void;
   absoluteNs(tsNs: number): bigint;
 }
@@ -193,8 +195,25 @@ export function openExperiment(traces: TraceInput[]): Experiment {
     decode(onEvent, onLoss) {
       merge(null, onEvent, null, onLoss);
     },
-    decodeColumns(tables, onEvent, onLoss) {
-      merge(tables, null, onEvent, onLoss);
+    decodeColumns(tables, onEvent, onLoss, inStreamOrder) {
+      if (!inStreamOrder) {
+        merge(tables, null, onEvent, onLoss);
+        return;
+      }
+      let firstError: unknown = null;
+      open.forEach((s, si) => {
+        const d = decoderOf(s, si);
+        d.readColumns(tables);
+        try {
+          while (d.advance()) {
+            if (d.isStaged) onEvent(d.staged, d.traceIdx, d.order, d.cpu);
+            else if (d.loss && onLoss) onLoss(d.loss);
+          }
+        } catch (e) {
+          if (firstError === null) firstError = e;
+        }
+      });
+      if (firstError !== null) throw firstError;
     },
   };
 

@@ -39,7 +39,11 @@ export class ColumnTables {
   readonly strings: string[] = [];
   private readonly stringIds = new Map<string, number>();
 
-  constructor(readonly specOf: ColumnSpecOf) {}
+  /** `readContext`: false to skip the common context too (counting only). */
+  constructor(
+    readonly specOf: ColumnSpecOf,
+    readonly readContext = true,
+  ) {}
 
   nameId(name: string): number {
     let id = this.nameIds.get(name);

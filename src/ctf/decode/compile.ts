@@ -199,6 +199,16 @@ export function compileField(cls: FieldClass, path: string[], env: CompileEnv): 
       return compileFloat(cls.size, cls.align, cls.byteOrder === 'le', reversedBits(cls));
     case 'string':
       if (unitBytes(cls.encoding) > 1) return wideNulString(cls.encoding);
+      if (!env.out) {
+        // Skipped (column readers): find the end, build no text.
+        return (c) => {
+          c.pos = (c.pos + 7) & ~7;
+          const end = c.u8.indexOf(0, c.pos >>> 3);
+          if (end < 0) throw new DecodeFault('string without a terminating NUL byte before the end of the packet');
+          c.pos = (end + 1) * 8;
+          return undefined;
+        };
+      }
       return (c) => {
         c.pos = (c.pos + 7) & ~7;
         const start = c.pos >>> 3;
@@ -492,6 +502,17 @@ function compileInt(cls: IntegerClass, path: string[], env: CompileEnv): Dec {
   }
 
   const reversed = reversedBits(cls);
+  if (!env.out && hooks.length === 0 && !isClock && !isEnd) {
+    // Skipped (no role, nothing refers to it, value unused): only move the cursor, no number built.
+    const m = align - 1;
+    return (c) => {
+      const p = (c.pos + m) & ~m;
+      // As a DataView read past the end would (the stream decoder words it).
+      if (p + size > c.u8.length * 8) throw new RangeError('skip beyond the end');
+      c.pos = p + size;
+      return undefined;
+    };
+  }
   let rd: (c: Cursor) => number | bigint;
   if (isClock || isEnd) rd = clockReader(size, align, le, signed, isEnd, reversed ? reversedReader(size, align, le, false) : undefined);
   else rd = fixedReader(size, align, le, signed, reversed);

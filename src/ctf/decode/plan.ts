@@ -30,6 +30,8 @@ export interface StreamPlan {
   event(id: number): EventPlan | undefined;
   /** The common context read into columns (vtid, vpid, procname); compiled on first use. */
   columnContext(): ScopeReader | null;
+  /** The common context only skipped. */
+  skipContext(): Dec | null;
   /** Column plan by id for these tables (one set of tables per decoding run), compiled on first use. */
   columnEvent(id: number, tables: ColumnTables): ColumnEventPlan | undefined;
 }
@@ -83,6 +85,7 @@ export function compileTrace(schema: TraceSchema): TracePlan {
     const byId: Array<EventPlan | undefined> = [];
     const singleId = sc.events.size === 1 ? [...sc.events.keys()][0] : undefined;
     let colCtx: ScopeReader | null | undefined;
+    let skipCtx: Dec | null | undefined;
     let colTables: ColumnTables | null = null;
     let colById: Array<ColumnEventPlan | undefined> = [];
     const env = (scope: ScopeName, r: Partial<Record<ScopeName, StructClass>>, out: boolean): CompileEnv => ({ slots, roots: r, scope, out, clock: hasClock });
@@ -121,6 +124,10 @@ export function compileTrace(schema: TraceSchema): TracePlan {
           colCtx = cc ? compileContextReader(cc, env('event.common-context', roots, true), env('event.common-context', roots, false)) : null;
         }
         return colCtx;
+      },
+      skipContext(): Dec | null {
+        if (skipCtx === undefined) skipCtx = mk(sc.eventCommonContext, 'event.common-context', roots, false, hasClock);
+        return skipCtx;
       },
       columnEvent(id: number, tables: ColumnTables): ColumnEventPlan | undefined {
         if (colTables !== tables) {

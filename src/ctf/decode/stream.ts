@@ -275,8 +275,13 @@ export class StreamDecoder {
       rec.nameId = ep.nameId;
       rec.flags = REC_EVENT;
       rec.count = 0;
-      const ctx = sp.columnContext();
-      if (ctx) ctx(c, rec, tables);
+      if (tables.readContext) {
+        const ctx = sp.columnContext();
+        if (ctx) ctx(c, rec, tables);
+      } else {
+        const skip = sp.skipContext();
+        if (skip) skip(c);
+      }
       if (ep.ectx) ep.ectx(c);
       if (ep.payload) ep.payload(c, rec, tables);
       else if (ep.skipPayload) ep.skipPayload(c);
