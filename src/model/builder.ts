@@ -35,7 +35,8 @@ export interface ModelBuilderOptions {
   symbolFiles?: Map<string, string>;
 }
 
-interface EvClass {
+/** What the builder does with an event class (from event-kinds.ts), resolved once per class. */
+export interface EvClass {
   kind: Ev;
   /** Syscall name (IndexIntoStrings) for SysEntry / SysExit; -1 for the old `exit_syscall`. */
   sys: number;
@@ -61,6 +62,8 @@ const CPU_ROW_KEY_BASE = -1_000_000;
  */
 export interface EventRecord {
   name: string;
+  /** builder.classOf(name), resolved once per event class by whoever fills the record. */
+  cls: EvClass;
   tsNs: number;
   cpu: number | null;
   trace: number;
@@ -237,7 +240,7 @@ export class ModelBuilder {
   // ---------------------------------------------------------------------------------------------------------
   // Event classification (cached per event name).
 
-  private classify(name: string): EvClass {
+  classOf(name: string): EvClass {
     let c = this.classes.get(name);
     if (c === undefined) {
       c = this.classifyUncached(name);
@@ -364,7 +367,7 @@ export class ModelBuilder {
     if (ts > this.endNs) this.endNs = ts;
     // A CPU id indexes per-CPU arrays: ignore absurd ones rather than allocate for them.
     const cpu = e.cpu !== null && e.cpu >= 0 && e.cpu <= MAX_CPU && Number.isInteger(e.cpu) ? e.cpu : null;
-    const c = this.classify(e.name);
+    const c = e.cls;
     const f = e.hasFields ? e : null;
     switch (c.kind) {
       case Ev.SchedSwitch:

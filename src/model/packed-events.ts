@@ -26,9 +26,9 @@ import {
   StagedRecord,
   type CompiledSpec,
 } from '../ctf/decode/columns';
-import { ModelBuilder, type EventRecord, type ModelBuilderOptions } from './builder';
+import { ModelBuilder, type EvClass, type EventRecord, type ModelBuilderOptions } from './builder';
 import type { TraceModel } from './types';
-import { modelFieldsOf } from './event-kinds';
+import { Ev, modelFieldsOf } from './event-kinds';
 
 /**
  * Growable buffers, one class per element type: a store into a typed array whose kind varies at one site is
@@ -373,6 +373,8 @@ class PartCursor {
   readonly names: string[] = [];
   readonly strings: string[] = [];
   readonly specs: CompiledSpec[] = [];
+  /** The builder's class of each name, resolved at its first event (the builder interns syscall names then: in time order). */
+  readonly classes: Array<EvClass | undefined> = [];
   constructor(readonly shift: number) {}
 }
 
@@ -386,6 +388,7 @@ export class PackedMerger {
   /** One reused view of the current record: the builder reads it during addRecord only. */
   private readonly rec: EventRecord = {
     name: '',
+    cls: { kind: Ev.Other, sys: -1 },
     tsNs: 0,
     cpu: null,
     trace: 0,
@@ -521,6 +524,7 @@ export class PackedMerger {
       if (rec === REC_EVENT) {
         const nameId = c.name[i];
         r.name = p.names[nameId];
+        r.cls = p.classes[nameId] ?? (p.classes[nameId] = builder.classOf(r.name));
         r.tsNs = ts;
         r.cpu = cpu;
         r.trace = c.trace[i];
