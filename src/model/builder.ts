@@ -1,8 +1,10 @@
 /**
- * Streaming model builder: turns decoded events (in time order) into per-thread column tables of call slices,
- * kernel thread states and syscalls. Rules: ../shared/docs/ctf-lttng-digest.md sections 4 and 6.
+ * Streaming model builder: turns decoded events (in time order, as packed records: packed-events.ts) into
+ * per-thread column tables of call slices, kernel thread states and syscalls. Which events it understands and
+ * which fields it reads: event-kinds.ts. Rules: ../shared/docs/ctf-lttng-digest.md sections 4 and 6.
  *
- * Hot path: one Map lookup for the event class and one for the thread per event; no closure or object per event.
+ * Hot path: the event class comes with the record (resolved once per class), one Map lookup for the thread per
+ * event; no closure or object per event.
  */
 import type { LossRecord } from '../ctf/event';
 import { Ev, eventKindOf, FIELD } from './event-kinds';
