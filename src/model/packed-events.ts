@@ -373,6 +373,8 @@ class PartCursor {
   readonly names: string[] = [];
   readonly strings: string[] = [];
   readonly specs: CompiledSpec[] = [];
+  /** Values per record of each name when they do not vary (no opt or bytes field), else -1. */
+  readonly fixedCounts: number[] = [];
   /** The builder's class of each name, resolved at its first event (the builder interns syscall names then: in time order). */
   readonly classes: Array<EvClass | undefined> = [];
   constructor(readonly shift: number) {}
@@ -427,7 +429,9 @@ export class PackedMerger {
       }
       p.names.push(n);
       const spec = modelFieldsOf(n);
-      p.specs.push(spec === null ? NO_FIELDS : compileSpec(spec));
+      const compiled = spec === null ? NO_FIELDS : compileSpec(spec);
+      p.specs.push(compiled);
+      p.fixedCounts.push(compiled.types.some((t) => t === T_OPT || t === T_BYTES) ? -1 : compiled.types.length);
     }
     for (const s of chunk.newStrings) p.strings.push(s);
     p.queue.push(chunk);
@@ -537,15 +541,19 @@ export class PackedMerger {
         r.at = v;
         if (r.hasFields) {
           // Step over the record's values: one per field, none for an absent opt, a length and bytes for bytes.
-          const types = p.specs[nameId].types;
-          for (let s = 0; s < types.length; s++) {
-            const type = types[s];
-            if (type === T_OPT) {
-              if (r.hasOpt) v++;
-            } else if (type === T_BYTES) {
-              const len = values[v++];
-              if (len > 0) v += len;
-            } else v++;
+          const fixed = p.fixedCounts[nameId];
+          if (fixed >= 0) v += fixed;
+          else {
+            const types = p.specs[nameId].types;
+            for (let s = 0; s < types.length; s++) {
+              const type = types[s];
+              if (type === T_OPT) {
+                if (r.hasOpt) v++;
+              } else if (type === T_BYTES) {
+                const len = values[v++];
+                if (len > 0) v += len;
+              } else v++;
+            }
           }
         }
         builder.addRecord(r);
