@@ -2,10 +2,10 @@
 /**
  * `node scripts/cli.mjs NAME ARGS...` runs scripts/NAME.ts from a prebuilt bundle (tmp/cli/NAME.mjs) instead of
  * transpiling TypeScript at each start (tsx costs ~0.5 s per run). The bundle is rebuilt with esbuild, only when
- * a source under src/ or scripts/ (or package.json) is newer than it: a stat walk of ~200 files, a few ms.
+ * a source under src/ or scripts/ (or package.json / package-lock.json) is newer than it: a stat walk of ~200 files, a few ms.
  * `node tmp/cli/NAME.mjs ARGS...` runs the bundle alone (what bench:decode times, without npm's start-up).
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -35,12 +35,18 @@ function mtimeOr0(path) {
 export async function cliBundle(name) {
   const out = join(root, 'tmp', 'cli', `${name}.mjs`);
   const built = mtimeOr0(out);
-  const sources = Math.max(newestUnder(join(root, 'src')), newestUnder(join(root, 'scripts')), mtimeOr0(join(root, 'package.json')));
+  const sources = Math.max(
+    newestUnder(join(root, 'src')),
+    newestUnder(join(root, 'scripts')),
+    mtimeOr0(join(root, 'package.json')),
+    mtimeOr0(join(root, 'package-lock.json')), // dependencies are bundled too
+  );
   if (built > sources) return out;
   // Loaded only when a build is needed: esbuild's own start-up is not paid by the ordinary run.
   const { build } = await import('esbuild');
   mkdirSync(dirname(out), { recursive: true });
-  await build({
+  const result = await build({
+    write: false,
     entryPoints: [join(root, 'scripts', `${name}.ts`)],
     outfile: out,
     bundle: true,
@@ -52,6 +58,12 @@ export async function cliBundle(name) {
     // Bundled CommonJS dependencies may call require().
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
+  // Written aside then renamed: another process starting meanwhile never imports a half-written bundle.
+  for (const f of result.outputFiles.sort((a, b) => Number(a.path === out) - Number(b.path === out))) {
+    const tmp = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, f.contents);
+    renameSync(tmp, f.path);
+  }
   return out;
 }
 
