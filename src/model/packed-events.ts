@@ -24,6 +24,8 @@ import {
   REC_EVENT,
   REC_MASK,
   StagedRecord,
+  T_BYTES,
+  T_OPT,
   type CompiledSpec,
 } from '../ctf/decode/columns';
 import { ModelBuilder, type EvClass, type EventRecord, type ModelBuilderOptions } from './builder';
@@ -85,9 +87,6 @@ class U8Buf {
     return this.a.slice(0, this.length);
   }
 }
-
-const T_OPT = 2;
-const T_BYTES = 3;
 
 /** Dropped-event statistics per trace, 4 numbers each. */
 const D_COUNT = 0;

@@ -92,10 +92,11 @@ export function numOf(v: FieldValue | undefined): number {
   return NaN;
 }
 
-const T_NUM = 0;
-const T_STR = 1;
-const T_OPT = 2;
-const T_BYTES = 3;
+/** Codes of the ColumnPick types in CompiledSpec.types. */
+export const T_NUM = 0;
+export const T_STR = 1;
+export const T_OPT = 2;
+export const T_BYTES = 3;
 const TYPE_CODE: Record<ColumnPick, number> = { num: T_NUM, str: T_STR, opt: T_OPT, bytes: T_BYTES };
 
 /** Writes one wanted value of a record (the packer's conversions). */

@@ -5,7 +5,7 @@
 import { CtfError } from '../errors';
 import type { LossRecord, TraceEvent } from '../event';
 import type { ClockConv } from './clock';
-import { ColumnTables, REC_EVENT, StagedRecord } from './columns';
+import { REC_EVENT, StagedRecord, type ColumnTables } from './columns';
 import { DecodeFault } from './compile';
 import { Cursor } from './cursor';
 import type { PacketTable } from './index-file';
