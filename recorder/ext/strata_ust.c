@@ -62,8 +62,12 @@ static void emit_c_call(PyObject *fn)
                 PyErr_Clear();
         } else if (self != NULL && self != Py_None)
             module = Py_TYPE(self)->tp_name;
+    } else if (fn != NULL && PyObject_TypeCheck(fn, &PyMethodDescr_Type)) {
+        /* an unbound method called through its descriptor (3.11 profiles `[].sort()` this way) */
+        PyMethodDescrObject *d = (PyMethodDescrObject *)fn;
+        name = d->d_method->ml_name;
+        module = PyDescr_TYPE(d)->tp_name;
     } else if (fn != NULL) {
-        /* method descriptors (list.append called as a function) and other callables */
         name = Py_TYPE(fn)->tp_name;
     }
     lttng_ust_tracepoint(python, c_call, name, module);
@@ -98,10 +102,10 @@ static int profile(PyObject *obj, PyFrameObject *frame, int what, PyObject *arg)
     return 0;
 }
 
-#if PY_VERSION_HEX < 0x030C0000
 /*
- * Before 3.12 there is no PyEval_SetProfileAllThreads: threading.setprofile() makes each new thread call
- * sys.setprofile(thread_hook) before run(); thread_hook's first call installs the C hook in that thread.
+ * New threads: threading.setprofile() makes each one call sys.setprofile(thread_hook) before run(), and
+ * thread_hook's first call installs the C hook in that thread (PyEval_SetProfileAllThreads, 3.12+, only
+ * reaches the threads that already run).
  */
 static PyObject *thread_hook(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -133,16 +137,11 @@ static int set_threading_profile(PyObject *hook)
     Py_DECREF(r);
     return 0;
 }
-#endif
 
 static PyObject *start(PyObject *module, PyObject *unused)
 {
     (void)unused;
     active = 1;
-#if PY_VERSION_HEX >= 0x030C0000
-    (void)module;
-    PyEval_SetProfileAllThreads(profile, NULL);
-#else
     PyObject *hook = PyCFunction_New(&thread_hook_def, module);
     if (hook == NULL)
         return NULL;
@@ -150,6 +149,9 @@ static PyObject *start(PyObject *module, PyObject *unused)
     Py_DECREF(hook);
     if (rc < 0)
         return NULL;
+#if PY_VERSION_HEX >= 0x030C0000
+    PyEval_SetProfileAllThreads(profile, NULL);
+#else
     PyEval_SetProfile(profile, NULL);
 #endif
     Py_RETURN_NONE;
@@ -160,11 +162,11 @@ static PyObject *stop(PyObject *module, PyObject *unused)
     (void)module;
     (void)unused;
     active = 0;
+    if (set_threading_profile(Py_None) < 0)
+        return NULL;
 #if PY_VERSION_HEX >= 0x030C0000
     PyEval_SetProfileAllThreads(NULL, NULL);
 #else
-    if (set_threading_profile(Py_None) < 0)
-        return NULL;
     PyEval_SetProfile(NULL, NULL);
 #endif
     Py_RETURN_NONE;

@@ -24,6 +24,9 @@ def _chain_shadowed_sitecustomize() -> None:
 
 
 def _record_maps(path: str) -> None:
+    import _strata_ust
+
+    _strata_ust.stop()  # the listing is the recorder's work, not the program's
     try:
         with open("/proc/self/maps") as f:
             objs = {line.split(None, 5)[5].strip() for line in f if len(line.split(None, 5)) == 6}
