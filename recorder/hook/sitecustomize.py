@@ -45,6 +45,10 @@ def _start() -> None:
     sys.path.insert(0, ext_dir)
     try:
         import _strata_ust
+    except ImportError as err:
+        # Another interpreter started by the program (a different ABI): it runs, untraced, and says so.
+        sys.stderr.write(f"strata-record: {sys.executable} not traced ({err})\n")
+        return
     finally:
         sys.path.remove(ext_dir)
     maps = os.environ.get("STRATA_UST_MAPS")
