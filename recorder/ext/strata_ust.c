@@ -162,13 +162,14 @@ static PyObject *stop(PyObject *module, PyObject *unused)
     (void)module;
     (void)unused;
     active = 0;
-    if (set_threading_profile(Py_None) < 0)
-        return NULL;
+    /* Unhook first, so that threading.setprofile's own frame is not recorded. */
 #if PY_VERSION_HEX >= 0x030C0000
     PyEval_SetProfileAllThreads(NULL, NULL);
 #else
     PyEval_SetProfile(NULL, NULL);
 #endif
+    if (set_threading_profile(Py_None) < 0)
+        return NULL;
     Py_RETURN_NONE;
 }
 

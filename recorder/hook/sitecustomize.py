@@ -24,9 +24,6 @@ def _chain_shadowed_sitecustomize() -> None:
 
 
 def _record_maps(path: str) -> None:
-    import _strata_ust
-
-    _strata_ust.stop()  # the listing is the recorder's work, not the program's
     try:
         with open("/proc/self/maps") as f:
             objs = {line.split(None, 5)[5].strip() for line in f if len(line.split(None, 5)) == 6}
@@ -51,11 +48,14 @@ def _start() -> None:
         return
     finally:
         sys.path.remove(ext_dir)
+    import atexit
+
     maps = os.environ.get("STRATA_UST_MAPS")
     if maps:
-        import atexit
-
         atexit.register(_record_maps, maps)
+    # atexit runs last-registered first: the hook goes before the listing, which is the recorder's work.
+    # Called from atexit's C loop, stop() itself emits no event.
+    atexit.register(_strata_ust.stop)
     _strata_ust.start()
 
 
