@@ -55,6 +55,17 @@ for _ in range(REPEAT):
         mon.set_events(tool, E.PY_START | E.PY_RETURN | E.PY_RESUME | E.PY_YIELD | E.CALL)
         ns = run_once()
         mon.set_events(tool, 0); mon.free_tool_id(tool)
+    elif MODE == "monitoring-c":
+        # The floor of a C-level sys.monitoring hook: a C callable (the slice type) taking any 2-3 arguments.
+        mon = sys.monitoring
+        tool = mon.PROFILER_ID
+        mon.use_tool_id(tool, "bench")
+        E = mon.events
+        for ev in (E.PY_START, E.PY_RETURN):
+            mon.register_callback(tool, ev, slice)
+        mon.set_events(tool, E.PY_START | E.PY_RETURN)
+        ns = run_once()
+        mon.set_events(tool, 0); mon.free_tool_id(tool)
     elif MODE == "viztracer":
         from viztracer import VizTracer
         v = VizTracer(verbose=0, tracer_entries=2_000_000); v.start(); ns = run_once(); v.stop(); v.clear()
@@ -135,6 +146,7 @@ def main() -> int:
         modes = [("none", "no tracing"), ("strata-no-session", "Strata hook, no LTTng session (tracepoints off)"),
                  ("setprofile-python", "sys.setprofile, no-op Python function"),
                  ("monitoring-python", "sys.monitoring (3.12+), no-op Python callbacks"),
+                 ("monitoring-c", "sys.monitoring (3.12+), C callable callbacks (start/return)"),
                  ("cprofile", "cProfile"), ("viztracer", "VizTracer")]
         results: dict[str, int | None] = {}
         for mode, _ in modes:

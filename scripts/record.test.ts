@@ -5,7 +5,7 @@
  * gcc and the interpreter's headers (python3-dev): `.ci/run` installs them. Missing tools fail loudly.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,7 +64,7 @@ interface Recording {
 }
 
 /** Builds cfast with instrumentation for `python`, then records calls.py with the given recorder options. */
-function record(python: string, work: string, options: string[], pack = true): Recording {
+function record(python: string, work: string, options: string[], pack = true, program = 'calls.py'): Recording {
   const { include, suffix } = pyInfo(python);
   if (!existsSync(join(include, 'Python.h'))) throw new Error(`${python}'s headers are missing (python3-dev)`);
   const cc = sh(instrumentedCc, ['-shared', '-fPIC', '-O0', `-I${include}`, '-o', join(work, `cfast${suffix}`),
@@ -72,7 +72,7 @@ function record(python: string, work: string, options: string[], pack = true): R
   if (cc.code !== 0) throw new Error(`building cfast failed: ${cc.out}${cc.err}`);
   copyFileSync(join(testdata, 'calls.py'), join(work, 'calls.py'));
   const session = join(work, 'session');
-  const r = sh(recorder, ['-o', session, ...options, ...(pack ? [] : ['--no-pack']), '--', python, 'calls.py'],
+  const r = sh(recorder, ['-o', session, ...options, ...(pack ? [] : ['--no-pack']), '--', python, program],
     { cwd: work, timeoutMs: 300_000 });
   return { dir: work, session, stdout: r.out, stderr: r.err, code: r.code };
 }
@@ -244,6 +244,22 @@ describe('recorder: real LTTng recordings of a Python program with an instrument
       expect(area?.ctx?.procname).toMatch(/^python/);
     });
   }
+
+  it('buffers too small for the program: the recorder reports the discarded events and the model marks them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-record-lost-'));
+    work.push(dir);
+    // fib(22): 57,313 calls, 115k events (about 7 MB) through 2 x 4 KiB buffers per CPU.
+    writeFileSync(join(dir, 'fib.py'), 'def fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n\nfib(22)\n');
+    const rec = record('/usr/bin/python3', dir, ['--subbuf-size', '4096', '--num-subbuf', '2'], false, 'fib.py');
+    expect(rec.code, rec.stderr).toBe(0);
+    const warning = /WARNING: (\d+) events discarded/.exec(rec.stderr);
+    expect(warning, rec.stderr).not.toBeNull();
+    const discarded = Number(warning![1]);
+    expect(discarded).toBeGreaterThan(0);
+    const { model } = buildModel(openExperiment(readTraceFolder(rec.session)));
+    const lost = model.losses.filter((l) => l.kind === 'discarded-events').reduce((n, l) => n + l.count, 0);
+    expect(lost).toBe(discarded);
+  });
 
   it('--kernel: write syscalls fall inside the Python frame that made them, on the same thread (or one clear line)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'strata-record-k-'));
