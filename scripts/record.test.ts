@@ -16,6 +16,7 @@ import { readTraceFolder } from '../src/ctf/node-fs';
 import { buildModel } from '../src/model/from-experiment';
 import type { ThreadModel, TraceModel } from '../src/model/types';
 import { unpackArchive } from '../src/ingest/archive';
+import { parseUnistd } from '../recorder/perf-to-lttng';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const recorder = join(repo, 'recorder', 'strata-record');
@@ -154,9 +155,6 @@ main
     write
 `);
 
-/** write(2)'s number in raw_syscalls:sys_enter (x86_64, arm64). */
-const WRITE_SYSCALL = process.arch === 'arm64' ? 64 : 1;
-
 const THREAD_TREE = tree(`
 in_thread
   rec
@@ -279,32 +277,35 @@ describe('recorder: real LTTng recordings of a Python program with an instrument
     const bt = sh('babeltrace2', ['-o', 'dummy', rec.session], { timeoutMs: 300_000 });
     expect(bt.code, bt.err.slice(0, 2000)).toBe(0); // both traces on one clock babeltrace2 accepts
 
-    // In time order, over the merged experiment: the writer frame's write(2) on its own thread.
-    let writerTid = -1;
-    let writerStart = NaN;
-    let writerEnd = NaN;
-    let depth = 0;
-    const writes: { ts: number; tid: number }[] = [];
-    openExperiment(readTraceFolder(rec.session)).decode((e) => {
-      const tid = e.ctx?.vtid;
-      if (e.name === 'python:call' && e.fields?.co_name === 'writer') {
-        writerTid = tid as number;
-        writerStart = e.tsNs;
-        depth = 1;
-      } else if (depth > 0 && tid === writerTid && e.name === 'python:call') depth++;
-      else if (depth > 0 && tid === writerTid && e.name === 'python:return') {
-        depth--;
-        if (depth === 0) writerEnd = e.tsNs;
-      } else if (e.name === 'raw_syscalls:sys_enter' || e.name === 'syscall_entry_write') {
-        // perf's converted events carry the thread in the payload; LTTng's kernel tracer in the context.
-        const ktid = e.fields?.perf_tid ?? e.ctx?.tid;
-        const id = Number(e.fields?.id);
-        if (e.name === 'syscall_entry_write' || id === WRITE_SYSCALL) writes.push({ ts: e.tsNs, tid: Number(ktid) });
+    // The viewer's model: kernel lanes for the program's threads, and writer()'s write(2) (os.write of 7 bytes)
+    // inside the writer frame, on the same thread, between its c_call `write` slice's bounds.
+    const { model, decodeError } = buildModel(openExperiment(readTraceFolder(rec.session)));
+    expect(decodeError).toBeUndefined();
+    expect(model.hasKernel).toBe(true);
+    const main = model.threads.find((t) => treeLines(model, t).some((l) => l.trim() === 'writer'))!;
+    expect(main).toBeDefined();
+    const s = main.slices;
+    const names = Array.from(s.name, (n) => model.strings[n]);
+    const writer = names.indexOf('writer');
+    const cWrite = names.indexOf('write', writer); // the c_call of os.write, a child of writer
+    expect(s.depth[cWrite]).toBe(s.depth[writer] + 1);
+    const sc = main.syscalls!;
+    expect(sc).toBeDefined();
+    const inside: { name: string; ret: number }[] = [];
+    for (let i = 0; i < sc.count; i++) {
+      if (sc.startNs[i] >= s.startNs[cWrite] && sc.endNs[i] <= s.endNs[cWrite]) {
+        inside.push({ name: model.strings[sc.name[i]], ret: sc.ret[i] });
       }
-    });
-    expect(writerTid).toBeGreaterThan(0);
-    expect(writerEnd).toBeGreaterThan(writerStart);
-    const inside = writes.filter((w) => w.tid === writerTid && w.ts >= writerStart && w.ts <= writerEnd);
-    expect(inside).toHaveLength(1); // os.write(1, ...) is exactly one write(2)
+    }
+    expect(inside).toEqual([{ name: 'write', ret: 7 }]); // exactly one write(2), of "writer\n"
+    expect(main.states!.count).toBeGreaterThan(0);
+    // The second thread is a kernel thread of the same process too.
+    const second = model.threads.find((t) => treeLines(model, t).some((l) => l.trim() === 'in_thread'))!;
+    expect(second.states!.count).toBeGreaterThan(0);
+  });
+
+  it('perf-to-lttng names syscalls from asm/unistd_64.h', () => {
+    const names = parseUnistd('#define __NR_read 0\n#define __NR_write 1\n#define __NR_clone3 435\n#define X 5\n');
+    expect([...names]).toEqual([[0, 'read'], [1, 'write'], [435, 'clone3']]);
   });
 });
