@@ -65,6 +65,13 @@ const TRACEPOINTS: Record<string, [string, Mapping]> = {
       values: (p) => [text(p.parent_comm), int(p.parent_pid), text(p.child_comm), int(p.child_pid)],
     },
   ],
+  'sched:sched_process_exec': [
+    'sched_process_exec',
+    {
+      fields: [f('filename', str), f('tid', i32), f('old_tid', i32)],
+      values: (p) => [text(p.filename), int(p.pid), int(p.old_pid)],
+    },
+  ],
   'sched:sched_process_exit': [
     'sched_process_exit',
     { fields: [f('comm', comm), f('tid', i32), f('prio', i32)], values: (p) => [text(p.comm), int(p.pid), int(p.prio)] },
