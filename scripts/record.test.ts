@@ -297,7 +297,13 @@ describe('recorder: real LTTng recordings of a Python program with an instrument
         inside.push({ name: model.strings[sc.name[i]], ret: sc.ret[i] });
       }
     }
-    expect(inside).toEqual([{ name: 'write', ret: 7 }]); // exactly one write(2), of "writer\n"
+    if (/perf lost \d+ chunks/.test(rec.stderr)) {
+      // perf's reader fell behind on a loaded machine and said so: the kernel view has gaps, the write may be
+      // in one of them. Nothing more can be asserted about this recording.
+      console.warn('record.test: perf lost kernel events under load; write(2) placement not checked');
+    } else {
+      expect(inside, rec.stderr).toEqual([{ name: 'write', ret: 7 }]); // exactly one write(2), of "writer\n"
+    }
     expect(main.states!.count).toBeGreaterThan(0);
     // The second thread is a kernel thread of the same process too.
     const second = model.threads.find((t) => treeLines(model, t).some((l) => l.trim() === 'in_thread'))!;
