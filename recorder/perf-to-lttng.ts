@@ -243,13 +243,22 @@ function main(argv: string[]): void {
     console.error('usage: tsx recorder/perf-to-lttng.ts PERF_CTF_DIR OUT_DIR CLOCK_OFFSET_NS [UNISTD_H]');
     process.exit(2);
   }
-  const header = unistdPath ?? '/usr/include/x86_64-linux-gnu/asm/unistd_64.h';
+  // The running machine's syscall numbers (linux-libc-dev, installed with gcc): x86-64, else the generic table.
+  const headers = unistdPath
+    ? [unistdPath]
+    : ['/usr/include/x86_64-linux-gnu/asm/unistd_64.h', '/usr/include/asm-generic/unistd.h'].filter(
+        (h) => process.arch === 'x64' || !h.includes('x86_64'),
+      );
   let unistd = new Map<number, string>();
-  try {
-    unistd = parseUnistd(readFileSync(header, 'utf8'));
-  } catch {
-    console.error(`perf-to-lttng: ${header} not readable: syscalls are named by number`);
+  for (const header of headers) {
+    try {
+      unistd = parseUnistd(readFileSync(header, 'utf8'));
+      if (unistd.size > 0) break;
+    } catch {
+      // try the next one
+    }
   }
+  if (unistd.size === 0) console.error(`perf-to-lttng: no syscall table in ${headers.join(', ')}: syscalls named by number`);
   const r = convertPerfTrace(perfDir, outDir, BigInt(offset), unistd);
   console.log(JSON.stringify(r));
 }
