@@ -5,7 +5,7 @@
  * gcc and the interpreter's headers (python3-dev): `.ci/run` installs them. Missing tools fail loudly.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openExperiment } from '../src/ctf/experiment';
 import type { TraceEvent } from '../src/ctf/event';
 import { readTraceFolder } from '../src/ctf/node-fs';
-import { buildModel } from '../src/model/from-experiment';
+import { decodeFiles } from '../src/worker-api/decode-service';
+import { unpackInputs } from '../src/worker-api/unpack-service';
+import { folderEntries } from '../src/test-utils/corpus';
 import type { ThreadModel, TraceModel } from '../src/model/types';
 import { unpackArchive } from '../src/ingest/archive';
 import { parseUnistd } from '../recorder/perf-to-lttng';
@@ -78,13 +80,13 @@ function record(python: string, work: string, options: string[], pack = true, pr
   return { dir: work, session, stdout: r.out, stderr: r.err, code: r.code };
 }
 
-function nmFiles(session: string): Map<string, string> {
-  const dir = join(session, 'symbols');
-  const files = new Map<string, string>();
-  if (existsSync(dir)) {
-    for (const f of readdirSync(dir)) if (f.endsWith('.nm')) files.set(f, readFileSync(join(dir, f), 'utf8'));
-  }
-  return files;
+/** The session folder as the viewer opens it (symbol files beside the traces included), through the one path. */
+function modelOf(session: string): { model: TraceModel; decodeError?: string } {
+  const files = unpackInputs(folderEntries(session, 'session'));
+  if (!files.ok) throw new Error(files.failure.message);
+  const r = decodeFiles(files.value);
+  if (!r.ok) throw new Error(r.failure.message);
+  return { model: r.value.model, decodeError: r.value.partialFailure?.message };
 }
 
 /** One line per slice, indented by depth: the thread's call tree as the viewer stacks it. */
@@ -196,8 +198,7 @@ describe('recorder: real LTTng recordings of a Python program with an instrument
       expect(entries).toContain(`session/symbols/${so}.nm`);
       expect(entries.some((p) => /^session\/ust\/uid\/\d+\/64-bit\/metadata$/.test(p))).toBe(true);
 
-      const experiment = openExperiment(readTraceFolder(rec.session));
-      const { model, decodeError } = buildModel(experiment, { symbolFiles: nmFiles(rec.session) });
+      const { model, decodeError } = modelOf(rec.session);
       expect(decodeError).toBeUndefined();
       expect(model.losses).toEqual([]);
       expect(model.anomalies).toMatchObject({ unmatchedReturns: 0, ignoredCReturns: 0, mismatchedReturns: 0 });
@@ -254,7 +255,7 @@ describe('recorder: real LTTng recordings of a Python program with an instrument
     expect(warning, rec.stderr).not.toBeNull();
     const discarded = Number(warning![1]);
     expect(discarded).toBeGreaterThan(0);
-    const { model } = buildModel(openExperiment(readTraceFolder(rec.session)));
+    const { model } = modelOf(rec.session);
     const lost = model.losses.filter((l) => l.kind === 'discarded-events').reduce((n, l) => n + l.count, 0);
     expect(lost).toBe(discarded);
   });
@@ -279,7 +280,7 @@ describe('recorder: real LTTng recordings of a Python program with an instrument
 
     // The viewer's model: kernel lanes for the program's threads, and writer()'s write(2) (os.write of 7 bytes)
     // inside the writer frame, on the same thread, between its c_call `write` slice's bounds.
-    const { model, decodeError } = buildModel(openExperiment(readTraceFolder(rec.session)));
+    const { model, decodeError } = modelOf(rec.session);
     expect(decodeError).toBeUndefined();
     expect(model.hasKernel).toBe(true);
     const main = model.threads.find((t) => treeLines(model, t).some((l) => l.trim() === 'writer'))!;
