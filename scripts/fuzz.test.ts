@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runEntries } from './fuzz-case';
 import { formatReport, runFuzz, type FuzzOptions } from './fuzz';
 import { FUZZ_TRACES, makeCase } from './fuzz-mutate';
 
@@ -22,6 +23,19 @@ describe('npm run fuzz', () => {
     expect(report.counts.decoded).toBeGreaterThan(50);
     expect(Object.keys(report.byTrace).sort()).toEqual([...FUZZ_TRACES].sort());
   }, 180000);
+
+  // Cases that once hung or crashed, and what fixed them: they must stay clean errors.
+  const fixed: Array<{ seed: number; n: number; was: string }> = [
+    { seed: 1000, n: 10962, was: 'hang: align = 2^53 wrapped the 32-bit position mask, the cursor went back for ever' },
+    { seed: 1000, n: 9652, was: 'hang: align = 2^32, same' },
+    { seed: 1000, n: 8347, was: 'hang: align = 2^53, same' },
+    { seed: 1000, n: 16989, was: 'hang: align = 2^53, same' },
+  ];
+  for (const f of fixed) {
+    it(`fixed reproducer: seed ${f.seed} case ${f.n} (${f.was})`, () => {
+      expect(runEntries(makeCase(f.seed, f.n).entries).outcome).toBe('error');
+    });
+  }
 
   it('a case is the same bytes for the same seed and number, and differs between numbers', () => {
     const a = makeCase(42, 7);

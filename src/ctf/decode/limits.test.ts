@@ -66,6 +66,23 @@ describe('impossible lengths', () => {
   });
 });
 
+describe('impossible sizes and alignments in the metadata', () => {
+  // An alignment past 2^31 wraps the readers' 32-bit position masks: the cursor went back to the packet start for ever.
+  for (const align of ['2147483648', '4294967296', '9007199254740993']) {
+    it(`align = ${align}`, () => {
+      const inputs = withMetadataEdit('bt-sequence', 'integer { size = 32; align = 8; signed = 1; encoding = none; base = 10; } _seq_int_field[', `integer { size = 32; align = ${align}; signed = 1; encoding = none; base = 10; } _seq_int_field[`);
+      let err: unknown;
+      try {
+        openExperiment(inputs);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(CtfError);
+      expect((err as CtfError).message).toMatch(/metadata: event '.*' payload\._seq_int_field: alignment \d+ bits is not supported/);
+    });
+  }
+});
+
 describe('minBits', () => {
   it('is a lower bound of a field class size, alignment not counted', () => {
     const u8 = { kind: 'int', size: 8, align: 8, signed: false, byteOrder: 'le', base: 10 } as const;

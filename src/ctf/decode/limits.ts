@@ -4,8 +4,15 @@
  * any element is read, so a damaged `uuid[4294967295]` or a sequence length of 2^31 is an error at once instead
  * of a loop over billions of elements.
  */
-import type { FieldClass } from '../schema';
+import { CtfError } from '../errors';
+import type { FieldClass, StructClass, TraceSchema } from '../schema';
 import type { Cursor } from './cursor';
+
+/**
+ * Largest alignment the readers take (bits): positions and alignment masks are 32-bit integer arithmetic
+ * (`(pos + m) & ~m`), so a larger one would wrap and move the cursor backwards, for ever.
+ */
+export const MAX_ALIGN_BITS = 2 ** 30;
 
 /** A decoding fault inside a packet; the stream decoder adds the file, the packet and the byte offset. */
 export class DecodeFault extends Error {
@@ -93,4 +100,62 @@ export function checkInside(c: Cursor, field: string): void {
 /** The name of a field in messages: `event.payload: msg.uuid`. */
 export function fieldName(scope: string, path: string[]): string {
   return path.length === 0 ? scope : `${scope} field '${path.join('.')}'`;
+}
+
+/**
+ * The metadata's sizes and alignments that the readers cannot take, refused once before decoding: an alignment
+ * that is not a power of two up to MAX_ALIGN_BITS, an integer of 0 or more than 64 bits.
+ */
+export function checkSchemaLimits(schema: TraceSchema): void {
+  const visit = (cls: FieldClass, where: string): void => {
+    const bad = (what: string) => {
+      throw new CtfError(`${where}: ${what}`);
+    };
+    const align = (a: number, what: string) => {
+      if (!Number.isInteger(a) || a < 1 || a > MAX_ALIGN_BITS || (a & (a - 1)) !== 0) {
+        bad(`${what} ${a} bits is not supported (a power of two up to 2^30 bits)`);
+      }
+    };
+    switch (cls.kind) {
+      case 'int':
+      case 'bool':
+      case 'bitarray':
+        if (!Number.isInteger(cls.size) || cls.size < 1 || cls.size > 64) bad(`integer size ${cls.size} bits is not from 1 to 64`);
+        align(cls.align, 'alignment');
+        return;
+      case 'float':
+        align(cls.align, 'alignment');
+        return;
+      case 'struct':
+        align(Math.max(1, cls.minAlign), 'minimum alignment');
+        for (const m of cls.members) visit(m.type, `${where}.${m.name}`);
+        return;
+      case 'array':
+      case 'sequence':
+        align(Math.max(1, cls.minAlign), 'minimum alignment');
+        visit(cls.element, where);
+        return;
+      case 'variant':
+        for (const o of cls.options) visit(o.type, `${where}.${o.name}`);
+        return;
+      case 'optional':
+        visit(cls.type, where);
+        return;
+      default:
+        return;
+    }
+  };
+  const scope = (cls: StructClass | undefined, where: string) => {
+    if (cls) visit(cls, where);
+  };
+  scope(schema.packetHeader, 'packet header');
+  for (const sc of schema.streams.values()) {
+    scope(sc.packetContext, `stream class ${sc.id} packet context`);
+    scope(sc.eventHeader, `stream class ${sc.id} event header`);
+    scope(sc.eventCommonContext, `stream class ${sc.id} event context`);
+    for (const ev of sc.events.values()) {
+      scope(ev.specificContext, `event '${ev.name}' context`);
+      scope(ev.payload, `event '${ev.name}' payload`);
+    }
+  }
 }

@@ -1,6 +1,7 @@
 /** Compiled decoders of one trace: packet header, per stream class the headers/contexts, per event class lazily. */
 import type { EventClass, FieldLocation, ScopeName, StreamClass, StructClass, TraceSchema } from '../schema';
 import { collectLocations, compileField, compileLttngHeader, type CompileEnv, type Dec, locKey } from './compile';
+import { checkSchemaLimits } from './limits';
 
 export interface EventPlan {
   cls: EventClass;
@@ -27,6 +28,7 @@ export interface TracePlan {
 }
 
 export function compileTrace(schema: TraceSchema): TracePlan {
+  checkSchemaLimits(schema);
   const locs: FieldLocation[] = [];
   collectLocations(schema.packetHeader, locs);
   for (const sc of schema.streams.values()) {
