@@ -212,11 +212,18 @@ async function main(): Promise<void> {
     process.exitCode = r.outcome === 'crash' ? 1 : 0;
     return;
   }
-  const every = Math.max(1, Math.round(opts.cases / 20));
+  const every = Math.max(1, Math.min(1000, Math.round(opts.cases / 20)));
+  const t0 = performance.now();
+  const seen = { error: 0, decoded: 0, crash: 0, hang: 0, oom: 0 };
   const report = await runFuzz({
     ...opts,
-    onResult: (_n, _r, done) => {
-      if (done % every === 0) process.stderr.write(`  ${done}/${opts.cases}\n`);
+    onResult: (_n, r, done) => {
+      seen[r.outcome]++;
+      // Running counts: a long run stopped early still leaves its figures.
+      if (done % every === 0) {
+        const s = ((performance.now() - t0) / 1000).toFixed(0);
+        process.stderr.write(`  ${done}/${opts.cases} in ${s} s: ${Object.entries(seen).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+      }
     },
   });
   console.log(formatReport(report, opts));
