@@ -181,7 +181,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     watchdog.watch('model', { files: plan.subsets.flatMap(streamFiles), events: 0 });
     heartbeat = setInterval(() => {
       void model.api.heartbeat().then((n) => watchdog.progress('model', n));
-    }, 500);
+    }, 1000);
     const decoded = await model.api.build(transfer(modelFiles, moving), transfer(ports, ports)).finally(() => {
       clearInterval(heartbeat);
       watchdog.stop();
