@@ -59,12 +59,18 @@ function parsePax(data: Uint8Array): Map<string, string> {
   return out;
 }
 
+/**
+ * An archive entry's path inside the dropped set: '/'-separated, no empty or '.' parts, and '..' resolved without
+ * ever going above the root (`../../x` and `/etc/x` stay `x` and `etc/x`): no entry escapes its folder structure.
+ */
 export function normalizeEntryPath(path: string): string {
-  return path
-    .replace(/\\/g, '/')
-    .split('/')
-    .filter((part) => part !== '' && part !== '.')
-    .join('/');
+  const out: string[] = [];
+  for (const part of path.replace(/\\/g, '/').split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
 }
 
 /** True when the bytes start with a tar header (ustar magic at offset 257). */

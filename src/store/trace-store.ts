@@ -20,6 +20,8 @@ export interface TraceStoreState {
   /** Set when decoding stopped early at corrupt data: the model holds the events before it. */
   partialFailure: LoadFailure | null;
   model: TraceModel | null;
+  /** A decode worker stalled (status 'error'): events of the partial model the user may open with openStalled. */
+  stalledEvents: number | null;
   label: string;
   traceNames: string[];
   totalBytes: number;
@@ -27,6 +29,8 @@ export interface TraceStoreState {
   loadId: number;
   open(spec: TraceSourceSpec): Promise<void>;
   cancel(): void;
+  /** Opens what was decoded before a decode worker stalled. */
+  openStalled(): void;
   /** Back to the landing page (drop zone). */
   close(): void;
   /** The loaded files as one .tar.gz bundle (null when nothing is loaded). */
@@ -36,6 +40,8 @@ export interface TraceStoreState {
 let current: LoadHandle | null = null;
 let loaded: LoadedTrace | null = null;
 let loadedOrigin: TraceOrigin | null = null;
+/** The partial model of a stalled load, until the user opens it or loads something else. */
+let stalled: LoadedTrace | null = null;
 
 function originOf(spec: TraceSourceSpec): TraceOrigin {
   if (spec.kind === 'files') return { kind: 'files', names: spec.files.map((f) => f.path) };
@@ -49,6 +55,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
   failure: null,
   partialFailure: null,
   model: null,
+  stalledEvents: null,
   label: '',
   traceNames: [],
   totalBytes: 0,
@@ -60,7 +67,9 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
       if (current === handle) set({ progress });
     });
     current = handle;
-    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null });
+    stalled?.dispose();
+    stalled = null;
+    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null, stalledEvents: null });
     let result;
     try {
       result = await handle.promise;
@@ -77,21 +86,21 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
       set({ status: 'error', failure: result.failure, progress: null });
       return;
     }
-    loaded?.dispose();
-    loaded = result.value;
-    loadedOrigin = get().origin;
-    // Tests and profiles split main-thread work into "loading" and "first render of the loaded trace".
-    performance.mark('strata-model-received');
-    set({
-      status: 'loaded',
-      model: result.value.model,
-      label: result.value.label,
-      traceNames: result.value.traceNames,
-      totalBytes: result.value.totalBytes,
-      partialFailure: result.value.partialFailure ?? null,
-      progress: null,
-      loadId: get().loadId + 1,
-    });
+    if (result.value.partialFailure?.kind === 'stalled') {
+      // Not shown at once: the user is told where it stopped and chooses to open the part decoded before.
+      stalled = result.value;
+      set({ status: 'error', failure: result.value.partialFailure, stalledEvents: result.value.model.eventCount, progress: null });
+      return;
+    }
+    showLoaded(result.value);
+  },
+
+  openStalled() {
+    if (!stalled) return;
+    const value = stalled;
+    stalled = null;
+    set({ failure: null, stalledEvents: null });
+    showLoaded(value);
   },
 
   cancel() {
@@ -115,3 +124,23 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     return loaded ? loaded.bundle() : null;
   },
 }));
+
+/** Makes a loaded trace (whole, or partial with its failure) the current one. */
+function showLoaded(value: LoadedTrace): void {
+  const { getState, setState } = useTraceStore;
+  loaded?.dispose();
+  loaded = value;
+  loadedOrigin = getState().origin;
+  // Tests and profiles split main-thread work into "loading" and "first render of the loaded trace".
+  performance.mark('strata-model-received');
+  setState({
+    status: 'loaded',
+    model: value.model,
+    label: value.label,
+    traceNames: value.traceNames,
+    totalBytes: value.totalBytes,
+    partialFailure: value.partialFailure ?? null,
+    progress: null,
+    loadId: getState().loadId + 1,
+  });
+}

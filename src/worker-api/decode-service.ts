@@ -68,6 +68,9 @@ export interface DecodedHead extends DecodedTrace {
 export function createDecodeService() {
   let kept: UnpackedFiles | null = null;
   let pending: Pick<TraceModel, ModelPart> | null = null;
+  // The model build in progress (for the watchdog's heartbeat and abandonPart).
+  let merged = 0;
+  let active: { build: PoolModelBuild; ports: MessagePort[]; opened: boolean[]; settle: () => void } | null = null;
   const head = (r: Result<DecodedTrace>): Result<DecodedHead> => {
     if (!r.ok) return r;
     const { threads, processes, losses, ...rest } = r.value.model;
@@ -106,19 +109,27 @@ export function createDecodeService() {
       kept = input;
       const at = new Map(input.paths.map((p, i) => [p, i]));
       const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
-      const build = new PoolModelBuild(metadata, symbolFiles, ports.length);
+      merged = 0;
+      const build = new PoolModelBuild(metadata, symbolFiles, ports.length, (n) => {
+        merged = n;
+      });
       return new Promise((resolve) => {
         const settle = () => {
           if (!build.result) return;
           for (const port of ports) port.close();
+          active = null;
           resolve(head(build.result));
         };
+        const opened = ports.map(() => false);
+        active = { build, ports, opened, settle };
         settle();
         ports.forEach((port, k) => {
           port.onmessage = (e: MessageEvent<PartMessage>) => {
             const m = e.data;
-            if (m.t === 'open') build.open(k, m);
-            else if (m.t === 'chunk') build.chunk(k, m.chunk);
+            if (m.t === 'open') {
+              opened[k] = true;
+              build.open(k, m);
+            } else if (m.t === 'chunk') build.chunk(k, m.chunk);
             else if (m.t === 'fail') build.openFailed(k, m.failure, m.rank);
             else {
               m.paths.forEach((p, j) => {
@@ -131,6 +142,23 @@ export function createDecodeService() {
           };
         });
       });
+    },
+    /** Events merged into the model so far: the page's watchdog calls this to see the model worker is alive. */
+    async heartbeat(): Promise<number> {
+      return merged;
+    },
+    /**
+     * The page stopped pool decode worker `part` (it made no progress): build the model from what it sent, with
+     * `failure` as the reason the model is partial. A part that had not opened yet fails the whole build.
+     */
+    async abandonPart(part: number, failure: LoadFailure): Promise<void> {
+      const a = active;
+      if (!a) return;
+      a.ports[part].onmessage = null;
+      a.ports[part].close();
+      if (a.opened[part]) a.build.end(part, new Float64Array(0), { failure, atStart: false, key: Infinity, stream: Infinity });
+      else a.build.openFailed(part, failure, -1);
+      a.settle();
     },
     /** Entries [start, start + count) of a part of the last decoded model, packed into one transferred buffer. */
     async part<K extends ModelPart>(kind: K, start: number, count: number): Promise<PackedValue<TraceModel[K]>> {

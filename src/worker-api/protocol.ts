@@ -26,6 +26,7 @@ export type LoadFailureKind =
   | 'not-trace' // not an archive, no metadata
   | 'corrupt' // archive or CTF data damaged: file and byte when known
   | 'too-large' // more than a browser tab can hold
+  | 'stalled' // a worker made no progress for several seconds and was stopped (watchdog.ts)
   | 'internal';
 
 export interface LoadFailure {

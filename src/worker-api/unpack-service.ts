@@ -108,6 +108,10 @@ export async function fetchBytes(
       url: url.href,
     });
   }
+  if (url.username !== '' || url.password !== '') {
+    // A link must not carry a password (it would sit in history and in shared links): the browser asks instead.
+    return failure({ kind: 'bad-url', message: `trace URLs with embedded credentials (user:password@) are not opened: ${url.host}${url.pathname}` });
+  }
   let response: Response;
   try {
     response = await fetch(url.href);

@@ -2,6 +2,7 @@
 import type { EventClass, FieldLocation, ScopeName, StreamClass, StructClass, TraceSchema } from '../schema';
 import { collectLocations, compileField, compileLttngHeader, type CompileEnv, type Dec, locKey } from './compile';
 import { compileContextReader, compilePayloadReader, type ColumnTables, type ScopeReader } from './columns';
+import { checkSchemaLimits } from './limits';
 
 export interface EventPlan {
   cls: EventClass;
@@ -44,6 +45,7 @@ export interface TracePlan {
 }
 
 export function compileTrace(schema: TraceSchema): TracePlan {
+  checkSchemaLimits(schema);
   const locs: FieldLocation[] = [];
   collectLocations(schema.packetHeader, locs);
   for (const sc of schema.streams.values()) {

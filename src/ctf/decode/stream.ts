@@ -20,10 +20,14 @@ export interface ScannedStream extends PacketTable {
   cpu: number | null;
 }
 
-function fault(e: unknown, file: string, byteOffset: number, what: string): CtfError {
-  if (e instanceof CtfError) return e.file !== undefined ? e : new CtfError(e.message, { file, byteOffset });
-  if (e instanceof DecodeFault) return new CtfError(`${e.message} (${what})`, { file, byteOffset });
-  if (e instanceof RangeError) return new CtfError(`data ends before the ${what} is complete`, { file, byteOffset });
+/** Any failure while decoding a packet as a CtfError naming the file, the packet and the byte of the faulty field. */
+function fault(e: unknown, file: string, packetOff: number, startBit: number, what: string): CtfError {
+  if (e instanceof CtfError) return e.file !== undefined ? e : new CtfError(e.message, { file, byteOffset: packetOff + (startBit >>> 3) });
+  if (e instanceof DecodeFault) {
+    const bit = e.bitPos ?? startBit;
+    return new CtfError(`${e.message} (${what}, packet at byte ${packetOff})`, { file, byteOffset: packetOff + (bit >>> 3) });
+  }
+  if (e instanceof RangeError) return new CtfError(`data ends before the ${what} is complete`, { file, byteOffset: packetOff + (startBit >>> 3) });
   throw e;
 }
 
@@ -45,7 +49,7 @@ function readPacketStart(c: Cursor, plan: TracePlan, bytes: Uint8Array, off: num
     if (!sp) throw new CtfError(`packet refers to stream class ${sid}, which the metadata does not declare`, { file, byteOffset: off });
     if (sp.context) sp.context(c);
   } catch (e) {
-    throw fault(e, file, off, 'packet header and context');
+    throw fault(e, file, off, 0, 'packet header and context');
   }
   return sp;
 }
@@ -199,6 +203,7 @@ export class StreamDecoder {
     c.u8 = c.u8.subarray(0, packetBytes);
     c.dv = new DataView(c.u8.buffer, c.u8.byteOffset, packetBytes);
     this.limitBits = contentBits;
+    c.endBits = contentBits;
     this.curCpu = c.cpu;
     this.checkLosses();
     return true;
@@ -287,7 +292,7 @@ export class StreamDecoder {
       else if (ep.skipPayload) ep.skipPayload(c);
       rec.tsNs = sp.hasClock ? this.conv.tsNs(c.clockHi, c.clockLo) : NaN;
     } catch (e) {
-      throw fault(e, this.file, this.packetOff + (start >>> 3), `event at bit ${start} of the packet`);
+      throw fault(e, this.file, this.packetOff, start, `event at bit ${start} of the packet`);
     }
     this.checkEnd(start, tables.names[rec.nameId]);
     this.event = null;
@@ -336,7 +341,7 @@ export class StreamDecoder {
         stream: this.streamIdx,
       };
     } catch (e) {
-      throw fault(e, this.file, this.packetOff + (start >>> 3), `event at bit ${start} of the packet`);
+      throw fault(e, this.file, this.packetOff, start, `event at bit ${start} of the packet`);
     }
     this.checkEnd(start, ev.name);
     this.event = ev;
