@@ -54,6 +54,13 @@ function main(): void {
   };
   try {
     const exp = openExperiment(readTraceFolder(paths[0]));
+    // Warnings go to stderr as they appear (copies and metadata at opening, damaged loss records while decoding).
+    let warned = 0;
+    const showWarnings = () => {
+      for (; warned < exp.warnings.length; warned++) process.stderr.write(`warning: ${exp.warnings[warned]}\n`);
+    };
+    process.on('exit', showWarnings);
+    showWarnings();
     // Stream number within its trace, as in the reference decodings.
     const streamInTrace = exp.streams.map((s, i) => exp.streams.slice(0, i).filter((o) => o.trace === s.trace).length);
     const classes = exp.traces.map((tr) => eventClassesByName(tr.schema));
@@ -104,7 +111,7 @@ function main(): void {
             )
         : (l: LossRecord) =>
             write(
-              `${timeText(exp, l.beginNs)} -- ${timeText(exp, l.endNs)} ${l.kind}: ${l.count} (stream ${exp.streams[l.stream].file}${l.cpu !== null ? `, cpu ${l.cpu}` : ''})\n`,
+              `${timeText(exp, l.beginNs)} -- ${timeText(exp, l.endNs)} ${l.kind}: ${l.count} (stream ${exp.streams[l.stream].file}${l.cpu !== null ? `, cpu ${l.cpu}` : ''})${l.damaged ? ' DAMAGED: the range ends before it begins' : ''}\n`,
             );
     try {
       exp.decode(onEvent, onLoss);

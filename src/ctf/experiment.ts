@@ -1,6 +1,7 @@
 /** Several traces opened together and decoded as one time-ordered flow (k-way merge on a min-heap). */
+import { findCopies } from './duplicates';
 import { CtfError } from './errors';
-import type { LossRecord, TraceDomain, TraceEvent } from './event';
+import { isDamagedLoss, type LossRecord, TraceDomain, TraceEvent } from './event';
 import { parseMetadata } from './metadata';
 import type { TraceSchema } from './schema';
 import { ClockConv } from './decode/clock';
@@ -36,6 +37,11 @@ export interface Experiment {
   /** Absolute ns (since the clock origin, normally the Unix epoch) of time 0 of every tsNs. */
   originNs: bigint;
   totalBytes: number;
+  /**
+   * What the user must know to trust the picture, one sentence each: copies left out, doubtful metadata, and
+   * (appended while decoding) damaged loss records. Shown on stderr by the CLIs and in the page's trace summary.
+   */
+  warnings: string[];
   /**
    * Decode every event of every stream of every trace, merged in time order (k-way merge), calling onEvent for
    * each and onLoss for each loss record, in time order as met. A corrupt stream stops at its last valid event;
@@ -111,7 +117,10 @@ export function openExperiment(traces: TraceInput[]): Experiment {
   const convs: Array<Map<number, ClockConv>> = [];
   const open: OpenStream[] = [];
   let totalBytes = 0;
-  traces.forEach((t, ti) => {
+  // A stream file or trace given twice is opened once (the unpack worker has already done this for the page).
+  const copies = findCopies(traces);
+  const warnings = [...copies.warnings];
+  copies.kept.forEach((t, ti) => {
     const meta = t.files.get('metadata');
     if (!meta) throw new CtfError('trace directory has no metadata file', { file: joinPath(t.name, 'metadata') });
     const schema = parseMetadata(meta, joinPath(t.name, 'metadata'));
@@ -123,6 +132,7 @@ export function openExperiment(traces: TraceInput[]): Experiment {
       throw e;
     }
     expTraces.push({ name: t.name, domain: domainOf(schema.env), schema, env: schema.env });
+    if (schema.warnings) warnings.push(...schema.warnings);
     plans.push(plan);
     const cm = new Map<number, ClockConv>();
     for (const sc of schema.streams.values()) cm.set(sc.id, new ClockConv(sc.clock !== undefined ? schema.clocks.get(sc.clock) : undefined));
@@ -179,6 +189,7 @@ export function openExperiment(traces: TraceInput[]): Experiment {
     streams,
     originNs: origin,
     totalBytes,
+    warnings,
     absoluteNs: (tsNs: number) => origin + BigInt(tsNs),
     decode(onEvent, onLoss) {
       const heap: StreamDecoder[] = [];
@@ -200,7 +211,13 @@ export function openExperiment(traces: TraceInput[]): Experiment {
       while (heap.length > 0) {
         const d = heap[0];
         if (d.event) onEvent(d.event);
-        else if (d.loss && onLoss) onLoss(d.loss);
+        else if (d.loss) {
+          if (isDamagedLoss(d.loss)) {
+            d.loss.damaged = true;
+            warnings.push(damagedLossText(d.loss, open[d.loss.stream]?.path ?? `stream ${d.loss.stream}`));
+          }
+          onLoss?.(d.loss);
+        }
         if (advance(d)) {
           siftDown(heap, 0);
         } else {
@@ -214,6 +231,11 @@ export function openExperiment(traces: TraceInput[]): Experiment {
       if (firstError !== null) throw firstError;
     },
   };
+}
+
+function damagedLossText(l: LossRecord, path: string): string {
+  const what = l.kind === 'discarded-events' ? 'discarded-events' : 'discarded-packets';
+  return `${path}: damaged ${what} record (${l.count} lost): its range ends ${l.beginNs - l.endNs} ns before it begins, so where the loss happened is unknown`;
 }
 
 /** Heap order: time, then stream number (babeltrace2's muxer also breaks ties by stream, so outputs line up). */
