@@ -26,6 +26,12 @@ function timeText(exp: Experiment, tsNs: number): string {
   return `[${s}.${ns}]`;
 }
 
+function damagedLossText(l: LossRecord, exp: Experiment): string {
+  const s = exp.streams[l.stream];
+  const path = exp.traces[s.trace].name ? `${exp.traces[s.trace].name}/${s.file}` : s.file;
+  return `${path}: damaged ${l.kind} record (${l.count} lost): its range ends ${l.beginNs - l.endNs} ns before it begins, so where the loss happened is unknown`;
+}
+
 function main(): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
@@ -54,13 +60,7 @@ function main(): void {
   };
   try {
     const exp = openExperiment(readTraceFolder(paths[0]));
-    // Warnings go to stderr as they appear (copies and metadata at opening, damaged loss records while decoding).
-    let warned = 0;
-    const showWarnings = () => {
-      for (; warned < exp.warnings.length; warned++) process.stderr.write(`warning: ${exp.warnings[warned]}\n`);
-    };
-    process.on('exit', showWarnings);
-    showWarnings();
+    for (const w of exp.warnings) process.stderr.write(`warning: ${w}\n`);
     // Stream number within its trace, as in the reference decodings.
     const streamInTrace = exp.streams.map((s, i) => exp.streams.slice(0, i).filter((o) => o.trace === s.trace).length);
     const classes = exp.traces.map((tr) => eventClassesByName(tr.schema));
@@ -75,7 +75,8 @@ function main(): void {
             counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
             total++;
           },
-          () => {
+          (l) => {
+            if (l.damaged) process.stderr.write(`warning: ${damagedLossText(l, exp)}\n`);
             losses++;
           },
         );
@@ -113,8 +114,12 @@ function main(): void {
             write(
               `${timeText(exp, l.beginNs)} -- ${timeText(exp, l.endNs)} ${l.kind}: ${l.count} (stream ${exp.streams[l.stream].file}${l.cpu !== null ? `, cpu ${l.cpu}` : ''})${l.damaged ? ' DAMAGED: the range ends before it begins' : ''}\n`,
             );
+    const onLossChecked = (l: LossRecord) => {
+      if (l.damaged) process.stderr.write(`warning: ${damagedLossText(l, exp)}\n`);
+      onLoss(l);
+    };
     try {
-      exp.decode(onEvent, onLoss);
+      exp.decode(onEvent, onLossChecked);
     } finally {
       flush();
     }

@@ -38,8 +38,8 @@ export interface Experiment {
   originNs: bigint;
   totalBytes: number;
   /**
-   * What the user must know to trust the picture, one sentence each: copies left out, doubtful metadata, and
-   * (appended while decoding) damaged loss records. Shown on stderr by the CLIs and in the page's trace summary.
+   * What the user must know to trust the picture, one sentence each: copies left out, doubtful metadata. Shown
+   * on stderr by the CLIs and in the page's trace summary. (Damaged loss records are flagged on the record.)
    */
   warnings: string[];
   /**
@@ -212,10 +212,7 @@ export function openExperiment(traces: TraceInput[]): Experiment {
         const d = heap[0];
         if (d.event) onEvent(d.event);
         else if (d.loss) {
-          if (isDamagedLoss(d.loss)) {
-            d.loss.damaged = true;
-            warnings.push(damagedLossText(d.loss, open[d.loss.stream]?.path ?? `stream ${d.loss.stream}`));
-          }
+          if (isDamagedLoss(d.loss)) d.loss.damaged = true;
           onLoss?.(d.loss);
         }
         if (advance(d)) {
@@ -231,11 +228,6 @@ export function openExperiment(traces: TraceInput[]): Experiment {
       if (firstError !== null) throw firstError;
     },
   };
-}
-
-function damagedLossText(l: LossRecord, path: string): string {
-  const what = l.kind === 'discarded-events' ? 'discarded-events' : 'discarded-packets';
-  return `${path}: damaged ${what} record (${l.count} lost): its range ends ${l.beginNs - l.endNs} ns before it begins, so where the loss happened is unknown`;
 }
 
 /** Heap order: time, then stream number (babeltrace2's muxer also breaks ties by stream, so outputs line up). */

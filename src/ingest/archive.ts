@@ -5,7 +5,7 @@
  */
 import { Gunzip, unzipSync } from 'fflate';
 import { IngestError } from './errors';
-import { looksLikeTar, normalizeEntryPath, readTar, type TarEntry } from './tar';
+import { archiveEntry, looksLikeTar, readTar, type TarEntry } from './tar';
 
 export type ArchiveKind = 'gzip' | 'zip' | 'tar';
 
@@ -107,7 +107,7 @@ function unzip(name: string, bytes: Uint8Array): TarEntry[] {
     const reason = err instanceof Error ? err.message : String(err);
     throw new IngestError(`corrupt zip ${name}: ${reason}`, { file: name });
   }
-  return Object.entries(files).map(([path, data]) => ({ path: normalizeEntryPath(path), data }));
+  return Object.entries(files).flatMap(([path, data]) => archiveEntry(path, data) ?? []);
 }
 
 function untar(name: string, bytes: Uint8Array): TarEntry[] {

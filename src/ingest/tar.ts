@@ -7,6 +7,8 @@ import { IngestError } from './errors';
 export interface TarEntry {
   path: string;
   data: Uint8Array;
+  /** Set when the entry was not extracted (its raw name is `path`, `data` is empty): why. */
+  skipped?: string;
 }
 
 const BLOCK_BYTES = 512;
@@ -57,6 +59,22 @@ function parsePax(data: Uint8Array): Map<string, string> {
     pos += recordBytes;
   }
   return out;
+}
+
+/** Why an archive entry name must not be extracted (absolute, or climbing out with `..`), or null when it is safe. */
+export function unsafeEntryName(raw: string): string | null {
+  const path = raw.replace(/\\/g, '/');
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'absolute name';
+  if (path.split('/').includes('..')) return "name climbs out of the archive with '..'";
+  return null;
+}
+
+/** An archive entry under its normalized path, or listed as skipped with the reason. */
+export function archiveEntry(raw: string, data: Uint8Array): TarEntry | null {
+  const unsafe = unsafeEntryName(raw);
+  if (unsafe) return { path: raw, data: new Uint8Array(0), skipped: unsafe };
+  const path = normalizeEntryPath(raw);
+  return path === '' ? null : { path, data };
 }
 
 export function normalizeEntryPath(path: string): string {
@@ -123,8 +141,8 @@ export function readTar(bytes: Uint8Array): TarEntry[] {
     longName = null;
     paxPath = null;
     if (type === '0' || type === '7') {
-      const normalized = normalizeEntryPath(path);
-      if (normalized !== '') entries.push({ path: normalized, data });
+      const entry = archiveEntry(path, data);
+      if (entry) entries.push(entry);
     }
   }
   return entries;

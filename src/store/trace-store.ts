@@ -19,6 +19,8 @@ export interface TraceStoreState {
   failure: LoadFailure | null;
   /** Set when decoding stopped early at corrupt data: the model holds the events before it. */
   partialFailure: LoadFailure | null;
+  /** What the user must know to trust the picture (copies left out, skipped entries, doubtful metadata). */
+  warnings: string[];
   model: TraceModel | null;
   label: string;
   traceNames: string[];
@@ -48,6 +50,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
   progress: null,
   failure: null,
   partialFailure: null,
+  warnings: [],
   model: null,
   label: '',
   traceNames: [],
@@ -60,7 +63,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
       if (current === handle) set({ progress });
     });
     current = handle;
-    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null });
+    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null, warnings: [] });
     let result;
     try {
       result = await handle.promise;
@@ -89,6 +92,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
       traceNames: result.value.traceNames,
       totalBytes: result.value.totalBytes,
       partialFailure: result.value.partialFailure ?? null,
+      warnings: result.value.warnings,
       progress: null,
       loadId: get().loadId + 1,
     });
@@ -108,7 +112,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     loaded?.dispose();
     loaded = null;
     loadedOrigin = null;
-    set({ status: 'idle', origin: null, model: null, failure: null, partialFailure: null, progress: null, traceNames: [], label: '' });
+    set({ status: 'idle', origin: null, model: null, failure: null, partialFailure: null, warnings: [], progress: null, traceNames: [], label: '' });
   },
 
   async bundle() {

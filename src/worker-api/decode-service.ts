@@ -73,7 +73,7 @@ export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback)
   progress.push({ phase: 'decode', doneBytes: experiment.totalBytes, totalBytes: experiment.totalBytes, events });
   progress.flush();
   const model = built.model;
-  return { ok: true, value: { model, traceNames: experiment.traces.map((t) => t.name), partialFailure } };
+  return { ok: true, value: { model, traceNames: experiment.traces.map((t) => t.name), partialFailure, warnings: experiment.warnings } };
 }
 
 /** One .tar.gz of the files, under `label/`, that reopens as the same experiment (same trace names). */

@@ -321,7 +321,10 @@ export class PoolModelBuild {
     });
     const partialFailure = (first as PartError | undefined)?.failure;
     if (partialFailure && partialFailure.kind === 'internal') this.result = { ok: false, failure: partialFailure };
-    else this.result = { ok: true, value: { model, traceNames: this.experiment!.traces.map((t) => t.name), partialFailure } };
+    else {
+      const traceNames = this.experiment!.traces.map((t) => t.name);
+      this.result = { ok: true, value: { model, traceNames, partialFailure, warnings: this.experiment!.warnings } };
+    }
   }
 }
 

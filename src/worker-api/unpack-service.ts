@@ -4,6 +4,8 @@
  * main thread. Failures are returned as LoadFailure values with what to fix.
  */
 import { transfer } from 'comlink';
+import { findCopies } from '../ctf/duplicates';
+import { groupTraceFiles } from '../ctf/experiment';
 import { IngestError } from '../ingest/errors';
 import { buildFileSet, type InputFile } from '../ingest/file-set';
 import {
@@ -193,6 +195,11 @@ export async function fetchBytes(
 export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, total: number) => void): Result<UnpackedFiles> {
   try {
     const set = buildFileSet(inputs, onProgress);
+    // A stream or trace given twice is opened once, before the pool splits the files (one worker per copy would
+    // otherwise count the events twice).
+    const copies = findCopies(groupTraceFiles(set.files));
+    for (const p of copies.dropped) set.files.delete(p);
+    const warnings = [...set.skipped, ...copies.warnings];
     const paths = [...set.files.keys()];
     const datas = paths.map((p) => set.files.get(p)!);
     for (const [path, data] of set.symbolFiles) {
@@ -200,7 +207,7 @@ export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, to
       datas.push(data);
     }
     const totalBytes = datas.reduce((n, d) => n + d.length, 0);
-    return { ok: true, value: { label: set.label, traceDirs: set.traceDirs, paths, datas, totalBytes } };
+    return { ok: true, value: { label: set.label, traceDirs: set.traceDirs, paths, datas, totalBytes, warnings } };
   } catch (err) {
     // An archive can inflate to far more than it weighs: allocation failures say so rather than "internal error".
     const name = inputs.map((i) => i.path).join(', ');
