@@ -65,6 +65,7 @@ export function buildFileSet(inputs: InputFile[], onProgress?: BytesProgress): F
   const skipped: string[] = [];
   for (const input of inputs) {
     const path = normalizeEntryPath(input.path);
+    if (input.data.length === 0 && inputs.length === 1) throw new IngestError(`${path} is empty (0 bytes): nothing to open`, { file: path });
     const base = doneBytes;
     const entries = unpackArchive(path, input.data, (d) => onProgress?.(base + d, totalBytes));
     doneBytes += input.data.length;

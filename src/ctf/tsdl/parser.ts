@@ -216,7 +216,7 @@ export class TsdlParser {
       } else if (this.isP('=')) {
         this.next();
         const first = block.attrLines.get(key);
-        if (first !== undefined) throw this.err(`duplicate attribute '${key}' in ${kw.text} block ${linesText(first, keyTok.line)}`, keyTok);
+        if (first !== undefined) throw this.err(`duplicate attribute '${key}' in ${kw.text} block${linesText(first, keyTok.line)}`, keyTok);
         block.attrs.set(key, this.parseAttrValue());
         block.attrLines.set(key, keyTok.line);
         this.endStatement();
@@ -436,7 +436,7 @@ export class TsdlParser {
       const keyTok = this.expectId();
       const key = keyTok.text;
       const first = lines.get(key);
-      if (first !== undefined) throw this.err(`duplicate attribute '${key}' in ${what} ${linesText(first, keyTok.line)}`, keyTok);
+      if (first !== undefined) throw this.err(`duplicate attribute '${key}' in ${what}${linesText(first, keyTok.line)}`, keyTok);
       lines.set(key, keyTok.line);
       this.expectP('=');
       attrs.set(key, this.parseAttrValue());
