@@ -60,7 +60,12 @@ function main(): void {
   };
   try {
     const exp = openExperiment(readTraceFolder(paths[0]));
-    for (const w of exp.warnings) process.stderr.write(`warning: ${w}\n`);
+    // Warnings from opening now, those found while decoding at the end.
+    let warned = 0;
+    const showWarnings = () => {
+      for (; warned < exp.warnings.length; warned++) process.stderr.write(`warning: ${exp.warnings[warned]}\n`);
+    };
+    showWarnings();
     // Stream number within its trace, as in the reference decodings.
     const streamInTrace = exp.streams.map((s, i) => exp.streams.slice(0, i).filter((o) => o.trace === s.trace).length);
     const classes = exp.traces.map((tr) => eventClassesByName(tr.schema));
@@ -81,6 +86,7 @@ function main(): void {
           },
         );
       } finally {
+        showWarnings();
         for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) write(`${n}\t${name}\n`);
         write(`${total}\ttotal events\n`);
         if (losses > 0) write(`${losses}\tloss records\n`);
@@ -121,6 +127,7 @@ function main(): void {
     try {
       exp.decode(onEvent, onLossChecked);
     } finally {
+      showWarnings();
       flush();
     }
   } catch (e) {

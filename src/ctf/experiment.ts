@@ -38,8 +38,9 @@ export interface Experiment {
   originNs: bigint;
   totalBytes: number;
   /**
-   * What the user must know to trust the picture, one sentence each: copies left out, doubtful metadata. Shown
-   * on stderr by the CLIs and in the page's trace summary. (Damaged loss records are flagged on the record.)
+   * What the user must know to trust the picture, one sentence each: copies left out, doubtful metadata, and
+   * (appended by `decode`) streams whose time or loss counters go backwards. Shown on stderr by the CLIs and in the page's trace
+   * summary. (Damaged loss records are flagged on the record.)
    */
   warnings: string[];
   /**
@@ -204,14 +205,21 @@ export function openExperiment(traces: TraceInput[]): Experiment {
           return false;
         }
       };
-      open.forEach((s, si) => {
-        const d = decoderOf(s, si);
-        if (advance(d)) heapPush(heap, d);
-      });
+      const decoders = open.map((s, si) => decoderOf(s, si));
+      for (const d of decoders) if (advance(d)) heapPush(heap, d);
+      // Time going backwards within a stream (a damaged or spliced file): babeltrace2's muxer stops there.
+      const lastNs = new Float64Array(open.length).fill(-Infinity);
+      const backwards: Array<{ count: number; atNs: number; afterNs: number } | undefined> = [];
       while (heap.length > 0) {
         const d = heap[0];
-        if (d.event) onEvent(d.event);
-        else if (d.loss) {
+        if (d.event) {
+          if (d.key < lastNs[d.order]) {
+            const b = backwards[d.order];
+            if (b) b.count++;
+            else backwards[d.order] = { count: 1, atNs: d.key, afterNs: lastNs[d.order] };
+          } else if (Number.isFinite(d.key)) lastNs[d.order] = d.key;
+          onEvent(d.event);
+        } else if (d.loss) {
           if (isDamagedLoss(d.loss)) d.loss.damaged = true;
           onLoss?.(d.loss);
         }
@@ -225,6 +233,13 @@ export function openExperiment(traces: TraceInput[]): Experiment {
           }
         }
       }
+      for (const d of decoders) warnings.push(...d.warnings());
+      backwards.forEach((b, si) => {
+        if (!b) return;
+        warnings.push(
+          `${open[si].path}: time goes backwards within the stream ${b.count} time${b.count > 1 ? 's' : ''} (first an event at ${b.atNs} ns after one at ${b.afterNs} ns from the trace start): its events are shown in file order there, the picture may be wrong`,
+        );
+      });
       if (firstError !== null) throw firstError;
     },
   };

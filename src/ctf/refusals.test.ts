@@ -8,12 +8,9 @@ import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { babeltrace2, strata } from '../test-utils/babeltrace2';
 import { tracePath } from '../test-utils/corpus';
-import { CtfError } from './errors';
-import type { LossRecord } from './event';
-import { type Experiment, openExperiment } from './experiment';
 import { metadataText } from './metadata';
-import { readTraceFolder } from './node-fs';
 
 const work = mkdtempSync(join(tmpdir(), 'strata-refusals-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -31,51 +28,6 @@ function mutate(corpusName: string, name: string, edit?: (metadata: string) => s
     writeFileSync(join(dir, 'metadata'), edit(signed));
   }
   return dir;
-}
-
-interface Bt2Verdict {
-  refused: boolean;
-  stderr: string;
-  /** Lines of text output (one per event for the traces used here). */
-  lines: number;
-}
-
-/** babeltrace2's verdict on a trace folder (it must be installed: the conformance tests need it too). */
-function babeltrace2(dir: string): Bt2Verdict {
-  const r = spawnSync('babeltrace2', [dir], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.error) throw new Error(`babeltrace2 could not be run (apt-get install -y babeltrace2): ${r.error.message}`);
-  const lines = r.stdout.split('\n').filter((l) => l !== '').length;
-  return { refused: r.status !== 0, stderr: r.stderr, lines };
-}
-
-interface StrataVerdict {
-  error: CtfError | null;
-  events: number;
-  losses: LossRecord[];
-  warnings: string[];
-}
-
-function strata(dir: string): StrataVerdict {
-  let exp: Experiment;
-  try {
-    exp = openExperiment(readTraceFolder(dir));
-  } catch (e) {
-    if (!(e instanceof CtfError)) throw e;
-    return { error: e, events: 0, losses: [], warnings: [] };
-  }
-  let events = 0;
-  const losses: LossRecord[] = [];
-  let error: CtfError | null = null;
-  try {
-    exp.decode(
-      () => events++,
-      (l) => losses.push(l),
-    );
-  } catch (e) {
-    if (!(e instanceof CtfError)) throw e;
-    error = e;
-  }
-  return { error, events, losses, warnings: exp.warnings };
 }
 
 const SMALL = 'bt-smalltrace';
@@ -116,7 +68,7 @@ describe('duplicate definitions in the metadata: an error naming both lines, whe
       corpus: SMALL,
       edit: (m) => m.replace('fields := struct { string str; }', 'fields := struct {\n string str;\n string str; }'),
       bt2: /Duplicate field in structure field class: field-name="str"/,
-      strata: /duplicate field name 'str' in event\.payload \(lines 19 and 20\)/,
+      strata: /metadata line 20: duplicate field name 'str' in struct \(lines 19 and 20\)/,
     },
     {
       name: 'two events with the same id in one stream class',
@@ -244,5 +196,18 @@ describe('a loss range that ends before it begins', () => {
     const s = strata(tracePath('bt-psn-2-lost-before-last'));
     expect(s.losses).toHaveLength(1);
     expect(s.losses[0].damaged).toBeUndefined();
+  });
+});
+
+describe('packets of one stream overlapping in time', () => {
+  it('tc-hello-lost: babeltrace2 stops (time goes backwards); Strata decodes and says where the stream is damaged', () => {
+    const bt = babeltrace2(tracePath('tc-hello-lost'));
+    expect(bt.refused).toBe(true);
+    expect(bt.stderr).toMatch(/timestamp is less than muxer's message iterator's last returned timestamp/);
+    const s = strata(tracePath('tc-hello-lost'));
+    expect(s.error).toBeNull();
+    expect(s.warnings).toEqual([
+      'channel1_2: packets begin before the previous one ends: 849 packets, first at byte 4096 (by 4647 ns); damaged packet context, times and losses there are doubtful',
+    ]);
   });
 });

@@ -29,7 +29,7 @@ type PartMessage =
   | { t: 'open'; originNs: bigint; hasPackets: boolean }
   | { t: 'chunk'; chunk: PackedChunk }
   | { t: 'fail'; failure: LoadFailure; rank: number }
-  | { t: 'end'; dropped: Float64Array; error?: PartError; paths: string[]; datas: Uint8Array[] };
+  | { t: 'end'; dropped: Float64Array; error?: PartError; warnings: string[]; paths: string[]; datas: Uint8Array[] };
 
 const EVENTS_PER_CLOCK_CHECK = 2048;
 
@@ -124,8 +124,8 @@ export function createDecodeService() {
       });
       if (!r.ok) send({ t: 'fail', failure: r.failure, rank: r.rank });
       else {
-        const { packed, error, paths, datas } = r.value;
-        send({ t: 'end', dropped: packed.dropped, error, paths, datas }, [packed.dropped.buffer as ArrayBuffer, ...buffersOf(datas)]);
+        const { packed, error, warnings, paths, datas } = r.value;
+        send({ t: 'end', dropped: packed.dropped, error, warnings, paths, datas }, [packed.dropped.buffer as ArrayBuffer, ...buffersOf(datas)]);
       }
     },
     /**
@@ -155,7 +155,7 @@ export function createDecodeService() {
                 const i = at.get(p);
                 if (i !== undefined && input.datas[i].byteLength === 0) input.datas[i] = m.datas[j];
               });
-              build.end(k, m.dropped, m.error);
+              build.end(k, m.dropped, m.error, m.warnings);
             }
             settle();
           };

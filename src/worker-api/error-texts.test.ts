@@ -8,6 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderEntries, tracePath } from '../test-utils/corpus';
+import { writeTar } from '../ingest/tar';
+import { decodeFiles } from './decode-service';
+import { buildFromParts, decodeSubset, modelInputs, planPool, type DecodedPart } from './pool';
 import { fetchBytes, outOfMemory, unpackInputs } from './unpack-service';
 
 describe('trace URLs', () => {
@@ -105,5 +108,30 @@ describe('opened files', () => {
       'the browser ran out of memory unpacking bomb.tar.gz (3.0 MiB, inflating to more than the tab can hold): Array buffer allocation failed',
     );
     expect(outOfMemory('channel0_0', 5 * 2 ** 30, new RangeError('x'))?.message).toBe('the browser ran out of memory reading channel0_0 (5.0 GiB): x');
+  });
+});
+
+describe('warnings found while decoding', () => {
+  it('reach the result from the pool\'s parts as from the single-worker path (tc-hello-lost: packets overlap)', () => {
+    const r = unpackInputs([{ path: 'hello.tar', data: writeTar(folderEntries(tracePath('tc-hello-lost'), 'hello')) }]);
+    if (!r.ok) throw new Error(r.failure.message);
+    const files = r.value;
+    const single = decodeFiles(files);
+    if (!single.ok) throw new Error(single.failure.message);
+    expect(single.value.warnings).toEqual([
+      expect.stringMatching(/^channel1_2: packets begin before the previous one ends: 849 packets, first at byte 4096 \(by 4647 ns\)/),
+    ]);
+    for (const workers of [2, 3]) {
+      const plan = planPool(files.paths, files.datas.map((d) => d.length), workers);
+      const parts: DecodedPart[] = plan.subsets.map((subset) => {
+        const p = decodeSubset({ paths: subset.map((i) => files.paths[i]), datas: subset.map((i) => files.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder });
+        if (!p.ok) throw new Error(p.failure.message);
+        return p.value;
+      });
+      const { metadata, symbolFiles } = modelInputs(files.paths, files.datas);
+      const pooled = buildFromParts(metadata, symbolFiles, parts);
+      if (!pooled.ok) throw new Error(pooled.failure.message);
+      expect(pooled.value.warnings, `${workers} workers`).toEqual(single.value.warnings);
+    }
   });
 });

@@ -566,6 +566,16 @@ export class TsdlParser {
       }
       this.next();
       this.popScope();
+      // Checked here, not only when resolved: babeltrace2 refuses a duplicate even in a struct nothing uses.
+      const seen = new Map<string, number>();
+      for (const m of members) {
+        const first = seen.get(m.name);
+        const line = m.line ?? kw.line;
+        if (first !== undefined) {
+          throw new CtfError(`duplicate field name '${m.name}' in struct${linesText(first, line)}`, { file: this.fileName, line });
+        }
+        seen.set(m.name, line);
+      }
       s = { k: 'struct', members, align: 1, line: kw.line };
       if (name !== undefined) this.top().structs.set(name, s);
     } else {

@@ -18,7 +18,7 @@ import type {
   ByteOrder,
 } from '../schema';
 import type { AttrValue, Block, TInt, TMember, TStruct, TT } from './parser';
-import { linesText, TsdlParser } from './parser';
+import { TsdlParser } from './parser';
 
 interface Frame {
   path: string[];
@@ -248,16 +248,9 @@ class Resolver {
     const frame: Frame = { path, members: tt.members, index: 0 };
     ctx.frames.push(frame);
     const members = [];
-    const seen = new Map<string, number>();
     for (let i = 0; i < tt.members.length; i++) {
       frame.index = i;
       const m = tt.members[i];
-      const firstLine = seen.get(m.name);
-      if (firstLine !== undefined) {
-        const lines = m.line !== undefined ? linesText(firstLine, m.line) : '';
-        throw this.err(`duplicate field name '${m.name}' in ${ctx.scope}${lines}`, m.line ?? tt.line);
-      }
-      seen.set(m.name, m.line ?? tt.line);
       members.push({ name: m.name, type: this.convert(m.type, ctx, [...path, m.name]) });
     }
     ctx.frames.pop();
