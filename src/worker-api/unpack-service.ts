@@ -4,6 +4,7 @@
  * main thread. Failures are returned as LoadFailure values with what to fix.
  */
 import { transfer } from 'comlink';
+import { sizeText } from '../base/size-text';
 import { findCopies } from '../ctf/duplicates';
 import { groupTraceFiles } from '../ctf/experiment';
 import { IngestError } from '../ingest/errors';
@@ -53,14 +54,6 @@ export function sizeFailure(name: string, bytes: number, total = false): LoadFai
   };
 }
 
-/** A size in the unit that shows it (a 3 MB archive is not "0.0 GiB"). */
-export function sizeText(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  if (bytes < 2 ** 20) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 2 ** 30) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  return gib(bytes);
-}
-
 /** Allocation failures (RangeError: Array buffer allocation failed) said plainly, with the real size. */
 export function outOfMemory(name: string, bytes: number, err: unknown, unpacking = false): LoadFailure | null {
   if (!(err instanceof RangeError)) return null;
@@ -76,6 +69,7 @@ export function outOfMemory(name: string, bytes: number, err: unknown, unpacking
 
 export function ingestFailure(err: unknown): LoadFailure {
   if (err instanceof IngestError) {
+    if (/ inflates \d+:1 /.test(err.message)) return { kind: 'too-large', message: err.message, file: err.file, hint: TOO_LARGE_HINT };
     const notTrace = /^(not a trace archive|no `metadata` file|nothing to open)|is empty \(0 bytes\)/.test(err.message);
     return {
       kind: notTrace ? 'not-trace' : 'corrupt',
