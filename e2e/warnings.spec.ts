@@ -48,3 +48,31 @@ test('a loss range that ends before it begins is listed as damaged', async ({ pa
   await expect(page.getByTestId('trace-summary')).toContainText('3 events', { timeout: 30_000 });
   await expect(page.getByTestId('damaged-losses')).toContainText('1 loss record is damaged (the range ends before it begins)');
 });
+
+test.describe('URL error texts in the page', () => {
+  test('credentials in the link are refused before any request and never shown; a redirect to ftp says so', async ({ page }) => {
+    const { createServer } = await import('node:http');
+    const requests: string[] = [];
+    const server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      res.writeHead(302, { Location: 'ftp://files.example/trace.tar.gz', 'Access-Control-Allow-Origin': '*' });
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      await page.goto(`/?trace=${encodeURIComponent(`http://alice:s3cret@127.0.0.1:${port}/trace.tar.gz`)}`);
+      const alert = page.getByRole('alert');
+      await expect(alert).toContainText('trace URLs with a user name or password are refused (nothing was requested)', { timeout: 30_000 });
+      await expect(alert).not.toContainText('s3cret');
+      expect(requests).toEqual([]);
+
+      await page.goto(`/?trace=${encodeURIComponent(`http://127.0.0.1:${port}/trace.tar.gz`)}`);
+      await expect(page.getByRole('alert')).toContainText(`127.0.0.1:${port} answered with a redirect`, { timeout: 30_000 });
+      await expect(page.getByRole('alert')).not.toContainText('cannot reach');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

@@ -102,21 +102,27 @@ export function redactUrl(text: string): string {
 
 /**
  * Why a request failed with a bare TypeError (the browser says nothing more): a CORS refusal, a redirect the
- * browser would not follow (to a non-http address), or no answer at all. Opaque requests tell them apart.
+ * browser would not follow (to a non-http address), or no answer at all. An opaque request succeeds in the first
+ * case; a request that does not follow redirects sees the redirect in the second (browsers refuse no-cors
+ * requests that do not follow redirects, so that one is a CORS request).
  */
 async function diagnoseFetchFailure(url: URL): Promise<'cors' | 'redirect' | 'unreachable' | { redirectTo: string }> {
   try {
-    const r = await fetch(url.href, { mode: 'no-cors', redirect: 'manual' });
-    // Browsers hide the target of a redirect (opaqueredirect); Node shows it.
-    if (r.type === 'opaqueredirect') return 'redirect';
-    if (r.status >= 300 && r.status < 400) {
-      const to = r.headers.get('location');
-      return to ? { redirectTo: new URL(to, url).href } : 'redirect';
-    }
+    await fetch(url.href, { mode: 'no-cors' });
     return 'cors';
   } catch {
-    return 'unreachable';
+    // not answered, or redirected somewhere that fails
   }
+  try {
+    const r = await fetch(url.href, { redirect: 'manual' });
+    // Browsers hide the target of a redirect (opaqueredirect); Node shows it.
+    if (r.type === 'opaqueredirect') return 'redirect';
+    const to = r.headers.get('location');
+    if (r.status >= 300 && r.status < 400) return to ? { redirectTo: new URL(to, url).href } : 'redirect';
+  } catch {
+    // no answer at all
+  }
+  return 'unreachable';
 }
 
 /** Download with progress; tells unreachable hosts from CORS refusals and failed redirects by retrying opaquely. */
