@@ -1,7 +1,7 @@
 /** Several traces opened together and decoded as one time-ordered flow (k-way merge on a min-heap). */
 import { findCopies } from './duplicates';
 import { CtfError } from './errors';
-import { isDamagedLoss, type LossRecord, TraceDomain, TraceEvent } from './event';
+import { isDamagedLoss, type LossRecord, type TraceDomain, type TraceEvent } from './event';
 import { parseMetadata } from './metadata';
 import type { TraceSchema } from './schema';
 import { ClockConv } from './decode/clock';
@@ -39,8 +39,8 @@ export interface Experiment {
   totalBytes: number;
   /**
    * What the user must know to trust the picture, one sentence each: copies left out, doubtful metadata, and
-   * (appended by `decode`) streams whose time or loss counters go backwards. Shown on stderr by the CLIs and in the page's trace
-   * summary. (Damaged loss records are flagged on the record.)
+   * (appended by `decode`, once) damaged streams: packets overlapping, time or loss counters going backwards.
+   * Shown on stderr by the CLIs and in the page's trace summary. (Damaged loss ranges are flagged on the record.)
    */
   warnings: string[];
   /**
@@ -233,13 +233,15 @@ export function openExperiment(traces: TraceInput[]): Experiment {
           }
         }
       }
-      for (const d of decoders) warnings.push(...d.warnings());
+      const found = decoders.flatMap((d) => d.warnings());
       backwards.forEach((b, si) => {
         if (!b) return;
-        warnings.push(
+        found.push(
           `${open[si].path}: time goes backwards within the stream ${b.count} time${b.count > 1 ? 's' : ''} (first an event at ${b.atNs} ns after one at ${b.afterNs} ns from the trace start): its events are shown in file order there, the picture may be wrong`,
         );
       });
+      // A second decode finds the same: said once.
+      for (const w of found) if (!warnings.includes(w)) warnings.push(w);
       if (firstError !== null) throw firstError;
     },
   };

@@ -211,3 +211,24 @@ describe('packets of one stream overlapping in time', () => {
     ]);
   });
 });
+
+describe('an event earlier than the one before it in the same stream', () => {
+  it('babeltrace2 stops; Strata decodes every event and says the stream goes back in time', () => {
+    const dir = mutate('bt-psn-no-lost', 'backwards');
+    // Second packet (bytes 128..255): its event's timestamp (big-endian u64 after the 24-byte header, the 48-byte
+    // context and the 4-byte id) 21 -> 5, before the first packet's event (10).
+    const file = join(dir, 'test_stream_0');
+    const bytes = readFileSync(file);
+    expect(bytes.readBigUInt64BE(128 + 76)).toBe(21n);
+    bytes.writeBigUInt64BE(5n, 128 + 76);
+    writeFileSync(file, bytes);
+    const bt = babeltrace2(dir);
+    expect(bt.refused).toBe(true);
+    const s = strata(dir);
+    expect(s.error).toBeNull();
+    expect(s.events).toBe(3);
+    expect(s.warnings).toEqual([
+      'test_stream_0: time goes backwards within the stream 1 time (first an event at 5 ns after one at 10 ns from the trace start): its events are shown in file order there, the picture may be wrong',
+    ]);
+  });
+});
