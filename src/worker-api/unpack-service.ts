@@ -188,7 +188,7 @@ export async function fetchBytes(
       kind: 'unreachable',
       url: url.href,
       message: `cannot reach ${url.host}: the request for ${url.href} got no answer`,
-      hint: `Check that the server is up and the address is right.`,
+      hint: `Check that the server is up and the address is right. If it is up, it may refuse cross-origin requests: it must send \`Access-Control-Allow-Origin\`.`,
     });
   }
   if (!response.ok) {
