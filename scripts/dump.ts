@@ -27,6 +27,12 @@ function timeText(exp: Experiment, tsNs: number): string {
   return `[${s}.${ns}]`;
 }
 
+function damagedLossText(l: LossRecord, exp: Experiment): string {
+  const s = exp.streams[l.stream];
+  const path = exp.traces[s.trace].name ? `${exp.traces[s.trace].name}/${s.file}` : s.file;
+  return `${path}: damaged ${l.kind} record (${l.count} lost): its range ends ${l.beginNs - l.endNs} ns before it begins, so where the loss happened is unknown`;
+}
+
 function main(): void {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0);
@@ -55,6 +61,12 @@ function main(): void {
   };
   try {
     const exp = openExperiment(readTraceFolder(paths[0]));
+    // Warnings from opening now, those found while decoding at the end.
+    let warned = 0;
+    const showWarnings = () => {
+      for (; warned < exp.warnings.length; warned++) process.stderr.write(`warning: ${exp.warnings[warned]}\n`);
+    };
+    showWarnings();
     const t = (tsNs: number) => (Number.isNaN(tsNs) ? null : exp.absoluteNs(tsNs).toString());
     if (format === 'count') {
       // Column readers that want nothing: every event is only skipped over and counted by class, no values built;
@@ -70,12 +82,14 @@ function main(): void {
             perName[rec.nameId] = (perName[rec.nameId] ?? 0) + 1;
             total++;
           },
-          () => {
+          (l) => {
+            if (l.damaged) process.stderr.write(`warning: ${damagedLossText(l, exp)}\n`);
             losses++;
           },
           true,
         );
       } finally {
+        showWarnings();
         const counts = tables.names.map((name, id): [string, number] => [name, perName[id] ?? 0]).filter(([, n]) => n > 0);
         for (const [name, n] of counts.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) write(`${n}\t${name}\n`);
         write(`${total}\ttotal events\n`);
@@ -111,11 +125,16 @@ function main(): void {
             )
         : (l: LossRecord) =>
             write(
-              `${timeText(exp, l.beginNs)} -- ${timeText(exp, l.endNs)} ${l.kind}: ${l.count} (stream ${exp.streams[l.stream].file}${l.cpu !== null ? `, cpu ${l.cpu}` : ''})\n`,
+              `${timeText(exp, l.beginNs)} -- ${timeText(exp, l.endNs)} ${l.kind}: ${l.count} (stream ${exp.streams[l.stream].file}${l.cpu !== null ? `, cpu ${l.cpu}` : ''})${l.damaged ? ' DAMAGED: the range ends before it begins' : ''}\n`,
             );
+    const onLossChecked = (l: LossRecord) => {
+      if (l.damaged) process.stderr.write(`warning: ${damagedLossText(l, exp)}\n`);
+      onLoss(l);
+    };
     try {
-      exp.decode(onEvent, onLoss);
+      exp.decode(onEvent, onLossChecked);
     } finally {
+      showWarnings();
       flush();
     }
   } catch (e) {

@@ -4,8 +4,9 @@
  * show progress. No DOM: runs in the unpack worker and in Node tests.
  */
 import { Gunzip, unzipSync } from 'fflate';
+import { sizeText } from '../base/size-text';
 import { IngestError } from './errors';
-import { looksLikeTar, normalizeEntryPath, readTar, type TarEntry } from './tar';
+import { archiveEntry, looksLikeTar, readTar, type TarEntry } from './tar';
 
 export type ArchiveKind = 'gzip' | 'zip' | 'tar';
 
@@ -35,6 +36,28 @@ export function archiveStem(name: string): string {
 
 const GUNZIP_CHUNK_BYTES = 1 << 16;
 
+/** gunzip returns one buffer, and browsers refuse an ArrayBuffer beyond about 2 GiB. */
+export const MAX_INFLATED_BYTES = 2 * 2 ** 30;
+/**
+ * Inflated bytes after which the ratio so far is trusted to project the total (gzip bomb check): enough that a
+ * sparse first file (zero-padded packets) does not decide alone.
+ */
+const PROJECT_AFTER_BYTES = 128 << 20;
+
+/** Why inflating stops early: more output than `maxBytes`, now or projected from the ratio so far. */
+function inflationLimit(name: string, inBytes: number, consumed: number, outBytes: number, maxBytes: number): IngestError | null {
+  const ratio = outBytes / Math.max(1, consumed);
+  const projected = ratio * inBytes;
+  if (outBytes > maxBytes || (outBytes >= PROJECT_AFTER_BYTES && projected > maxBytes)) {
+    return new IngestError(
+      `${name} inflates ${Math.round(ratio)}:1 (a gzip bomb, or far too large): its ${sizeText(inBytes)} would make about ` +
+        `${sizeText(projected)}, more than the ${sizeText(maxBytes)} a tab can hold (stopped after ${sizeText(outBytes)})`,
+      { file: name, byteOffset: consumed },
+    );
+  }
+  return null;
+}
+
 const CRC_TABLE = (() => {
   const t = new Int32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -52,7 +75,7 @@ function crc32Update(crc: number, data: Uint8Array): number {
 }
 
 /** Inflate a gzip stream; errors name the file and the byte offset (of the 64 KiB input chunk that failed). */
-export function gunzip(name: string, bytes: Uint8Array, onProgress?: BytesProgress): Uint8Array {
+export function gunzip(name: string, bytes: Uint8Array, onProgress?: BytesProgress, maxBytes = MAX_INFLATED_BYTES): Uint8Array {
   const parts: Uint8Array[] = [];
   let outBytes = 0;
   // fflate does not check the gzip CRC: without it a damaged stream can inflate to plausible garbage.
@@ -68,18 +91,23 @@ export function gunzip(name: string, bytes: Uint8Array, onProgress?: BytesProgre
     crc = crc32Update(crc, chunk);
   };
   let offset = 0;
+  let tooMuch: IngestError | null = null;
   try {
     while (offset < bytes.length) {
       const end = Math.min(bytes.length, offset + GUNZIP_CHUNK_BYTES);
       stream.push(bytes.subarray(offset, end), end === bytes.length);
       onProgress?.(end, bytes.length);
       offset = end;
+      // Checked per 64 KiB of input (at most ~64 MiB of output at deflate's 1032:1 ratio).
+      tooMuch = inflationLimit(name, bytes.length, end, outBytes, maxBytes);
+      if (tooMuch) break;
     }
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     const at = /unexpected EOF/i.test(reason) ? bytes.length : offset;
     throw new IngestError(`corrupt gzip at byte ${at} in ${name}: ${reason}`, { file: name, byteOffset: at });
   }
+  if (tooMuch) throw tooMuch;
   // Single-member gzip: the trailer holds CRC32 and size mod 2^32 of the output.
   if (members === 0 && bytes.length >= 18) {
     const t = bytes.length - 8;
@@ -101,13 +129,23 @@ export function gunzip(name: string, bytes: Uint8Array, onProgress?: BytesProgre
 
 function unzip(name: string, bytes: Uint8Array): TarEntry[] {
   let files: Record<string, Uint8Array>;
+  // The sizes a zip declares are checked before anything is inflated.
+  let declared = 0;
+  let tooMuch: IngestError | null = null;
   try {
-    files = unzipSync(bytes, { filter: (f) => !f.name.endsWith('/') });
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        declared += f.originalSize;
+        tooMuch ??= inflationLimit(name, bytes.length, bytes.length, declared, MAX_INFLATED_BYTES);
+        return !f.name.endsWith('/') && tooMuch === null;
+      },
+    });
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     throw new IngestError(`corrupt zip ${name}: ${reason}`, { file: name });
   }
-  return Object.entries(files).map(([path, data]) => ({ path: normalizeEntryPath(path), data }));
+  if (tooMuch) throw tooMuch;
+  return Object.entries(files).flatMap(([path, data]) => archiveEntry(path, data) ?? []);
 }
 
 function untar(name: string, bytes: Uint8Array): TarEntry[] {

@@ -24,6 +24,8 @@ export interface FileSet {
   traceDirs: string[];
   /** Symbol mapping files (nm-style text) given beside the traces, keyed by file name. */
   symbolFiles: Map<string, Uint8Array>;
+  /** Archive entries not extracted, one sentence each with the reason (absolute names, `..`). */
+  skipped: string[];
 }
 
 const SYMBOL_FILE = /(\.(nm|map|sym|syms)|mapping.*\.txt)$/i;
@@ -60,8 +62,10 @@ export function buildFileSet(inputs: InputFile[], onProgress?: BytesProgress): F
   let doneBytes = 0;
   const expanded: InputFile[] = [];
   const archiveNames: string[] = [];
+  const skipped: string[] = [];
   for (const input of inputs) {
     const path = normalizeEntryPath(input.path);
+    if (input.data.length === 0 && inputs.length === 1) throw new IngestError(`${path} is empty (0 bytes): nothing to open`, { file: path });
     const base = doneBytes;
     const entries = unpackArchive(path, input.data, (d) => onProgress?.(base + d, totalBytes));
     doneBytes += input.data.length;
@@ -72,7 +76,10 @@ export function buildFileSet(inputs: InputFile[], onProgress?: BytesProgress): F
     }
     archiveNames.push(path);
     const prefix = [dirOf(path), archiveStem(path)].filter(Boolean).join('/');
-    for (const e of entries) expanded.push({ path: `${prefix}/${e.path}`, data: e.data });
+    for (const e of entries) {
+      if (e.skipped) skipped.push(`${path}: entry ${JSON.stringify(e.path)} skipped (${e.skipped})`);
+      else expanded.push({ path: `${prefix}/${e.path}`, data: e.data });
+    }
   }
 
   const useful = expanded.filter((f) => !isJunk(f.path));
@@ -83,7 +90,8 @@ export function buildFileSet(inputs: InputFile[], onProgress?: BytesProgress): F
       throw new IngestError(`not a trace archive: ${names[0]} is neither tar, gzip nor zip`, { file: names[0] });
     }
     const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
-    throw new IngestError(`no \`metadata\` file found in ${shown}: not an LTTng/CTF trace`);
+    const left = skipped.length > 0 ? ` (${skipped.length} entries skipped: ${skipped.slice(0, 3).join('; ')})` : '';
+    throw new IngestError(`no \`metadata\` file found in ${shown}: not an LTTng/CTF trace${left}`);
   }
 
   const root = commonDir(dirs);
@@ -105,5 +113,5 @@ export function buildFileSet(inputs: InputFile[], onProgress?: BytesProgress): F
   if (root !== '') label = root.split('/').pop()!;
   else if (archiveNames.length === 1 && inputs.length === 1) label = archiveStem(archiveNames[0]);
   else label = traceDirs.length === 1 ? traceDirs[0] || 'trace' : `${traceDirs.length} traces`;
-  return { label, files, traceDirs, symbolFiles };
+  return { label, files, traceDirs, symbolFiles, skipped };
 }

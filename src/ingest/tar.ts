@@ -7,6 +7,8 @@ import { IngestError } from './errors';
 export interface TarEntry {
   path: string;
   data: Uint8Array;
+  /** Set when the entry was not extracted (its raw name is `path`, `data` is empty): why. */
+  skipped?: string;
 }
 
 const BLOCK_BYTES = 512;
@@ -59,18 +61,29 @@ function parsePax(data: Uint8Array): Map<string, string> {
   return out;
 }
 
-/**
- * An archive entry's path inside the dropped set: '/'-separated, no empty or '.' parts, and '..' resolved without
- * ever going above the root (`../../x` and `/etc/x` stay `x` and `etc/x`): no entry escapes its folder structure.
- */
+/** Why an archive entry name must not be extracted (absolute, or climbing out with `..`), or null when it is safe. */
+export function unsafeEntryName(raw: string): string | null {
+  const path = raw.replace(/\\/g, '/');
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'absolute name';
+  if (path.split('/').includes('..')) return "name climbs out of the archive with '..'";
+  return null;
+}
+
+/** An archive entry under its normalized path, or listed as skipped with the reason. */
+export function archiveEntry(raw: string, data: Uint8Array): TarEntry | null {
+  const unsafe = unsafeEntryName(raw);
+  if (unsafe) return { path: raw, data: new Uint8Array(0), skipped: unsafe };
+  const path = normalizeEntryPath(raw);
+  return path === '' ? null : { path, data };
+}
+
+/** An archive entry's path: '/'-separated, without empty or '.' parts (unsafe names are skipped before, above). */
 export function normalizeEntryPath(path: string): string {
-  const out: string[] = [];
-  for (const part of path.replace(/\\/g, '/').split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
+  return path
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((part) => part !== '' && part !== '.')
+    .join('/');
 }
 
 /** True when the bytes start with a tar header (ustar magic at offset 257). */
@@ -129,8 +142,8 @@ export function readTar(bytes: Uint8Array): TarEntry[] {
     longName = null;
     paxPath = null;
     if (type === '0' || type === '7') {
-      const normalized = normalizeEntryPath(path);
-      if (normalized !== '') entries.push({ path: normalized, data });
+      const entry = archiveEntry(path, data);
+      if (entry) entries.push(entry);
     }
   }
   return entries;

@@ -61,6 +61,7 @@ export function drawAxis(ctx: CanvasRenderingContext2D, f: AxisFrame): void {
 
   for (let i = 0; i < f.losses.length; i++) {
     const l = f.losses[i];
+    if (l.endNs < l.beginNs) continue; // damaged record: listed in the summary, its place is unknown
     if (l.endNs < f.range.startNs || l.beginNs > f.range.endNs) continue;
     const x0 = Math.max(G, f.scale(l.beginNs));
     const x1 = Math.min(W, f.scale(l.endNs));
@@ -106,6 +107,7 @@ export function lossAt(f: Pick<AxisFrame, 'scale' | 'losses' | 'heightPx'>, xPx:
   if (yPx < f.heightPx - LOSS_MARK_PX - 4) return -1;
   for (let i = 0; i < f.losses.length; i++) {
     const l = f.losses[i];
+    if (l.endNs < l.beginNs) continue; // damaged: not drawn
     const x0 = f.scale(l.beginNs);
     const x1 = Math.max(f.scale(l.endNs), x0 + 3);
     if (xPx >= x0 - 2 && xPx <= x1 + 2) return i;

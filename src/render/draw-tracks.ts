@@ -195,6 +195,7 @@ function drawLossBands(
 ): void {
   ctx.fillStyle = THEME.loss;
   for (const l of losses) {
+    if (l.endNs < l.beginNs) continue; // damaged record: listed in the summary, its place is unknown
     if (l.endNs < range.startNs || l.beginNs > range.endNs) continue;
     const x0 = Math.max(gutterPx, toX(l.beginNs));
     const x1 = Math.min(widthPx, toX(l.endNs));

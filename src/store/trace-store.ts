@@ -19,6 +19,8 @@ export interface TraceStoreState {
   failure: LoadFailure | null;
   /** Set when decoding stopped early at corrupt data: the model holds the events before it. */
   partialFailure: LoadFailure | null;
+  /** What the user must know to trust the picture (copies left out, skipped entries, doubtful metadata). */
+  warnings: string[];
   model: TraceModel | null;
   /** A decode worker stalled (status 'error'): events of the partial model the user may open with openStalled. */
   stalledEvents: number | null;
@@ -54,6 +56,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
   progress: null,
   failure: null,
   partialFailure: null,
+  warnings: [],
   model: null,
   stalledEvents: null,
   label: '',
@@ -69,7 +72,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     current = handle;
     stalled?.dispose();
     stalled = null;
-    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null, stalledEvents: null });
+    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null, stalledEvents: null, warnings: [] });
     let result;
     try {
       result = await handle.promise;
@@ -117,7 +120,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     loaded?.dispose();
     loaded = null;
     loadedOrigin = null;
-    set({ status: 'idle', origin: null, model: null, failure: null, partialFailure: null, progress: null, traceNames: [], label: '' });
+    set({ status: 'idle', origin: null, model: null, failure: null, partialFailure: null, warnings: [], progress: null, traceNames: [], label: '' });
   },
 
   async bundle() {
@@ -140,6 +143,7 @@ function showLoaded(value: LoadedTrace): void {
     traceNames: value.traceNames,
     totalBytes: value.totalBytes,
     partialFailure: value.partialFailure ?? null,
+    warnings: value.warnings,
     progress: null,
     loadId: getState().loadId + 1,
   });

@@ -27,7 +27,7 @@ type PartMessage =
   | { t: 'open'; originNs: bigint; hasPackets: boolean }
   | { t: 'chunk'; chunk: PackedChunk }
   | { t: 'fail'; failure: LoadFailure; rank: number }
-  | { t: 'end'; dropped: Float64Array; error?: PartError; paths: string[]; datas: Uint8Array[] };
+  | { t: 'end'; dropped: Float64Array; error?: PartError; warnings: string[]; paths: string[]; datas: Uint8Array[] };
 
 /**
  * Decode and build the model, synchronously, in this thread: the pool with one part (the same plan, decoding,
@@ -97,8 +97,8 @@ export function createDecodeService() {
       });
       if (!r.ok) send({ t: 'fail', failure: r.failure, rank: r.rank });
       else {
-        const { packed, error, paths, datas } = r.value;
-        send({ t: 'end', dropped: packed.dropped, error, paths, datas }, [packed.dropped.buffer as ArrayBuffer, ...buffersOf(datas)]);
+        const { packed, error, warnings, paths, datas } = r.value;
+        send({ t: 'end', dropped: packed.dropped, error, warnings, paths, datas }, [packed.dropped.buffer as ArrayBuffer, ...buffersOf(datas)]);
       }
     },
     /**
@@ -136,7 +136,7 @@ export function createDecodeService() {
                 const i = at.get(p);
                 if (i !== undefined && input.datas[i].byteLength === 0) input.datas[i] = m.datas[j];
               });
-              build.end(k, m.dropped, m.error);
+              build.end(k, m.dropped, m.error, m.warnings);
             }
             settle();
           };

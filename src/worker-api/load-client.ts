@@ -25,6 +25,8 @@ export interface LoadedTrace {
   totalBytes: number;
   /** Decoding stopped at a corrupt spot: the model holds what came before it. */
   partialFailure?: LoadFailure;
+  /** What the user must know to trust the picture (skipped entries, copies left out, doubtful metadata). */
+  warnings: string[];
   /** The loaded files as one .tar.gz (kept in the decode worker). */
   bundle(): Promise<Uint8Array | null>;
   /** Release the decode worker and the files it keeps. */
@@ -212,6 +214,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         model: traceModel,
         traceNames: decoded.value.traceNames,
         partialFailure: decoded.value.partialFailure,
+        warnings: [...(files.warnings ?? []), ...(decoded.value.warnings ?? [])],
         label: files.label,
         totalBytes: files.totalBytes,
         bundle: () => model.api.bundle(),

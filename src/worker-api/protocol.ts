@@ -56,6 +56,8 @@ export interface UnpackedFiles {
   paths: string[];
   datas: Uint8Array[];
   totalBytes: number;
+  /** Archive entries skipped, copies left out: one sentence each, shown in the trace summary. */
+  warnings?: string[];
 }
 
 export interface DecodedTrace {
@@ -64,6 +66,8 @@ export interface DecodedTrace {
   traceNames: string[];
   /** Decoding stopped at corruption: what was decoded before it is in the model. */
   partialFailure?: LoadFailure;
+  /** The experiment's warnings (Experiment.warnings), shown in the trace summary. */
+  warnings?: string[];
 }
 
 /** Unique ArrayBuffers behind a list of views, for a transfer list. */

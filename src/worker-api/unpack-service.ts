@@ -4,6 +4,9 @@
  * main thread. Failures are returned as LoadFailure values with what to fix.
  */
 import { transfer } from 'comlink';
+import { sizeText } from '../base/size-text';
+import { findCopies } from '../ctf/duplicates';
+import { groupTraceFiles } from '../ctf/experiment';
 import { IngestError } from '../ingest/errors';
 import { buildFileSet, type InputFile } from '../ingest/file-set';
 import {
@@ -51,20 +54,23 @@ export function sizeFailure(name: string, bytes: number, total = false): LoadFai
   };
 }
 
-/** Allocation failures (RangeError: Array buffer allocation failed) said plainly. */
-function outOfMemory(name: string, bytes: number, err: unknown): LoadFailure | null {
+/** Allocation failures (RangeError: Array buffer allocation failed) said plainly, with the real size. */
+export function outOfMemory(name: string, bytes: number, err: unknown, unpacking = false): LoadFailure | null {
   if (!(err instanceof RangeError)) return null;
   return {
     kind: 'too-large',
     file: name,
-    message: `the browser ran out of memory reading ${name} (${gib(bytes)}): ${err.message}`,
+    message: unpacking
+      ? `the browser ran out of memory unpacking ${name} (${sizeText(bytes)}, inflating to more than the tab can hold): ${err.message}`
+      : `the browser ran out of memory reading ${name} (${sizeText(bytes)}): ${err.message}`,
     hint: TOO_LARGE_HINT,
   };
 }
 
 export function ingestFailure(err: unknown): LoadFailure {
   if (err instanceof IngestError) {
-    const notTrace = /^(not a trace archive|no `metadata` file|nothing to open)/.test(err.message);
+    if (/ inflates \d+:1 /.test(err.message)) return { kind: 'too-large', message: err.message, file: err.file, hint: TOO_LARGE_HINT };
+    const notTrace = /^(not a trace archive|no `metadata` file|nothing to open)|is empty \(0 bytes\)/.test(err.message);
     return {
       kind: notTrace ? 'not-trace' : 'corrupt',
       message: err.message,
@@ -89,7 +95,37 @@ export function urlFileName(url: URL): string {
   }
 }
 
-/** Download with progress; distinguishes unreachable from CORS refused by retrying opaquely (no-cors). */
+/** A URL as it may be shown: user name and password replaced (also in text that does not parse as a URL). */
+export function redactUrl(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+}
+
+/**
+ * Why a request failed with a bare TypeError (the browser says nothing more): a CORS refusal, a redirect the
+ * browser would not follow (to a non-http address), or no answer at all. An opaque request succeeds in the first
+ * case; a request that does not follow redirects sees the redirect in the second (browsers refuse no-cors
+ * requests that do not follow redirects, so that one is a CORS request).
+ */
+async function diagnoseFetchFailure(url: URL): Promise<'cors' | 'redirect' | 'unreachable' | { redirectTo: string }> {
+  try {
+    await fetch(url.href, { mode: 'no-cors' });
+    return 'cors';
+  } catch {
+    // not answered, or redirected somewhere that fails
+  }
+  try {
+    const r = await fetch(url.href, { redirect: 'manual' });
+    // Browsers hide the target of a redirect (opaqueredirect); Node shows it.
+    if (r.type === 'opaqueredirect') return 'redirect';
+    const to = r.headers.get('location');
+    if (r.status >= 300 && r.status < 400) return to ? { redirectTo: new URL(to, url).href } : 'redirect';
+  } catch {
+    // no answer at all
+  }
+  return 'unreachable';
+}
+
+/** Download with progress; tells unreachable hosts from CORS refusals and failed redirects by retrying opaquely. */
 export async function fetchBytes(
   rawUrl: string,
   onProgress: (doneBytes: number, totalBytes: number | null) => void,
@@ -99,32 +135,33 @@ export async function fetchBytes(
   try {
     url = new URL(rawUrl, baseUrl);
   } catch {
-    return failure({ kind: 'bad-url', message: `not a valid trace URL: ${rawUrl}`, url: rawUrl });
+    return failure({ kind: 'bad-url', message: `not a valid trace URL: ${redactUrl(rawUrl)}`, url: redactUrl(rawUrl) });
+  }
+  if (url.username !== '' || url.password !== '') {
+    // Refused before any request: the password would go to the host in clear and end up in the page's link.
+    const shown = new URL(url.href);
+    shown.username = '';
+    shown.password = '';
+    return failure({
+      kind: 'bad-url',
+      message: `trace URLs with a user name or password are refused (nothing was requested): ${redactUrl(url.href)}`,
+      url: redactUrl(url.href),
+      hint: `Host the trace where it can be read without credentials, or use a link with a token in its query instead (${shown.href}?...).`,
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return failure({
       kind: 'bad-url',
-      message: `only http and https trace URLs can be opened, not ${url.protocol.replace(':', '')}: ${rawUrl}`,
+      message: `only http and https trace URLs can be opened, not ${url.protocol.replace(':', '')}: ${redactUrl(rawUrl)}`,
       url: url.href,
     });
-  }
-  if (url.username !== '' || url.password !== '') {
-    // A link must not carry a password (it would sit in history and in shared links): the browser asks instead.
-    return failure({ kind: 'bad-url', message: `trace URLs with embedded credentials (user:password@) are not opened: ${url.host}${url.pathname}` });
   }
   let response: Response;
   try {
     response = await fetch(url.href);
   } catch {
-    // A CORS refusal and a dead host both surface as a bare TypeError. An opaque request succeeds in the first case.
-    let answered = false;
-    try {
-      await fetch(url.href, { mode: 'no-cors' });
-      answered = true;
-    } catch {
-      answered = false;
-    }
-    if (answered) {
+    const why = await diagnoseFetchFailure(url);
+    if (why === 'cors') {
       return failure({
         kind: 'cors',
         url: url.href,
@@ -132,10 +169,25 @@ export async function fetchBytes(
         hint: `The host must send the header \`Access-Control-Allow-Origin: *\` (or this viewer's origin) with the trace file. Locally, \`npm run serve-trace -- PATH\` does.`,
       });
     }
+    if (why !== 'unreachable') {
+      const to = typeof why === 'object' ? new URL(why.redirectTo) : null;
+      const target =
+        to && to.protocol !== 'http:' && to.protocol !== 'https:'
+          ? `to a ${to.protocol.replace(':', '')} address (${redactUrl(to.href)}), which a web page cannot fetch: only http and https can be opened`
+          : to
+            ? `to ${redactUrl(to.href)}, which could not be fetched (not reachable, or it refuses cross-origin requests)`
+            : 'to an address the browser would not fetch (not http or https, unreachable, or without CORS headers)';
+      return failure({
+        kind: 'http',
+        url: url.href,
+        message: `${url.host} answered with a redirect ${target}`,
+        hint: 'Link the final http(s) address of the trace file instead.',
+      });
+    }
     return failure({
       kind: 'unreachable',
       url: url.href,
-      message: `cannot reach ${url.host}: the request for ${url.href} failed`,
+      message: `cannot reach ${url.host}: the request for ${url.href} got no answer`,
       hint: `Check that the server is up and the address is right. If it is up, it may refuse cross-origin requests: it must send \`Access-Control-Allow-Origin\`.`,
     });
   }
@@ -197,6 +249,11 @@ export async function fetchBytes(
 export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, total: number) => void): Result<UnpackedFiles> {
   try {
     const set = buildFileSet(inputs, onProgress);
+    // A stream or trace given twice is opened once, before the pool splits the files (one worker per copy would
+    // otherwise count the events twice).
+    const copies = findCopies(groupTraceFiles(set.files));
+    for (const p of copies.dropped) set.files.delete(p);
+    const warnings = [...set.skipped, ...copies.warnings];
     const paths = [...set.files.keys()];
     const datas = paths.map((p) => set.files.get(p)!);
     for (const [path, data] of set.symbolFiles) {
@@ -204,11 +261,11 @@ export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, to
       datas.push(data);
     }
     const totalBytes = datas.reduce((n, d) => n + d.length, 0);
-    return { ok: true, value: { label: set.label, traceDirs: set.traceDirs, paths, datas, totalBytes } };
+    return { ok: true, value: { label: set.label, traceDirs: set.traceDirs, paths, datas, totalBytes, warnings } };
   } catch (err) {
     // An archive can inflate to far more than it weighs: allocation failures say so rather than "internal error".
     const name = inputs.map((i) => i.path).join(', ');
-    return failure(outOfMemory(name, inputs.reduce((n, i) => n + i.data.length, 0), err) ?? ingestFailure(err));
+    return failure(outOfMemory(name, inputs.reduce((n, i) => n + i.data.length, 0), err, true) ?? ingestFailure(err));
   }
 }
 

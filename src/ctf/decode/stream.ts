@@ -131,6 +131,8 @@ export class StreamDecoder {
   isStaged = false;
   /** Merge key of the current item (ns from origin; -Infinity when unknown). */
   key = 0;
+  /** Damage met that does not stop decoding (packets overlapping, loss counters going backwards), by kind. */
+  private readonly damage = new Map<string, { count: number; firstByte: number; first: string }>();
   /** Tie-break between streams: the stream's index in the experiment. */
   readonly order: number;
 
@@ -212,6 +214,11 @@ export class StreamDecoder {
   private checkLosses(): void {
     const c = this.c;
     const hasClock = this.sp!.hasClock;
+    if (hasClock && c.hasBegin && this.prevHasEnd && (c.clockHi < this.prevEndHi || (c.clockHi === this.prevEndHi && c.clockLo < this.prevEndLo))) {
+      // Packets of one stream follow each other in time: an overlap means a damaged packet context.
+      const ns = this.conv.tsNs(this.prevEndHi, this.prevEndLo) - this.conv.tsNs(c.clockHi, c.clockLo);
+      this.noteDamage('packets begin before the previous one ends', `by ${ns} ns`);
+    }
     if (c.discarded >= 0) {
       let count = 0;
       let begin = NaN;
@@ -221,6 +228,11 @@ export class StreamDecoder {
       } else if (c.discarded !== this.prevDiscarded) {
         const diff = c.discarded - this.prevDiscarded;
         count = diff >= 0 ? diff : diff + 2 ** c.discardedSize;
+        // A narrow counter wraps; a 64-bit one never does in practice: it went backwards in a damaged context.
+        if (diff < 0 && c.discardedSize >= 64) {
+          this.noteDamage('events_discarded goes down (no loss recorded there)', `from ${this.prevDiscarded} to ${c.discarded}`);
+          count = 0;
+        }
         if (this.prevHasEnd) begin = this.conv.tsNs(this.prevEndHi, this.prevEndLo);
       }
       if (count > 0) {
@@ -230,11 +242,28 @@ export class StreamDecoder {
         this.pending.push(this.lossRecord('discarded-events', count, begin, end));
       }
     }
+    if (c.seqNum >= 0 && this.prevSeq >= 0 && c.seqNum < this.prevSeq) {
+      this.noteDamage('packet_seq_num goes down (lost packets cannot be counted there)', `from ${this.prevSeq} to ${c.seqNum}`);
+    }
     if (c.seqNum >= 0 && this.prevSeq >= 0 && c.seqNum > this.prevSeq + 1) {
       const begin = this.prevHasEnd ? this.conv.tsNs(this.prevEndHi, this.prevEndLo) : NaN;
       const end = c.hasBegin && hasClock ? this.conv.tsNs(c.clockHi, c.clockLo) : NaN;
       this.pending.push(this.lossRecord('discarded-packets', c.seqNum - this.prevSeq - 1, begin, end));
     }
+  }
+
+  private noteDamage(kind: string, detail: string): void {
+    const d = this.damage.get(kind);
+    if (d) d.count++;
+    else this.damage.set(kind, { count: 1, firstByte: this.packetOff, first: detail });
+  }
+
+  /** One sentence per kind of damage met so far (a damaged or spliced stream decodes on, but says so). */
+  warnings(): string[] {
+    return [...this.damage].map(
+      ([kind, d]) =>
+        `${this.file}: ${kind}: ${d.count} packet${d.count > 1 ? 's' : ''}, first at byte ${d.firstByte} (${d.first}); damaged packet context, times and losses there are doubtful`,
+    );
   }
 
   private lossRecord(kind: LossRecord['kind'], count: number, beginNs: number, endNs: number): LossRecord {

@@ -25,6 +25,7 @@ export function TraceMain() {
   const model = useTraceStore((s) => s.model);
   const label = useTraceStore((s) => s.label);
   const partialFailure = useTraceStore((s) => s.partialFailure);
+  const warnings = useTraceStore((s) => s.warnings);
   const [linkWarnings, setLinkWarnings] = useState<string[]>([]);
   // The model whose row layout is made: the timeline mounts only then, so that its first frame only draws.
   const [preparedModel, setPreparedModel] = useState<TraceModel | null>(null);
@@ -51,7 +52,7 @@ export function TraceMain() {
     <main className="strata-main">
       {partialFailure && <FailurePanel failure={partialFailure} partial />}
       <div className="strata-trace-bar">
-        <TraceSummary model={model} label={label} />
+        <TraceSummary model={model} label={label} warnings={warnings} />
         <ShareControls />
       </div>
       {linkWarnings.length > 0 && (
