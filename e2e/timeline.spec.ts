@@ -6,7 +6,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { allRows, buildRowLayout, type ThreadRow } from '../src/layout/row-layout';
-import { smallModel, SMALL_WRITE } from '../src/test-utils/model-fixture';
+import { smallModel, SMALL_WRITE } from '../src/fixtures/model-fixture';
 import { GUTTER_PX } from '../src/views/timeline/use-timeline-canvas';
 
 const model = smallModel();

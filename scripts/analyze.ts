@@ -56,7 +56,7 @@ export function modelOfFolder(path: string, symbols: Map<string, string>): Trace
 
 async function modelOfReference(name: string, symbols: Map<string, string>): Promise<TraceModel> {
   // Test utility, loaded only for this mode.
-  const { referenceTrace } = await import('../src/test-utils/reference-events');
+  const { referenceTrace } = await import('../src/fixtures/reference-events');
   const ref = referenceTrace(name);
   const builder = new ModelBuilder({ sources: ref.sources, originNs: ref.originNs, symbolFiles: symbols });
   for (const e of ref.events) builder.addEvent(e);

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { manifest, referenceRecords, tracePath } from '../test-utils/corpus';
+import { manifest, referenceRecords, tracePath } from '../fixtures/corpus';
 import { CtfError } from './errors';
 import { openExperiment } from './experiment';
 import { readTraceFolder } from './node-fs';

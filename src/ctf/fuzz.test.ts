@@ -3,7 +3,7 @@
  * exception, never a hang.
  */
 import { describe, expect, it } from 'vitest';
-import { tracePath } from '../test-utils/corpus';
+import { tracePath } from '../fixtures/corpus';
 import { CtfError } from './errors';
 import { openExperiment, type TraceInput } from './experiment';
 import { readTraceFolder } from './node-fs';

@@ -5,8 +5,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelBuilder } from '../model/builder';
 import type { TraceModel } from '../model/types';
-import { referenceRecords } from '../test-utils/corpus';
-import { referenceTraceFromRecords } from '../test-utils/reference-events';
+import { referenceRecords } from '../fixtures/corpus';
+import { referenceTraceFromRecords } from '../fixtures/reference-events';
 import { hitTest } from './hit-test';
 import { forEachBox, rangeQuery } from './interval-lane';
 import { allRows, buildRowLayout, type Row, type ThreadRow } from './row-layout';

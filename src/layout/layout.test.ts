@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { smallModel, generatedModel, SMALL_WRITE } from '../test-utils/model-fixture';
+import { smallModel, generatedModel, SMALL_WRITE } from '../fixtures/model-fixture';
 import { forEachBox, gallopStart, laneFromTable, lowerBoundStart, rangeQuery, hitInterval } from './interval-lane';
 import { buildSliceIndex, firstChildSlice, parentSlice, siblingSlice, SliceIndexBuild, sliceIndexBy, sliceIndexOf } from './slice-index';
 import { allRows, buildRowLayout, prepareRowLayout, rowLayoutFor, threadRowOf, visibleRows, type ThreadRow } from './row-layout';

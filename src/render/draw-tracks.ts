@@ -93,7 +93,6 @@ let charWidthPx = 6;
 
 export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): TracksResult {
   const { layout, range, widthPx, heightPx, gutterPx } = f;
-  const m = layout.metrics;
   const contentW = widthPx - gutterPx;
   const nsPerPx = (range.endNs - range.startNs) / Math.max(contentW, 1);
   const toX = (ns: number) => gutterPx + (ns - range.startNs) / nsPerPx;

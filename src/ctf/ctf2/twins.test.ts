@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { manifest, referenceRecords, tracePath } from '../../test-utils/corpus';
+import { manifest, referenceRecords, tracePath } from '../../fixtures/corpus';
 import type { TraceEvent } from '../event';
 import { openExperiment } from '../index';
 import { readTraceFolder } from '../node-fs';

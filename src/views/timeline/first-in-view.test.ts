@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { smallModel } from '../../test-utils/model-fixture';
+import { smallModel } from '../../fixtures/model-fixture';
 import { firstIntervalInView, firstItemInView, firstSliceInView } from './first-in-view';
 
 const model = smallModel();
