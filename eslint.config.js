@@ -1,5 +1,5 @@
 // ESLint: typescript-eslint's syntax-only rules (fast: no type information; `npm run typecheck` does the types)
-// and the layering of ARCHITECTURE.md as import rules. `src/lint.test.ts` proves that a wrong import fails.
+// and the layering of ARCHITECTURE.md as import rules. `scripts/guardrails.test.ts` proves that a wrong import fails.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

@@ -11,7 +11,8 @@ import { manifest, referenceRecords, tracePath } from '../fixtures/corpus';
 import { CtfError } from './errors';
 import { openExperiment } from './experiment';
 import { readTraceFolder } from './node-fs';
-import { type CompareStats, compareRecords, decodeToRecords, type RefRecord } from './reference-compare';
+import { type CompareStats, compareRecords } from './reference-compare';
+import { decodeToRecords, type RefRecord } from './reference-format';
 
 const TIME_BOUND_MS = 20000;
 

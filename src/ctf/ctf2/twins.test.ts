@@ -11,7 +11,7 @@ import { manifest, referenceRecords, tracePath } from '../../fixtures/corpus';
 import type { TraceEvent } from '../event';
 import { openExperiment } from '../index';
 import { readTraceFolder } from '../node-fs';
-import { decodeToRecords, type RefRecord } from '../reference-compare';
+import { decodeToRecords, type RefRecord } from '../reference-format';
 
 /** Every file under `dir` except `metadata`, by relative path. */
 function dataFiles(dir: string): Map<string, Buffer> {
