@@ -8,6 +8,7 @@ import type { Row, RowLayout, ThreadRow, ProcessRow } from '../layout/row-layout
 import { processRowOf, ROW_PROCESS, rowOf, visibleRows } from '../layout/row-layout';
 import { sliceIndexIfReady } from '../layout/slice-index';
 import type { TimeRange } from '../layout/view-math';
+import type { Viewport } from '../layout/viewport';
 import type { LossRange, StateTable, TraceModel } from '../model/types';
 import { SliceFlag } from '../model/types';
 import { fitText } from './canvas';
@@ -33,12 +34,11 @@ export interface TrackItemRef {
 export interface TracksFrame {
   model: TraceModel;
   layout: RowLayout;
-  range: TimeRange;
-  widthPx: number;
+  /** The x geometry: visible trace ns, canvas width, label gutter. */
+  vp: Viewport;
   heightPx: number;
   /** Content y at the top of the canvas. */
   scrollTopPx: number;
-  gutterPx: number;
   ticksNs: readonly number[];
   selection: TrackItemRef | null;
   /** Selected thread (index into model.threads): its row gets a band and its label a highlight. */
@@ -92,10 +92,11 @@ export const THEME = {
 let charWidthPx = 6;
 
 export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): TracksResult {
-  const { layout, range, widthPx, heightPx, gutterPx } = f;
+  const { layout, vp, heightPx } = f;
+  const { range, gutterPx } = vp;
+  const widthPx = vp.canvasWidthPx;
   const contentW = widthPx - gutterPx;
-  const nsPerPx = (range.endNs - range.startNs) / Math.max(contentW, 1);
-  const toX = (ns: number) => gutterPx + (ns - range.startNs) / nsPerPx;
+  const toX = (ns: number) => vp.nsToCanvasPx(ns);
   ctx.fillStyle = THEME.background;
   ctx.fillRect(0, 0, widthPx, heightPx);
   ctx.font = FONT;
@@ -139,7 +140,7 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
     ctx.beginPath();
     ctx.rect(gutterPx, Math.max(y, 0), contentW, row.heightPx);
     ctx.clip();
-    const drawn = drawThread(ctx, f, row, y, nsPerPx, toX);
+    const drawn = drawThread(ctx, f, row, y);
     ctx.restore();
     if (drawn < 0) unindexed.push(row.threadIndex);
     else boxes += drawn;
@@ -233,21 +234,22 @@ function drawProcessHeader(ctx: CanvasRenderingContext2D, row: ProcessRow, y: nu
 function drawThreadLabel(ctx: CanvasRenderingContext2D, f: TracksFrame, row: ThreadRow, y: number): void {
   const m = f.layout.metrics;
   const t = f.model.threads[row.threadIndex];
+  const vp = f.vp;
   if (row.threadIndex === f.selectedThread) {
     ctx.fillStyle = THEME.threadLabelBand;
-    ctx.fillRect(0, y, f.gutterPx - 1, row.heightPx - 1);
+    ctx.fillRect(0, y, vp.gutterPx - 1, row.heightPx - 1);
     ctx.fillStyle = THEME.threadMark;
     ctx.fillRect(0, y, 3, row.heightPx - 1);
   }
   ctx.fillStyle = THEME.threadText;
   ctx.font = LABEL_FONT;
-  const text = fitText(ctx, t.cpuRow !== undefined ? `CPU ${t.cpuRow}` : t.name || 'thread', f.gutterPx - 70, 7);
+  const text = fitText(ctx, t.cpuRow !== undefined ? `CPU ${t.cpuRow}` : t.name || 'thread', vp.gutterPx - 70, 7);
   ctx.fillText(text, 12, y + 10);
   ctx.font = SMALL_FONT;
   ctx.fillStyle = THEME.laneText;
   if (t.cpuRow === undefined) ctx.fillText(`tid ${t.tid}`, 12, y + 24);
   ctx.textAlign = 'right';
-  const right = f.gutterPx - 8;
+  const right = vp.gutterPx - 8;
   if (row.statesYPx >= 0) ctx.fillText('state', right, y + row.statesYPx + m.stateStripPx / 2);
   if (row.syscallsYPx >= 0) ctx.fillText('syscalls', right, y + row.syscallsYPx + m.syscallLanePx / 2);
   ctx.fillText(t.slices.count > 0 ? 'calls' : 'no calls', right, y + row.slicesYPx + m.sliceRowPx / 2);
@@ -314,16 +316,16 @@ function drawThread(
   f: TracksFrame,
   row: ThreadRow,
   y: number,
-  nsPerPx: number,
-  toX: (ns: number) => number,
 ): number {
-  const { model, range } = f;
+  const { model, vp } = f;
+  const { range, nsPerPx } = vp;
+  const toX = (ns: number) => vp.nsToCanvasPx(ns);
   const m = f.layout.metrics;
   const t = model.threads[row.threadIndex];
   const strings = model.strings;
-  const xMin = f.gutterPx - 2;
-  const xMax = f.widthPx + 2;
-  const labelMinX = f.gutterPx + 4;
+  const xMin = vp.gutterPx - 2;
+  const xMax = vp.canvasWidthPx + 2;
+  const labelMinX = vp.gutterPx + 4;
   let boxes = 0;
   let outlined: [number, number, number, number] | null = null;
   let hoverBox: [number, number, number, number] | null = null;
@@ -353,7 +355,7 @@ function drawThread(
       const w = Math.max(right(e) - x0, 1);
       batch.add(syscallColor(sc.name[a], strings[sc.name[a]]), x0, sy + 1, w > 3 ? w - 1 : w, m.syscallLanePx - 2);
       if (a === b && w > 16) {
-        const lx = Math.max(x0, f.gutterPx) + 3;
+        const lx = Math.max(x0, vp.gutterPx) + 3;
         const text = fitText(ctx, strings[sc.name[a]], x0 + w - lx - 3, charWidthPx);
         if (text) addLabel(lx, sy + m.syscallLanePx / 2, text, '#ffffff');
       }
@@ -368,7 +370,7 @@ function drawThread(
     batch.flush(ctx);
     flushLabels(ctx);
     ctx.fillStyle = THEME.laneText;
-    ctx.fillText('indexing calls…', f.gutterPx + 8, y + row.slicesYPx + m.sliceRowPx / 2);
+    ctx.fillText('indexing calls…', vp.gutterPx + 8, y + row.slicesYPx + m.sliceRowPx / 2);
     return -1;
   }
   const sl = t.slices;

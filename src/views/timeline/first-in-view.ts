@@ -2,9 +2,11 @@
  * Where the arrow keys start when only a thread is selected: its first item in the visible time range. Pure
  * functions over the model's tables (sorted by start), testable in Node.
  */
+import { firstChildSlice, parentSlice, siblingSlice, sliceIndexOf } from '../../layout/slice-index';
 import type { TimeRange } from '../../layout/view-math';
-import type { ThreadModel } from '../../model/types';
+import type { ThreadModel, TraceModel } from '../../model/types';
 import type { ItemRef } from '../../store/view-store';
+import type { WalkDirection } from './keymap';
 
 /** First index whose start is >= ns. */
 function lowerBound(startNs: Float64Array, count: number, ns: number): number {
@@ -19,7 +21,10 @@ function lowerBound(startNs: Float64Array, count: number, ns: number): number {
 }
 
 /** First item of a table of non-overlapping intervals (syscalls, states) that is in view, or -1. */
-export function firstIntervalInView(table: { count: number; startNs: Float64Array; endNs: Float64Array }, v: TimeRange): number {
+export function firstIntervalInView(
+  table: { count: number; startNs: Float64Array; endNs: Float64Array },
+  v: TimeRange,
+): number {
   const lo = lowerBound(table.startNs, table.count, v.startNs);
   if (lo > 0 && table.endNs[lo - 1] > v.startNs) return lo - 1;
   return lo < table.count && table.startNs[lo] < v.endNs ? lo : -1;
@@ -49,4 +54,25 @@ export function firstItemInView(t: ThreadModel, thread: number, v: TimeRange): I
   if (syscall >= 0) return { kind: 'syscall', thread, index: syscall };
   const state = t.states ? firstIntervalInView(t.states, v) : -1;
   return state >= 0 ? { kind: 'state', thread, index: state } : null;
+}
+
+/**
+ * The item an arrow key moves to from `sel`, or null at an end: in a call stack left/right are the siblings,
+ * up the caller, down the first callee; in a syscall or state lane left/right are the previous/next interval.
+ */
+export function walkItem(model: TraceModel, sel: ItemRef, direction: WalkDirection): ItemRef | null {
+  const t = model.threads[sel.thread];
+  let next = -1;
+  if (sel.kind === 'slice') {
+    const idx = sliceIndexOf(t);
+    if (direction === 'left') next = siblingSlice(idx, t.slices, sel.index, -1);
+    if (direction === 'right') next = siblingSlice(idx, t.slices, sel.index, 1);
+    if (direction === 'up') next = parentSlice(idx, t.slices, sel.index);
+    if (direction === 'down') next = firstChildSlice(idx, t.slices, sel.index);
+  } else if (direction === 'left' || direction === 'right') {
+    const table = sel.kind === 'syscall' ? t.syscalls : t.states;
+    const n = sel.index + (direction === 'left' ? -1 : 1);
+    if (table && n >= 0 && n < table.count) next = n;
+  }
+  return next < 0 ? null : { ...sel, index: next };
 }

@@ -4,6 +4,7 @@
  */
 import { ROW_THREAD, rowLayoutFor, rowOf, type ThreadRow } from '../../layout/row-layout';
 import { formatDuration } from '../../layout/time-format';
+import { Viewport } from '../../layout/viewport';
 import type { TraceModel } from '../../model/types';
 import { useViewStore } from '../../store/view-store';
 import { GUTTER_PX } from './use-timeline-canvas';
@@ -26,8 +27,8 @@ export function locateItem(model: TraceModel, kind: Kind, name: string): ItemLoc
   if (!canvas) return null;
   const scroll = canvas.parentElement!;
   const box = canvas.getBoundingClientRect();
-  const r = s.visibleRange;
-  const toX = (ns: number) => box.left + GUTTER_PX + ((ns - r.startNs) / (r.endNs - r.startNs)) * (box.width - GUTTER_PX);
+  const vp = new Viewport(s.visibleRange, box.width, GUTTER_PX);
+  const toX = (ns: number) => box.left + vp.nsToCanvasPx(ns);
   const nameIndex = model.strings.indexOf(name);
   if (nameIndex < 0) return null;
   for (let rr = 0; rr < layout.count; rr++) {
