@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { smallModel, generatedModel, SMALL_WRITE } from '../fixtures/model-fixture';
 import { forEachBox, gallopStart, laneFromTable, lowerBoundStart, rangeQuery, hitInterval } from './interval-lane';
 import { buildSliceIndex, firstChildSlice, parentSlice, siblingSlice, SliceIndexBuild, sliceIndexBy, sliceIndexOf } from './slice-index';
-import { allRows, buildRowLayout, prepareRowLayout, rowLayoutFor, threadRowOf, visibleRows, type ThreadRow } from './row-layout';
+import { allRows, buildRowLayout, laneYPx, prepareRowLayout, rowLayoutFor, threadRowOf, visibleRows, type ThreadRow } from './row-layout';
 import { hitTest } from './hit-test';
 import { formatDuration, formatTick, formatTimeOfDay, formatDateTime, formatOffset } from './time-format';
 import { zoomAround, panBy, clampRange, rangeAround, MIN_SPAN_NS } from './view-math';
@@ -163,14 +163,15 @@ describe('row layout', () => {
     expect(allRows(l).map((r) => r.label)).toEqual(['python3 4242', 'python3 4242', 'worker 4243', 'bash 977', 'bash 977']);
     expect(allRows(l).map((r) => r.kind)).toEqual(['process', 'thread', 'thread', 'process', 'thread']);
     const main = allRows(l)[1] as ThreadRow;
-    expect(main.statesYPx).toBeGreaterThanOrEqual(0);
-    expect(main.syscallsYPx).toBeGreaterThan(main.statesYPx);
-    expect(main.depthCount).toBe(7);
+    expect(laneYPx(main, 'state')).toBeGreaterThanOrEqual(0);
+    expect(laneYPx(main, 'syscall')).toBeGreaterThan(laneYPx(main, 'state'));
+    expect(main.lanes.map((p) => p.lane.kind)).toEqual(['state', 'syscall', 'slice']);
+    expect(main.lanes[2].heightPx).toBe(7 * l.metrics.sliceRowPx);
     const user = buildRowLayout(smallModel({ kernel: false }), { collapsedPids: [], threadFilter: '' });
     const userMain = allRows(user)[1] as ThreadRow;
-    expect(userMain.statesYPx).toBe(-1);
-    expect(userMain.syscallsYPx).toBe(-1);
-    expect(userMain.slicesYPx).toBe(0);
+    expect(laneYPx(userMain, 'state')).toBe(-1);
+    expect(laneYPx(userMain, 'syscall')).toBe(-1);
+    expect(laneYPx(userMain, 'slice')).toBe(0);
     expect(user.totalHeightPx).toBeLessThan(l.totalHeightPx);
   });
 
@@ -249,13 +250,13 @@ describe('hit test', () => {
 
   it('finds the write syscall, the state under it and a slice at each depth', () => {
     const t = (SMALL_WRITE.startNs + SMALL_WRITE.endNs) / 2;
-    const sys = hitTest(m, l, main.yPx + main.syscallsYPx + 5, t, 100);
+    const sys = hitTest(m, l, main.yPx + laneYPx(main, 'syscall') + 5, t, 100);
     expect(sys).toEqual({ kind: 'syscall', thread: 0, index: 0 });
     expect(m.strings[m.threads[0].syscalls!.name[0]]).toBe('write');
-    const st = hitTest(m, l, main.yPx + main.statesYPx + 3, t, 100);
+    const st = hitTest(m, l, main.yPx + laneYPx(main, 'state') + 3, t, 100);
     expect(st).toEqual({ kind: 'state', thread: 0, index: 1 });
     const names = [0, 1, 2, 3, 4, 5, 6].map((d) => {
-      const h = hitTest(m, l, main.yPx + main.slicesYPx + d * M.sliceRowPx + 4, t, 100);
+      const h = hitTest(m, l, main.yPx + laneYPx(main, 'slice') + d * M.sliceRowPx + 4, t, 100);
       return h && h.kind === 'slice' ? m.strings[m.threads[0].slices.name[h.index]] : null;
     });
     expect(names).toEqual(['<module>', 'foo', 'bar', 'PyObject_Call', 'baz', '_io_FileIO_write', '__libc_write']);
@@ -263,7 +264,7 @@ describe('hit test', () => {
 
   it('returns the process header and nothing in empty space', () => {
     expect(hitTest(m, l, 3, 1000, 100)).toEqual({ kind: 'process', pid: 4242 });
-    expect(hitTest(m, l, main.yPx + main.slicesYPx + 6 * M.sliceRowPx + 4, 9_900_000, 100)).toBeNull();
+    expect(hitTest(m, l, main.yPx + laneYPx(main, 'slice') + 6 * M.sliceRowPx + 4, 9_900_000, 100)).toBeNull();
     expect(hitTest(m, l, l.totalHeightPx + 50, 1000, 100)).toBeNull();
   });
 });

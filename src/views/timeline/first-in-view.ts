@@ -2,11 +2,10 @@
  * Where the arrow keys start when only a thread is selected: its first item in the visible time range. Pure
  * functions over the model's tables (sorted by start), testable in Node.
  */
-import { firstChildSlice, parentSlice, siblingSlice, sliceIndexOf } from '../../layout/slice-index';
+import { laneOf, type WalkDirection } from '../../layout/lanes/index';
 import type { TimeRange } from '../../layout/view-math';
 import type { ThreadModel, TraceModel } from '../../model/types';
 import type { ItemRef } from '../../store/view-store';
-import type { WalkDirection } from './keymap';
 
 /** First index whose start is >= ns. */
 function lowerBound(startNs: Float64Array, count: number, ns: number): number {
@@ -56,23 +55,8 @@ export function firstItemInView(t: ThreadModel, thread: number, v: TimeRange): I
   return state >= 0 ? { kind: 'state', thread, index: state } : null;
 }
 
-/**
- * The item an arrow key moves to from `sel`, or null at an end: in a call stack left/right are the siblings,
- * up the caller, down the first callee; in a syscall or state lane left/right are the previous/next interval.
- */
+/** The item an arrow key moves to from `sel` (its lane decides), or null at an end. */
 export function walkItem(model: TraceModel, sel: ItemRef, direction: WalkDirection): ItemRef | null {
-  const t = model.threads[sel.thread];
-  let next = -1;
-  if (sel.kind === 'slice') {
-    const idx = sliceIndexOf(t);
-    if (direction === 'left') next = siblingSlice(idx, t.slices, sel.index, -1);
-    if (direction === 'right') next = siblingSlice(idx, t.slices, sel.index, 1);
-    if (direction === 'up') next = parentSlice(idx, t.slices, sel.index);
-    if (direction === 'down') next = firstChildSlice(idx, t.slices, sel.index);
-  } else if (direction === 'left' || direction === 'right') {
-    const table = sel.kind === 'syscall' ? t.syscalls : t.states;
-    const n = sel.index + (direction === 'left' ? -1 : 1);
-    if (table && n >= 0 && n < table.count) next = n;
-  }
+  const next = laneOf(sel.kind).step(model, sel.thread, sel.index, direction);
   return next < 0 ? null : { ...sel, index: next };
 }

@@ -3,10 +3,10 @@
  * and no store, so that the bindings are unit-tested in Node. `use-timeline-canvas.ts` only wires the events
  * in and runs the commands against the view store.
  */
+import type { WalkDirection } from '../../layout/lanes/index';
 
 /** Keys that move the view while held (Perfetto / Trace Compass: W/S zoom, A/D pan). */
 export type HoldKey = 'w' | 'a' | 's' | 'd';
-export type WalkDirection = 'left' | 'right' | 'up' | 'down';
 
 export type Command =
   /** Start moving while the key is held; a tap moves one step right away. */

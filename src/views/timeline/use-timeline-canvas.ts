@@ -4,7 +4,9 @@
  */
 import { useEffect, type RefObject } from 'react';
 import { hitTest, type Hit } from '../../layout/hit-test';
+import { laneOf } from '../../layout/lanes/index';
 import {
+  laneYPx,
   ROW_PROCESS,
   processRowOf,
   rowAt,
@@ -20,7 +22,7 @@ import { Viewport } from '../../layout/viewport';
 import type { TraceModel } from '../../model/types';
 import { prepareCanvas } from '../../render/canvas';
 import { drawAxis, lossAt } from '../../render/draw-axis';
-import { drawTracks, type TrackItemRef } from '../../render/draw-tracks';
+import { drawTracks } from '../../render/draw-tracks';
 import { timelineScheduler } from '../../render/raf-scheduler';
 import { axisTicks } from '../../render/time-scale';
 import {
@@ -74,7 +76,7 @@ export interface TimelineRefs {
 /** Time span of a selected item, for Z and for keeping it in view. */
 export function itemRange(model: TraceModel, ref: ItemRef): TimeRange | null {
   const t = model.threads[ref.thread];
-  const table = ref.kind === 'slice' ? t?.slices : ref.kind === 'syscall' ? t?.syscalls : t?.states;
+  const table = t ? laneOf(ref.kind).table(t) : null;
   if (!table || ref.index >= table.count) return null;
   return { startNs: table.startNs[ref.index], endNs: table.endNs[ref.index] };
 }
@@ -84,7 +86,7 @@ function isTyping(e: KeyboardEvent): boolean {
   return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
 }
 
-function asTrackRef(h: ViewState['hovered'] | ViewState['selection']): TrackItemRef | null {
+function asItemRef(h: ViewState['hovered'] | ViewState['selection']): ItemRef | null {
   return h && (h.kind === 'slice' || h.kind === 'syscall' || h.kind === 'state') ? h : null;
 }
 
@@ -146,9 +148,9 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
         heightPx,
         scrollTopPx: scroll.scrollTop,
         ticksNs: ticks.ticksNs,
-        selection: asTrackRef(s.selection),
+        selection: asItemRef(s.selection),
         selectedThread: s.selectedThread,
-        hovered: asTrackRef(s.hovered),
+        hovered: asItemRef(s.hovered),
         selectedRange: s.selectedRange,
         searchNames,
         deadlineMs,
@@ -208,12 +210,11 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       const layout = currentLayout();
       const row = threadRowOf(layout, ref.thread);
       if (!row) return;
-      const m = layout.metrics;
-      let y = row.yPx;
-      let h = m.sliceRowPx;
-      if (ref.kind === 'slice') y += row.slicesYPx + model.threads[ref.thread].slices.depth[ref.index] * m.sliceRowPx;
-      else if (ref.kind === 'syscall') y += row.syscallsYPx;
-      else h = m.stateStripPx;
+      const laneTop = laneYPx(row, ref.kind);
+      if (laneTop < 0) return;
+      const item = laneOf(ref.kind).itemYPx(model, ref.thread, ref.index, layout.metrics);
+      const y = row.yPx + laneTop + item.yPx;
+      const h = item.heightPx;
       if (y < scroll.scrollTop || y + h > scroll.scrollTop + heightPx) scroll.scrollTop = Math.max(0, y - heightPx / 3);
     }
 
