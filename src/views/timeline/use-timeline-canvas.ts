@@ -268,7 +268,8 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       if (!pointer || drag) return;
       const h = hitAt(pointer.x, pointer.y);
       hover(h);
-      tracksCanvas.style.cursor = h || (pointer.x < GUTTER_PX && gutterAt(pointer.y)) ? 'pointer' : 'default';
+      tracksCanvas.style.cursor =
+        h || (!viewport().inContent(pointer.x) && gutterAt(pointer.y)) ? 'pointer' : 'default';
     }
     const onTracksMove = (e: MouseEvent) => {
       pointer = local(e);
@@ -283,7 +284,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     const onTracksDown = (e: MouseEvent) => {
       if (e.button !== 0) return;
       const p = local(e);
-      if (p.x < GUTTER_PX) {
+      if (!viewport().inContent(p.x)) {
         const g = gutterAt(p.y);
         if (g?.kind === 'process') toggleProcess(g.pid);
         else if (g?.kind === 'thread') {
