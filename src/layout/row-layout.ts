@@ -441,6 +441,32 @@ export function processRowOf(layout: RowLayout, r: number): number {
   return layout.groupRow[layout.group[r]];
 }
 
+/**
+ * What a click in the label gutter at canvas y names: a process (its header, or the header pinned at the top
+ * over a scrolled process) or a thread (its label), or null.
+ */
+export function gutterItemAt(
+  layout: RowLayout,
+  scrollTopPx: number,
+  viewHeightPx: number,
+  yCanvasPx: number,
+): { kind: 'process'; pid: number } | { kind: 'thread'; thread: number } | null {
+  const [first, last] = visibleRows(layout, scrollTopPx, viewHeightPx);
+  if (
+    first < last &&
+    layout.kind[first] !== ROW_PROCESS &&
+    layout.topPx[first] < scrollTopPx &&
+    yCanvasPx < layout.metrics.processHeaderPx
+  ) {
+    return { kind: 'process', pid: layout.groups.pid[layout.group[processRowOf(layout, first)]] };
+  }
+  const r = rowAt(layout, yCanvasPx + scrollTopPx);
+  if (r < 0) return null;
+  return layout.kind[r] === ROW_PROCESS
+    ? { kind: 'process', pid: layout.groups.pid[layout.ref[r]] }
+    : { kind: 'thread', thread: layout.ref[r] };
+}
+
 const lastLayout = new WeakMap<TraceModel, { collapsed: readonly number[]; filter: string; layout: RowLayout }>();
 
 /** Same arguments by value: a view restored from a link has equal but new arrays. */

@@ -5,16 +5,7 @@
 import { useEffect, type RefObject } from 'react';
 import { hitTest, type Hit } from '../../layout/hit-test';
 import { laneOf } from '../../layout/lanes/index';
-import {
-  laneYPx,
-  ROW_PROCESS,
-  processRowOf,
-  rowAt,
-  rowLayoutFor,
-  threadRowOf,
-  visibleRows,
-  type RowLayout,
-} from '../../layout/row-layout';
+import { gutterItemAt, laneYPx, rowLayoutFor, threadRowOf, type RowLayout } from '../../layout/row-layout';
 import { matchingNames } from '../../layout/search';
 import { sliceIndexBy } from '../../layout/slice-index';
 import { panBy, type TimeRange } from '../../layout/view-math';
@@ -242,27 +233,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       }
       return hitTest(model, currentLayout(), y + scroll.scrollTop, vp.canvasPxToNs(x), vp.nsPerPx);
     };
-    /**
-     * What a click in the gutter at canvas y names: a process (its header, or the header pinned at the top
-     * over a scrolled process) or a thread (its label), or null.
-     */
-    const gutterAt = (y: number): { kind: 'process'; pid: number } | { kind: 'thread'; thread: number } | null => {
-      const layout = currentLayout();
-      const [first, last] = visibleRows(layout, scroll.scrollTop, heightPx);
-      if (
-        first < last &&
-        layout.kind[first] !== ROW_PROCESS &&
-        layout.topPx[first] < scroll.scrollTop &&
-        y < layout.metrics.processHeaderPx
-      ) {
-        return { kind: 'process', pid: layout.groups.pid[layout.group[processRowOf(layout, first)]] };
-      }
-      const r = rowAt(layout, y + scroll.scrollTop);
-      if (r < 0) return null;
-      return layout.kind[r] === ROW_PROCESS
-        ? { kind: 'process', pid: layout.groups.pid[layout.ref[r]] }
-        : { kind: 'thread', thread: layout.ref[r] };
-    };
+    const gutterAt = (y: number) => gutterItemAt(currentLayout(), scroll.scrollTop, heightPx, y);
     let pointer: { x: number; y: number } | null = null; // over the tracks, canvas coordinates
     function refreshHover(): void {
       if (!pointer || drag) return;
