@@ -43,8 +43,14 @@ export function modelText(model: TraceModel): string {
   const lines: string[] = [];
   lines.push(`events ${sum.events}, start ${sum.startNs}, end ${sum.endNs}, kernel ${model.hasKernel}`);
   for (const src of sum.sources) lines.push(`source ${src.name || '(root)'} [${src.domain}] ${src.events} events`);
-  for (const l of sum.losses)
-    lines.push(`loss ${l.kind} x${l.count} ${l.trace || '(root)'} cpu ${l.cpu ?? '-'} [${l.beginNs}, ${l.endNs}]`);
+  // By time, then by text: the order the decoder met them in (stream by stream) is not part of the model.
+  const losses = sum.losses
+    .map((l) => ({
+      beginNs: l.beginNs,
+      text: `loss ${l.kind} x${l.count} ${l.trace || '(root)'} cpu ${l.cpu ?? '-'} [${l.beginNs}, ${l.endNs}]`,
+    }))
+    .sort((x, y) => x.beginNs - y.beginNs || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0));
+  for (const l of losses) lines.push(l.text);
   const a = sum.anomalies;
   if (a)
     lines.push(
