@@ -94,6 +94,7 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
   const unindexed: number[] = [];
   let incomplete = false;
   let threadsDrawn = 0;
+  const frame = laneFrame(ctx, f);
   // Only the rows in the window (two binary searches over the row tops), each made as an object here.
   const [first, last] = visibleRows(layout, f.scrollTopPx, heightPx);
   const rows: Row[] = [];
@@ -121,7 +122,7 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
     ctx.beginPath();
     ctx.rect(gutterPx, Math.max(y, 0), contentW, row.heightPx);
     ctx.clip();
-    const drawn = drawThread(ctx, f, row, y);
+    const drawn = drawThread(frame, row, y);
     ctx.restore();
     if (drawn < 0) unindexed.push(row.threadIndex);
     else boxes += drawn;
@@ -325,10 +326,10 @@ class CanvasLanePainter implements LanePainter {
 
 const painter = new CanvasLanePainter();
 
-/** Draws a thread's lanes; returns the boxes drawn, or -1 when a lane was not ready (draw again). */
-function drawThread(ctx: CanvasRenderingContext2D, f: TracksFrame, row: ThreadRow, y: number): number {
+/** What every lane of every row of this frame draws with (one object per frame, not per row). */
+function laneFrame(ctx: CanvasRenderingContext2D, f: TracksFrame): LaneFrame {
   painter.ctx = ctx;
-  const frame: LaneFrame = {
+  return {
     model: f.model,
     vp: f.vp,
     metrics: f.layout.metrics,
@@ -339,6 +340,10 @@ function drawThread(ctx: CanvasRenderingContext2D, f: TracksFrame, row: ThreadRo
     painter,
     palette: PALETTE,
   };
+}
+
+/** Draws a thread's lanes; returns the boxes drawn, or -1 when a lane was not ready (draw again). */
+function drawThread(frame: LaneFrame, row: ThreadRow, y: number): number {
   let boxes = 0;
   let ready = true;
   for (const placed of row.lanes) {
