@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { gzipSync } from 'fflate';
 import { writeTar } from '../src/ingest/tar';
 import { folderEntries, GLXGEARS } from './trace-fixtures';
-import { tracePath } from '../src/test-utils/corpus';
+import { tracePath } from '../src/fixtures/corpus';
 
 async function openArchive(page: Page, name: string, bytes: Uint8Array) {
   await page.goto('/?trace=');

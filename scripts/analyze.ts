@@ -72,7 +72,7 @@ export function modelOfFolder(path: string, symbols: Map<string, string>): Trace
 
 async function modelOfReference(name: string, symbols: Map<string, string>): Promise<TraceModel> {
   // Test utility, loaded only for this mode.
-  const { referenceTrace } = await import('../src/test-utils/reference-events');
+  const { referenceTrace } = await import('../src/fixtures/reference-events');
   const ref = referenceTrace(name);
   return modelFromEvents({ sources: ref.sources, originNs: ref.originNs, symbolFiles: symbols }, (p) => {
     for (const e of ref.events) p.addEvent(e);

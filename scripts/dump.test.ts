@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { manifest, referenceRecords, tracePath } from '../src/test-utils/corpus';
+import { manifest, referenceRecords, tracePath } from '../src/fixtures/corpus';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 

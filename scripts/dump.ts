@@ -4,19 +4,15 @@
  * integers in the metadata's preferred base (0x.. for hexadecimal, as babeltrace2's text output);
  * count prints events per name and the total (read by column readers that skip every value). Invalid traces: message on stderr, exit code 1.
  */
-import { CtfError, openExperiment, type Experiment, type FieldValue, type LossRecord, type TraceEvent } from '../src/ctf/index';
+import { CtfError, openExperiment, type Experiment, type LossRecord, type TraceEvent } from '../src/ctf/index';
 import { ColumnTables } from '../src/ctf/decode/columns';
 import { eventClassesByName, fieldText } from '../src/ctf/decode/text-format';
 import { readTraceFolder } from '../src/ctf/node-fs';
+import { referenceRecorder, refJson } from '../src/ctf/reference-format';
 
 function usage(): never {
   process.stderr.write('usage: npm run dump -- PATH [--format=text|ndjson|count]\n');
   process.exit(2);
-}
-
-/** JSON for field values: bigints as decimal strings, BLOBs as byte lists. */
-export function jsonValue(v: FieldValue | undefined): string {
-  return JSON.stringify(v ?? null, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? [...x] : x));
 }
 
 function timeText(exp: Experiment, tsNs: number): string {
@@ -67,7 +63,7 @@ function main(): void {
       for (; warned < exp.warnings.length; warned++) process.stderr.write(`warning: ${exp.warnings[warned]}\n`);
     };
     showWarnings();
-    const t = (tsNs: number) => (Number.isNaN(tsNs) ? null : exp.absoluteNs(tsNs).toString());
+    const ref = referenceRecorder(exp);
     if (format === 'count') {
       // Column readers that want nothing: every event is only skipped over and counted by class, no values built;
       // stream after stream (no merge by time: counts do not depend on order).
@@ -98,15 +94,10 @@ function main(): void {
       }
       return;
     }
-    // Stream number within its trace, as in the reference decodings.
-    const streamInTrace = exp.streams.map((s, i) => exp.streams.slice(0, i).filter((o) => o.trace === s.trace).length);
     const classes = exp.traces.map((tr) => eventClassesByName(tr.schema));
     const onEvent =
       format === 'ndjson'
-        ? (e: TraceEvent) =>
-            write(
-              `{"k":"event","t":${JSON.stringify(t(e.tsNs))},"name":${JSON.stringify(e.name)},"cpu":${e.cpu === null ? 'null' : e.cpu},"ctx":${jsonValue(e.ctx)},"ectx":${jsonValue(e.ectx)},"fields":${jsonValue(e.fields)}}\n`,
-            )
+        ? (e: TraceEvent) => write(`${refJson(ref.event(e))}\n`)
         : (e: TraceEvent) => {
             const cls = classes[e.trace].get(e.name);
             const parts = [timeText(exp, e.tsNs), e.name];
@@ -119,10 +110,7 @@ function main(): void {
           };
     const onLoss =
       format === 'ndjson'
-        ? (l: LossRecord) =>
-            write(
-              `{"k":"${l.kind}","count":${l.count},"begin":${JSON.stringify(t(l.beginNs))},"end":${JSON.stringify(t(l.endNs))},"stream":${streamInTrace[l.stream]}}\n`,
-            )
+        ? (l: LossRecord) => write(`${refJson(ref.loss(l))}\n`)
         : (l: LossRecord) =>
             write(
               `${timeText(exp, l.beginNs)} -- ${timeText(exp, l.endNs)} ${l.kind}: ${l.count} (stream ${exp.streams[l.stream].file}${l.cpu !== null ? `, cpu ${l.cpu}` : ''})${l.damaged ? ' DAMAGED: the range ends before it begins' : ''}\n`,

@@ -5,7 +5,7 @@
  */
 import { prng } from '../src/base/prng';
 import { metadataText } from '../src/ctf/metadata';
-import { corpusEntries } from '../src/test-utils/corpus';
+import { corpusEntries } from '../src/fixtures/corpus';
 
 export interface Entry {
   path: string;

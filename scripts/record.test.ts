@@ -15,7 +15,7 @@ import type { TraceEvent } from '../src/ctf/event';
 import { readTraceFolder } from '../src/ctf/node-fs';
 import { decodeFiles } from '../src/worker-api/decode-service';
 import { unpackInputs } from '../src/worker-api/unpack-service';
-import { folderEntries } from '../src/test-utils/corpus';
+import { folderEntries } from '../src/fixtures/corpus';
 import type { ThreadModel, TraceModel } from '../src/model/types';
 import { unpackArchive } from '../src/ingest/archive';
 import { parseUnistd } from '../recorder/perf-to-lttng';

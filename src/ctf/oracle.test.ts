@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prng } from '../base/prng';
-import { babeltrace2, isSilent, strata } from '../test-utils/babeltrace2';
-import { tracePath } from '../test-utils/corpus';
+import { babeltrace2, isSilent, strata } from '../fixtures/babeltrace2';
+import { tracePath } from '../fixtures/corpus';
 import { metadataText } from './metadata';
 
 // CI size by default; `ORACLE_SEED=N ORACLE_PER_TRACE=M npx vitest run src/ctf/oracle.test.ts` explores further.

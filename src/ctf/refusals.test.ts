@@ -3,13 +3,12 @@
  * tester (or a broken tool) would, runs babeltrace2 on the same bytes and checks its verdict, then checks that
  * Strata refuses with an error naming the place, or decodes with a warning saying what it did.
  */
-import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { babeltrace2, strata } from '../test-utils/babeltrace2';
-import { tracePath } from '../test-utils/corpus';
+import { babeltrace2, strata } from '../fixtures/babeltrace2';
+import { tracePath } from '../fixtures/corpus';
 import { metadataText } from './metadata';
 
 const work = mkdtempSync(join(tmpdir(), 'strata-refusals-'));

@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { corpusDir, referenceRecords, type ReferenceRecord } from '../test-utils/corpus';
-import { referenceTraceFromRecords } from '../test-utils/reference-events';
+import { corpusDir, referenceRecords, type ReferenceRecord } from '../fixtures/corpus';
+import { referenceTraceFromRecords } from '../fixtures/reference-events';
 import { modelTransferables } from './builder';
 import { modelFromEvents } from './packed-events';
 import { SliceFlag, SyscallFlag, type TraceModel } from './types';

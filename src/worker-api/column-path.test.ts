@@ -11,7 +11,7 @@ import { writeTar } from '../ingest/tar';
 import { modelFromEvents } from '../model/packed-events';
 import type { TraceModel } from '../model/types';
 import { MemoryDir, synthesizeSession } from '../synth/session';
-import { corpusEntries, manifest } from '../test-utils/corpus';
+import { corpusEntries, manifest } from '../fixtures/corpus';
 import { decodeFiles } from './decode-service';
 import { modelInputs } from './pool';
 import type { UnpackedFiles } from './protocol';

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { folderEntries, tracePath } from '../test-utils/corpus';
+import { folderEntries, tracePath } from '../fixtures/corpus';
 import { writeTar } from '../ingest/tar';
 import { decodeFiles } from './decode-service';
 import { buildFromParts, decodeSubset, modelInputs, planPool, type DecodedPart } from './pool';

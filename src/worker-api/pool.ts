@@ -250,7 +250,7 @@ export class PoolModelBuild {
     this.maybeStart();
   }
 
-  openFailed(part: number, failure: LoadFailure, rank: number): void {
+  openFailed(_part: number, failure: LoadFailure, rank: number): void {
     this.openFailures.push({ failure, rank });
     this.reported++;
     this.maybeStart();

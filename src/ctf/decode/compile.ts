@@ -4,7 +4,6 @@
  * `out = false` so they only move the cursor and feed roles (event id, clock, packet sizes) and the slots that
  * sequences and variants read their length / tag from.
  */
-import { CtfError } from '../errors';
 import type { EnumValue, FieldStruct, FieldValue } from '../event';
 import type { EnumMapping, FieldClass, FieldLocation, IntegerClass, Role, ScopeName, StructClass, TextEncoding } from '../schema';
 import { floatFromBits, joinParts, readBigBits, readBitsBE, readBitsLE, readReversedBitOrder, readWideParts } from './bits';

@@ -3,7 +3,7 @@
  * naming the field, the packet and the byte at once, never a loop over billions of elements.
  */
 import { describe, expect, it } from 'vitest';
-import { tracePath } from '../../test-utils/corpus';
+import { tracePath } from '../../fixtures/corpus';
 import { CtfError } from '../errors';
 import { openExperiment, type TraceInput } from '../experiment';
 import { metadataText } from '../metadata';
