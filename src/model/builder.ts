@@ -862,7 +862,7 @@ export class ModelBuilder {
         return;
       }
       case Ev.DebugLink:
-        this.symbols.setDebugLink(vpid, baddr, str(f.filename));
+        this.symbols.setDebugLink(vpid, baddr, str(f.filename), num(f.crc));
         return;
       case Ev.DlClose:
         this.symbols.removeMapping(vpid, baddr);
@@ -932,6 +932,7 @@ export class ModelBuilder {
       sources,
       eventCount: this.eventCount,
       anomalies: { ...this.anomalies },
+      symbols: this.symbols.symbolInfo((s) => this.strings.intern(s)),
     };
   }
 

@@ -148,6 +148,43 @@ export interface TraceModel {
   eventCount: number;
   /** Irregularities met while building (what was tolerated rather than crashed on). */
   anomalies?: ModelAnomalies;
+  /** The binaries C frames fall into, and the frames still named by offset (`lib.so+0x12bb`) until resolved. */
+  symbols?: SymbolInfo;
+}
+
+/** One source location of a C frame's chain (innermost first: inlined functions, then the real one). */
+export interface SourceLine {
+  fn: string;
+  file: string;
+  line: number;
+}
+
+/** A binary the trace maps (statedump `bin_info` / `lttng_ust_dl:dlopen`, with build-id and debug link). */
+export interface SymbolBinary {
+  path: string;
+  buildId?: string;
+  debugLink?: string;
+  debugLinkCrc?: number;
+  isPic: boolean;
+  /** C frames (slices) that fall into it. */
+  frames: number;
+  /** Set once symbol files were looked at: what named its frames, or why nothing did. */
+  resolution?: { file?: string; namedBy?: string; problem?: string; named: number };
+}
+
+/** A C frame named by offset: `label` (its string) is renamed in place when its binary resolves. */
+export interface SymbolFrame {
+  label: IndexIntoStrings;
+  binary: number;
+  /** Offset as LTTng defines it: `ip - baddr` for position-independent binaries, else the address. */
+  offset: number;
+  /** After resolution: where it is in the source, innermost first (more than one when inlined). */
+  source?: SourceLine[];
+}
+
+export interface SymbolInfo {
+  binaries: SymbolBinary[];
+  frames: SymbolFrame[];
 }
 
 export interface ModelAnomalies {

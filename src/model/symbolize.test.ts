@@ -1,0 +1,122 @@
+/**
+ * C frames of a real LTTng recording named from the binaries alone: every cyg-profile frame gets the name and the
+ * file:line that `addr2line -f` gives for its offset, through the dropped files (matched by build-id), through
+ * `analyze --symbols`, and a rebuilt binary with the same path is reported, never used.
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openExperiment } from '../ctf';
+import { readTraceFolder } from '../ctf/node-fs';
+import { loadDemanglerNode } from '../symbols/demangle-node';
+import { SymbolLibrary, elfFilesOf } from '../symbols/symbolizer';
+import { recordCygProfile, type UstRecording } from '../test-utils/record-ust';
+import { buildModel } from './from-experiment';
+import { formatSymbolTable, symbolizeModel } from './symbolize';
+import { SliceKind, type TraceModel } from './types';
+import { analyze } from '../../scripts/analyze';
+
+function modelOf(rec: UstRecording): TraceModel {
+  return buildModel(openExperiment(readTraceFolder(rec.tracePath))).model;
+}
+
+function filesOf(...paths: string[]): [string, Uint8Array][] {
+  return paths.map((p) => [p.slice(p.lastIndexOf('/') + 1), new Uint8Array(readFileSync(p))]);
+}
+
+/** addr2line -f for one offset: function name, and file:line. */
+function addr2line(file: string, offset: number): { fn: string; file: string; line: number } {
+  const [fn, loc] = execFileSync('addr2line', ['-f', '-e', file, `0x${offset.toString(16)}`], { encoding: 'utf8' }).trim().split('\n');
+  const colon = loc.lastIndexOf(':');
+  return { fn, file: loc.slice(0, colon), line: Number(loc.slice(colon + 1).replace(/ .*/, '')) };
+}
+
+/** Every C slice's name, in time order per thread. */
+function cNames(model: TraceModel): string[] {
+  const out: string[] = [];
+  for (const t of model.threads) for (let i = 0; i < t.slices.count; i++) if (t.slices.kind[i] === SliceKind.C) out.push(model.strings[t.slices.name[i]]);
+  return out;
+}
+
+describe('symbols of a real LTTng recording', () => {
+  let rec: UstRecording;
+  beforeAll(async () => {
+    rec = await recordCygProfile();
+  }, 60_000);
+
+  it('every cyg-profile frame gets addr2line -f\'s name and file:line, from the dropped .so and executable', async () => {
+    const model = modelOf(rec);
+    const info = model.symbols!;
+    const lib = info.binaries.findIndex((b) => b.path === rec.libPath);
+    const app = info.binaries.findIndex((b) => b.path === rec.appPath);
+    expect(lib).toBeGreaterThanOrEqual(0);
+    expect(app).toBeGreaterThanOrEqual(0);
+    expect(info.binaries[lib].buildId).toMatch(/^[0-9a-f]{40}$/);
+    // Before resolution: offsets.
+    expect(cNames(model).some((n) => /^libcfoo\.so\+0x[0-9a-f]+$/.test(n))).toBe(true);
+
+    // Dropped under other paths and names than recorded: matched by build-id.
+    const library = new SymbolLibrary(elfFilesOf(filesOf(rec.libPath, rec.appPath).map(([n, d]) => [`dropped/${n}`, d])), await loadDemanglerNode());
+    symbolizeModel(model, library);
+    const named = info.frames.filter((f) => f.binary === lib || f.binary === app);
+    expect(named.length).toBeGreaterThanOrEqual(8);
+    for (const f of named) {
+      const want = addr2line(info.binaries[f.binary].path, f.offset);
+      expect(model.strings[f.label]).toBe(want.fn);
+      expect(f.source?.[f.source.length - 1]).toMatchObject({ fn: want.fn, file: want.file, line: want.line });
+    }
+    expect(new Set(named.map((f) => model.strings[f.label]))).toEqual(new Set(['main', 'twice', 'cbar', 'cfoo', 'inl', 'cbaz', 'leaf', 'helper']));
+    // No C frame is left as an offset or an address.
+    expect(cNames(model).filter((n) => /\+0x|^0x/.test(n))).toEqual([]);
+    expect(info.binaries[lib].resolution).toMatchObject({ namedBy: 'DWARF', file: 'dropped/libcfoo.so' });
+    expect(info.binaries[lib].frames).toBeGreaterThan(10);
+    expect(formatSymbolTable(info)).toContain(`${rec.libPath}  build-id ${info.binaries[lib].buildId}`);
+  });
+
+  it('analyze --symbols FOLDER prints the same names and the resolution table', async () => {
+    const dropped = join(rec.dir, 'symbols-folder');
+    mkdirSync(join(dropped, 'sub'), { recursive: true });
+    copyFileSync(rec.libPath, join(dropped, 'sub', 'libcfoo.so'));
+    copyFileSync(rec.appPath, join(dropped, 'app'));
+    const result = await analyze({ path: rec.tracePath, json: true, symbols: [dropped], top: 20 });
+    const top = result.threads.flatMap((t) => t.topFunctions.map((f) => f.name));
+    expect(top).toEqual(expect.arrayContaining(['cfoo', 'cbar', 'cbaz', 'leaf', 'main']));
+    const lib = result.symbols!.find((b) => b.path === rec.libPath)!;
+    expect(lib.resolution).toMatchObject({ namedBy: 'DWARF', file: join(dropped, 'sub', 'libcfoo.so') });
+  });
+
+  it('a rebuilt .so with the same name is reported as a build-id mismatch and names nothing', async () => {
+    const other = join(rec.dir, 'rebuilt');
+    mkdirSync(other);
+    execFileSync('gcc', ['-g', '-O2', '-DREBUILT', '-fPIC', '-shared', '-finstrument-functions', '-Wl,--build-id', '-o', join(other, 'libcfoo.so'), join(rec.dir, 'cfoo.c')]);
+    const model = modelOf(rec);
+    const info = model.symbols!;
+    const lib = info.binaries.findIndex((b) => b.path === rec.libPath);
+    symbolizeModel(model, new SymbolLibrary(elfFilesOf(filesOf(join(other, 'libcfoo.so'))), await loadDemanglerNode()));
+    expect(info.binaries[lib].resolution?.problem).toMatch(/^build-id mismatch: .*libcfoo\.so has [0-9a-f]{40}, the trace recorded [0-9a-f]{40}/);
+    expect(info.binaries[lib].resolution?.named).toBe(0);
+    const libFrames = info.frames.filter((f) => f.binary === lib);
+    expect(libFrames.every((f) => /^libcfoo\.so\+0x/.test(model.strings[f.label]))).toBe(true);
+  });
+
+  it('a stripped .so with its separate debug file; nothing given says what to drop', async () => {
+    const split = join(rec.dir, 'split');
+    mkdirSync(split);
+    const so = join(split, 'libcfoo.so');
+    copyFileSync(rec.libPath, so);
+    execFileSync('objcopy', ['--only-keep-debug', so, `${so}.debug`]);
+    execFileSync('objcopy', ['--strip-all', `--add-gnu-debuglink=${so}.debug`, so]);
+    const model = modelOf(rec);
+    const info = model.symbols!;
+    const lib = info.binaries.findIndex((b) => b.path === rec.libPath);
+    symbolizeModel(model, new SymbolLibrary(elfFilesOf(filesOf(so, `${so}.debug`)), await loadDemanglerNode()));
+    expect(info.binaries[lib].resolution).toMatchObject({ namedBy: 'DWARF', file: 'libcfoo.so.debug' });
+    expect(info.frames.filter((f) => f.binary === lib).map((f) => model.strings[f.label])).toEqual(expect.arrayContaining(['helper', 'leaf', 'cfoo']));
+
+    const bare = modelOf(rec);
+    symbolizeModel(bare, new SymbolLibrary([]));
+    const status = bare.symbols!.binaries.find((b) => b.path === rec.libPath)!.resolution!;
+    expect(status.problem).toMatch(/^no file given: drop libcfoo\.so \(build-id [0-9a-f]{40}\)/);
+  });
+});
