@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import type { TraceModel } from '../model/types';
+import { applySymbolBatch } from '../model/symbolize';
 import { LoadCancelled, startLoad, type LoadHandle, type LoadedTrace, type TraceSourceSpec } from '../worker-api/load-client';
 import type { LoadFailure, LoadProgress } from '../worker-api/protocol';
 
@@ -25,6 +26,8 @@ export interface TraceStoreState {
   totalBytes: number;
   /** Increments with every successful load, so views can reset per trace. */
   loadId: number;
+  /** Increments each time C frames of the model were renamed in place from the binaries' symbols. */
+  symbolsVersion: number;
   open(spec: TraceSourceSpec): Promise<void>;
   cancel(): void;
   /** Back to the landing page (drop zone). */
@@ -53,6 +56,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
   traceNames: [],
   totalBytes: 0,
   loadId: 0,
+  symbolsVersion: 0,
 
   async open(spec) {
     current?.cancel();
@@ -92,6 +96,23 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
       progress: null,
       loadId: get().loadId + 1,
     });
+    // Drawn with offsets first; each binary's names replace them as they resolve in the model worker.
+    const model = result.value.model;
+    if (model.symbols) {
+      const mine = loaded;
+      void mine
+        .resolveSymbols((batch) => {
+          if (loaded !== mine) return;
+          applySymbolBatch(model, batch);
+          set({ symbolsVersion: get().symbolsVersion + 1 });
+        })
+        .catch((err: unknown) => {
+          if (loaded !== mine) return; // the trace was closed or replaced: its worker is gone
+          // Say so on every binary still waiting, rather than leaving "reading…" forever.
+          for (const b of model.symbols!.binaries) b.resolution ??= { named: 0, problem: `reading the symbol files failed: ${err instanceof Error ? err.message : String(err)}` };
+          set({ symbolsVersion: get().symbolsVersion + 1 });
+        });
+    }
   },
 
   cancel() {

@@ -23,6 +23,11 @@ import { SYMBOLS_PREFIX } from './unpack-service';
 import { packValue, type PackedValue } from './model-transfer';
 import { chunkTransferables, type PackedChunk } from '../model/packed-events';
 import { decodeSubset, modelInputs, PoolModelBuild, type PartError, type SubsetInput } from './pool';
+import type { SymbolInfo } from '../model/types';
+import { symbolizeBinaries, type SymbolBatch } from '../model/symbolize';
+import { isElfMagic } from '../symbols/elf';
+import { loadDemangler } from '../symbols/demangle';
+import { SymbolLibrary, elfFilesOf } from '../symbols/symbolizer';
 
 /** What a pool decode worker posts to the model worker. */
 type PartMessage =
@@ -40,8 +45,9 @@ export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback)
   const text = new TextDecoder();
   for (let i = 0; i < input.paths.length; i++) {
     const path = input.paths[i];
-    if (path.startsWith(SYMBOLS_PREFIX)) symbolFiles.set(path.slice(SYMBOLS_PREFIX.length), text.decode(input.datas[i]));
-    else files.set(path, input.datas[i]);
+    if (path.startsWith(SYMBOLS_PREFIX)) {
+      if (!isElfMagic(input.datas[i])) symbolFiles.set(path.slice(SYMBOLS_PREFIX.length), text.decode(input.datas[i]));
+    } else files.set(path, input.datas[i]);
   }
   const progress = throttle<Parameters<ProgressCallback>[0]>((p) => onProgress?.(p));
   let experiment: ReturnType<typeof openExperiment>;
@@ -95,11 +101,18 @@ export interface DecodedHead extends DecodedTrace {
  * One worker script, two roles: a pool decode worker (`decodePart`), or the model worker (`build`, then `part`,
  * `bundle`); `decode` does both in one worker (the single-worker path, kept for comparison and fallback).
  */
-export function createDecodeService() {
+export interface DecodeServiceOptions {
+  /** The C++/Rust demangler's wasm bytes (the browser fetches the bundled asset); without it names stay raw. */
+  loadDemangleWasm?: () => Promise<BufferSource>;
+}
+
+export function createDecodeService(options: DecodeServiceOptions = {}) {
   let kept: UnpackedFiles | null = null;
   let pending: Pick<TraceModel, ModelPart> | null = null;
+  let symbolInfo: SymbolInfo | undefined;
   const head = (r: Result<DecodedTrace>): Result<DecodedHead> => {
     if (!r.ok) return r;
+    symbolInfo = r.value.model.symbols;
     const { threads, processes, losses, ...rest } = r.value.model;
     pending = { threads, processes, losses };
     const model: TraceModel = { ...rest, threads: [], processes: [], losses: [] };
@@ -171,6 +184,23 @@ export function createDecodeService() {
     /** The page has the whole model: drop the worker's copy (the files stay, for `bundle`). */
     async release(): Promise<void> {
       pending = null;
+    },
+    /**
+     * Names the model's offset-labelled C frames from the ELF files that came with the trace, one binary per
+     * batch (`onBatch`), yielding between binaries: the page draws offsets first and relabels as batches arrive.
+     */
+    async resolveSymbols(onBatch: (batch: SymbolBatch) => void): Promise<void> {
+      if (!kept || !symbolInfo) return;
+      const files = kept;
+      const elves = elfFilesOf(
+        files.paths.flatMap((p, i): [string, Uint8Array][] => (p.startsWith(SYMBOLS_PREFIX) && isElfMagic(files.datas[i]) ? [[p.slice(SYMBOLS_PREFIX.length), files.datas[i]]] : [])),
+      );
+      const demangle = elves.length > 0 && options.loadDemangleWasm ? await loadDemangler(options.loadDemangleWasm) : undefined;
+      const library = new SymbolLibrary(elves, demangle);
+      for (const batch of symbolizeBinaries(symbolInfo, library)) {
+        onBatch(batch);
+        await new Promise((r) => setTimeout(r, 0));
+      }
     },
     async bundle(): Promise<Uint8Array | null> {
       if (!kept) return null;
