@@ -86,7 +86,7 @@ const SPECS = {
   cyg: [['addr', 'num']],
   binInfo: [['baddr', 'num'], ['memsz', 'num'], ['path', 'str'], ['sopath', 'str'], ['is_pic', 'opt']],
   buildId: [['baddr', 'num'], ['build_id', 'bytes']],
-  debugLink: [['baddr', 'num'], ['filename', 'str']],
+  debugLink: [['baddr', 'num'], ['filename', 'str'], ['crc', 'num']],
   baddr: [['baddr', 'num']],
   procname: [['procname', 'str']],
 } satisfies Record<string, Spec>;

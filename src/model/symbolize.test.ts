@@ -16,6 +16,8 @@ import { buildModel } from './from-experiment';
 import { formatSymbolTable, symbolizeModel } from './symbolize';
 import { SliceKind, type TraceModel } from './types';
 import { analyze } from '../../scripts/analyze';
+import { tracePath } from '../test-utils/corpus';
+import { tempDir } from '../symbols/test-binaries';
 
 function modelOf(rec: UstRecording): TraceModel {
   return buildModel(openExperiment(readTraceFolder(rec.tracePath))).model;
@@ -118,5 +120,34 @@ describe('symbols of a real LTTng recording', () => {
     symbolizeModel(bare, new SymbolLibrary([]));
     const status = bare.symbols!.binaries.find((b) => b.path === rec.libPath)!.resolution!;
     expect(status.problem).toMatch(/^no file given: drop libcfoo\.so \(build-id [0-9a-f]{40}\)/);
+  });
+});
+
+describe('binaries of the corpus debug-info traces', () => {
+  it('statedump bin_info / build_id / debug_link per process, matched by build-id, debug link (CRC checked) and path suffix', () => {
+    const model = buildModel(openExperiment(readTraceFolder(tracePath('tc-debuginfo-synth-buildid-debuglink')))).model;
+    const bins = model.symbols!.binaries;
+    const byPath = new Map(bins.map((b) => [b.path, b]));
+    expect([...byPath.keys()].sort()).toEqual(['/tmp/foo_nn', '/tmp/foo_ny', '/tmp/foo_yn', '/tmp/foo_yy']);
+    expect(byPath.get('/tmp/foo_yn')).toMatchObject({ buildId: 'aa'.repeat(20), isPic: false });
+    expect(byPath.get('/tmp/foo_yy')).toMatchObject({ buildId: 'bb'.repeat(20), debugLink: '/tmp/debug_link2', debugLinkCrc: 0 });
+    expect(byPath.get('/tmp/foo_ny')).toMatchObject({ debugLink: '/tmp/debug_link1', debugLinkCrc: 0 });
+    expect(byPath.get('/tmp/foo_nn')!.buildId).toBeUndefined();
+
+    // Files for them: one with the recorded build-id, one under the recorded path, one named as the debug link
+    // (whose CRC is not the recorded 0), and one with the right name but another build-id.
+    const dir = tempDir();
+    const build = (out: string, buildId?: string) =>
+      execFileSync('gcc', ['-O0', '-g', '-no-pie', '-fno-pie', `-Wl,--build-id${buildId ? `=0x${buildId}` : '=none'}`, '-o', join(dir, out), '-x', 'c', '-'], { input: 'int main(void){return 0;}\n' });
+    mkdirSync(join(dir, 'sysroot', 'tmp'), { recursive: true });
+    build('any-name', 'aa'.repeat(20));
+    build('sysroot/tmp/foo_nn');
+    build('debug_link1');
+    build('foo_yy', 'cc'.repeat(20));
+    const library = new SymbolLibrary(elfFilesOf(['any-name', 'sysroot/tmp/foo_nn', 'debug_link1', 'foo_yy'].map((p) => [p, new Uint8Array(readFileSync(join(dir, p)))])));
+    expect(library.match(byPath.get('/tmp/foo_yn')!).resolution).toMatchObject({ file: 'any-name', namedBy: 'DWARF' });
+    expect(library.match(byPath.get('/tmp/foo_nn')!).resolution).toMatchObject({ file: 'sysroot/tmp/foo_nn', namedBy: 'DWARF' });
+    expect(library.match(byPath.get('/tmp/foo_ny')!).resolution.problem).toMatch(/^debug-link CRC mismatch: debug_link1/);
+    expect(library.match(byPath.get('/tmp/foo_yy')!).resolution.problem).toMatch(/^build-id mismatch: foo_yy has c{40}, the trace recorded b{40}/);
   });
 });

@@ -98,6 +98,8 @@ export class SymbolResolver {
   /** Binaries frames fell into, by path + build-id. */
   private readonly binaries: SymbolBinary[] = [];
   private readonly binaryIndex = new Map<string, number>();
+  /** Every mapping ever announced (build-id and debug link filled in later), so frameless binaries are listed too. */
+  private readonly announced: BinMapping[] = [];
   /** Offset labels waiting for ELF symbols: label -> (binary, offset). */
   private readonly pending = new Map<string, { binary: number; offset: number }>();
 
@@ -129,6 +131,7 @@ export class SymbolResolver {
   }
 
   addMapping(vpid: number, m: BinMapping): void {
+    this.announced.push(m);
     const p = this.proc(vpid);
     const i = p.maps.findIndex((x) => x.baddr === m.baddr);
     if (i >= 0) p.maps.splice(i, 1);
@@ -220,8 +223,9 @@ export class SymbolResolver {
     return { name: `0x${addr.toString(16)}`, binary };
   }
 
-  /** The binaries and offset-named frames, with labels as string indices (undefined when no binary was met). */
+  /** Every binary the trace maps and the offset-named frames, labels as string indices (undefined: no binary). */
   symbolInfo(intern: (s: string) => number): SymbolInfo | undefined {
+    for (const m of this.announced) this.binaryOf(m);
     if (this.binaries.length === 0) return undefined;
     const frames: SymbolFrame[] = [];
     for (const [label, p] of this.pending) frames.push({ label: intern(label), binary: p.binary, offset: p.offset });

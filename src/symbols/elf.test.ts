@@ -152,6 +152,22 @@ describe('ELF and DWARF against binutils', () => {
     expect(compareWithAddr2line(so, demangle)).toBeGreaterThan(50);
   });
 
+  it('reads only the sections a lookup needs: symbols without touching the DWARF, lines without the whole file', () => {
+    const so = compile(dir, 'liblazy.so', CXX_SOURCE, ['-shared', '-fPIC', '-O0', '-g'], true);
+    const bytes = new Uint8Array(readFileSync(so));
+    let readBytes = 0;
+    const counting = { sizeBytes: bytes.length, read: (o: number, n: number) => ((readBytes += Math.min(n, bytes.length - o)), bytes.subarray(o, o + n)) };
+    const elf = new ElfFile(counting, so);
+    const total = nmText(so).find((s) => s.name.startsWith('_ZN3geo5total'))!;
+    expect(elf.functionAt(total.addr)?.name).toMatch(/^_ZN3geo5total/);
+    const debugBytes = elf.sections.filter((s) => s.name.startsWith('.debug_')).reduce((n, s) => n + s.sizeBytes, 0);
+    expect(debugBytes).toBeGreaterThan(bytes.length / 2);
+    expect(readBytes).toBeLessThan(bytes.length - debugBytes);
+    readBytes = 0;
+    new BinarySymbols(elf, undefined, demangle).resolve(total.addr);
+    expect(readBytes).toBeLessThan(bytes.length);
+  });
+
   it('Rust symbol names demangle (legacy and v0)', () => {
     expect(demangle('_ZN4core3fmt5write17h0123456789abcdefE')).toBe('core::fmt::write');
     expect(demangle('_RNvCs1234_7mycrate3foo')).toBe('mycrate::foo');

@@ -154,7 +154,8 @@ export class SymbolLibrary {
       }
     }
     if (found.length === 0 && bin.debugLink) {
-      const linked = this.candidates.filter((c) => baseName(c.file.path) === bin.debugLink);
+      const linkName = baseName(bin.debugLink);
+      const linked = this.candidates.filter((c) => baseName(c.file.path) === linkName);
       const good = bin.debugLinkCrc === undefined ? linked : linked.filter((c) => this.crcOf(c) === bin.debugLinkCrc);
       if (linked.length > 0 && good.length === 0) {
         return { resolution: { problem: `debug-link CRC mismatch: ${linked[0].file.path} is not the debug file the trace's binary links to` } };
