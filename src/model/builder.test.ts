@@ -106,7 +106,7 @@ describe('call stacks', () => {
     expect(slices(m, t)).toEqual([
       { name: 'main', start: 100, end: 200, depth: 0, self: 60, flags: 0, kind: SliceKind.Python },
       { name: 'work', start: 110, end: 150, depth: 1, self: 35, flags: 0, kind: SliceKind.Python },
-      { name: 'len', start: 120, end: 125, depth: 2, self: 5, flags: 0, kind: SliceKind.C },
+      { name: 'len', start: 120, end: 125, depth: 2, self: 5, flags: 0, kind: SliceKind.PythonBuiltin },
     ]);
     expect(t.maxDepth).toBe(3);
     expect(t.pid).toBe(7);

@@ -727,7 +727,7 @@ export class ModelBuilder {
         this.pushFrame(t, ts, SliceKind.Python, this.strings.intern(str(f?.co_name)), NaN, Frame.Python);
         return;
       case Ev.PyCCall:
-        this.pushFrame(t, ts, SliceKind.C, this.strings.intern(str(f?.co_name)), NaN, Frame.PythonC);
+        this.pushFrame(t, ts, SliceKind.PythonBuiltin, this.strings.intern(str(f?.co_name)), NaN, Frame.PythonC);
         return;
       case Ev.PyCReturn: {
         const n = t.stack.length;

@@ -11,7 +11,10 @@ export type IndexIntoThreads = number;
 
 export const enum SliceKind {
   Python = 0,
+  /** Compiled C: cyg-profile frames (named from symbols). */
   C = 1,
+  /** A Python built-in implemented in C (`python:c_call`: len, print, ...), neither Python code nor a traced C symbol. */
+  PythonBuiltin = 2,
 }
 
 /** Bit flags on a call slice. */

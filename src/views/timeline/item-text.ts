@@ -82,7 +82,7 @@ export function describeItem(model: TraceModel, ref: ItemRef): ItemDescription |
     const isC = s.kind[i] === SliceKind.C;
     const fields: ItemField[] = [
       { key: 'name', label: 'Name', value: model.strings[s.name[i]] },
-      { key: 'kind', label: 'Kind', value: isC ? 'C function' : 'Python function' },
+      { key: 'kind', label: 'Kind', value: isC ? 'C function' : s.kind[i] === SliceKind.PythonBuiltin ? 'Python built-in' : 'Python function' },
       { key: 'thread', label: 'Thread', value: threadText(model, ref.thread) },
       { key: 'start', label: 'Start', value: startText(model, s.startNs[i]) },
       { key: 'duration', label: 'Duration', value: formatDuration(s.endNs[i] - s.startNs[i]) },
@@ -93,7 +93,7 @@ export function describeItem(model: TraceModel, ref: ItemRef): ItemDescription |
     if (isC) fields.push(...cFrameFields(model, s.name[i]));
     const flags = sliceFlagsText(s.flags[i]);
     if (flags) fields.push({ key: 'flags', label: 'Note', value: flags });
-    return { title: model.strings[s.name[i]], kindLabel: isC ? 'C' : 'Python', startNs: s.startNs[i], endNs: s.endNs[i], fields };
+    return { title: model.strings[s.name[i]], kindLabel: isC ? 'C' : s.kind[i] === SliceKind.PythonBuiltin ? 'built-in' : 'Python', startNs: s.startNs[i], endNs: s.endNs[i], fields };
   }
   if (ref.kind === 'syscall') {
     const s = t.syscalls;
