@@ -240,6 +240,39 @@ describe('call stacks', () => {
   });
 });
 
+describe('Python frames', () => {
+  it('keeps where each function is defined (co_filename, co_firstlineno or lineno) and tells built-ins apart', () => {
+    const m = build(`
+      100 0 python:call vtid=7 vpid=7 co_name=main co_filename=/app/run.py co_firstlineno=3
+      110 0 python:call vtid=7 co_name=Parser.feed co_filename=/app/pkg/parser.py co_firstlineno=41
+      120 0 python:c_call vtid=7 co_name=len
+      125 0 python:c_return vtid=7
+      130 0 python:return vtid=7
+      140 0 python:call vtid=7 co_name=Parser.feed co_filename=/other/parser.py co_firstlineno=9
+      150 0 python:return vtid=7
+      160 0 python:call vtid=7 co_name=old co_filename=/app/legacy.py lineno=77
+      170 0 python:return vtid=7
+      200 0 python:return vtid=7
+    `);
+    const sources = new Map(m.pythonSources!.map((s) => [m.strings[s.name], s]));
+    expect(sources.get('main')).toMatchObject({ file: '/app/run.py', line: 3 });
+    expect(sources.get('Parser.feed')).toMatchObject({ file: '/app/pkg/parser.py', line: 41, conflicting: true });
+    expect(sources.get('old')).toMatchObject({ file: '/app/legacy.py', line: 77 });
+    expect(sources.has('len')).toBe(false);
+    const kinds = slices(m, thread(m, 7)).map((s) => [s.name, s.kind]);
+    expect(kinds).toContainEqual(['len', SliceKind.PythonBuiltin]);
+    expect(kinds).toContainEqual(['main', SliceKind.Python]);
+  });
+
+  it('traces without co_filename have no Python sources', () => {
+    const m = build(`
+      100 0 python:call vtid=7 vpid=7 co_name=main
+      200 0 python:return vtid=7
+    `);
+    expect(m.pythonSources).toBeUndefined();
+  });
+});
+
 describe('symbols', () => {
   const dump = `
     10 0 lttng_ust_statedump:start vpid=50 vtid=50

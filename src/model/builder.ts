@@ -723,9 +723,12 @@ export class ModelBuilder {
     t.callCpu = cpu ?? -1;
     const f = e.fields;
     switch (kind) {
-      case Ev.PyCall:
-        this.pushFrame(t, ts, SliceKind.Python, this.strings.intern(str(f?.co_name)), NaN, Frame.Python);
+      case Ev.PyCall: {
+        const name = this.strings.intern(str(f?.co_name));
+        if (f && f.co_filename) this.notePythonSource(name, f);
+        this.pushFrame(t, ts, SliceKind.Python, name, NaN, Frame.Python);
         return;
+      }
       case Ev.PyCCall:
         this.pushFrame(t, ts, SliceKind.PythonBuiltin, this.strings.intern(str(f?.co_name)), NaN, Frame.PythonC);
         return;
@@ -752,6 +755,19 @@ export class ModelBuilder {
         return;
       }
     }
+  }
+
+  /** First definition seen of a Python function name (a sparse array by name: one check per call). */
+  private readonly pySources: ({ file: string; line: number; conflicting?: boolean } | undefined)[] = [];
+
+  private notePythonSource(name: number, f: FieldStruct): void {
+    const file = str(f.co_filename);
+    const seen = this.pySources[name];
+    if (seen === undefined) {
+      const first = num(f.co_firstlineno);
+      const line = Number.isFinite(first) ? first : num(f.lineno);
+      this.pySources[name] = { file, line: Number.isFinite(line) ? line : 0 };
+    } else if (seen.file !== file) seen.conflicting = true;
   }
 
   private cName(e: TraceEvent, t: ThreadBuilder, addr: number): number {
@@ -899,6 +915,14 @@ export class ModelBuilder {
   // ---------------------------------------------------------------------------------------------------------
   // Result.
 
+  private pythonSources(): TraceModel['pythonSources'] {
+    const out: NonNullable<TraceModel['pythonSources']> = [];
+    this.pySources.forEach((s, name) => {
+      if (s) out.push({ name, ...s });
+    });
+    return out.length > 0 ? out : undefined;
+  }
+
   finish(): TraceModel {
     if (this.finished) throw new Error('ModelBuilder.finish() called twice');
     this.finished = true;
@@ -933,6 +957,7 @@ export class ModelBuilder {
       eventCount: this.eventCount,
       anomalies: { ...this.anomalies },
       symbols: this.symbols.symbolInfo((s) => this.strings.intern(s)),
+      pythonSources: this.pythonSources(),
     };
   }
 

@@ -153,6 +153,11 @@ export interface TraceModel {
   anomalies?: ModelAnomalies;
   /** The binaries C frames fall into, and the frames still named by offset (`lib.so+0x12bb`) until resolved. */
   symbols?: SymbolInfo;
+  /**
+   * Where Python functions are defined, when `python:call` carries `co_filename` and `co_firstlineno` (or `lineno`):
+   * per function name, the first file and line seen; `conflicting` when the same name came from several files.
+   */
+  pythonSources?: { name: IndexIntoStrings; file: string; line: number; conflicting?: boolean }[];
 }
 
 /** One source location of a C frame's chain (innermost first: inlined functions, then the real one). */

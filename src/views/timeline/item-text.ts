@@ -72,6 +72,34 @@ function cFrameFields(model: TraceModel, nameIdx: number): ItemField[] {
   return fields;
 }
 
+const pySourceByName = new WeakMap<NonNullable<TraceModel['pythonSources']>, Map<number, { file: string; line: number; conflicting?: boolean }>>();
+
+/** Module of a Python file: `pkg/mod.py` -> `mod`, `pkg/__init__.py` -> `pkg`; '' when it is not a .py file. */
+export function pythonModule(file: string): string {
+  const parts = file.split(/[\\/]/);
+  const base = parts[parts.length - 1];
+  if (!base.endsWith('.py')) return '';
+  const stem = base.slice(0, -3);
+  return stem === '__init__' ? (parts[parts.length - 2] ?? '') : stem;
+}
+
+/** Definition file:line and the module-qualified name of a Python frame, when the trace recorded them. */
+function pythonFields(model: TraceModel, nameIdx: number): ItemField[] {
+  const list = model.pythonSources;
+  if (!list) return [];
+  let map = pySourceByName.get(list);
+  if (!map) {
+    map = new Map(list.map((s) => [s.name, s]));
+    pySourceByName.set(list, map);
+  }
+  const src = map.get(nameIdx);
+  if (!src) return [];
+  const fields: ItemField[] = [{ key: 'source', label: 'Source', value: `${fileLine(src.file, src.line)}${src.conflicting ? ' (and other files)' : ''}` }];
+  const module = pythonModule(src.file);
+  if (module && !src.conflicting) fields.push({ key: 'qualified', label: 'Qualified', value: `${module}.${model.strings[nameIdx]}` });
+  return fields;
+}
+
 export function describeItem(model: TraceModel, ref: ItemRef): ItemDescription | null {
   const t = model.threads[ref.thread];
   if (!t) return null;
@@ -91,6 +119,7 @@ export function describeItem(model: TraceModel, ref: ItemRef): ItemDescription |
     ];
     if (isC && Number.isFinite(s.addr[i])) fields.push({ key: 'address', label: 'Address', value: `0x${s.addr[i].toString(16)}` });
     if (isC) fields.push(...cFrameFields(model, s.name[i]));
+    else if (s.kind[i] === SliceKind.Python) fields.push(...pythonFields(model, s.name[i]));
     const flags = sliceFlagsText(s.flags[i]);
     if (flags) fields.push({ key: 'flags', label: 'Note', value: flags });
     return { title: model.strings[s.name[i]], kindLabel: isC ? 'C' : s.kind[i] === SliceKind.PythonBuiltin ? 'built-in' : 'Python', startNs: s.startNs[i], endNs: s.endNs[i], fields };
