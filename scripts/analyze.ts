@@ -29,14 +29,18 @@ export interface AnalyzeOptions {
   top: number;
 }
 
-const USAGE = 'usage: npm run analyze -- PATH [--json] [--symbols FILE_OR_FOLDER]... [--top N] | --reference CORPUS_TRACE_NAME';
+const USAGE = 'usage: npm run analyze -- PATH [--json] [--symbols FILE_OR_FOLDER...]... [--top N] | --reference CORPUS_TRACE_NAME';
 
 export function parseArgs(argv: string[]): AnalyzeOptions {
   const opts: AnalyzeOptions = { json: false, symbols: [], top: 5 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') opts.json = true;
-    else if (a === '--symbols') opts.symbols.push(argv[++i] ?? '');
+    else if (a === '--symbols') {
+      // `--symbols A B C`: every path up to the next option (TRACE comes first).
+      opts.symbols.push(argv[++i] ?? '');
+      while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) opts.symbols.push(argv[++i]);
+    }
     else if (a === '--top') opts.top = Number(argv[++i]);
     else if (a === '--reference') opts.reference = argv[++i];
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}\n${USAGE}`);

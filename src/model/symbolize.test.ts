@@ -15,7 +15,7 @@ import { recordCygProfile, type UstRecording } from '../test-utils/record-ust';
 import { buildModel } from './from-experiment';
 import { formatSymbolTable, symbolizeModel } from './symbolize';
 import { SliceKind, type TraceModel } from './types';
-import { analyze } from '../../scripts/analyze';
+import { analyze, formatAnalyze, parseArgs } from '../../scripts/analyze';
 import { tracePath } from '../test-utils/corpus';
 import { tempDir } from '../symbols/test-binaries';
 
@@ -81,7 +81,9 @@ describe('symbols of a real LTTng recording', () => {
     mkdirSync(join(dropped, 'sub'), { recursive: true });
     copyFileSync(rec.libPath, join(dropped, 'sub', 'libcfoo.so'));
     copyFileSync(rec.appPath, join(dropped, 'app'));
+    expect(parseArgs([rec.tracePath, '--symbols', rec.libPath, dropped, '--top', '20']).symbols).toEqual([rec.libPath, dropped]);
     const result = await analyze({ path: rec.tracePath, json: true, symbols: [dropped], top: 20 });
+    expect(formatAnalyze(result)).toMatch(new RegExp(`${rec.libPath}  build-id [0-9a-f]{40}  \\d+ frames  \\d+ named by DWARF of ${dropped}/sub/libcfoo\\.so`));
     const top = result.threads.flatMap((t) => t.topFunctions.map((f) => f.name));
     expect(top).toEqual(expect.arrayContaining(['cfoo', 'cbar', 'cbaz', 'leaf', 'main']));
     const lib = result.symbols!.find((b) => b.path === rec.libPath)!;

@@ -26,10 +26,12 @@ export function* symbolizeBinaries(info: SymbolInfo, library: SymbolLibrary): Ge
     const pending = framesOf.get(b) ?? [];
     if (bin.path.startsWith('[')) {
       // [vdso], [vvar]: pseudo-objects with no file.
-      yield { binary: b, resolution: { named: 0, problem: 'a kernel-provided object: no file to read' }, frames: [] };
+      yield { binary: b, resolution: bin.frames > 0 ? { named: 0, problem: 'a kernel-provided object: no file to read' } : { named: 0 }, frames: [] };
       continue;
     }
     const { symbols, resolution } = library.match(bin);
+    // A binary no frame falls into needs no file: only say something when a given file is wrong for it.
+    if (bin.frames === 0 && !symbols && resolution.problem?.startsWith('no file given')) delete resolution.problem;
     const out: SymbolBatch = { binary: b, resolution: { ...resolution, named: 0 }, frames: [] };
     if (symbols) {
       for (const i of pending) {
@@ -69,9 +71,9 @@ export function symbolizeModel(model: TraceModel, library: SymbolLibrary): void 
 export function formatSymbolTable(info: SymbolInfo | undefined): string {
   if (!info || info.binaries.length === 0) return 'symbols: the trace maps no binary (no lttng_ust_statedump / lttng_ust_dl events)';
   const lines = ['symbols:'];
-  for (const b of info.binaries) {
+  for (const b of [...info.binaries].sort((x, y) => y.frames - x.frames)) {
     const r = b.resolution;
-    const how = !r ? 'not looked up' : r.namedBy ? `${r.named} named by ${r.namedBy} of ${r.file}` : '';
+    const how = !r ? 'not looked up' : r.namedBy ? `${r.named} named by ${r.namedBy} of ${r.file}` : b.frames === 0 ? 'no frames' : '';
     const problem = r?.problem ? `${how ? '; ' : ''}${r.problem}` : '';
     lines.push(`  ${b.path}  build-id ${b.buildId ?? '-'}  ${b.frames} frames  ${how}${problem}`);
   }

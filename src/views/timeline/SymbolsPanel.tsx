@@ -27,9 +27,9 @@ export function SymbolsPanel(props: { model: TraceModel }): JSX.Element | null {
           </tr>
         </thead>
         <tbody>
-          {info.binaries.map((b, i) => {
+          {[...info.binaries].sort((x, y) => y.frames - x.frames).map((b, i) => {
             const r = b.resolution;
-            const status = !r ? 'reading…' : r.namedBy ? `${r.named} by ${r.namedBy} of ${r.file}` : '—';
+            const status = !r ? 'reading…' : r.namedBy ? `${r.named} by ${r.namedBy} of ${r.file}` : b.frames === 0 ? 'no frames' : '—';
             return (
               <tr key={i} data-testid="symbols-row" data-status={!r ? 'pending' : r.namedBy ? 'named' : 'unnamed'}>
                 <td title={b.path}>{b.path}</td>
