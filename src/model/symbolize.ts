@@ -29,6 +29,11 @@ export function* symbolizeBinaries(info: SymbolInfo, library: SymbolLibrary): Ge
       yield { binary: b, resolution: bin.frames > 0 ? { named: 0, problem: 'a kernel-provided object: no file to read' } : { named: 0 }, frames: [] };
       continue;
     }
+    if (pending.length === 0 && bin.listing) {
+      // Every frame was named by an nm listing while building: nothing left for the ELF files.
+      yield { binary: b, resolution: { named: bin.frames, namedBy: 'nm listing', file: bin.listing }, frames: [] };
+      continue;
+    }
     const { symbols, resolution } = library.match(bin);
     // A binary no frame falls into needs no file: only say something when a given file is wrong for it.
     if (bin.frames === 0 && !symbols && resolution.problem?.startsWith('no file given')) delete resolution.problem;

@@ -94,6 +94,8 @@ export class SymbolResolver {
   private readonly byBinary = new Map<string, SymbolTable>();
   /** Every symbol file, looked up with absolute addresses (non-PIE executables, as cyg-profile-mapping.txt). */
   private readonly absolute: SymbolTable[] = [];
+  /** File name of each listing, to say what named a binary's frames. */
+  private readonly listingName = new Map<SymbolTable, string>();
   private readonly noVpidCache = new Map<number, Named>();
   /** Binaries frames fell into, by path + build-id. */
   private readonly binaries: SymbolBinary[] = [];
@@ -110,6 +112,7 @@ export class SymbolResolver {
         if (table.size === 0) continue;
         this.absolute.push(table);
         this.byBinary.set(stem(file), table);
+        this.listingName.set(table, file);
       }
     }
   }
@@ -209,11 +212,11 @@ export class SymbolResolver {
       const offset = m.isPic ? addr - m.baddr : addr;
       const table = this.byBinary.get(baseName(m.path)) ?? (m.debugLink ? this.byBinary.get(stem(m.debugLink)) : undefined);
       const sym = table?.lookup(offset);
-      if (sym !== undefined) return { name: sym, binary };
+      if (sym !== undefined) return this.namedByListing(sym, binary, table!);
     }
     for (const t of this.absolute) {
       const sym = t.lookup(addr);
-      if (sym !== undefined) return { name: sym, binary };
+      if (sym !== undefined) return this.namedByListing(sym, binary, t);
     }
     if (m) {
       const name = `${baseName(m.path)}+0x${(addr - m.baddr).toString(16)}`;
@@ -221,6 +224,11 @@ export class SymbolResolver {
       return { name, binary };
     }
     return { name: `0x${addr.toString(16)}`, binary };
+  }
+
+  private namedByListing(name: string, binary: number, table: SymbolTable): Named {
+    if (binary >= 0) this.binaries[binary].listing ??= this.listingName.get(table);
+    return { name, binary };
   }
 
   /** Every binary the trace maps and the offset-named frames, labels as string indices (undefined: no binary). */

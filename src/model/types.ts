@@ -176,6 +176,8 @@ export interface SymbolBinary {
   isPic: boolean;
   /** C frames (slices) that fall into it. */
   frames: number;
+  /** The nm-style listing that named some of its frames while the model was built. */
+  listing?: string;
   /** Set once symbol files were looked at: what named its frames, or why nothing did. */
   resolution?: { file?: string; namedBy?: string; problem?: string; named: number };
 }
