@@ -18,6 +18,7 @@ import { SliceKind, type TraceModel } from './types';
 import { analyze, formatAnalyze, parseArgs } from '../../scripts/analyze';
 import { tracePath } from '../test-utils/corpus';
 import { tempDir } from '../symbols/test-binaries';
+import { prng } from '../base/prng';
 
 function modelOf(rec: UstRecording): TraceModel {
   return buildModel(openExperiment(readTraceFolder(rec.tracePath))).model;
@@ -102,6 +103,25 @@ describe('symbols of a real LTTng recording', () => {
     expect(info.binaries[lib].resolution?.named).toBe(0);
     const libFrames = info.frames.filter((f) => f.binary === lib);
     expect(libFrames.every((f) => /^libcfoo\.so\+0x/.test(model.strings[f.label]))).toBe(true);
+  });
+
+  it('damaged binaries name nothing wrong and never stop the others: each says why', async () => {
+    const lib = new Uint8Array(readFileSync(rec.libPath));
+    const random = prng(13);
+    const demangle = await loadDemanglerNode();
+    for (let k = 0; k < 120; k++) {
+      const bad = lib.slice(0, k % 4 === 0 ? Math.floor(random() * lib.length) : lib.length);
+      for (let j = 0; j < 1 + (k % 7); j++) bad[4 + Math.floor(random() * (bad.length - 4))] ^= 1 + Math.floor(random() * 255);
+      const model = modelOf(rec);
+      const info = model.symbols!;
+      symbolizeModel(model, new SymbolLibrary(elfFilesOf([...filesOf(rec.appPath), ['libcfoo.so', bad]]), demangle));
+      // The intact executable is always resolved; the damaged library is resolved, refused or explained.
+      const app = info.binaries.find((b) => b.path === rec.appPath)!;
+      expect(app.resolution?.namedBy).toBe('DWARF');
+      for (const b of info.binaries) expect(b.resolution).toBeDefined();
+      const libBin = info.binaries.find((b) => b.path === rec.libPath)!;
+      expect(libBin.resolution!.namedBy !== undefined || libBin.resolution!.problem !== undefined).toBe(true);
+    }
   });
 
   it('a stripped .so with its separate debug file; nothing given says what to drop', async () => {

@@ -34,7 +34,16 @@ export function* symbolizeBinaries(info: SymbolInfo, library: SymbolLibrary): Ge
       yield { binary: b, resolution: { named: bin.frames, namedBy: 'nm listing', file: bin.listing }, frames: [] };
       continue;
     }
+    yield resolveBinary(info, b, pending, library);
+  }
+}
+
+function resolveBinary(info: SymbolInfo, b: number, pending: number[], library: SymbolLibrary): SymbolBatch {
+  const bin = info.binaries[b];
+  let file: string | undefined;
+  try {
     const { symbols, resolution } = library.match(bin);
+    file = resolution.file;
     // A binary no frame falls into needs no file: only say something when a given file is wrong for it.
     if (bin.frames === 0 && !symbols && resolution.problem?.startsWith('no file given')) delete resolution.problem;
     const out: SymbolBatch = { binary: b, resolution: { ...resolution, named: 0 }, frames: [] };
@@ -50,7 +59,11 @@ export function* symbolizeBinaries(info: SymbolInfo, library: SymbolLibrary): Ge
         out.resolution.problem = `no symbol of ${resolution.file ?? 'the file'} covers the traced addresses (another build?)`;
       }
     }
-    yield out;
+    return out;
+  } catch (err) {
+    // A damaged file names nothing for its binary, and says so; the other binaries go on.
+    const why = err instanceof Error ? err.message : String(err);
+    return { binary: b, resolution: { named: 0, file, problem: `could not read ${file ?? 'the symbol file'}: ${why}` }, frames: [] };
   }
 }
 

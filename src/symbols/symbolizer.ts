@@ -5,7 +5,7 @@
  */
 import { bytesSource, type ByteSource } from './byte-source';
 import { DwarfInfo, type SourceFrame } from './dwarf-info';
-import { ElfError, ElfFile, crc32Of, isElfMagic } from './elf';
+import { ElfFile, crc32Of, isElfMagic } from './elf';
 
 /** A binary as the trace describes it (statedump `bin_info`/`build_id`/`debug_link`, `lttng_ust_dl:*`). */
 export interface TraceBinary {
@@ -120,8 +120,8 @@ export class SymbolLibrary {
         const elf = new ElfFile(file.source, file.path);
         this.candidates.push({ file, elf, buildId: elf.buildId(), hasDebug: elf.hasSection('.debug_info') || elf.hasSection('.debug_line') });
       } catch (e) {
-        if (!(e instanceof ElfError)) throw e;
-        this.unreadable.push({ path: file.path, reason: e.message });
+        // Damaged headers: this file is left out (and listed), the others are still read.
+        this.unreadable.push({ path: file.path, reason: e instanceof Error ? e.message : String(e) });
       }
     }
   }
