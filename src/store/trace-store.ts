@@ -28,6 +28,8 @@ export interface TraceStoreState {
   loadId: number;
   /** Increments each time C frames of the model were renamed in place from the binaries' symbols. */
   symbolsVersion: number;
+  /** Increments each time binaries' symbol statuses changed (the Symbols panel). */
+  symbolStatusVersion: number;
   open(spec: TraceSourceSpec): Promise<void>;
   cancel(): void;
   /** Back to the landing page (drop zone). */
@@ -57,6 +59,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
   totalBytes: 0,
   loadId: 0,
   symbolsVersion: 0,
+  symbolStatusVersion: 0,
 
   async open(spec) {
     current?.cancel();
@@ -101,16 +104,17 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     if (model.symbols) {
       const mine = loaded;
       void mine
-        .resolveSymbols((batch) => {
+        .resolveSymbols((batches) => {
           if (loaded !== mine) return;
-          applySymbolBatch(model, batch);
-          set({ symbolsVersion: get().symbolsVersion + 1 });
+          for (const batch of batches) applySymbolBatch(model, batch);
+          const renamed = batches.some((b) => b.frames.length > 0);
+          set({ symbolStatusVersion: get().symbolStatusVersion + 1, ...(renamed ? { symbolsVersion: get().symbolsVersion + 1 } : {}) });
         })
         .catch((err: unknown) => {
           if (loaded !== mine) return; // the trace was closed or replaced: its worker is gone
           // Say so on every binary still waiting, rather than leaving "reading…" forever.
           for (const b of model.symbols!.binaries) b.resolution ??= { named: 0, problem: `reading the symbol files failed: ${err instanceof Error ? err.message : String(err)}` };
-          set({ symbolsVersion: get().symbolsVersion + 1 });
+          set({ symbolStatusVersion: get().symbolStatusVersion + 1 });
         });
     }
   },

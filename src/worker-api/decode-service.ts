@@ -187,9 +187,9 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
     },
     /**
      * Names the model's offset-labelled C frames from the ELF files that came with the trace, one binary per
-     * batch (`onBatch`), yielding between binaries: the page draws offsets first and relabels as batches arrive.
+     * batch (`onBatches`), yielding between binaries: the page draws offsets first and relabels as batches arrive.
      */
-    async resolveSymbols(onBatch: (batch: SymbolBatch) => void): Promise<void> {
+    async resolveSymbols(onBatches: (batches: SymbolBatch[]) => void): Promise<void> {
       if (!kept || !symbolInfo) return;
       const files = kept;
       const elves = elfFilesOf(
@@ -197,10 +197,16 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
       );
       const demangle = elves.length > 0 && options.loadDemangleWasm ? await loadDemangler(options.loadDemangleWasm) : undefined;
       const library = new SymbolLibrary(elves, demangle);
+      // Batches that rename frames go at once; status-only ones wait for the next (one page update, not one each).
+      let held: SymbolBatch[] = [];
       for (const batch of symbolizeBinaries(symbolInfo, library)) {
-        onBatch(batch);
+        held.push(batch);
+        if (batch.frames.length === 0) continue;
+        onBatches(held);
+        held = [];
         await new Promise((r) => setTimeout(r, 0));
       }
+      if (held.length > 0) onBatches(held);
     },
     async bundle(): Promise<Uint8Array | null> {
       if (!kept) return null;

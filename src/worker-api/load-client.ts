@@ -28,7 +28,7 @@ export interface LoadedTrace {
   /** The loaded files as one .tar.gz (kept in the decode worker). */
   bundle(): Promise<Uint8Array | null>;
   /** Name C frames from the ELF files given with the trace: one batch per binary, as each resolves. */
-  resolveSymbols(onBatch: (batch: SymbolBatch) => void): Promise<void>;
+  resolveSymbols(onBatches: (batches: SymbolBatch[]) => void): Promise<void>;
   /** Release the decode worker and the files it keeps. */
   dispose(): void;
 }
@@ -172,7 +172,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         label: files.label,
         totalBytes: files.totalBytes,
         bundle: () => model.api.bundle(),
-        resolveSymbols: (onBatch) => model.api.resolveSymbols(proxy(onBatch)),
+        resolveSymbols: (onBatches) => model.api.resolveSymbols(proxy(onBatches)),
         dispose: () => model.worker.terminate(),
       },
     };

@@ -9,7 +9,7 @@ export function DetailsPanel(props: { model: TraceModel }): JSX.Element {
   const selection = useViewStore((s) => s.selection);
   const range = useViewStore((s) => s.selectedRange);
   const thread = useViewStore((s) => s.selectedThread);
-  useTraceStore((s) => s.symbolsVersion); // names and source lines arrive after the first render
+  useTraceStore((s) => s.symbolStatusVersion); // names, source lines and symbol statuses arrive after the first render
   // An item first; a thread selected on its own otherwise.
   const d = selection ? describeItem(props.model, selection) : thread !== null ? describeThread(props.model, thread) : null;
   return (

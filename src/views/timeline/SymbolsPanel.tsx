@@ -7,7 +7,7 @@ import type { TraceModel } from '../../model/types';
 import { useTraceStore } from '../../store/trace-store';
 
 export function SymbolsPanel(props: { model: TraceModel }): JSX.Element | null {
-  useTraceStore((s) => s.symbolsVersion); // statuses arrive binary by binary
+  useTraceStore((s) => s.symbolStatusVersion); // statuses arrive binary by binary
   const info = props.model.symbols;
   if (!info || info.binaries.length === 0) return null;
   const unnamed = info.binaries.filter((b) => b.resolution && !b.resolution.namedBy && b.frames > 0).length;
