@@ -109,9 +109,10 @@ describe('file sets', () => {
       { path: 'sysroot/usr/lib/libfoo.so.1', data: elf(1) },
       { path: 'debug/.build-id/ab/cdef0123.debug', data: elf(2) },
       { path: 'bin/renamed-without-extension', data: elf(3) },
+      { path: 'bin/.debug/libfoo.so.1.debug', data: elf(4) },
       { path: 'bin/readme.txt', data: new TextEncoder().encode('not a binary') },
     ]);
-    expect([...set.symbolFiles.keys()].sort()).toEqual(['bin/renamed-without-extension', 'debug/.build-id/ab/cdef0123.debug', 'sysroot/usr/lib/libfoo.so.1']);
+    expect([...set.symbolFiles.keys()].sort()).toEqual(['bin/.debug/libfoo.so.1.debug', 'bin/renamed-without-extension', 'debug/.build-id/ab/cdef0123.debug', 'sysroot/usr/lib/libfoo.so.1']);
     expect(set.symbolFiles.get('bin/renamed-without-extension')![8]).toBe(3);
   });
 

@@ -34,8 +34,8 @@ const SYMBOL_FILE = /(\.(nm|map|sym|syms)|mapping.*\.txt)$/i;
 const SYMBOL_FILE_MAX_BYTES = 64 << 20;
 
 function isJunk(path: string): boolean {
-  // `.build-id/` trees hold separate debug files: kept.
-  return path.split('/').some((part) => (part.startsWith('.') && part !== '.build-id') || part === '__MACOSX');
+  // `.build-id/` trees and `.debug/` folders hold separate debug files (GDB's layouts): kept.
+  return path.split('/').some((part) => (part.startsWith('.') && part !== '.build-id' && part !== '.debug') || part === '__MACOSX');
 }
 
 function dirOf(path: string): string {
