@@ -7,6 +7,7 @@
 import type { ElfFile } from './elf';
 import { DwarfError, DwarfReader, stringAt } from './dwarf-reader';
 import { LineTable } from './dwarf-line';
+import { IntervalIndex } from './interval-index';
 
 const DW_TAG_compile_unit = 0x11;
 const DW_TAG_partial_unit = 0x3c;
@@ -114,6 +115,8 @@ interface Unit {
   lowPc: number;
   lines?: LineTable | null;
   funcs?: FuncDie[];
+  /** Ranges of `funcs`, by address. */
+  funcIndex?: IntervalIndex;
 }
 
 /** A subprogram or inlined subroutine with code: where it is, how deep, what it names, where it was inlined. */
@@ -157,6 +160,9 @@ export class DwarfInfo {
   private readonly abbrev: Uint8Array;
   private readonly le: boolean;
   private units: Unit[] | undefined;
+  /** Units by the ranges of their top DIE; units without ranges are checked for every address. */
+  private unitIndex: IntervalIndex | undefined;
+  private unitsWithoutRanges: number[] = [];
   private readonly lineOnly: LineTable[] | undefined;
   private readonly nameMemo = new Map<number, string>();
 
@@ -179,16 +185,27 @@ export class DwarfInfo {
   /** The chain of frames at vaddr, innermost first; undefined when no unit covers it. */
   lookup(vaddr: number): SourceFrame[] | undefined {
     const units = this.indexUnits();
-    for (const u of units) {
-      if (u.ranges.length > 0 && !u.ranges.some(([lo, hi]) => vaddr >= lo && vaddr < hi)) continue;
+    if (!this.unitIndex) {
+      const ranges: { lo: number; hi: number; id: number }[] = [];
+      units.forEach((u, id) => {
+        if (u.ranges.length === 0) this.unitsWithoutRanges.push(id);
+        for (const [lo, hi] of u.ranges) ranges.push({ lo, hi, id });
+      });
+      this.unitIndex = new IntervalIndex(ranges);
+    }
+    // In unit order, as the units are listed in the file.
+    const candidates = [...new Set([...this.unitIndex.query(vaddr), ...this.unitsWithoutRanges])].sort((a, b) => a - b);
+    for (const c of candidates) {
+      const u = units[c];
       const lines = this.linesOf(u);
       const loc = lines?.lookup(vaddr);
-      const funcs = this.funcsOf(u).filter((f) => f.ranges.some(([lo, hi]) => vaddr >= lo && vaddr < hi));
+      const all = this.funcsOf(u);
+      u.funcIndex ??= new IntervalIndex(all.flatMap((f, id) => f.ranges.map(([lo, hi]) => ({ lo, hi, id }))));
+      const funcs = [...new Set(u.funcIndex.query(vaddr))].sort((a, b) => a - b).map((i) => all[i]);
       if (u.ranges.length === 0 && !loc && funcs.length === 0) continue;
       // The innermost covering DIE, then its enclosing function DIEs (their own ranges may not cover the address:
       // DWARF 2 cannot describe a split inlined instance).
       funcs.sort((a, b) => b.depth - a.depth);
-      const all = this.funcsOf(u);
       const chain: FuncDie[] = [];
       for (let f: FuncDie | undefined = funcs[0]; f; f = f.parent >= 0 ? all[f.parent] : undefined) {
         chain.push(f);

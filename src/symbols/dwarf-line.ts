@@ -4,6 +4,7 @@
  * this address".
  */
 import { DwarfReader, stringAt } from './dwarf-reader';
+import { IntervalIndex } from './interval-index';
 
 const DW_LNCT_path = 1;
 const DW_LNCT_directory_index = 2;
@@ -40,6 +41,7 @@ export class LineTable {
   private readonly seqEnd: number[] = [];
   private seqLow: number[] = [];
   private seqHigh: number[] = [];
+  private index: IntervalIndex | undefined;
 
   /** Address range of every sequence, for callers that index many tables. */
   get sequences(): { low: number; high: number }[] {
@@ -201,18 +203,19 @@ export class LineTable {
 
   /** File and line of the row covering vaddr: the last row at or below it within a sequence that holds it. */
   lookup(vaddr: number): { file: string; line: number } | undefined {
-    for (let s = 0; s < this.seqLow.length; s++) {
-      if (vaddr < this.seqLow[s] || vaddr >= this.seqHigh[s]) continue;
-      let lo = this.seqStart[s];
-      let hi = this.seqEnd[s] - 2; // the end row covers nothing
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (this.addr[mid] <= vaddr) lo = mid;
-        else hi = mid - 1;
-      }
-      return { file: this.files[this.file[lo]] ?? '??', line: this.line[lo] };
+    this.index ??= new IntervalIndex(this.seqLow.map((lo, id) => ({ lo, hi: this.seqHigh[id], id })));
+    // The sequence listed first in the program wins where two overlap.
+    const found = this.index.query(vaddr);
+    if (found.length === 0) return undefined;
+    const s = Math.min(...found);
+    let lo = this.seqStart[s];
+    let hi = this.seqEnd[s] - 2; // the end row covers nothing
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.addr[mid] <= vaddr) lo = mid;
+      else hi = mid - 1;
     }
-    return undefined;
+    return { file: this.files[this.file[lo]] ?? '??', line: this.line[lo] };
   }
 
   fileName(index: number): string {
