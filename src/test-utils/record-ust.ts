@@ -3,9 +3,12 @@
  * (`gcc -g -finstrument-functions`) runs under `liblttng-ust-cyg-profile.so` and `liblttng-ust-dl.so`, traced by
  * a session daemon of the test's own (own LTTNG_HOME, stopped at the end). Needs Debian's gcc, lttng-tools and
  * liblttng-ust-dev; fails loudly without them.
+ *
+ * As root, lttng-sessiond always uses /var/run/lttng, shared with any other root daemon on the machine: the
+ * daemon, the client and the traced program then run as `nobody`, whose daemon lives in LTTNG_HOME alone.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -70,9 +73,12 @@ export async function recordCygProfile(libFlags: string[] = ['-O1']): Promise<Us
 
   const home = join(dir, 'home');
   mkdirSync(home);
-  const env = { ...process.env, LTTNG_HOME: home };
-  const daemon = spawn('lttng-sessiond', ['--no-kernel'], { env, stdio: 'ignore' });
-  const lttng = (...args: string[]) => execFileSync('lttng', args, { env, stdio: 'pipe' });
+  const asRoot = process.getuid?.() === 0;
+  const user = asRoot ? { uid: 65534, gid: 65534 } : {};
+  if (asRoot) for (const p of [dir, home, libPath, appPath]) chmodSync(p, 0o777);
+  const env = { ...process.env, LTTNG_HOME: home, HOME: home };
+  const daemon = spawn('lttng-sessiond', ['--no-kernel'], { env, stdio: 'ignore', ...user });
+  const lttng = (...args: string[]) => execFileSync('lttng', args, { env, stdio: 'pipe', ...user });
   try {
     // The daemon answers once its sockets are up.
     for (let i = 0; ; i++) {
@@ -89,7 +95,7 @@ export async function recordCygProfile(libFlags: string[] = ['-O1']): Promise<Us
     lttng('enable-event', '-u', 'lttng_ust_cyg_profile:*,lttng_ust_statedump:*,lttng_ust_dl:*');
     lttng('add-context', '-u', '-t', 'vpid', '-t', 'vtid', '-t', 'procname');
     lttng('start');
-    execFileSync(appPath, [], { env: { ...env, LD_PRELOAD: `${join(ustLib, 'liblttng-ust-cyg-profile.so')} ${join(ustLib, 'liblttng-ust-dl.so')}` }, stdio: 'pipe' });
+    execFileSync(appPath, [], { env: { ...env, LD_PRELOAD: `${join(ustLib, 'liblttng-ust-cyg-profile.so')} ${join(ustLib, 'liblttng-ust-dl.so')}` }, stdio: 'pipe', ...user });
     lttng('stop');
     lttng('destroy');
     return { dir, tracePath, libPath, appPath };
