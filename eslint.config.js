@@ -11,12 +11,14 @@ import tseslint from 'typescript-eslint';
 const MAY_IMPORT = {
   base: [],
   ctf: ['base'],
-  ingest: ['ctf', 'base'],
-  model: ['ctf', 'base'],
+  // ELF/DWARF reading: beside ctf, below ingest and model.
+  symbols: ['base'],
+  ingest: ['symbols', 'ctf', 'base'],
+  model: ['symbols', 'ctf', 'base'],
   synth: ['ingest', 'ctf', 'base'],
   layout: ['model', 'ctf', 'base'],
   render: ['layout', 'model', 'ctf', 'base'],
-  'worker-api': ['synth', 'model', 'ingest', 'ctf', 'base'],
+  'worker-api': ['synth', 'model', 'ingest', 'symbols', 'ctf', 'base'],
   store: ['worker-api', 'render', 'layout', 'model', 'ctf', 'base'],
   // Shared by tests, CLIs and the dev page; the golden dumps build models through the one path (worker-api).
   fixtures: ['worker-api', 'synth', 'model', 'ingest', 'ctf', 'base'],

@@ -3,17 +3,24 @@
  *
  * Decodes the trace(s) under PATH with the project's decoder, builds the analysis model and prints, per thread:
  * call slices, max depth, top functions by self time, syscall counts with min/mean/max duration, thread state
- * totals. `--json` prints the same as JSON. `--symbols FILE` adds an nm-style mapping file to name C frames.
+ * totals. `--json` prints the same as JSON. `--symbols PATH` (files or folders, repeatable) names C frames: ELF
+ * binaries and debug files (found by their magic, matched to the trace's binaries by build-id, debug link, path)
+ * and nm-style listings; the resolution table (which file named each binary, or why none did) is printed too.
  * `--reference NAME` builds the model from a corpus trace's reference decoding (babeltrace2) instead, to compare.
  */
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTraceFolder } from '../src/ctf/node-fs';
 import { formatSummary, modelFromEvents, summarizeModel, type ModelSummary } from '../src/model/index';
 import { decodeFiles } from '../src/worker-api/decode-service';
 import { SYMBOLS_PREFIX } from '../src/worker-api/unpack-service';
-import type { TraceModel } from '../src/model/types';
+import type { SymbolBinary, TraceModel } from '../src/model/types';
+import { formatSymbolTable, symbolizeModel } from '../src/model/symbolize';
+import { isElfMagic } from '../src/symbols/elf';
+import { SymbolLibrary, type SymbolFile } from '../src/symbols/symbolizer';
+import { fileSource } from '../src/symbols/node-source';
+import { loadDemanglerNode } from '../src/symbols/demangle-node';
 
 export interface AnalyzeOptions {
   path?: string;
@@ -23,14 +30,18 @@ export interface AnalyzeOptions {
   top: number;
 }
 
-const USAGE = 'usage: npm run analyze -- PATH [--json] [--symbols FILE]... [--top N] | --reference CORPUS_TRACE_NAME';
+const USAGE = 'usage: npm run analyze -- PATH [--json] [--symbols FILE_OR_FOLDER...]... [--top N] | --reference CORPUS_TRACE_NAME';
 
 export function parseArgs(argv: string[]): AnalyzeOptions {
   const opts: AnalyzeOptions = { json: false, symbols: [], top: 5 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') opts.json = true;
-    else if (a === '--symbols') opts.symbols.push(argv[++i] ?? '');
+    else if (a === '--symbols') {
+      // `--symbols A B C`: every path up to the next option (TRACE comes first).
+      opts.symbols.push(argv[++i] ?? '');
+      while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) opts.symbols.push(argv[++i]);
+    }
     else if (a === '--top') opts.top = Number(argv[++i]);
     else if (a === '--reference') opts.reference = argv[++i];
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}\n${USAGE}`);
@@ -43,8 +54,28 @@ export function parseArgs(argv: string[]): AnalyzeOptions {
   return opts;
 }
 
-function symbolFiles(paths: string[]): Map<string, string> {
-  return new Map(paths.map((p) => [basename(p), readFileSync(p, 'utf8')]));
+const NM_LISTING = /(\.(nm|map|sym|syms)|mapping.*\.txt)$/i;
+
+/** ELF files (by magic) and nm listings under the given files and folders; a file named directly is a listing if not ELF. */
+function symbolInputs(paths: string[]): { listings: Map<string, string>; elves: SymbolFile[] } {
+  const listings = new Map<string, string>();
+  const elves: SymbolFile[] = [];
+  const visit = (path: string, named: boolean) => {
+    const st = statSync(path);
+    if (st.isDirectory()) {
+      for (const ent of readdirSync(path)) visit(join(path, ent), false);
+      return;
+    }
+    if (!st.isFile()) return;
+    const source = fileSource(path);
+    if (isElfMagic(source.read(0, 4))) elves.push({ path, source });
+    else {
+      source.close();
+      if (named || NM_LISTING.test(path)) listings.set(path, readFileSync(path, 'utf8'));
+    }
+  };
+  for (const p of paths) visit(p, true);
+  return { listings, elves };
 }
 
 export function modelOfFolder(path: string, symbols: Map<string, string>): TraceModel {
@@ -80,10 +111,20 @@ async function modelOfReference(name: string, symbols: Map<string, string>): Pro
   });
 }
 
-export async function analyze(opts: AnalyzeOptions): Promise<ModelSummary> {
-  const symbols = symbolFiles(opts.symbols);
-  const model = opts.reference !== undefined ? await modelOfReference(opts.reference, symbols) : modelOfFolder(opts.path!, symbols);
-  return summarizeModel(model, opts.top);
+export type AnalyzeResult = ModelSummary & { symbols?: SymbolBinary[] };
+
+export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
+  const { listings, elves } = symbolInputs(opts.symbols);
+  const model = opts.reference !== undefined ? await modelOfReference(opts.reference, listings) : modelOfFolder(opts.path!, listings);
+  if (model.symbols) symbolizeModel(model, new SymbolLibrary(elves, await loadDemanglerNode()));
+  const summary: AnalyzeResult = summarizeModel(model, opts.top);
+  if (opts.symbols.length > 0) summary.symbols = model.symbols?.binaries ?? [];
+  return summary;
+}
+
+export function formatAnalyze(result: AnalyzeResult): string {
+  const text = formatSummary(result);
+  return result.symbols ? `${text}\n${formatSymbolTable({ binaries: result.symbols, frames: [] })}` : text;
 }
 
 async function main(): Promise<void> {
@@ -96,7 +137,7 @@ async function main(): Promise<void> {
   }
   try {
     const summary = await analyze(opts);
-    process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+    process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatAnalyze(summary)}\n`);
   } catch (e) {
     process.stderr.write(`analyze: ${(e as Error).message}\n`);
     process.exit(1);

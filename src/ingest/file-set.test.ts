@@ -102,6 +102,20 @@ describe('file sets', () => {
     expect(set.files.has('cyg-profile-mapping.txt')).toBe(false);
   });
 
+  it('picks up ELF binaries and debug files by their magic, whatever their names, with their paths', () => {
+    const elf = (tag: number) => new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, tag]);
+    const set = buildFileSet([
+      ...glxgears(),
+      { path: 'sysroot/usr/lib/libfoo.so.1', data: elf(1) },
+      { path: 'debug/.build-id/ab/cdef0123.debug', data: elf(2) },
+      { path: 'bin/renamed-without-extension', data: elf(3) },
+      { path: 'bin/.debug/libfoo.so.1.debug', data: elf(4) },
+      { path: 'bin/readme.txt', data: new TextEncoder().encode('not a binary') },
+    ]);
+    expect([...set.symbolFiles.keys()].sort()).toEqual(['bin/.debug/libfoo.so.1.debug', 'bin/renamed-without-extension', 'debug/.build-id/ab/cdef0123.debug', 'sysroot/usr/lib/libfoo.so.1']);
+    expect(set.symbolFiles.get('bin/renamed-without-extension')![8]).toBe(3);
+  });
+
   it('ignores hidden files and files outside the trace directories', () => {
     const set = buildFileSet([
       ...glxgears(),

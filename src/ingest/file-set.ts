@@ -8,6 +8,7 @@ import { archiveStem, unpackArchive, type BytesProgress } from './archive';
 import { findTraceDirs } from '../ctf/experiment';
 import { IngestError } from './errors';
 import { normalizeEntryPath } from './tar';
+import { isElfMagic } from '../symbols/elf';
 
 export interface InputFile {
   /** Path relative to what the user opened ('session/kernel/metadata', 'trace.tar.gz'). */
@@ -22,7 +23,10 @@ export interface FileSet {
   files: Map<string, Uint8Array>;
   /** Trace directories found (relative to the root, '' when the root itself is a trace). */
   traceDirs: string[];
-  /** Symbol mapping files (nm-style text) given beside the traces, keyed by file name. */
+  /**
+   * Symbol files given beside the traces, keyed by path: nm-style listings (by name) and ELF binaries or debug
+   * files (by magic, whatever their name: `libfoo.so`, `*.debug`, a `.build-id/xx/yyyy.debug` tree, a sysroot).
+   */
   symbolFiles: Map<string, Uint8Array>;
   /** Archive entries not extracted, one sentence each with the reason (absolute names, `..`). */
   skipped: string[];
@@ -32,7 +36,8 @@ const SYMBOL_FILE = /(\.(nm|map|sym|syms)|mapping.*\.txt)$/i;
 const SYMBOL_FILE_MAX_BYTES = 64 << 20;
 
 function isJunk(path: string): boolean {
-  return path.split('/').some((part) => part.startsWith('.') || part === '__MACOSX');
+  // `.build-id/` trees and `.debug/` folders hold separate debug files (GDB's layouts): kept.
+  return path.split('/').some((part) => (part.startsWith('.') && part !== '.build-id' && part !== '.debug') || part === '__MACOSX');
 }
 
 function dirOf(path: string): string {
@@ -104,9 +109,9 @@ export function buildFileSet(inputs: InputFile[], onProgress?: BytesProgress): F
   const symbolFiles = new Map<string, Uint8Array>();
   for (const f of useful) {
     const inTrace = dirs.some((d) => d === '' || f.path.startsWith(`${d}/`));
-    if (!inTrace && SYMBOL_FILE.test(f.path) && f.data.length <= SYMBOL_FILE_MAX_BYTES) {
-      symbolFiles.set(f.path.split('/').pop()!, f.data);
-    }
+    if (inTrace) continue;
+    if (isElfMagic(f.data)) symbolFiles.set(f.path, f.data);
+    else if (SYMBOL_FILE.test(f.path) && f.data.length <= SYMBOL_FILE_MAX_BYTES) symbolFiles.set(f.path.split('/').pop()!, f.data);
   }
   const traceDirs = dirs.map((d) => (d === root ? '' : d.slice(rootPrefix.length)));
   let label: string;

@@ -107,7 +107,7 @@ describe('call stacks', () => {
     expect(slices(m, t)).toEqual([
       { name: 'main', start: 100, end: 200, depth: 0, self: 60, flags: 0, kind: SliceKind.Python },
       { name: 'work', start: 110, end: 150, depth: 1, self: 35, flags: 0, kind: SliceKind.Python },
-      { name: 'len', start: 120, end: 125, depth: 2, self: 5, flags: 0, kind: SliceKind.C },
+      { name: 'len', start: 120, end: 125, depth: 2, self: 5, flags: 0, kind: SliceKind.PythonBuiltin },
     ]);
     expect(t.maxDepth).toBe(3);
     expect(t.pid).toBe(7);
@@ -238,6 +238,39 @@ describe('call stacks', () => {
     expect(row.name).toBe('CPU 2');
     expect(row.slices.count).toBe(1);
     expect(row.states).toBeUndefined();
+  });
+});
+
+describe('Python frames', () => {
+  it('keeps where each function is defined (co_filename, co_firstlineno or lineno) and tells built-ins apart', () => {
+    const m = build(`
+      100 0 python:call vtid=7 vpid=7 co_name=main co_filename=/app/run.py co_firstlineno=3
+      110 0 python:call vtid=7 co_name=Parser.feed co_filename=/app/pkg/parser.py co_firstlineno=41
+      120 0 python:c_call vtid=7 co_name=len
+      125 0 python:c_return vtid=7
+      130 0 python:return vtid=7
+      140 0 python:call vtid=7 co_name=Parser.feed co_filename=/other/parser.py co_firstlineno=9
+      150 0 python:return vtid=7
+      160 0 python:call vtid=7 co_name=old co_filename=/app/legacy.py lineno=77
+      170 0 python:return vtid=7
+      200 0 python:return vtid=7
+    `);
+    const sources = new Map(m.pythonSources!.map((s) => [m.strings[s.name], s]));
+    expect(sources.get('main')).toMatchObject({ file: '/app/run.py', line: 3 });
+    expect(sources.get('Parser.feed')).toMatchObject({ file: '/app/pkg/parser.py', line: 41, conflicting: true });
+    expect(sources.get('old')).toMatchObject({ file: '/app/legacy.py', line: 77 });
+    expect(sources.has('len')).toBe(false);
+    const kinds = slices(m, thread(m, 7)).map((s) => [s.name, s.kind]);
+    expect(kinds).toContainEqual(['len', SliceKind.PythonBuiltin]);
+    expect(kinds).toContainEqual(['main', SliceKind.Python]);
+  });
+
+  it('traces without co_filename have no Python sources', () => {
+    const m = build(`
+      100 0 python:call vtid=7 vpid=7 co_name=main
+      200 0 python:return vtid=7
+    `);
+    expect(m.pythonSources).toBeUndefined();
   });
 });
 

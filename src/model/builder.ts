@@ -662,11 +662,14 @@ export class ModelBuilder {
     t.callCpu = cpu ?? -1;
     const f = e.hasFields ? e : null;
     switch (kind) {
-      case Ev.PyCall:
-        this.pushFrame(t, ts, SliceKind.Python, this.strings.intern(f ? str(f, FIELD.pyCall.co_name) : ''), NaN, Frame.Python);
+      case Ev.PyCall: {
+        const name = this.strings.intern(f ? str(f, FIELD.pyCall.co_name) : '');
+        if (f && str(f, FIELD.pyCall.co_filename)) this.notePythonSource(name, f);
+        this.pushFrame(t, ts, SliceKind.Python, name, NaN, Frame.Python);
         return;
+      }
       case Ev.PyCCall:
-        this.pushFrame(t, ts, SliceKind.C, this.strings.intern(f ? str(f, FIELD.pyCall.co_name) : ''), NaN, Frame.PythonC);
+        this.pushFrame(t, ts, SliceKind.PythonBuiltin, this.strings.intern(f ? str(f, FIELD.pyCall.co_name) : ''), NaN, Frame.PythonC);
         return;
       case Ev.PyCReturn: {
         const n = t.stack.length;
@@ -691,6 +694,19 @@ export class ModelBuilder {
         return;
       }
     }
+  }
+
+  /** First definition seen of a Python function name (a sparse array by name: one check per call). */
+  private readonly pySources: ({ file: string; line: number; conflicting?: boolean } | undefined)[] = [];
+
+  private notePythonSource(name: number, f: EventRecord): void {
+    const file = str(f, FIELD.pyCall.co_filename);
+    const seen = this.pySources[name];
+    if (seen === undefined) {
+      const first = num(f, FIELD.pyCall.co_firstlineno);
+      const line = Number.isFinite(first) ? first : num(f, FIELD.pyCall.lineno);
+      this.pySources[name] = { file, line: Number.isFinite(line) ? line : 0 };
+    } else if (seen.file !== file) seen.conflicting = true;
   }
 
   private cName(e: EventRecord, t: ThreadBuilder, addr: number): number {
@@ -801,7 +817,7 @@ export class ModelBuilder {
         return;
       }
       case Ev.DebugLink:
-        this.symbols.setDebugLink(vpid, baddr, str(f, FIELD.debugLink.filename));
+        this.symbols.setDebugLink(vpid, baddr, str(f, FIELD.debugLink.filename), num(f, FIELD.debugLink.crc));
         return;
       case Ev.DlClose:
         this.symbols.removeMapping(vpid, baddr);
@@ -838,6 +854,14 @@ export class ModelBuilder {
   // ---------------------------------------------------------------------------------------------------------
   // Result.
 
+  private pythonSources(): TraceModel['pythonSources'] {
+    const out: NonNullable<TraceModel['pythonSources']> = [];
+    this.pySources.forEach((s, name) => {
+      if (s) out.push({ name, ...s });
+    });
+    return out.length > 0 ? out : undefined;
+  }
+
   finish(): TraceModel {
     if (this.finished) throw new Error('ModelBuilder.finish() called twice');
     this.finished = true;
@@ -871,6 +895,8 @@ export class ModelBuilder {
       sources,
       eventCount: this.eventCount,
       anomalies: { ...this.anomalies },
+      symbols: this.symbols.symbolInfo((s) => this.strings.intern(s)),
+      pythonSources: this.pythonSources(),
     };
   }
 

@@ -47,11 +47,11 @@ const SPECS = {
   tid: { tid: 'num' },
   procState: { tid: 'num', name: 'str', pid: 'num', status: 'num', cpu: 'num' },
   sysExit: { ret: 'num' },
-  pyCall: { co_name: 'str' },
+  pyCall: { co_name: 'str', co_filename: 'str', co_firstlineno: 'num', lineno: 'num' },
   cyg: { addr: 'num' },
   binInfo: { baddr: 'num', memsz: 'num', path: 'str', sopath: 'str', is_pic: 'opt' },
   buildId: { baddr: 'num', build_id: 'bytes' },
-  debugLink: { baddr: 'num', filename: 'str' },
+  debugLink: { baddr: 'num', filename: 'str', crc: 'num' },
   baddr: { baddr: 'num' },
   procname: { procname: 'str' },
 } as const satisfies Record<string, Record<string, ColumnPick>>;

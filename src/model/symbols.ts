@@ -1,7 +1,10 @@
 /**
  * Naming of C frames (digest 6.2): per-vpid binary mappings from the UST statedump (`bin_info`, `build_id`,
- * `debug_link`) and `lttng_ust_dl` events, plus nm-style symbol files ("address type name" per line).
+ * `debug_link`) and `lttng_ust_dl` events, plus nm-style symbol files ("address type name" per line). Frames that
+ * no listing names are labelled `lib.so+0xoffset` and recorded (binary, offset) in `SymbolInfo`, so that the
+ * binaries' own ELF/DWARF symbols (src/symbols, resolved after the model is built) can rename them in place.
  */
+import type { SymbolBinary, SymbolFrame, SymbolInfo } from './types';
 
 /** Sorted function symbols of one nm-style file. */
 export class SymbolTable {
@@ -61,6 +64,7 @@ export interface BinMapping {
   isPic: boolean;
   buildId?: string;
   debugLink?: string;
+  debugLinkCrc?: number;
 }
 
 function baseName(path: string): string {
@@ -75,8 +79,13 @@ function stem(fileName: string): string {
 interface ProcessMaps {
   /** Live mappings sorted by baddr. */
   maps: BinMapping[];
-  /** addr -> resolved name; cleared whenever the mappings change. */
-  cache: Map<number, string>;
+  /** addr -> resolved name and binary (-1: none); cleared whenever the mappings change. */
+  cache: Map<number, Named>;
+}
+
+interface Named {
+  name: string;
+  binary: number;
 }
 
 export class SymbolResolver {
@@ -85,7 +94,16 @@ export class SymbolResolver {
   private readonly byBinary = new Map<string, SymbolTable>();
   /** Every symbol file, looked up with absolute addresses (non-PIE executables, as cyg-profile-mapping.txt). */
   private readonly absolute: SymbolTable[] = [];
-  private readonly noVpidCache = new Map<number, string>();
+  /** File name of each listing, to say what named a binary's frames. */
+  private readonly listingName = new Map<SymbolTable, string>();
+  private readonly noVpidCache = new Map<number, Named>();
+  /** Binaries frames fell into, by path + build-id. */
+  private readonly binaries: SymbolBinary[] = [];
+  private readonly binaryIndex = new Map<string, number>();
+  /** Every mapping ever announced (build-id and debug link filled in later), so frameless binaries are listed too. */
+  private readonly announced: BinMapping[] = [];
+  /** Offset labels waiting for ELF symbols: label -> (binary, offset). */
+  private readonly pending = new Map<string, { binary: number; offset: number }>();
 
   constructor(symbolFiles?: Map<string, string>) {
     if (symbolFiles) {
@@ -94,6 +112,7 @@ export class SymbolResolver {
         if (table.size === 0) continue;
         this.absolute.push(table);
         this.byBinary.set(stem(file), table);
+        this.listingName.set(table, file);
       }
     }
   }
@@ -115,6 +134,7 @@ export class SymbolResolver {
   }
 
   addMapping(vpid: number, m: BinMapping): void {
+    this.announced.push(m);
     const p = this.proc(vpid);
     const i = p.maps.findIndex((x) => x.baddr === m.baddr);
     if (i >= 0) p.maps.splice(i, 1);
@@ -128,9 +148,12 @@ export class SymbolResolver {
     if (m) m.buildId = buildId;
   }
 
-  setDebugLink(vpid: number, baddr: number, file: string): void {
+  setDebugLink(vpid: number, baddr: number, file: string, crc?: number): void {
     const m = this.byVpid.get(vpid)?.maps.find((x) => x.baddr === baddr);
-    if (m) m.debugLink = file;
+    if (m) {
+      m.debugLink = file;
+      if (crc !== undefined && Number.isFinite(crc)) m.debugLinkCrc = crc;
+    }
   }
 
   removeMapping(vpid: number, baddr: number): void {
@@ -158,27 +181,62 @@ export class SymbolResolver {
   /** Name of a C frame: symbol, else `binary+0xoffset`, else `0x<addr>`. vpid < 0 when unknown. */
   resolve(vpid: number, addr: number): string {
     const cache = vpid >= 0 ? this.proc(vpid).cache : this.noVpidCache;
-    let name = cache.get(addr);
-    if (name === undefined) {
-      name = this.resolveUncached(vpid, addr);
-      cache.set(addr, name);
+    let named = cache.get(addr);
+    if (named === undefined) {
+      named = this.resolveUncached(vpid, addr);
+      cache.set(addr, named);
     }
-    return name;
+    if (named.binary >= 0) this.binaries[named.binary].frames++;
+    return named.name;
   }
 
-  private resolveUncached(vpid: number, addr: number): string {
+  private binaryOf(m: BinMapping): number {
+    const key = `${m.path}\0${m.buildId ?? ''}`;
+    let i = this.binaryIndex.get(key);
+    if (i === undefined) {
+      i = this.binaries.length;
+      const b: SymbolBinary = { path: m.path, isPic: m.isPic, frames: 0 };
+      if (m.buildId) b.buildId = m.buildId;
+      if (m.debugLink) b.debugLink = m.debugLink;
+      if (m.debugLinkCrc !== undefined) b.debugLinkCrc = m.debugLinkCrc;
+      this.binaries.push(b);
+      this.binaryIndex.set(key, i);
+    }
+    return i;
+  }
+
+  private resolveUncached(vpid: number, addr: number): Named {
     const m = vpid >= 0 ? this.findMapping(vpid, addr) : undefined;
+    const binary = m ? this.binaryOf(m) : -1;
     if (m) {
       const offset = m.isPic ? addr - m.baddr : addr;
       const table = this.byBinary.get(baseName(m.path)) ?? (m.debugLink ? this.byBinary.get(stem(m.debugLink)) : undefined);
       const sym = table?.lookup(offset);
-      if (sym !== undefined) return sym;
+      if (sym !== undefined) return this.namedByListing(sym, binary, table!);
     }
     for (const t of this.absolute) {
       const sym = t.lookup(addr);
-      if (sym !== undefined) return sym;
+      if (sym !== undefined) return this.namedByListing(sym, binary, t);
     }
-    if (m) return `${baseName(m.path)}+0x${(addr - m.baddr).toString(16)}`;
-    return `0x${addr.toString(16)}`;
+    if (m) {
+      const name = `${baseName(m.path)}+0x${(addr - m.baddr).toString(16)}`;
+      if (!this.pending.has(name)) this.pending.set(name, { binary, offset: m.isPic ? addr - m.baddr : addr });
+      return { name, binary };
+    }
+    return { name: `0x${addr.toString(16)}`, binary };
+  }
+
+  private namedByListing(name: string, binary: number, table: SymbolTable): Named {
+    if (binary >= 0) this.binaries[binary].listing ??= this.listingName.get(table);
+    return { name, binary };
+  }
+
+  /** Every binary the trace maps and the offset-named frames, labels as string indices (undefined: no binary). */
+  symbolInfo(intern: (s: string) => number): SymbolInfo | undefined {
+    for (const m of this.announced) this.binaryOf(m);
+    if (this.binaries.length === 0) return undefined;
+    const frames: SymbolFrame[] = [];
+    for (const [label, p] of this.pending) frames.push({ label: intern(label), binary: p.binary, offset: p.offset });
+    return { binaries: this.binaries.map((b) => ({ ...b })), frames };
   }
 }

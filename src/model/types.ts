@@ -11,7 +11,10 @@ export type IndexIntoThreads = number;
 
 export const enum SliceKind {
   Python = 0,
+  /** Compiled C: cyg-profile frames (named from symbols). */
   C = 1,
+  /** A Python built-in implemented in C (`python:c_call`: len, print, ...), neither Python code nor a traced C symbol. */
+  PythonBuiltin = 2,
 }
 
 /** Bit flags on a call slice. */
@@ -148,6 +151,50 @@ export interface TraceModel {
   eventCount: number;
   /** Irregularities met while building (what was tolerated rather than crashed on). */
   anomalies?: ModelAnomalies;
+  /** The binaries C frames fall into, and the frames still named by offset (`lib.so+0x12bb`) until resolved. */
+  symbols?: SymbolInfo;
+  /**
+   * Where Python functions are defined, when `python:call` carries `co_filename` and `co_firstlineno` (or `lineno`):
+   * per function name, the first file and line seen; `conflicting` when the same name came from several files.
+   */
+  pythonSources?: { name: IndexIntoStrings; file: string; line: number; conflicting?: boolean }[];
+}
+
+/** One source location of a C frame's chain (innermost first: inlined functions, then the real one). */
+export interface SourceLine {
+  fn: string;
+  file: string;
+  line: number;
+}
+
+/** A binary the trace maps (statedump `bin_info` / `lttng_ust_dl:dlopen`, with build-id and debug link). */
+export interface SymbolBinary {
+  path: string;
+  buildId?: string;
+  debugLink?: string;
+  debugLinkCrc?: number;
+  isPic: boolean;
+  /** C frames (slices) that fall into it. */
+  frames: number;
+  /** The nm-style listing that named some of its frames while the model was built. */
+  listing?: string;
+  /** Set once symbol files were looked at: what named its frames, or why nothing did. */
+  resolution?: { file?: string; namedBy?: string; problem?: string; named: number };
+}
+
+/** A C frame named by offset: `label` (its string) is renamed in place when its binary resolves. */
+export interface SymbolFrame {
+  label: IndexIntoStrings;
+  binary: number;
+  /** Offset as LTTng defines it: `ip - baddr` for position-independent binaries, else the address. */
+  offset: number;
+  /** After resolution: where it is in the source, innermost first (more than one when inlined). */
+  source?: SourceLine[];
+}
+
+export interface SymbolInfo {
+  binaries: SymbolBinary[];
+  frames: SymbolFrame[];
 }
 
 export interface ModelAnomalies {

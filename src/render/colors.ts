@@ -1,5 +1,5 @@
 /**
- * Colours: call slices by kind (Python cool blues and teals, C warm ambers) and by a hash of the name, so
+ * Colours: call slices by kind (Python cool blues and teals, C warm ambers, Python built-ins pale violets) and by a hash of the name, so
  * one function keeps one colour everywhere; kernel states after Trace Compass's control flow view.
  */
 import { SliceKind, ThreadState } from '../model/types';
@@ -17,13 +17,15 @@ const sliceColorCache = new Map<number, string>();
 
 /** Fill colour of a slice named strings[name], cached per (name, kind). */
 export function sliceColor(name: number, kind: number, text: string): string {
-  const key = name * 2 + (kind === SliceKind.C ? 1 : 0);
+  const key = name * 3 + (kind === SliceKind.C ? 1 : kind === SliceKind.PythonBuiltin ? 2 : 0);
   let c = sliceColorCache.get(key);
   if (c === undefined) {
     const h = hashString(text);
-    // A small palette (8 x 3 Python, 6 x 3 C) keeps the number of fill colours, hence draw calls, bounded.
+    // A small palette (8 x 3 Python, 6 x 3 C, 4 x 2 built-ins) keeps the number of fill colours, hence draw calls, bounded.
     if (kind === SliceKind.C) {
       c = `hsl(${14 + (h % 6) * 5} ${68 - ((h >>> 8) % 3) * 6}% ${62 + ((h >>> 16) % 3) * 5}%)`;
+    } else if (kind === SliceKind.PythonBuiltin) {
+      c = `hsl(${268 + (h % 4) * 8} ${42 - ((h >>> 8) % 2) * 6}% ${72 + ((h >>> 16) % 2) * 5}%)`;
     } else {
       c = `hsl(${178 + (h % 8) * 8} ${48 - ((h >>> 8) % 3) * 5}% ${60 + ((h >>> 16) % 3) * 6}%)`;
     }

@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import type { TraceModel } from '../model/types';
+import { applySymbolBatch } from '../model/symbolize';
 import { LoadCancelled, startLoad, type LoadHandle, type LoadedTrace, type TraceSourceSpec } from '../worker-api/load-client';
 import type { LoadFailure, LoadProgress } from '../worker-api/protocol';
 
@@ -29,6 +30,10 @@ export interface TraceStoreState {
   totalBytes: number;
   /** Increments with every successful load, so views can reset per trace. */
   loadId: number;
+  /** Increments each time C frames of the model were renamed in place from the binaries' symbols. */
+  symbolsVersion: number;
+  /** Increments each time binaries' symbol statuses changed (the Symbols panel). */
+  symbolStatusVersion: number;
   open(spec: TraceSourceSpec): Promise<void>;
   cancel(): void;
   /** Opens what was decoded before a decode worker stalled. */
@@ -63,6 +68,8 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
   traceNames: [],
   totalBytes: 0,
   loadId: 0,
+  symbolsVersion: 0,
+  symbolStatusVersion: 0,
 
   async open(spec) {
     current?.cancel();
@@ -147,4 +154,22 @@ function showLoaded(value: LoadedTrace): void {
     progress: null,
     loadId: getState().loadId + 1,
   });
+  // Drawn with offsets first; each binary's names replace them as they resolve in the model worker.
+  const model = value.model;
+  if (model.symbols) {
+    const mine = loaded;
+    void mine
+      .resolveSymbols((batches) => {
+        if (loaded !== mine) return;
+        for (const batch of batches) applySymbolBatch(model, batch);
+        const renamed = batches.some((b) => b.frames.length > 0);
+        setState({ symbolStatusVersion: getState().symbolStatusVersion + 1, ...(renamed ? { symbolsVersion: getState().symbolsVersion + 1 } : {}) });
+      })
+      .catch((err: unknown) => {
+        if (loaded !== mine) return; // the trace was closed or replaced: its worker is gone
+        // Say so on every binary still waiting, rather than leaving "reading…" forever.
+        for (const b of model.symbols!.binaries) b.resolution ??= { named: 0, problem: `reading the symbol files failed: ${err instanceof Error ? err.message : String(err)}` };
+        setState({ symbolStatusVersion: getState().symbolStatusVersion + 1 });
+      });
+  }
 }

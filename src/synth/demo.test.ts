@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { unpackInputs } from '../worker-api/unpack-service';
 import { decodeFiles } from '../worker-api/decode-service';
 import { buildDemoArchive } from './demo';
+import { symbolizeModel } from '../model/symbolize';
+import { SymbolLibrary } from '../symbols/symbolizer';
 
 describe('built-in demo archive', () => {
   it('opens as one kernel + UST experiment whose main thread interleaves Python and named C frames', () => {
@@ -24,6 +26,14 @@ describe('built-in demo archive', () => {
       expect.arrayContaining(['__pyx_pw_4foo2_1foo', '__pyx_pf_4foo2_foo', '__pyx_pf_4foo2_bar', '__pyx_pf_4foo2_baz']),
     );
     expect(frames.some((f) => f.name.startsWith('0x'))).toBe(false);
+    // The Symbols panel credits the nm listing, and asks for no binary.
+    symbolizeModel(model, new SymbolLibrary([]));
+    const named = model.symbols!.binaries.filter((b) => b.frames > 0);
+    expect(named.length).toBeGreaterThan(0);
+    for (const b of named) {
+      expect(b.resolution?.namedBy).toBe('nm listing');
+      expect(b.resolution?.problem).toBeUndefined();
+    }
     // The print() in baz makes a write syscall on the main thread.
     const sys = main!.syscalls!;
     const writes = Array.from({ length: sys.count }, (_, i) => i).filter((i) => model.strings[sys.name[i]] === 'write');

@@ -21,6 +21,11 @@ import { SYMBOLS_PREFIX } from './unpack-service';
 import { packValue, type PackedValue } from './model-transfer';
 import { chunkTransferables, type PackedChunk } from '../model/packed-events';
 import { buildFromParts, decodeSubset, modelInputs, planPool, PoolModelBuild, type PartError, type SubsetInput } from './pool';
+import type { SymbolInfo } from '../model/types';
+import { symbolizeBinaries, type SymbolBatch } from '../model/symbolize';
+import { isElfMagic } from '../symbols/elf';
+import { loadDemangler } from '../symbols/demangle';
+import { SymbolLibrary, elfFilesOf } from '../symbols/symbolizer';
 
 /** What a pool decode worker posts to the model worker. */
 type PartMessage =
@@ -65,14 +70,21 @@ export interface DecodedHead extends DecodedTrace {
  * One worker script, two roles: a pool decode worker (`decodePart`), or the model worker (`build`, then `part`,
  * `bundle`); `decode` does both in one worker (the pool of one part: small machines and fallback).
  */
-export function createDecodeService() {
+export interface DecodeServiceOptions {
+  /** The C++/Rust demangler's wasm bytes (the browser fetches the bundled asset); without it names stay raw. */
+  loadDemangleWasm?: () => Promise<BufferSource>;
+}
+
+export function createDecodeService(options: DecodeServiceOptions = {}) {
   let kept: UnpackedFiles | null = null;
   let pending: Pick<TraceModel, ModelPart> | null = null;
   // The model build in progress (for the watchdog's heartbeat and abandonPart).
   let merged = 0;
   let active: { build: PoolModelBuild; ports: MessagePort[]; opened: boolean[]; settle: () => void } | null = null;
+  let symbolInfo: SymbolInfo | undefined;
   const head = (r: Result<DecodedTrace>): Result<DecodedHead> => {
     if (!r.ok) return r;
+    symbolInfo = r.value.model.symbols;
     const { threads, processes, losses, ...rest } = r.value.model;
     pending = { threads, processes, losses };
     const model: TraceModel = { ...rest, threads: [], processes: [], losses: [] };
@@ -169,6 +181,29 @@ export function createDecodeService() {
     /** The page has the whole model: drop the worker's copy (the files stay, for `bundle`). */
     async release(): Promise<void> {
       pending = null;
+    },
+    /**
+     * Names the model's offset-labelled C frames from the ELF files that came with the trace, one binary per
+     * batch (`onBatches`), yielding between binaries: the page draws offsets first and relabels as batches arrive.
+     */
+    async resolveSymbols(onBatches: (batches: SymbolBatch[]) => void): Promise<void> {
+      if (!kept || !symbolInfo) return;
+      const files = kept;
+      const elves = elfFilesOf(
+        files.paths.flatMap((p, i): [string, Uint8Array][] => (p.startsWith(SYMBOLS_PREFIX) && isElfMagic(files.datas[i]) ? [[p.slice(SYMBOLS_PREFIX.length), files.datas[i]]] : [])),
+      );
+      const demangle = elves.length > 0 && options.loadDemangleWasm ? await loadDemangler(options.loadDemangleWasm) : undefined;
+      const library = new SymbolLibrary(elves, demangle);
+      // Batches that rename frames go at once; status-only ones wait for the next (one page update, not one each).
+      let held: SymbolBatch[] = [];
+      for (const batch of symbolizeBinaries(symbolInfo, library)) {
+        held.push(batch);
+        if (batch.frames.length === 0) continue;
+        onBatches(held);
+        held = [];
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      if (held.length > 0) onBatches(held);
     },
     async bundle(): Promise<Uint8Array | null> {
       if (!kept) return null;

@@ -6,6 +6,7 @@
  */
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { TraceModel } from '../model/types';
+import type { SymbolBatch } from '../model/symbolize';
 import { PART_BATCH, unpackValue } from './model-transfer';
 import type { DecodeService, ModelPart } from './decode-service';
 import { planPool, poolSize } from './pool';
@@ -29,6 +30,8 @@ export interface LoadedTrace {
   warnings: string[];
   /** The loaded files as one .tar.gz (kept in the decode worker). */
   bundle(): Promise<Uint8Array | null>;
+  /** Name C frames from the ELF files given with the trace: one batch per binary, as each resolves. */
+  resolveSymbols(onBatches: (batches: SymbolBatch[]) => void): Promise<void>;
   /** Release the decode worker and the files it keeps. */
   dispose(): void;
 }
@@ -218,6 +221,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         label: files.label,
         totalBytes: files.totalBytes,
         bundle: () => model.api.bundle(),
+        resolveSymbols: (onBatches) => model.api.resolveSymbols(proxy(onBatches)),
         dispose: () => model.worker.terminate(),
       },
     };

@@ -6,6 +6,7 @@
  *
  * These are plain functions: the workers call them, and Node tests run them directly.
  */
+import { isElfMagic } from '../symbols/elf';
 import { CtfError, findTraceDirs, groupTraceFiles, openExperiment } from '../ctf';
 import { modelBuilderFor } from '../model/from-experiment';
 import { EventPacker, mergedOriginNs, PackedMerger, type PackedChunk, type PackedEvents } from '../model/packed-events';
@@ -359,7 +360,10 @@ export function modelInputs(paths: string[], datas: Uint8Array[]): { metadata: M
   const text = new TextDecoder();
   const dirs = new Set(findTraceDirs(paths));
   paths.forEach((p, i) => {
-    if (p.startsWith(SYMBOLS_PREFIX)) symbolFiles.set(p.slice(SYMBOLS_PREFIX.length), text.decode(datas[i]));
+    // ELF files (by magic) are read by the symbolizer, not as nm text.
+    if (p.startsWith(SYMBOLS_PREFIX)) {
+      if (!isElfMagic(datas[i])) symbolFiles.set(p.slice(SYMBOLS_PREFIX.length), text.decode(datas[i]));
+    }
     else if (baseOf(p) === 'metadata' && dirs.has(dirOf(p))) metadata.set(p, datas[i]);
   });
   return { metadata, symbolFiles };

@@ -2,12 +2,14 @@ import type { JSX } from 'react';
 import { formatDuration, formatOffset } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
 import { useViewStore } from '../../store/view-store';
+import { useTraceStore } from '../../store/trace-store';
 import { describeItem, describeThread } from './item-text';
 
 export function DetailsPanel(props: { model: TraceModel }): JSX.Element {
   const selection = useViewStore((s) => s.selection);
   const range = useViewStore((s) => s.selectedRange);
   const thread = useViewStore((s) => s.selectedThread);
+  useTraceStore((s) => s.symbolStatusVersion); // names, source lines and symbol statuses arrive after the first render
   // An item first; a thread selected on its own otherwise.
   const d = selection ? describeItem(props.model, selection) : thread !== null ? describeThread(props.model, thread) : null;
   return (

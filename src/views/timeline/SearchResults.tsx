@@ -3,16 +3,19 @@ import { findSlices, matchingNames } from '../../layout/search';
 import { formatDuration, formatOffset } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
 import { select, useViewStore, zoomToRange } from '../../store/view-store';
+import { useTraceStore } from '../../store/trace-store';
 
 const LIMIT = 200;
 
 export function SearchResults(props: { model: TraceModel }): JSX.Element | null {
   const { model } = props;
   const text = useViewStore((s) => s.searchText);
+  const symbolsVersion = useTraceStore((s) => s.symbolsVersion);
   const result = useMemo(() => {
     const names = matchingNames(model.strings, text);
     return names ? findSlices(model, names, LIMIT) : null;
-  }, [model, text]);
+    // symbolsVersion: C frame names were renamed in place in model.strings.
+  }, [model, text, symbolsVersion]);
   if (!result) return null;
   return (
     <section className="tl-search" aria-label="Search results">

@@ -7,6 +7,7 @@ import type { TraceModel } from '../../model/types';
 import { resetView } from '../../store/view-store';
 import { DetailsPanel } from './DetailsPanel';
 import { SearchResults } from './SearchResults';
+import { SymbolsPanel } from './SymbolsPanel';
 import { installTestHook } from './test-hook';
 import { ThreadList } from './ThreadList';
 import { Legend, Toolbar } from './Toolbar';
@@ -53,6 +54,7 @@ export function Timeline(props: { model: TraceModel }): JSX.Element {
         <DetailsPanel model={model} />
         <SearchResults model={model} />
       </div>
+      <SymbolsPanel model={model} />
       <ThreadList model={model} scroll={scroll} />
     </div>
   );

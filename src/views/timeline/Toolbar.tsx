@@ -14,6 +14,10 @@ export function Legend(props: { model: TraceModel }): JSX.Element {
       <li>
         <span className="tl-swatch" style={{ background: sliceColor(-2, SliceKind.C, 'c') }} />C
       </li>
+      <li title="Python built-in functions implemented in C (python:c_call)">
+        <span className="tl-swatch" style={{ background: sliceColor(-3, SliceKind.PythonBuiltin, 'builtin') }} />
+        Python built-in
+      </li>
       <li title="Calls narrower than a pixel, merged">
         <span className="tl-swatch" style={{ background: MERGED_CALLS }} />
         merged

@@ -1,6 +1,6 @@
 /** Text describing selected or hovered items, shared by the details panel and the tooltip. */
 import { formatDateTime, formatDuration, formatOffset } from '../../layout/time-format';
-import { SliceFlag, SliceKind, SyscallFlag, type TraceModel } from '../../model/types';
+import { SliceFlag, SliceKind, SyscallFlag, type SymbolFrame, type SymbolInfo, type TraceModel } from '../../model/types';
 import { stateLabel } from '../../render/colors';
 import type { ItemRef } from '../../store/view-store';
 
@@ -37,6 +37,69 @@ function sliceFlagsText(flags: number): string {
   return out.join(', ');
 }
 
+const framesByLabel = new WeakMap<SymbolInfo, Map<number, SymbolFrame>>();
+
+/** The offset-named frame record behind a C frame's name, if its name came from a binary's mapping. */
+function symbolFrameOf(model: TraceModel, nameIdx: number): SymbolFrame | undefined {
+  const info = model.symbols;
+  if (!info) return undefined;
+  let map = framesByLabel.get(info);
+  if (!map) {
+    map = new Map(info.frames.map((f) => [f.label, f]));
+    framesByLabel.set(info, map);
+  }
+  return map.get(nameIdx);
+}
+
+function fileLine(file: string, line: number): string {
+  return `${file.slice(file.lastIndexOf('/') + 1)}:${line > 0 ? line : '?'}`;
+}
+
+/** Source, inlined chain and binary of a C frame: `cfoo.c:42`, `helper (cfoo.c:2) ← inl (cfoo.c:4) ← cfoo`. */
+function cFrameFields(model: TraceModel, nameIdx: number): ItemField[] {
+  const frame = symbolFrameOf(model, nameIdx);
+  if (!frame) return [];
+  const fields: ItemField[] = [];
+  const src = frame.source;
+  if (src && src.length > 0) {
+    const outer = src[src.length - 1];
+    if (outer.file !== '??') fields.push({ key: 'source', label: 'Source', value: fileLine(outer.file, outer.line) });
+    if (src.length > 1) fields.push({ key: 'inlined', label: 'Inlined', value: src.map((f) => `${f.fn || '??'} (${fileLine(f.file, f.line)})`).join(' ← ') });
+  }
+  const bin = model.symbols!.binaries[frame.binary];
+  fields.push({ key: 'binary', label: 'Binary', value: `${bin.path} +0x${frame.offset.toString(16)}` });
+  if (bin.resolution?.problem && !src) fields.push({ key: 'symbols', label: 'Symbols', value: bin.resolution.problem });
+  return fields;
+}
+
+const pySourceByName = new WeakMap<NonNullable<TraceModel['pythonSources']>, Map<number, { file: string; line: number; conflicting?: boolean }>>();
+
+/** Module of a Python file: `pkg/mod.py` -> `mod`, `pkg/__init__.py` -> `pkg`; '' when it is not a .py file. */
+export function pythonModule(file: string): string {
+  const parts = file.split(/[\\/]/);
+  const base = parts[parts.length - 1];
+  if (!base.endsWith('.py')) return '';
+  const stem = base.slice(0, -3);
+  return stem === '__init__' ? (parts[parts.length - 2] ?? '') : stem;
+}
+
+/** Definition file:line and the module-qualified name of a Python frame, when the trace recorded them. */
+function pythonFields(model: TraceModel, nameIdx: number): ItemField[] {
+  const list = model.pythonSources;
+  if (!list) return [];
+  let map = pySourceByName.get(list);
+  if (!map) {
+    map = new Map(list.map((s) => [s.name, s]));
+    pySourceByName.set(list, map);
+  }
+  const src = map.get(nameIdx);
+  if (!src) return [];
+  const fields: ItemField[] = [{ key: 'source', label: 'Source', value: `${fileLine(src.file, src.line)}${src.conflicting ? ' (and other files)' : ''}` }];
+  const module = pythonModule(src.file);
+  if (module && !src.conflicting) fields.push({ key: 'qualified', label: 'Qualified', value: `${module}.${model.strings[nameIdx]}` });
+  return fields;
+}
+
 export function describeItem(model: TraceModel, ref: ItemRef): ItemDescription | null {
   const t = model.threads[ref.thread];
   if (!t) return null;
@@ -47,7 +110,7 @@ export function describeItem(model: TraceModel, ref: ItemRef): ItemDescription |
     const isC = s.kind[i] === SliceKind.C;
     const fields: ItemField[] = [
       { key: 'name', label: 'Name', value: model.strings[s.name[i]] },
-      { key: 'kind', label: 'Kind', value: isC ? 'C function' : 'Python function' },
+      { key: 'kind', label: 'Kind', value: isC ? 'C function' : s.kind[i] === SliceKind.PythonBuiltin ? 'Python built-in' : 'Python function' },
       { key: 'thread', label: 'Thread', value: threadText(model, ref.thread) },
       { key: 'start', label: 'Start', value: startText(model, s.startNs[i]) },
       { key: 'duration', label: 'Duration', value: formatDuration(s.endNs[i] - s.startNs[i]) },
@@ -55,9 +118,11 @@ export function describeItem(model: TraceModel, ref: ItemRef): ItemDescription |
       { key: 'depth', label: 'Depth', value: String(s.depth[i]) },
     ];
     if (isC && Number.isFinite(s.addr[i])) fields.push({ key: 'address', label: 'Address', value: `0x${s.addr[i].toString(16)}` });
+    if (isC) fields.push(...cFrameFields(model, s.name[i]));
+    else if (s.kind[i] === SliceKind.Python) fields.push(...pythonFields(model, s.name[i]));
     const flags = sliceFlagsText(s.flags[i]);
     if (flags) fields.push({ key: 'flags', label: 'Note', value: flags });
-    return { title: model.strings[s.name[i]], kindLabel: isC ? 'C' : 'Python', startNs: s.startNs[i], endNs: s.endNs[i], fields };
+    return { title: model.strings[s.name[i]], kindLabel: isC ? 'C' : s.kind[i] === SliceKind.PythonBuiltin ? 'built-in' : 'Python', startNs: s.startNs[i], endNs: s.endNs[i], fields };
   }
   if (ref.kind === 'syscall') {
     const s = t.syscalls;

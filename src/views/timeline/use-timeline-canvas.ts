@@ -15,6 +15,7 @@ import { prepareCanvas } from '../../render/canvas';
 import { drawAxis, lossAt } from '../../render/draw-axis';
 import { drawTracks } from '../../render/draw-tracks';
 import { timelineScheduler } from '../../render/raf-scheduler';
+import { useTraceStore } from '../../store/trace-store';
 import { axisTicks } from '../../render/time-scale';
 import {
   hover,
@@ -173,6 +174,12 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       if (indexQueue.size > 0) indexTimer = window.setTimeout(indexSome, 0);
     };
     const unregister = sched.register('timeline', draw);
+    // C frames renamed from the binaries' symbols: labels and search matches change under the same view.
+    const unsubscribeSymbols = useTraceStore.subscribe((s, prev) => {
+      if (s.symbolsVersion === prev.symbolsVersion) return;
+      searchKey = null;
+      sched.invalidate('timeline');
+    });
     const unsubscribe = useViewStore.subscribe((s, prev) => {
       sched.invalidate('timeline');
       // The content moved under a still pointer: what it hovers changed too.
@@ -452,6 +459,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       window.clearTimeout(indexTimer);
       unregister();
       unsubscribe();
+      unsubscribeSymbols();
       ro.disconnect();
       stopAnim?.();
       tracksCanvas.removeEventListener('mousemove', onTracksMove);
