@@ -122,39 +122,51 @@ export function refineThreadTime(t: ThreadModel, startNs: number, endNs: number)
   return { count: n, startNs: outStart, endNs: outEnd, key: outKey };
 }
 
-/**
- * Adds the thread's time in [s, e) to `catNs` (CPU_USE_COUNT per entity, at entity * CPU_USE_COUNT) and, for time
- * inside a syscall, to `detail` (entity * keySpace + key -> ns; `detailKeys` lists each entity's keys). Time not covered by a state counts as Other.
- */
-export function addSplit(
-  r: RefinedIntervals,
-  s: number,
-  e: number,
-  entity: number,
-  catNs: Float64Array,
-  detail: Map<number, number>,
-  detailKeys: Map<number, number[]>,
-  keySpace: number,
-): void {
-  const base = entity * CPU_USE_COUNT;
-  let covered = 0;
-  for (let i = upperBound(r.endNs, r.count, s); i < r.count && r.startNs[i] < e; i++) {
-    const d = Math.min(e, r.endNs[i]) - Math.max(s, r.startNs[i]);
-    if (d <= 0) continue;
-    const key = r.key[i];
-    catNs[base + (key & 7)] += d;
-    covered += d;
-    if (key >= 8) {
+/** The split of one stretch of a thread's time, reused from call to call (no allocation per slice). */
+export class SplitScratch {
+  readonly catNs = new Float64Array(CPU_USE_COUNT);
+  /** Detail keys met (time inside a syscall) and their ns; a key may repeat. */
+  keys: number[] = [];
+  ns: number[] = [];
+
+  /** The thread's time in [s, e): ns per category, and per detail key inside syscalls. Uncovered time is Other. */
+  measure(r: RefinedIntervals, s: number, e: number): void {
+    const cat = this.catNs;
+    cat.fill(0);
+    this.keys.length = 0;
+    this.ns.length = 0;
+    let covered = 0;
+    for (let i = upperBound(r.endNs, r.count, s); i < r.count && r.startNs[i] < e; i++) {
+      const d = Math.min(e, r.endNs[i]) - Math.max(s, r.startNs[i]);
+      if (d <= 0) continue;
+      const key = r.key[i];
+      cat[key & 7] += d;
+      covered += d;
+      if (key >= 8) {
+        this.keys.push(key);
+        this.ns.push(d);
+      }
+    }
+    if (e - s > covered) cat[CpuUse.Other] += e - s - covered;
+  }
+
+  /**
+   * Adds the measured split to `entity`: `catNs` holds CPU_USE_COUNT ns per entity, `detail` maps
+   * entity * keySpace + key to ns, and `detailKeys` lists each entity's keys (so results need not scan the map).
+   */
+  addTo(entity: number, catNs: Float64Array, detail: Map<number, number>, detailKeys: Map<number, number[]>, keySpace: number): void {
+    const base = entity * CPU_USE_COUNT;
+    for (let k = 0; k < CPU_USE_COUNT; k++) catNs[base + k] += this.catNs[k];
+    for (let j = 0; j < this.keys.length; j++) {
+      const key = this.keys[j];
       const dk = entity * keySpace + key;
       const had = detail.get(dk);
       if (had === undefined) {
-        // Remember which keys an entity has, so that results need not scan the map.
         const keys = detailKeys.get(entity);
         if (keys) keys.push(key);
         else detailKeys.set(entity, [key]);
       }
-      detail.set(dk, (had ?? 0) + d);
+      detail.set(dk, (had ?? 0) + this.ns[j]);
     }
   }
-  if (e - s > covered) catNs[base + CpuUse.Other] += e - s - covered;
 }

@@ -24,7 +24,7 @@ function demoModel(): TraceModel {
 /** Labels from the root to node i ("all" excluded). */
 function pathOf(f: FlameTree, i: number): string[] {
   const p: string[] = [];
-  for (let n = i; n > 0; n = f.parent[n]) p.unshift(f.label[n]);
+  for (let n = i; n > 0; n = f.parent[n]) p.unshift(f.labels[f.label[n]]);
   return p;
 }
 
@@ -186,7 +186,7 @@ describe('the article demo', () => {
     const threadsWithCalls = m.threads.filter((t) => t.slices.count > 0).length;
     const tops = Array.from({ length: f.count }, (_, i) => i).filter((i) => f.parent[i] === 0);
     expect(tops.length).toBe(threadsWithCalls);
-    expect(tops.map((i) => f.label[i])).toContain('python3 4242');
+    expect(tops.map((i) => f.labels[f.label[i]])).toContain('python3 4242');
   });
 
   it('sleep blocks: its time is blocked in clock_nanosleep', () => {
@@ -303,5 +303,26 @@ describe('corpus traces against counts from the reference decodings', () => {
     }
     expect(matched).toBeGreaterThan(10);
     expect(a.functions.every((f) => f.kind === 'C')).toBe(true);
+  });
+});
+
+describe('distribution', () => {
+  it('percentiles by selection equal those of the sorted array', async () => {
+    const { distribution } = await import('./stats');
+    const { prng } = await import('../base/prng');
+    const rand = prng(7);
+    for (const n of [1, 2, 3, 10, 99, 100, 1001, 20000]) {
+      const v = Float64Array.from({ length: n }, () => Math.floor(rand() * 1000));
+      const sorted = v.slice().sort();
+      const d = distribution(v.slice());
+      expect(d).toEqual({
+        minNs: sorted[0],
+        meanNs: sorted.reduce((a, b) => a + b, 0) / n,
+        medianNs: percentileSorted(sorted, 50),
+        p95Ns: percentileSorted(sorted, 95),
+        p99Ns: percentileSorted(sorted, 99),
+        maxNs: sorted[n - 1],
+      });
+    }
   });
 });

@@ -10,7 +10,7 @@
  * - a function's total counts only its outermost calls (a recursive call's time is not counted twice).
  */
 import { SliceKind, type TraceModel } from '../model/types';
-import { addSplit, CPU_USE_COUNT, refineThreadTime, type RefinedIntervals } from './cpu-use';
+import { CPU_USE_COUNT, refineThreadTime, SplitScratch, type RefinedIntervals } from './cpu-use';
 import { distribution, type Distribution } from './stats';
 
 export interface AnalysisQuery {
@@ -56,8 +56,9 @@ export interface FlameTree {
   count: number;
   parent: Int32Array;
   depth: Uint16Array;
-  /** Label: function name, or the thread's label for per-thread roots. */
-  label: string[];
+  /** Label: index into `labels` (function name, or the thread's label for per-thread roots). */
+  label: Int32Array;
+  labels: string[];
   /** SliceKind of the frame; 255 for the root and thread nodes. */
   kind: Uint8Array;
   calls: Float64Array;
@@ -167,7 +168,10 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
   const keySpace = 8 * (nStrings + 2);
 
   // Functions, keyed by kind * nStrings + name.
-  const fnIndex = new Map<number, number>();
+  // Function id by kind * nStrings + name; -1 when not met yet.
+  const fnIndex = new Int32Array(2 * nStrings).fill(-1);
+  // Open frames of each function (to count a function's total only at its outermost call).
+  let openOf = new Int32Array(64);
   const fnKey: number[] = [];
   const fnCalls: number[] = [];
   const fnTotal: number[] = [];
@@ -193,7 +197,9 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
   let nodeCat = new Float64Array(256 * CPU_USE_COUNT);
   const nodeDetail = new Map<number, number>();
   const nodeDetailKeys = new Map<number, number[]>();
-  const childOf = new Map<number, number>();
+  // Children as linked lists: siblings are few (the distinct callees of one call path), a scan beats hashing.
+  const firstChild = new I32();
+  const nextSibling = new I32();
   const newNode = (parent: number, depth: number, fn: number): number => {
     const id = nodeParent.n;
     nodeParent.push(parent);
@@ -207,20 +213,22 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
       c.set(nodeCat);
       nodeCat = c;
     }
+    firstChild.push(-1);
+    nextSibling.push(-1);
     return id;
   };
   const root = newNode(-1, 0, -1e9);
-  // Child lookup key: parent * childSpace + (function id, or 2 * nStrings + thread for a thread node).
-  const childSpace = 2 * nStrings + m.threads.length + 2;
   const childNode = (parent: number, fn: number, depth: number): number => {
-    const k = parent * childSpace + (fn >= 0 ? fn : 2 * nStrings + (-2 - fn));
-    let c = childOf.get(k);
-    if (c === undefined) {
+    let c = firstChild.a[parent];
+    while (c >= 0 && nodeFn.a[c] !== fn) c = nextSibling.a[c];
+    if (c < 0) {
       c = newNode(parent, depth, fn);
-      childOf.set(k, c);
+      nextSibling.a[c] = firstChild.a[parent];
+      firstChild.a[parent] = c;
     }
     return c;
   };
+
   // Syscalls, keyed by name.
   const scIndex = new Map<number, number>();
   const scName: number[] = [];
@@ -236,14 +244,13 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
   const listStart = new F64();
   const listDur = new F64();
 
+  const scratch = new SplitScratch();
   const states: StateRow[] = [];
   let hasKernel = false;
 
   // Per-thread scratch: the open call stack (by depth) of slices overlapping the range.
   const stackNode: number[] = [];
   const stackSelf: number[] = [];
-  // How many open frames of each function (to count a function's total only at its outermost call).
-  const openOf = new Map<number, number>();
 
   for (const ti of threads) {
     const t = m.threads[ti];
@@ -261,7 +268,7 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
         nodeSelf.a[node] += stackSelf[top];
         const fi = nodeFn.a[node];
         fnSelf[fi] += stackSelf[top];
-        openOf.set(fi, openOf.get(fi)! - 1);
+        openOf[fi]--;
       }
     };
     for (let i = 0; i < s.count; i++) {
@@ -276,10 +283,15 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
       const ce = Math.min(b, en);
       const clipped = ce - cs;
       const key = s.kind[i] * nStrings + s.name[i];
-      let fi = fnIndex.get(key);
-      if (fi === undefined) {
+      let fi = fnIndex[key];
+      if (fi < 0) {
         fi = fnKey.length;
-        fnIndex.set(key, fi);
+        fnIndex[key] = fi;
+        if (fi >= openOf.length) {
+          const o = new Int32Array(openOf.length * 2);
+          o.set(openOf);
+          openOf = o;
+        }
         fnKey.push(key);
         fnCalls.push(0);
         fnTotal.push(0);
@@ -306,9 +318,8 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
         fnMinNs[fi] = dur;
         fnMin[fi] = { thread: ti, index: i };
       }
-      const open = openOf.get(fi) ?? 0;
-      const outer = open === 0;
-      openOf.set(fi, open + 1);
+      const outer = openOf[fi] === 0;
+      openOf[fi]++;
       if (outer) fnTotal[fi] += clipped;
 
       // The parent is the open frame just above (a gap in depths, after a loss, hangs it at the nearest one).
@@ -319,8 +330,9 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
       nodeCalls.a[node]++;
       nodeTotal.a[node] += clipped;
       if (refined) {
-        addSplit(refined, cs, ce, node, nodeCat, nodeDetail, nodeDetailKeys, keySpace);
-        if (outer) addSplit(refined, cs, ce, fi, fnCat, fnDetail, fnDetailKeys, keySpace);
+        scratch.measure(refined, cs, ce);
+        scratch.addTo(node, nodeCat, nodeDetail, nodeDetailKeys, keySpace);
+        if (outer) scratch.addTo(fi, fnCat, fnDetail, fnDetailKeys, keySpace);
       }
       if (top === 0) {
         // Group nodes (the root, a thread) total their top-level calls.
@@ -434,6 +446,8 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
 
   const flame = flameTree(m, {
     parent: nodeParent,
+    firstChild,
+    nextSibling,
     depth: nodeDepth,
     fn: nodeFn,
     calls: nodeCalls,
@@ -478,6 +492,8 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
 
 interface RawNodes {
   parent: I32;
+  firstChild: I32;
+  nextSibling: I32;
   depth: I32;
   fn: I32;
   calls: F64;
@@ -494,15 +510,18 @@ interface RawNodes {
 /** Renumbers the nodes in pre-order with children heaviest first, and lays them out (xNs). */
 function flameTree(m: TraceModel, raw: RawNodes): FlameTree {
   const n = raw.parent.n;
-  const children: number[][] = Array.from({ length: n }, () => []);
-  for (let c = 1; c < n; c++) children[raw.parent.a[c]].push(c);
-  const order: number[] = [];
+  const order = new Int32Array(n);
+  let placed = 0;
   const x = new Float64Array(n);
   const visit: number[] = [0];
+  const kids: number[] = [];
+  const byTotal = (p: number, q: number) => raw.total.a[q] - raw.total.a[p] || p - q;
   while (visit.length > 0) {
     const node = visit.pop()!;
-    order.push(node);
-    const kids = children[node].sort((p, q) => raw.total.a[q] - raw.total.a[p] || p - q);
+    order[placed++] = node;
+    kids.length = 0;
+    for (let c = raw.firstChild.a[node]; c >= 0; c = raw.nextSibling.a[c]) kids.push(c);
+    if (kids.length > 1) kids.sort(byTotal);
     let cursor = x[node];
     for (const k of kids) {
       x[k] = cursor;
@@ -511,12 +530,13 @@ function flameTree(m: TraceModel, raw: RawNodes): FlameTree {
     for (let i = kids.length - 1; i >= 0; i--) visit.push(kids[i]);
   }
   const newId = new Int32Array(n);
-  order.forEach((old, i) => (newId[old] = i));
+  for (let i = 0; i < n; i++) newId[order[i]] = i;
   const t: FlameTree = {
     count: n,
     parent: new Int32Array(n),
     depth: new Uint16Array(n),
-    label: new Array<string>(n),
+    label: new Int32Array(n),
+    labels: [],
     kind: new Uint8Array(n),
     calls: new Float64Array(n),
     totalNs: new Float64Array(n),
@@ -527,6 +547,9 @@ function flameTree(m: TraceModel, raw: RawNodes): FlameTree {
     detailKey: new Int32Array(0),
     detailNs: new Float64Array(0),
   };
+  // Labels: function ids first (label = fn id), then the root and thread labels.
+  const labels = raw.fnKey.map((key) => m.strings[key % raw.nStrings]);
+  t.labels = labels;
   const dNode: number[] = [];
   const dKey: number[] = [];
   const dNs: number[] = [];
@@ -535,28 +558,30 @@ function flameTree(m: TraceModel, raw: RawNodes): FlameTree {
     t.depth[i] = raw.depth.a[old];
     const fn = raw.fn.a[old];
     if (old === 0) {
-      t.label[i] = 'all';
+      t.label[i] = labels.push('all') - 1;
       t.kind[i] = FLAME_KIND_GROUP;
     } else if (fn < 0) {
-      t.label[i] = threadLabel(m, -2 - fn);
+      t.label[i] = labels.push(threadLabel(m, -2 - fn)) - 1;
       t.kind[i] = FLAME_KIND_GROUP;
     } else {
       const key = raw.fnKey[fn];
       const kind = Math.floor(key / raw.nStrings);
-      t.label[i] = m.strings[key - kind * raw.nStrings];
+      t.label[i] = fn;
       t.kind[i] = kind;
     }
     t.calls[i] = raw.calls.a[old];
     t.totalNs[i] = raw.total.a[old];
     t.selfNs[i] = raw.self.a[old];
     t.xNs[i] = x[old];
-    t.catNs.set(raw.cat.subarray(old * CPU_USE_COUNT, (old + 1) * CPU_USE_COUNT), i * CPU_USE_COUNT);
-    for (const k of raw.detailKeys.get(old) ?? []) {
-      dNode.push(i);
+    for (let k = 0; k < CPU_USE_COUNT; k++) t.catNs[i * CPU_USE_COUNT + k] = raw.cat[old * CPU_USE_COUNT + k];
+  });
+  for (const [old, keys] of raw.detailKeys) {
+    for (const k of keys) {
+      dNode.push(newId[old]);
       dKey.push(k);
       dNs.push(raw.detail.get(old * raw.keySpace + k)!);
     }
-  });
+  }
   // Group nodes (root, threads) carry their children's split.
   for (let i = n - 1; i >= 0; i--) {
     if (t.kind[i] !== FLAME_KIND_GROUP) continue;
