@@ -67,7 +67,7 @@ export interface FlameTree {
   xNs: Float64Array;
   /** CPU_USE_COUNT ns per node (zeros without kernel states). */
   catNs: Float64Array;
-  /** Syscall detail per node: parallel arrays of (node, detailKey, ns). */
+  /** Syscall detail per node: parallel arrays of (node, detailKey, ns); a (node, key) pair may repeat (sum them). */
   detailNode: Int32Array;
   detailKey: Int32Array;
   detailNs: Float64Array;
@@ -195,8 +195,11 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
   const nodeTotal = new F64();
   const nodeSelf = new F64();
   let nodeCat = new Float64Array(256 * CPU_USE_COUNT);
-  const nodeDetail = new Map<number, number>();
-  const nodeDetailKeys = new Map<number, number[]>();
+  // Node details as flat (node, key, ns) triples, a node and key may repeat: no map entry per node (a random
+  // call tree has about one node per call, and millions of map entries cost more than the rest together).
+  const detailNode = new I32();
+  const detailKey = new I32();
+  const detailNs = new F64();
   // Children as linked lists: siblings are few (the distinct callees of one call path), a scan beats hashing.
   const firstChild = new I32();
   const nextSibling = new I32();
@@ -331,7 +334,12 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
       nodeTotal.a[node] += clipped;
       if (refined) {
         scratch.measure(refined, cs, ce);
-        scratch.addTo(node, nodeCat, nodeDetail, nodeDetailKeys, keySpace);
+        for (let k = 0; k < CPU_USE_COUNT; k++) nodeCat[node * CPU_USE_COUNT + k] += scratch.catNs[k];
+        for (let j = 0; j < scratch.keys.length; j++) {
+          detailNode.push(node);
+          detailKey.push(scratch.keys[j]);
+          detailNs.push(scratch.ns[j]);
+        }
         if (outer) scratch.addTo(fi, fnCat, fnDetail, fnDetailKeys, keySpace);
       }
       if (top === 0) {
@@ -454,8 +462,9 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
     total: nodeTotal,
     self: nodeSelf,
     cat: nodeCat,
-    detail: nodeDetail,
-    detailKeys: nodeDetailKeys,
+    detailNode,
+    detailKey,
+    detailNs,
     keySpace,
     fnKey,
     nStrings,
@@ -469,7 +478,10 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
     }
   };
   for (const f of functions) if (f.split) noteNames(f.split.details);
-  for (let i = 0; i < flame.detailKey.length; i++) noteNames([[flame.detailKey[i], 0]]);
+  for (let i = 0; i < flame.detailKey.length; i++) {
+    const nameIndex = (flame.detailKey[i] >>> 3) - 1;
+    if (nameIndex >= 0 && !(nameIndex in syscallNames)) syscallNames[nameIndex] = m.strings[nameIndex];
+  }
 
   return {
     query: q,
@@ -500,8 +512,9 @@ interface RawNodes {
   total: F64;
   self: F64;
   cat: Float64Array;
-  detail: Map<number, number>;
-  detailKeys: Map<number, number[]>;
+  detailNode: I32;
+  detailKey: I32;
+  detailNs: F64;
   keySpace: number;
   fnKey: number[];
   nStrings: number;
@@ -513,21 +526,36 @@ function flameTree(m: TraceModel, raw: RawNodes): FlameTree {
   const order = new Int32Array(n);
   let placed = 0;
   const x = new Float64Array(n);
-  const visit: number[] = [0];
-  const kids: number[] = [];
-  const byTotal = (p: number, q: number) => raw.total.a[q] - raw.total.a[p] || p - q;
-  while (visit.length > 0) {
-    const node = visit.pop()!;
+  // Depth-first with an explicit stack (at most every node once on it).
+  const visit = new Int32Array(n);
+  let sp = 0;
+  visit[sp++] = 0;
+  let kids = new Int32Array(16);
+  const total = raw.total.a;
+  while (sp > 0) {
+    const node = visit[--sp];
     order[placed++] = node;
-    kids.length = 0;
-    for (let c = raw.firstChild.a[node]; c >= 0; c = raw.nextSibling.a[c]) kids.push(c);
-    if (kids.length > 1) kids.sort(byTotal);
-    let cursor = x[node];
-    for (const k of kids) {
-      x[k] = cursor;
-      cursor += raw.total.a[k];
+    let nk = 0;
+    for (let c = raw.firstChild.a[node]; c >= 0; c = raw.nextSibling.a[c]) {
+      if (nk === kids.length) {
+        const k2 = new Int32Array(nk * 2);
+        k2.set(kids);
+        kids = k2;
+      }
+      // Insertion by total, heaviest first (ties: first created first): sibling lists are short.
+      let j = nk++;
+      while (j > 0 && (total[kids[j - 1]] < total[c] || (total[kids[j - 1]] === total[c] && kids[j - 1] > c))) {
+        kids[j] = kids[j - 1];
+        j--;
+      }
+      kids[j] = c;
     }
-    for (let i = kids.length - 1; i >= 0; i--) visit.push(kids[i]);
+    let cursor = x[node];
+    for (let j = 0; j < nk; j++) {
+      x[kids[j]] = cursor;
+      cursor += total[kids[j]];
+    }
+    for (let j = nk - 1; j >= 0; j--) visit[sp++] = kids[j];
   }
   const newId = new Int32Array(n);
   for (let i = 0; i < n; i++) newId[order[i]] = i;
@@ -550,10 +578,8 @@ function flameTree(m: TraceModel, raw: RawNodes): FlameTree {
   // Labels: function ids first (label = fn id), then the root and thread labels.
   const labels = raw.fnKey.map((key) => m.strings[key % raw.nStrings]);
   t.labels = labels;
-  const dNode: number[] = [];
-  const dKey: number[] = [];
-  const dNs: number[] = [];
-  order.forEach((old, i) => {
+  for (let i = 0; i < n; i++) {
+    const old = order[i];
     t.parent[i] = old === 0 ? -1 : newId[raw.parent.a[old]];
     t.depth[i] = raw.depth.a[old];
     const fn = raw.fn.a[old];
@@ -564,24 +590,20 @@ function flameTree(m: TraceModel, raw: RawNodes): FlameTree {
       t.label[i] = labels.push(threadLabel(m, -2 - fn)) - 1;
       t.kind[i] = FLAME_KIND_GROUP;
     } else {
-      const key = raw.fnKey[fn];
-      const kind = Math.floor(key / raw.nStrings);
       t.label[i] = fn;
-      t.kind[i] = kind;
+      t.kind[i] = Math.floor(raw.fnKey[fn] / raw.nStrings);
     }
     t.calls[i] = raw.calls.a[old];
     t.totalNs[i] = raw.total.a[old];
     t.selfNs[i] = raw.self.a[old];
     t.xNs[i] = x[old];
     for (let k = 0; k < CPU_USE_COUNT; k++) t.catNs[i * CPU_USE_COUNT + k] = raw.cat[old * CPU_USE_COUNT + k];
-  });
-  for (const [old, keys] of raw.detailKeys) {
-    for (const k of keys) {
-      dNode.push(newId[old]);
-      dKey.push(k);
-      dNs.push(raw.detail.get(old * raw.keySpace + k)!);
-    }
   }
+  const nd = raw.detailNode.n;
+  t.detailNode = new Int32Array(nd);
+  for (let j = 0; j < nd; j++) t.detailNode[j] = newId[raw.detailNode.a[j]];
+  t.detailKey = raw.detailKey.a.slice(0, nd);
+  t.detailNs = raw.detailNs.a.slice(0, nd);
   // Group nodes (root, threads) carry their children's split.
   for (let i = n - 1; i >= 0; i--) {
     if (t.kind[i] !== FLAME_KIND_GROUP) continue;
@@ -590,8 +612,5 @@ function flameTree(m: TraceModel, raw: RawNodes): FlameTree {
       for (let k = 0; k < CPU_USE_COUNT; k++) t.catNs[i * CPU_USE_COUNT + k] += t.catNs[c * CPU_USE_COUNT + k];
     }
   }
-  t.detailNode = Int32Array.from(dNode);
-  t.detailKey = Int32Array.from(dKey);
-  t.detailNs = Float64Array.from(dNs);
   return t;
 }

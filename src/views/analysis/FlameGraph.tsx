@@ -22,9 +22,10 @@ interface Drawn {
 
 function nodeSplit(f: FlameTree, node: number): CpuSplit {
   const catNs = Array.from(f.catNs.subarray(node * CPU_USE_COUNT, (node + 1) * CPU_USE_COUNT));
-  const details: Array<[number, number]> = [];
-  for (let i = 0; i < f.detailNode.length; i++) if (f.detailNode[i] === node) details.push([f.detailKey[i], f.detailNs[i]]);
-  details.sort((a, b) => b[1] - a[1]);
+  // A node's (key, ns) pairs may repeat a key: sum them.
+  const byKey = new Map<number, number>();
+  for (let i = 0; i < f.detailNode.length; i++) if (f.detailNode[i] === node) byKey.set(f.detailKey[i], (byKey.get(f.detailKey[i]) ?? 0) + f.detailNs[i]);
+  const details = [...byKey].sort((a, b) => b[1] - a[1]);
   return { catNs, details };
 }
 
