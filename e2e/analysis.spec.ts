@@ -68,6 +68,11 @@ test('the flame graph of the whole trace: foo > bar > baz with the C frames unde
   // One tree per thread: the thread names become the top frames.
   await page.getByLabel('one tree per thread').check();
   await expect(paths).toContainText('python3 4242 > main > foo');
+  // The tab is part of the link: reopening it shows the flame graph again.
+  await expect(page).toHaveURL(/[?&]tab=flame\b/);
+  await page.goto(page.url());
+  await expect(page.getByRole('tab', { name: 'Flame graph' })).toHaveAttribute('aria-selected', 'true', { timeout: 60_000 });
+  await expect(page.getByTestId('flame-canvas')).toBeVisible();
 });
 
 test('a measured range around the write in print: its syscall row, histogram and the listed syscall', async ({ page }) => {

@@ -4,7 +4,8 @@
  */
 import { create } from 'zustand';
 
-export type AnalysisTab = 'functions' | 'flame' | 'syscalls' | 'states';
+export const ANALYSIS_TABS = ['functions', 'flame', 'syscalls', 'states'] as const;
+export type AnalysisTab = (typeof ANALYSIS_TABS)[number];
 
 export interface AnalysisViewState {
   tab: AnalysisTab;

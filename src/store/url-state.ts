@@ -8,6 +8,8 @@
  * Parsing never throws: bad or unknown parts are dropped with a warning, the rest is kept.
  */
 
+import { ANALYSIS_TABS, type AnalysisTab } from './analysis-store';
+
 export const URL_STATE_VERSION = 1;
 
 export type UrlSource = { kind: 'url'; url: string } | { kind: 'demo' };
@@ -46,6 +48,8 @@ export interface UrlState {
   collapsed?: number[];
   filter?: string;
   search?: string;
+  /** Analysis panel tab (absent: the default, Functions). */
+  tab?: AnalysisTab;
 }
 
 export interface ParsedUrlState {
@@ -146,6 +150,11 @@ export function parseUrlState(search: string): ParsedUrlState {
   if (filter) state.filter = filter;
   const q = params.get('q');
   if (q) state.search = q;
+  const tab = params.get('tab');
+  if (tab !== null) {
+    if ((ANALYSIS_TABS as readonly string[]).includes(tab)) state.tab = tab as AnalysisTab;
+    else warnings.push(`ignored tab="${tab}": expected one of ${ANALYSIS_TABS.join(', ')}`);
+  }
   return { state, version, warnings };
 }
 
@@ -169,6 +178,7 @@ export function formatUrlState(state: UrlState): string {
   if (state.collapsed && state.collapsed.length > 0) parts.push(`collapsed=${[...state.collapsed].sort((a, b) => a - b).join(',')}`);
   if (state.filter) parts.push(`filter=${enc(state.filter)}`);
   if (state.search) parts.push(`q=${enc(state.search)}`);
+  if (state.tab) parts.push(`tab=${state.tab}`);
   return `?${parts.join('&')}`;
 }
 
