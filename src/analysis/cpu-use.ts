@@ -128,6 +128,10 @@ export class SplitScratch {
   /** Detail keys met (time inside a syscall) and their ns; a key may repeat. */
   keys: number[] = [];
   ns: number[] = [];
+  /** Where the last measure started (in `last`), for the next one in start order. */
+  private last: RefinedIntervals | null = null;
+  private lastStartNs = 0;
+  private cursor = 0;
 
   /** The thread's time in [s, e): ns per category, and per detail key inside syscalls. Uncovered time is Other. */
   measure(r: RefinedIntervals, s: number, e: number): void {
@@ -136,7 +140,17 @@ export class SplitScratch {
     this.keys.length = 0;
     this.ns.length = 0;
     let covered = 0;
-    for (let i = upperBound(r.endNs, r.count, s); i < r.count && r.startNs[i] < e; i++) {
+    // Callers go through slices in start order: walk forward from the last start instead of searching again.
+    let i = this.last === r && this.lastStartNs <= s ? this.cursor : 0;
+    if (i === 0 || r.endNs[i] <= s) {
+      const far = i + 16 < r.count && r.endNs[i + 16] <= s;
+      if (far) i = upperBound(r.endNs, r.count, s);
+      else while (i < r.count && r.endNs[i] <= s) i++;
+    }
+    this.last = r;
+    this.lastStartNs = s;
+    this.cursor = i;
+    for (; i < r.count && r.startNs[i] < e; i++) {
       const d = Math.min(e, r.endNs[i]) - Math.max(s, r.startNs[i]);
       if (d <= 0) continue;
       const key = r.key[i];
