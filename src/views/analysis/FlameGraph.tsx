@@ -175,7 +175,17 @@ export function FlameGraph(props: { result: SelectionAnalysis }): JSX.Element {
 
 /** The `limit` heaviest root-to-frame paths, as "foo > bar > baz: 1.2 ms". */
 function flamePaths(f: FlameTree, limit: number): string[] {
-  const order = Array.from({ length: f.count - 1 }, (_, i) => i + 1).sort((a, b) => f.totalNs[b] - f.totalNs[a]).slice(0, limit);
+  // The top `limit` by total in one pass (a tree can have millions of nodes: no sort of all of them).
+  const order: number[] = [];
+  for (let i = 1; i < f.count; i++) {
+    if (order.length === limit && f.totalNs[i] <= f.totalNs[order[limit - 1]]) continue;
+    let j = order.length < limit ? order.length : limit - 1;
+    while (j > 0 && f.totalNs[order[j - 1]] < f.totalNs[i]) {
+      if (j < limit) order[j] = order[j - 1];
+      j--;
+    }
+    order[j] = i;
+  }
   return order.map((n) => {
     const p: string[] = [];
     for (let a = n; a > 0; a = f.parent[a]) p.unshift(f.labels[f.label[a]]);

@@ -40,6 +40,8 @@ export function useAnalysis(model: TraceModel): AnalysisState {
     const api = wrap<AnalysisService>(w);
     // The worker keeps its own copy of the model (a structured clone: the page's arrays stay usable).
     worker.current = { w, api, ready: api.setModel(model) };
+    // Figures of the previous trace index its threads: never show them against this one.
+    setState({ query: null, result: null, pending: true, error: null });
     return () => {
       worker.current = null;
       w.terminate();
