@@ -94,6 +94,8 @@ test('a measured range around the write in print: its syscall row, histogram and
   await expect(write.locator('td').nth(1)).toHaveText('1');
   await expect(page.getByTestId('syscall-row')).toHaveCount(1);
   await expect(write.locator('td').nth(7)).toHaveText(/^[\d.]+ µs$/);
+  // A bin picked while a newer answer is on its way would be cleared by it: wait for the panel to settle.
+  await expect(page.getByTestId('analysis-pending')).toBeHidden();
   await page.getByTestId('histogram-bin').first().click();
   const picked = page.getByTestId('picked-syscalls');
   await expect(picked).toContainText('1 write syscall selected');
