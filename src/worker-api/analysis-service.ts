@@ -4,7 +4,7 @@
  */
 import { transfer } from 'comlink';
 import { analyzeSelection, type AnalysisQuery, type SelectionAnalysis } from '../analysis/selection';
-import type { TraceModel } from '../model/types';
+import type { ThreadModel, TraceModel } from '../model/types';
 
 export interface AnalysisService {
   setModel(model: TraceModel): void;
@@ -33,3 +33,55 @@ export function createAnalysisService(): AnalysisService {
     },
   };
 }
+
+type Column = Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array;
+
+/**
+ * A copy of the model for the analysis worker whose columns own their buffers (so that they can be transferred),
+ * made a slice of at most `budgetBytes` per task: a structured clone of a large model in one postMessage held the
+ * page's main thread for most of a second. Null when cancelled.
+ */
+export async function copyModelForWorker(
+  model: TraceModel,
+  cancelled: () => boolean,
+  budgetBytes = 4 << 20,
+): Promise<{ copy: TraceModel; buffers: ArrayBuffer[] } | null> {
+  const buffers: ArrayBuffer[] = [];
+  let bytesThisTask = 0;
+  const copyColumn = async <T extends Column>(a: T): Promise<T> => {
+    const out = new (a.constructor as new (n: number) => T)(a.length);
+    const chunk = Math.max(1, Math.floor(budgetBytes / a.BYTES_PER_ELEMENT));
+    for (let off = 0; off < a.length; off += chunk) {
+      out.set(a.subarray(off, Math.min(a.length, off + chunk)) as ArrayLike<number>, off);
+      bytesThisTask += Math.min(chunk, a.length - off) * a.BYTES_PER_ELEMENT;
+      if (bytesThisTask >= budgetBytes) {
+        await new Promise((r) => setTimeout(r, 0));
+        bytesThisTask = 0;
+        if (cancelled()) throw new CopyCancelled();
+      }
+    }
+    buffers.push(out.buffer as ArrayBuffer);
+    return out;
+  };
+  const copyTable = async <T extends object>(t: T): Promise<T> => {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(t)) out[k] = ArrayBuffer.isView(v) ? await copyColumn(v as Column) : v;
+    return out as T;
+  };
+  try {
+    const threads: ThreadModel[] = [];
+    for (const t of model.threads) {
+      const c: ThreadModel = { ...t, slices: await copyTable(t.slices) };
+      if (t.states) c.states = await copyTable(t.states);
+      if (t.syscalls) c.syscalls = await copyTable(t.syscalls);
+      if (t.nameHistory) c.nameHistory = await copyTable(t.nameHistory);
+      threads.push(c);
+    }
+    return { copy: { ...model, threads }, buffers };
+  } catch (e) {
+    if (e instanceof CopyCancelled) return null;
+    throw e;
+  }
+}
+
+class CopyCancelled extends Error {}

@@ -3,13 +3,13 @@
  * range) and the selected thread (else all threads). Follows the selection with a short debounce while the
  * user pans; an answer for an outdated selection is dropped.
  */
-import { wrap, type Remote } from 'comlink';
+import { transfer, wrap, type Remote } from 'comlink';
 import { useEffect, useRef, useState } from 'react';
 import type { AnalysisQuery, SelectionAnalysis } from '../../analysis/selection';
 import type { TraceModel } from '../../model/types';
 import { useAnalysisStore } from '../../store/analysis-store';
 import { useViewStore } from '../../store/view-store';
-import type { AnalysisService } from '../../worker-api/analysis-service';
+import { copyModelForWorker, type AnalysisService } from '../../worker-api/analysis-service';
 
 export interface AnalysisState {
   query: AnalysisQuery | null;
@@ -19,6 +19,8 @@ export interface AnalysisState {
 }
 
 const DEBOUNCE_MS = 120;
+/** The model copy for the worker starts after the timeline's first frames have drawn. */
+const COPY_DELAY_MS = 300;
 
 export function useSelectionQuery(): AnalysisQuery {
   const selectedRange = useViewStore((s) => s.selectedRange);
@@ -38,11 +40,17 @@ export function useAnalysis(model: TraceModel): AnalysisState {
   useEffect(() => {
     const w = new Worker(new URL('../../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'strata-analysis' });
     const api = wrap<AnalysisService>(w);
-    // The worker keeps its own copy of the model (a structured clone: the page's arrays stay usable).
-    worker.current = { w, api, ready: api.setModel(model) };
+    let cancelled = false;
+    // The worker keeps its own copy of the model, made in short tasks after the timeline's first frames and
+    // transferred (the page keeps its arrays).
+    const ready = new Promise((r) => setTimeout(r, COPY_DELAY_MS))
+      .then(() => copyModelForWorker(model, () => cancelled))
+      .then((c) => (c ? api.setModel(transfer(c.copy, c.buffers)) : undefined));
+    worker.current = { w, api, ready };
     // Figures of the previous trace index its threads: never show them against this one.
     setState({ query: null, result: null, pending: true, error: null });
     return () => {
+      cancelled = true;
       worker.current = null;
       w.terminate();
     };
