@@ -37,14 +37,20 @@ export function createAnalysisService(): AnalysisService {
 type Column = Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Uint8Array;
 
 /**
+ * Columns the analysis reads (src/analysis/selection.ts); the copy leaves the others empty, to copy less. Add a
+ * column here when the analysis starts reading it.
+ */
+const ANALYZED_COLUMNS = new Set(['startNs', 'endNs', 'depth', 'kind', 'name', 'state']);
+
+/**
  * A copy of the model for the analysis worker whose columns own their buffers (so that they can be transferred),
  * made a slice of at most `budgetBytes` per task: a structured clone of a large model in one postMessage held the
- * page's main thread for most of a second. Null when cancelled.
+ * page's main thread for most of a second. Only the analyzed columns are copied. Null when cancelled.
  */
 export async function copyModelForWorker(
   model: TraceModel,
   cancelled: () => boolean,
-  budgetBytes = 4 << 20,
+  budgetBytes = 1 << 20,
 ): Promise<{ copy: TraceModel; buffers: ArrayBuffer[] } | null> {
   const buffers: ArrayBuffer[] = [];
   let bytesThisTask = 0;
@@ -65,7 +71,11 @@ export async function copyModelForWorker(
   };
   const copyTable = async <T extends object>(t: T): Promise<T> => {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(t)) out[k] = ArrayBuffer.isView(v) ? await copyColumn(v as Column) : v;
+    for (const [k, v] of Object.entries(t)) {
+      if (!ArrayBuffer.isView(v)) out[k] = v;
+      else if (ANALYZED_COLUMNS.has(k)) out[k] = await copyColumn(v as Column);
+      else out[k] = new ((v as Column).constructor as new (n: number) => Column)(0);
+    }
     return out as T;
   };
   try {
@@ -74,7 +84,7 @@ export async function copyModelForWorker(
       const c: ThreadModel = { ...t, slices: await copyTable(t.slices) };
       if (t.states) c.states = await copyTable(t.states);
       if (t.syscalls) c.syscalls = await copyTable(t.syscalls);
-      if (t.nameHistory) c.nameHistory = await copyTable(t.nameHistory);
+      delete c.nameHistory;
       threads.push(c);
     }
     return { copy: { ...model, threads }, buffers };

@@ -20,7 +20,7 @@ export interface AnalysisState {
 
 const DEBOUNCE_MS = 120;
 /** The model copy for the worker starts after the timeline's first frames have drawn. */
-const COPY_DELAY_MS = 300;
+const COPY_DELAY_MS = 1000;
 
 export function useSelectionQuery(): AnalysisQuery {
   const selectedRange = useViewStore((s) => s.selectedRange);
