@@ -42,10 +42,15 @@ type Column = Float64Array | Int32Array | Uint32Array | Int16Array | Uint16Array
  */
 const ANALYZED_COLUMNS = new Set(['startNs', 'endNs', 'depth', 'kind', 'name', 'state']);
 
+/** Columns are packed into a few buffers of about this size: a transfer list of thousands of buffers (one per
+ * column of every thread) held Chromium's main thread for seconds. */
+const ARENA_BYTES = 16 << 20;
+
 /**
- * A copy of the model for the analysis worker whose columns own their buffers (so that they can be transferred),
- * made a slice of at most `budgetBytes` per task: a structured clone of a large model in one postMessage held the
- * page's main thread for most of a second. Only the analyzed columns are copied. Null when cancelled.
+ * A copy of the model for the analysis worker whose columns live in a few buffers of its own (so that they can be
+ * transferred), made a slice of at most `budgetBytes` per task: a structured clone of a large model in one
+ * postMessage held the page's main thread for most of a second. Only the analyzed columns are copied. Null when
+ * cancelled.
  */
 export async function copyModelForWorker(
   model: TraceModel,
@@ -53,20 +58,49 @@ export async function copyModelForWorker(
   budgetBytes = 1 << 20,
 ): Promise<{ copy: TraceModel; buffers: ArrayBuffer[] } | null> {
   const buffers: ArrayBuffer[] = [];
+  // Bytes still to place: the last arena is no larger than what is left (a small trace gets a small buffer).
+  let remaining = 0;
+  for (const t of model.threads) {
+    for (const table of [t.slices, t.states, t.syscalls]) {
+      if (!table) continue;
+      for (const [k, v] of Object.entries(table)) if (ArrayBuffer.isView(v) && ANALYZED_COLUMNS.has(k)) remaining += Math.ceil(v.byteLength / 8) * 8;
+    }
+  }
+  let arena: ArrayBuffer | null = null;
+  let arenaUsed = 0;
   let bytesThisTask = 0;
+  const pause = async () => {
+    await new Promise((r) => setTimeout(r, 0));
+    bytesThisTask = 0;
+    if (cancelled()) throw new CopyCancelled();
+  };
+  const place = (bytes: number): { buffer: ArrayBuffer; offset: number } => {
+    const aligned = Math.ceil(bytes / 8) * 8;
+    remaining -= aligned;
+    if (bytes > ARENA_BYTES / 4) {
+      const own = new ArrayBuffer(bytes);
+      buffers.push(own);
+      return { buffer: own, offset: 0 };
+    }
+    if (!arena || arenaUsed + aligned > arena.byteLength) {
+      arena = new ArrayBuffer(Math.min(ARENA_BYTES, aligned + remaining));
+      buffers.push(arena);
+      arenaUsed = 0;
+    }
+    const offset = arenaUsed;
+    arenaUsed += aligned;
+    return { buffer: arena, offset };
+  };
   const copyColumn = async <T extends Column>(a: T): Promise<T> => {
-    const out = new (a.constructor as new (n: number) => T)(a.length);
+    const Ctor = a.constructor as new (buffer: ArrayBuffer, offset: number, length: number) => T;
+    const { buffer, offset } = place(a.byteLength);
+    const out = new Ctor(buffer, offset, a.length);
     const chunk = Math.max(1, Math.floor(budgetBytes / a.BYTES_PER_ELEMENT));
     for (let off = 0; off < a.length; off += chunk) {
       out.set(a.subarray(off, Math.min(a.length, off + chunk)) as ArrayLike<number>, off);
       bytesThisTask += Math.min(chunk, a.length - off) * a.BYTES_PER_ELEMENT;
-      if (bytesThisTask >= budgetBytes) {
-        await new Promise((r) => setTimeout(r, 0));
-        bytesThisTask = 0;
-        if (cancelled()) throw new CopyCancelled();
-      }
+      if (bytesThisTask >= budgetBytes) await pause();
     }
-    buffers.push(out.buffer as ArrayBuffer);
     return out;
   };
   const copyTable = async <T extends object>(t: T): Promise<T> => {
