@@ -76,7 +76,6 @@ export function useAnalysis(model: TraceModel): AnalysisState {
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
     // The key carries the query's value; the model effect above replaces the worker.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key, model]);
 
   return state;
