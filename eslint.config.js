@@ -16,13 +16,15 @@ const MAY_IMPORT = {
   ingest: ['symbols', 'ctf', 'base'],
   model: ['symbols', 'ctf', 'base'],
   synth: ['ingest', 'ctf', 'base'],
+  // The analysis panel's figures: pure computations over the model's tables.
+  analysis: ['model', 'ctf', 'base'],
   layout: ['model', 'ctf', 'base'],
   render: ['layout', 'model', 'ctf', 'base'],
-  'worker-api': ['synth', 'model', 'ingest', 'symbols', 'ctf', 'base'],
-  store: ['worker-api', 'render', 'layout', 'model', 'ctf', 'base'],
+  'worker-api': ['analysis', 'synth', 'model', 'ingest', 'symbols', 'ctf', 'base'],
+  store: ['worker-api', 'analysis', 'render', 'layout', 'model', 'ctf', 'base'],
   // Shared by tests, CLIs and the dev page; the golden dumps build models through the one path (worker-api).
   fixtures: ['worker-api', 'synth', 'model', 'ingest', 'ctf', 'base'],
-  views: ['store', 'worker-api', 'render', 'layout', 'model', 'ctf', 'base', 'fixtures'],
+  views: ['store', 'worker-api', 'analysis', 'render', 'layout', 'model', 'ctf', 'base', 'fixtures'],
 };
 const FOLDERS = Object.keys(MAY_IMPORT);
 

@@ -104,3 +104,59 @@ describe('npm run analyze', () => {
     expect(usage.stderr).toMatch(/usage/);
   });
 });
+
+describe('npm run analyze --from/--to/--thread: the analysis panel figures', () => {
+  it('tc-many-threads: per-name syscall counts of a range equal those paired from the reference decoding', () => {
+    const all = events('tc-many-threads').filter((e) => e.t !== null);
+    const t0 = BigInt(all[0].t!);
+    const span = Number(BigInt(all[all.length - 1].t!) - t0);
+    const from = Math.round(span * 0.1);
+    const to = Math.round(span * 0.2);
+    const r = runAnalyze([tracePath('tc-many-threads'), '--from', `${from}`, '--to', `${to}`, '--json']);
+    expect(r.stderr).toBe('');
+    const sel = JSON.parse(r.stdout) as { query: { startNs: number; endNs: number }; syscalls: Array<{ name: string; count: number }> };
+    expect(sel.query.endNs - sel.query.startNs).toBe(to - from);
+    // Independent pairing: each CPU's current thread from sched_switch, entry and exit per thread; a syscall
+    // counts when it overlaps [from, to). Names with an unpaired entry or exit anywhere are left out.
+    const cur = new Map<number, number>();
+    const open = new Map<number, { name: string; t: number }>();
+    const inRange = new Map<string, number>();
+    const unpaired = new Set<string>();
+    for (const e of all) {
+      if (e.cpu === null) continue;
+      const t = Number(BigInt(e.t!) - t0);
+      if (e.name === 'sched_switch') cur.set(e.cpu, (e.fields as Fields).next_tid as number);
+      const tid = cur.get(e.cpu);
+      if (tid === undefined) continue;
+      if (e.name.startsWith('syscall_entry_')) {
+        const prev = open.get(tid);
+        if (prev) unpaired.add(prev.name);
+        open.set(tid, { name: e.name.slice('syscall_entry_'.length), t });
+      } else if (e.name.startsWith('syscall_exit_')) {
+        const name = e.name.slice('syscall_exit_'.length);
+        const o = open.get(tid);
+        open.delete(tid);
+        if (!o || o.name !== name) {
+          unpaired.add(name);
+          continue;
+        }
+        if (o.t < to && t > from) inRange.set(name, (inRange.get(name) ?? 0) + 1);
+      }
+    }
+    for (const o of open.values()) unpaired.add(o.name);
+    let compared = 0;
+    for (const [name, n] of inRange) {
+      if (unpaired.has(name)) continue;
+      expect(sel.syscalls.find((s) => s.name === name)?.count, name).toBe(n);
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(5);
+  });
+
+  it('rejects a malformed time and an unknown thread', () => {
+    expect(runAnalyze([tracePath('tc-many-threads'), '--from', 'soon']).status).toBe(2);
+    const r = runAnalyze([tracePath('tc-many-threads'), '--thread', '999999999']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('no thread with tid 999999999');
+  });
+});

@@ -7,6 +7,8 @@
  * binaries and debug files (found by their magic, matched to the trace's binaries by build-id, debug link, path)
  * and nm-style listings; the resolution table (which file named each binary, or why none did) is printed too.
  * `--reference NAME` builds the model from a corpus trace's reference decoding (babeltrace2) instead, to compare.
+ * `--from T`, `--to T` (after the trace start: 3.5ms, 120us, 2s, ns) and `--thread TID` (repeatable) print the
+ * analysis panel's figures for that selection instead (src/analysis: the same computation as the panel).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -21,6 +23,8 @@ import { isElfMagic } from '../src/symbols/elf';
 import { SymbolLibrary, type SymbolFile } from '../src/symbols/symbolizer';
 import { fileSource } from '../src/symbols/node-source';
 import { loadDemanglerNode } from '../src/symbols/demangle-node';
+import { analyzeSelection, type SelectionAnalysis } from '../src/analysis/selection';
+import { formatSelection, parseDurationArg, selectionJson } from '../src/analysis/text';
 
 export interface AnalyzeOptions {
   path?: string;
@@ -28,12 +32,16 @@ export interface AnalyzeOptions {
   json: boolean;
   symbols: string[];
   top: number;
+  fromNs?: number;
+  toNs?: number;
+  threads: number[];
 }
 
-const USAGE = 'usage: npm run analyze -- PATH [--json] [--symbols FILE_OR_FOLDER...]... [--top N] | --reference CORPUS_TRACE_NAME';
+const USAGE =
+  'usage: npm run analyze -- PATH [--json] [--symbols FILE_OR_FOLDER...]... [--top N] [--from T] [--to T] [--thread TID]... | --reference CORPUS_TRACE_NAME';
 
 export function parseArgs(argv: string[]): AnalyzeOptions {
-  const opts: AnalyzeOptions = { json: false, symbols: [], top: 5 };
+  const opts: AnalyzeOptions = { json: false, symbols: [], top: 5, threads: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') opts.json = true;
@@ -44,6 +52,9 @@ export function parseArgs(argv: string[]): AnalyzeOptions {
     }
     else if (a === '--top') opts.top = Number(argv[++i]);
     else if (a === '--reference') opts.reference = argv[++i];
+    else if (a === '--from') opts.fromNs = parseDurationArg(argv[++i] ?? '');
+    else if (a === '--to') opts.toNs = parseDurationArg(argv[++i] ?? '');
+    else if (a === '--thread') opts.threads.push(Number(argv[++i]));
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}\n${USAGE}`);
     else if (opts.path === undefined) opts.path = a;
     else throw new Error(`more than one PATH\n${USAGE}`);
@@ -51,6 +62,7 @@ export function parseArgs(argv: string[]): AnalyzeOptions {
   if ((opts.path === undefined) === (opts.reference === undefined)) throw new Error(USAGE);
   if (opts.symbols.some((s) => s === '')) throw new Error(`--symbols needs a file\n${USAGE}`);
   if (!(opts.top >= 0)) throw new Error(`--top needs a number\n${USAGE}`);
+  if (opts.threads.some((t) => !Number.isInteger(t))) throw new Error(`--thread needs a tid\n${USAGE}`);
   return opts;
 }
 
@@ -113,10 +125,15 @@ async function modelOfReference(name: string, symbols: Map<string, string>): Pro
 
 export type AnalyzeResult = ModelSummary & { symbols?: SymbolBinary[] };
 
-export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
+async function modelOf(opts: AnalyzeOptions): Promise<TraceModel> {
   const { listings, elves } = symbolInputs(opts.symbols);
   const model = opts.reference !== undefined ? await modelOfReference(opts.reference, listings) : modelOfFolder(opts.path!, listings);
   if (model.symbols) symbolizeModel(model, new SymbolLibrary(elves, await loadDemanglerNode()));
+  return model;
+}
+
+export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
+  const model = await modelOf(opts);
   const summary: AnalyzeResult = summarizeModel(model, opts.top);
   if (opts.symbols.length > 0) summary.symbols = model.symbols?.binaries ?? [];
   return summary;
@@ -125,6 +142,23 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalyzeResult> {
 export function formatAnalyze(result: AnalyzeResult): string {
   const text = formatSummary(result);
   return result.symbols ? `${text}\n${formatSymbolTable({ binaries: result.symbols, frames: [] })}` : text;
+}
+
+const wantsSelection = (o: AnalyzeOptions) => o.fromNs !== undefined || o.toNs !== undefined || o.threads.length > 0;
+
+/** The analysis panel's figures for --from/--to/--thread (times after the trace start; tids). */
+export function selectionOf(model: TraceModel, opts: AnalyzeOptions): SelectionAnalysis {
+  const threads = opts.threads.map((tid) => {
+    const i = model.threads.findIndex((t) => t.tid === tid && t.cpuRow === undefined);
+    if (i < 0) throw new Error(`no thread with tid ${tid}`);
+    return i;
+  });
+  return analyzeSelection(model, {
+    startNs: model.startNs + (opts.fromNs ?? 0),
+    endNs: opts.toNs !== undefined ? model.startNs + opts.toNs : model.endNs,
+    threads: threads.length > 0 ? threads : null,
+    perThread: false,
+  });
 }
 
 async function main(): Promise<void> {
@@ -136,6 +170,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   try {
+    if (wantsSelection(opts)) {
+      const model = await modelOf(opts);
+      const a = selectionOf(model, opts);
+      process.stdout.write(opts.json ? `${JSON.stringify(selectionJson(a), null, 2)}\n` : `${formatSelection(model, a, opts.top)}\n`);
+      return;
+    }
     const summary = await analyze(opts);
     process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatAnalyze(summary)}\n`);
   } catch (e) {

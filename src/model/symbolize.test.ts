@@ -80,7 +80,7 @@ describe('symbols of a real LTTng recording', () => {
     copyFileSync(rec.libPath, join(dropped, 'sub', 'libcfoo.so'));
     copyFileSync(rec.appPath, join(dropped, 'app'));
     expect(parseArgs([rec.tracePath, '--symbols', rec.libPath, dropped, '--top', '20']).symbols).toEqual([rec.libPath, dropped]);
-    const result = await analyze({ path: rec.tracePath, json: true, symbols: [dropped], top: 20 });
+    const result = await analyze({ path: rec.tracePath, json: true, symbols: [dropped], top: 20, threads: [] });
     expect(formatAnalyze(result)).toMatch(new RegExp(`${rec.libPath}  build-id [0-9a-f]{40}  \\d+ frames  \\d+ named by DWARF of ${dropped}/sub/libcfoo\\.so`));
     const top = result.threads.flatMap((t) => t.topFunctions.map((f) => f.name));
     expect(top).toEqual(expect.arrayContaining(['cfoo', 'cbar', 'cbaz', 'leaf', 'main']));

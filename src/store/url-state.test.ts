@@ -85,3 +85,14 @@ describe('url state', () => {
     expect(parseUrlState('?trace=').state).toEqual({ source: null });
   });
 });
+
+describe('analysis tab in the link', () => {
+  it('round-trips a tab and warns about an unknown one', () => {
+    const parsed = parseUrlState('?v=1&demo&tab=flame');
+    expect(parsed.state.tab).toBe('flame');
+    expect(formatUrlState(parsed.state)).toBe('?v=1&demo&tab=flame');
+    const bad = parseUrlState('?v=1&demo&tab=nope');
+    expect(bad.state.tab).toBeUndefined();
+    expect(bad.warnings.join()).toContain('tab="nope"');
+  });
+});

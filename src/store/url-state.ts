@@ -9,6 +9,8 @@
  */
 import type { ItemKind } from '../layout/lanes/index';
 
+import { ANALYSIS_TABS, type AnalysisTab } from './analysis-store';
+
 export const URL_STATE_VERSION = 1;
 
 export type UrlSource = { kind: 'url'; url: string } | { kind: 'demo' };
@@ -48,6 +50,8 @@ export interface UrlState {
   collapsed?: number[];
   filter?: string;
   search?: string;
+  /** Analysis panel tab (absent: the default, Functions). */
+  tab?: AnalysisTab;
 }
 
 export interface ParsedUrlState {
@@ -155,6 +159,11 @@ export function parseUrlState(search: string): ParsedUrlState {
   if (filter) state.filter = filter;
   const q = params.get('q');
   if (q) state.search = q;
+  const tab = params.get('tab');
+  if (tab !== null) {
+    if ((ANALYSIS_TABS as readonly string[]).includes(tab)) state.tab = tab as AnalysisTab;
+    else warnings.push(`ignored tab="${tab}": expected one of ${ANALYSIS_TABS.join(', ')}`);
+  }
   return { state, version, warnings };
 }
 
@@ -179,6 +188,7 @@ export function formatUrlState(state: UrlState): string {
     parts.push(`collapsed=${[...state.collapsed].sort((a, b) => a - b).join(',')}`);
   if (state.filter) parts.push(`filter=${enc(state.filter)}`);
   if (state.search) parts.push(`q=${enc(state.search)}`);
+  if (state.tab) parts.push(`tab=${state.tab}`);
   return `?${parts.join('&')}`;
 }
 

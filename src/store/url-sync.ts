@@ -6,6 +6,7 @@
  */
 import { laneOf } from '../layout/lanes/index';
 import type { TraceModel, ThreadModel } from '../model/types';
+import { setAnalysisTab, useAnalysisStore } from './analysis-store';
 import { useTraceStore, type TraceOrigin } from './trace-store';
 import {
   formatUrlState,
@@ -91,6 +92,8 @@ export function viewToUrlState(view: ViewState, model: TraceModel, source: UrlSo
   if (view.collapsedPids.length > 0) state.collapsed = [...view.collapsedPids];
   if (view.threadFilter) state.filter = view.threadFilter;
   if (view.searchText) state.search = view.searchText;
+  const tab = useAnalysisStore.getState().tab;
+  if (tab !== 'functions') state.tab = tab;
   return state;
 }
 
@@ -192,6 +195,7 @@ export function applyUrlToView(search: string, model: TraceModel): string[] {
   applying = true;
   try {
     useViewStore.setState({ ...base, ...urlStateToView(parsed.state, model, bounds) });
+    setAnalysisTab(parsed.state.tab ?? 'functions');
   } finally {
     applying = false;
   }
@@ -260,8 +264,16 @@ export function startUrlSync(): () => void {
     if (model) applyUrlToView(window.location.search, model);
   };
   window.addEventListener('popstate', onPop);
+  // The analysis panel's tab is part of the link too (a history entry per tab change).
+  const unsubscribeTab = useAnalysisStore.subscribe((next, prev) => {
+    if (applying || next.tab === prev.tab || !useTraceStore.getState().model) return;
+    pendingPush = true;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(flush, 0);
+  });
   return () => {
     unsubscribe();
+    unsubscribeTab();
     if (timer) clearTimeout(timer);
     window.removeEventListener('popstate', onPop);
   };

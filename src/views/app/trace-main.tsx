@@ -10,6 +10,8 @@ import { TraceSummary } from './trace-summary';
 /** The timeline code loads in its own chunk, fetched while the trace decodes, so the landing page starts light. */
 export const loadTimelineChunk = () => import('../timeline/Timeline');
 const Timeline = lazy(() => loadTimelineChunk().then((m) => ({ default: m.Timeline })));
+/** The analysis panel (below the timeline) in a chunk of its own; its figures come from a worker. */
+const AnalysisPanel = lazy(() => import('../analysis/AnalysisPanel').then((m) => ({ default: m.AnalysisPanel })));
 
 /**
  * Restores the view the URL names once the Timeline has reset the view for the new model: placed after the
@@ -66,6 +68,11 @@ export function TraceMain() {
             <>
               <Timeline model={model} />
               <UrlRestore model={model} onWarnings={setLinkWarnings} />
+              <ErrorBoundary what="the analysis panel">
+                <Suspense fallback={null}>
+                  <AnalysisPanel model={model} />
+                </Suspense>
+              </ErrorBoundary>
             </>
           ) : (
             <p className="strata-hint">Preparing the timeline…</p>

@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { createAnalysisService } from '../src/worker-api/analysis-service';
+
+expose(createAnalysisService());
