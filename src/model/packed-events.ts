@@ -389,7 +389,7 @@ export class PackedMerger {
   /** One reused view of the current record: the builder reads it during addRecord only. */
   private readonly rec: EventRecord = {
     name: '',
-    cls: { kind: Ev.Other, sys: -1 },
+    cls: { kind: Ev.Other, sys: -1, sysById: false },
     tsNs: 0,
     cpu: null,
     trace: 0,
