@@ -198,6 +198,9 @@ class ThreadBuilder {
   readonly nameStart = f64Column();
   readonly nameIdx = i32Column();
 
+  /** Times of the events no slice, state or syscall shows (the model does not know them): tick marks. */
+  readonly otherNs = f64Column();
+
   constructor(readonly tid: number) {}
 }
 
@@ -448,8 +451,23 @@ export class ModelBuilder {
         return;
       }
       default:
-        if (e.hasCtx) this.ustThread(e, ts);
+        this.onOther(e, ts, cpu);
     }
+  }
+
+  /**
+   * An event the model does not know: its thread (vtid), else, without a kernel trace to tell who ran, its CPU's
+   * row, gets it as a tick mark, so that a trace of unknown events still shows its threads. With a kernel trace,
+   * unknown kernel events are only counted (they come without context, and states already show the threads).
+   */
+  private onOther(e: EventRecord, ts: number, cpu: number | null): void {
+    let t = e.hasCtx ? this.ustThread(e, ts) : undefined;
+    if (t === undefined) {
+      if (this.hasKernel) return;
+      t = this.cpuRowThread(cpu ?? -1, ts);
+      t.eventCount++;
+    }
+    t.otherNs.push(ts);
   }
 
   private onSchedSwitch(f: EventRecord, ts: number, cpu: number | null): void {
@@ -919,6 +937,7 @@ export class ModelBuilder {
       nameHistory: { count: t.nameStart.length, startNs: t.nameStart.finish(), name: t.nameIdx.finish() },
     };
     if (t.cpuRow !== undefined) m.cpuRow = t.cpuRow;
+    if (t.otherNs.length > 0) m.otherEventsNs = t.otherNs.finish().sort();
     if (this.hasKernel && t.cpuRow === undefined) {
       m.states = { count: t.stStart.length, startNs: t.stStart.finish(), endNs: t.stEnd.finish(), state: t.stState.finish(), cpu: t.stCpu.finish() };
       m.syscalls = {

@@ -4,15 +4,14 @@
  * (its text output, kept beside each fixture), then the model against what those events say.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openExperiment, type TraceEvent } from '../ctf';
 import { eventClassesByName, fieldText } from '../ctf/decode/text-format';
 import { readTraceFolder } from '../ctf/node-fs';
-import { decodeFiles } from '../worker-api/decode-service';
-import type { UnpackedFiles } from '../worker-api/protocol';
+import { modelOfFolder } from '../test-utils/decode-folder';
 import { ThreadState, type ThreadModel, type TraceModel } from './types';
 
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/perf');
@@ -40,18 +39,7 @@ function ourLines(name: string): string[] {
 }
 
 function model(name: string): TraceModel {
-  const dir = join(fixtures, name);
-  const files = readTraceFolder(dir).flatMap((t) => [...t.files.entries()]);
-  const input: UnpackedFiles = {
-    label: name,
-    traceDirs: [''],
-    paths: files.map(([p]) => relative(dir, join(dir, p))),
-    datas: files.map(([, d]) => d),
-    totalBytes: files.reduce((n, [, d]) => n + d.length, 0),
-  };
-  const r = decodeFiles(input);
-  if (!r.ok) throw new Error(r.failure.message);
-  return r.value.model;
+  return modelOfFolder(join(fixtures, name));
 }
 
 function byName(m: TraceModel, name: string): ThreadModel[] {
