@@ -251,7 +251,8 @@ function drawThreadLabel(ctx: CanvasRenderingContext2D, f: TracksFrame, row: Thr
   const right = f.gutterPx - 8;
   if (row.statesYPx >= 0) ctx.fillText('state', right, y + row.statesYPx + m.stateStripPx / 2);
   if (row.syscallsYPx >= 0) ctx.fillText('syscalls', right, y + row.syscallsYPx + m.syscallLanePx / 2);
-  ctx.fillText(t.slices.count > 0 ? 'calls' : 'no calls', right, y + row.slicesYPx + m.sliceRowPx / 2);
+  const lane = t.slices.count > 0 ? 'calls' : t.otherEventsNs ? 'events' : 'no calls';
+  ctx.fillText(lane, right, y + row.slicesYPx + m.sliceRowPx / 2);
   ctx.textAlign = 'left';
   ctx.font = FONT;
 }
@@ -286,6 +287,8 @@ function dominantState(st: StateTable, a: number, b: number): number {
 
 const batch = new RectBatch();
 const EMPTY_INDEX = { lanes: [], lanePos: new Int32Array(0) };
+/** Tick marks of events the model does not know (events-only rows). */
+const EVENT_TICK = '#475467';
 const labelX: number[] = [];
 const labelY: number[] = [];
 const labelText: string[] = [];
@@ -308,6 +311,41 @@ function flushLabels(ctx: CanvasRenderingContext2D): void {
     ctx.fillText(labelText[i], labelX[i], labelY[i]);
   }
   labelX.length = labelY.length = labelText.length = labelColor.length = 0;
+}
+
+/** First index of sorted `times` at or after ns. */
+function lowerBound(times: Float64Array, ns: number, from: number): number {
+  let lo = from;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid] < ns) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Tick marks of event times: O(pixels x log events), whatever the number of events in view. */
+function drawEventTicks(
+  times: Float64Array,
+  f: TracksFrame,
+  topPx: number,
+  heightPx: number,
+  toX: (ns: number) => number,
+  nsPerPx: number,
+): number {
+  let i = lowerBound(times, f.range.startNs, 0);
+  let ticks = 0;
+  while (i < times.length && times[i] <= f.range.endNs) {
+    const x = Math.floor(toX(times[i]));
+    if (x >= f.gutterPx) {
+      batch.add(EVENT_TICK, x, topPx, 1, heightPx);
+      ticks++;
+    }
+    // Skip the rest of this pixel column.
+    i = lowerBound(times, times[i] + nsPerPx * (x + 1 - toX(times[i])), i + 1);
+  }
+  return ticks;
 }
 
 function drawThread(
@@ -362,6 +400,9 @@ function drawThread(
       if (sameItem(f.hovered, 'syscall', row.threadIndex, a)) hoverBox = [x0, sy, w, m.syscallLanePx];
     }, 1, false); // per pixel, so that the gaps between syscalls stay visible
   }
+
+  // Events the model does not know, on a row with no calls: one tick per pixel column holding any.
+  if (t.otherEventsNs && t.slices.count === 0) boxes += drawEventTicks(t.otherEventsNs, f, y + row.slicesYPx + 3, m.sliceRowPx - 6, toX, nsPerPx);
 
   // Flame chart, one lane per depth; a big thread is indexed in the background once it is on screen.
   const idx = t.slices.count > 0 ? sliceIndexIfReady(t) : EMPTY_INDEX;
