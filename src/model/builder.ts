@@ -456,18 +456,16 @@ export class ModelBuilder {
   }
 
   /**
-   * An event the model does not know: its thread (vtid), else, without a kernel trace to tell who ran, its CPU's
-   * row, gets it as a tick mark, so that a trace of unknown events still shows its threads. With a kernel trace,
-   * unknown kernel events are only counted (they come without context, and states already show the threads).
+   * An event the model does not know gets a tick mark on its thread, found as for call events (vtid, else the
+   * thread the kernel shows on the CPU, else the CPU's row), so that a trace of unknown events still shows its
+   * rows. Unknown kernel events only count for their vtid thread if they have one (the packer drops the others).
    */
   private onOther(e: EventRecord, ts: number, cpu: number | null): void {
-    let t = e.hasCtx ? this.ustThread(e, ts) : undefined;
-    if (t === undefined) {
-      if (this.hasKernel) return;
-      t = this.cpuRowThread(cpu ?? -1, ts);
-      t.eventCount++;
+    if (this.sources[e.trace]?.domain === 'kernel') {
+      if (e.hasCtx) this.ustThread(e, ts); // a context added to kernel events (lttng add-context -k -t vtid)
+      return;
     }
-    t.otherNs.push(ts);
+    this.callThread(e, ts, cpu).otherNs.push(ts);
   }
 
   private onSchedSwitch(f: EventRecord, ts: number, cpu: number | null): void {

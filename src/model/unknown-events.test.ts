@@ -57,6 +57,17 @@ describe('unknown events: threads with events-only rows', () => {
     expect(ticks(m)).toBe(events('bt-barectf-event-before-packet').length);
   });
 
+  it('bt-multi-domains (kernel + UST without vtid): the UST events on CPU rows, the unknown kernel events only counted', () => {
+    const m = model('bt-multi-domains');
+    const ust = events('bt-multi-domains').filter((e) => e.name.includes(':'));
+    expect(m.eventCount).toBe(events('bt-multi-domains').length);
+    expect(ticks(m)).toBe(ust.length);
+    for (const cpu of new Set(ust.map((e) => e.cpu))) {
+      const row = m.threads.find((t) => t.cpuRow === cpu)!;
+      expect(row.otherEventsNs!.length).toBe(ust.filter((e) => e.cpu === cpu).length);
+    }
+  });
+
   it('known events keep their rows, and a kernel trace adds no ticks for its unknown kernel events', () => {
     const cyg = model('tc-cyg-profile-glxgears-cyg-profile');
     expect(cyg.threads.some((t) => t.slices.count > 0 && !isEventsOnly(t))).toBe(true);

@@ -8,7 +8,7 @@
  */
 import { CtfError, findTraceDirs, groupTraceFiles, openExperiment } from '../ctf';
 import { modelBuilderFor } from '../model/from-experiment';
-import { EventPacker, mergedOriginNs, modelKeepsUnknown, PackedMerger, type PackedChunk, type PackedEvents } from '../model/packed-events';
+import { EventPacker, mergedOriginNs, keepsUnknown, PackedMerger, type PackedChunk, type PackedEvents } from '../model/packed-events';
 import type { ModelBuilder } from '../model/builder';
 import { ctfFailure } from './failure';
 import { throttle, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result } from './protocol';
@@ -161,7 +161,7 @@ export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback, 
     streamGlobal,
     chunkRecords: streaming.chunkRecords,
     onChunk: streaming.onChunk,
-    keepUnknown: modelKeepsUnknown(experiment.traces),
+    keepUnknown: keepsUnknown(experiment.traces),
   });
   const progress = throttle<Parameters<ProgressCallback>[0]>((p) => onProgress?.(p));
   let events = 0;
