@@ -458,11 +458,22 @@ export class ModelBuilder {
   /**
    * An event the model does not know gets a tick mark on its thread, found as for call events (vtid, else the
    * thread the kernel shows on the CPU, else the CPU's row), so that a trace of unknown events still shows its
-   * rows. Unknown kernel events only count for their vtid thread if they have one (the packer drops the others).
+   * rows. Unknown kernel events only count for their vtid thread if they have one, or tick on perf's sample
+   * thread (perf_tid); the packer drops the others (LTTng's kernel events without context).
    */
   private onOther(e: EventRecord, ts: number, cpu: number | null): void {
     if (this.sources[e.trace]?.domain === 'kernel') {
       if (e.hasCtx) this.ustThread(e, ts); // a context added to kernel events (lttng add-context -k -t vtid)
+      else if (e.hasFields) {
+        // perf: the sample's thread (0: idle).
+        const tid = num(e, FIELD.perfSample.perf_tid);
+        if (!(tid > 0)) return;
+        const t = this.thread(tid, ts);
+        t.eventCount++;
+        const pid = num(e, FIELD.perfSample.perf_pid);
+        if (t.pid < 0 && pid > 0) t.pid = pid;
+        t.otherNs.push(ts);
+      }
       return;
     }
     this.callThread(e, ts, cpu).otherNs.push(ts);

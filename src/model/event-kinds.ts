@@ -58,6 +58,8 @@ const SPECS = {
   // which thread runs on the CPU before the trace's first sched_switch there.
   rawSysEntry: { id: 'num', perf_tid: 'num' },
   rawSysExit: { ret: 'num', id: 'num', perf_tid: 'num' },
+  // Any other `subsystem:name` event: perf's sample thread, if it is a perf event (absent, NaN, in UST ones).
+  perfSample: { perf_tid: 'num', perf_pid: 'num' },
 } as const satisfies Record<string, Record<string, ColumnPick>>;
 
 type Specs = typeof SPECS;
@@ -87,6 +89,7 @@ export const FIELD: { readonly [S in keyof Specs]: { readonly [K in keyof Specs[
   procname: indices(SPECS.procname),
   rawSysEntry: indices(SPECS.rawSysEntry),
   rawSysExit: indices(SPECS.rawSysExit),
+  perfSample: indices(SPECS.perfSample),
 };
 
 const COLUMN_SPECS = {} as Record<keyof Specs, ColumnSpec>;
@@ -219,7 +222,8 @@ export function eventKindOf(name: string): EventKind {
   for (const [prefix, kind] of SYSCALL_PREFIXES) {
     if (name.startsWith(prefix)) return k(kind, kind === Ev.SysExit ? 'sysExit' : 'none', name.slice(prefix.length));
   }
-  return k(Ev.Other, null);
+  // LTTng kernel names have no provider; perf's (and UST's) do: a perf event tells its thread.
+  return k(Ev.Other, name.includes(':') ? 'perfSample' : null);
 }
 
 const SYSCALL_PREFIXES: ReadonlyArray<readonly [string, Ev]> = [

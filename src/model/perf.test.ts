@@ -12,6 +12,7 @@ import { openExperiment, type TraceEvent } from '../ctf';
 import { eventClassesByName, fieldText } from '../ctf/decode/text-format';
 import { readTraceFolder } from '../ctf/node-fs';
 import { modelOfFolder } from '../test-utils/decode-folder';
+import { Ev, eventKindOf } from './event-kinds';
 import { ThreadState, type ThreadModel, type TraceModel } from './types';
 
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/perf');
@@ -118,6 +119,14 @@ describe('perf CTF: the model', () => {
     const longest = Math.max(...Array.from(wait4.name.subarray(0, wait4.count), (n, i) => (m.strings[n] === 'wait4' ? wait4.endNs[i] - wait4.startNs[i] : 0)));
     expect(longest).toBeGreaterThan(5e6);
     expect(m.anomalies?.unattributedKernelEvents).toBe(0);
+    // Events the model does not know (sched_process_wait/exit, softirq_raise...) tick on their perf_tid thread.
+    const other = new Map<number, number>();
+    for (const e of refEvents('task')) {
+      const tid = e.ints.get('perf_tid')!;
+      if (eventKindOf(e.name).kind === Ev.Other && tid > 0) other.set(tid, (other.get(tid) ?? 0) + 1);
+    }
+    expect(other.size).toBeGreaterThan(1);
+    for (const [tid, n] of other) expect(m.threads.find((t) => t.tid === tid)!.otherEventsNs?.length, `ticks of ${tid}`).toBe(n);
   });
 
   it('system: after every sched_switch the next thread runs on that CPU and the previous one waits as prev_state says', () => {
