@@ -13,6 +13,7 @@ import { eventClassesByName, fieldText } from '../ctf/decode/text-format';
 import { readTraceFolder } from '../ctf/node-fs';
 import { modelOfFolder } from '../test-utils/decode-folder';
 import { Ev, eventKindOf } from './event-kinds';
+import { modelFromEvents } from './packed-events';
 import { ThreadState, type ThreadModel, type TraceModel } from './types';
 
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../fixtures/perf');
@@ -52,8 +53,30 @@ function syscallNames(m: TraceModel, t: ThreadModel): string[] {
   return s ? Array.from(s.name.subarray(0, s.count), (i) => m.strings[i]) : [];
 }
 
+/** The generic decoder's TraceEvents through the packer: the same model as the column readers' must be. */
+function genericModel(name: string): TraceModel {
+  const exp = openExperiment(readTraceFolder(join(fixtures, name)));
+  const opts = { sources: exp.traces.map((t) => ({ name: t.name, domain: t.domain, env: t.env })), originNs: exp.originNs };
+  return modelFromEvents(opts, (packer) => exp.decode((e) => packer.addEvent(e), (l) => packer.addLoss(l)));
+}
+
+/** Typed arrays as plain lists, for a deep comparison with a readable diff. */
+function plain(v: unknown): unknown {
+  if (ArrayBuffer.isView(v)) return Array.from(v as Float64Array);
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
+
 describe('perf CTF fixtures', () => {
   for (const name of ['task', 'system']) {
+    it(`${name}: the column readers (perf's field names) give the generic decoder's model`, () => {
+      const a = model(name);
+      const b = genericModel(name);
+      expect(plain(a.threads)).toEqual(plain(b.threads));
+      expect(a.eventCount).toBe(b.eventCount);
+    });
+
     it(`${name}: decodes to babeltrace2's events`, () => {
       const ref = babeltraceLines(name);
       const ours = ourLines(name);
