@@ -599,7 +599,7 @@ export class ModelBuilder {
     }
   }
 
-  /** `tid` > 0: the thread the event names (perf's perf_tid: right even where its cpu_id is not, in per-task recordings). */
+  /** `tid` > 0: the thread the event names (perf's perf_tid: per-task recordings miss the switches that would tell). */
   private onSysEntry(name: number, ts: number, cpu: number | null, tid: number): void {
     const t = tid > 0 ? this.thread(tid, ts) : this.currentOn(cpu, ts);
     if (t === undefined) {
