@@ -10,6 +10,7 @@ import type { LossRecord } from '../ctf/event';
 import { Ev, eventKindOf, FIELD } from './event-kinds';
 import { f64Column, i16Column, i32Column, StringTable, u16Column, u8Column } from './growable';
 import { SymbolResolver } from './symbols';
+import { SYSCALLS_X86_64 } from './syscalls-x86_64';
 import {
   SliceFlag,
   SliceKind,
@@ -40,8 +41,10 @@ export interface ModelBuilderOptions {
 /** What the builder does with an event class (from event-kinds.ts), resolved once per class. */
 export interface EvClass {
   kind: Ev;
-  /** Syscall name (IndexIntoStrings) for SysEntry / SysExit; -1 for the old `exit_syscall`. */
+  /** Syscall name (IndexIntoStrings) for SysEntry / SysExit; -1 for the old `exit_syscall` and perf's raw_syscalls. */
   sys: number;
+  /** perf's raw_syscalls: the name comes from the payload's syscall number. */
+  sysById: boolean;
 }
 
 /** Where a stack frame came from, to match it with the right kind of return. */
@@ -195,6 +198,9 @@ class ThreadBuilder {
   readonly nameStart = f64Column();
   readonly nameIdx = i32Column();
 
+  /** Times of the events no slice, state or syscall shows (the model does not know them): tick marks. */
+  readonly otherNs = f64Column();
+
   constructor(readonly tid: number) {}
 }
 
@@ -207,6 +213,9 @@ export class ModelBuilder {
   private readonly strings = new StringTable();
   private readonly symbols: SymbolResolver;
   private readonly classes = new Map<string, EvClass>();
+  private readonly sysIdNames = new Map<number, number>();
+  /** Syscall numbers are x86-64's unless the kernel trace's env names another machine. */
+  private readonly x86_64: boolean;
   /** Live threads by tid (CPU rows by CPU_ROW_KEY_BASE - cpu). A freed tid leaves: its reuse is a new row. */
   private readonly live = new Map<number, ThreadBuilder>();
   private readonly all: ThreadBuilder[] = [];
@@ -235,6 +244,8 @@ export class ModelBuilder {
     this.hasKernel = opts.sources.some((s) => s.domain === 'kernel');
     const kernelEnv = opts.sources.find((s) => s.domain === 'kernel')?.env;
     this.modernPrevState = usesModernPrevState(kernelEnv);
+    const machine = kernelEnv?.machine ?? kernelEnv?.arch;
+    this.x86_64 = typeof machine !== 'string' || machine === 'x86_64';
     this.symbols = new SymbolResolver(opts.symbolFiles);
     this.unknownNameIdx = this.strings.intern(UNKNOWN_NAME);
   }
@@ -253,7 +264,18 @@ export class ModelBuilder {
 
   private classifyUncached(name: string): EvClass {
     const k = eventKindOf(name);
-    return { kind: k.kind, sys: k.sysName === null ? -1 : this.strings.intern(k.sysName) };
+    return { kind: k.kind, sys: k.sysName === null ? -1 : this.strings.intern(k.sysName), sysById: k.sysById };
+  }
+
+  /** Name (IndexIntoStrings) of syscall number `id` of the kernel's architecture (x86-64's table, else `syscall_<id>`). */
+  private sysNameOfId(id: number): number {
+    let idx = this.sysIdNames.get(id);
+    if (idx === undefined) {
+      const known = this.x86_64 && Number.isInteger(id) && id >= 0 ? SYSCALLS_X86_64[id] : undefined;
+      idx = this.strings.intern(known || (Number.isFinite(id) ? `syscall_${id}` : UNKNOWN_NAME));
+      this.sysIdNames.set(id, idx);
+    }
+    return idx;
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -391,10 +413,12 @@ export class ModelBuilder {
         if (f) this.onProcState(f, ts);
         return;
       case Ev.SysEntry:
-        this.onSysEntry(c.sys, ts, cpu);
+        if (c.sysById && f) this.onSysEntry(this.sysNameOfId(num(f, FIELD.rawSysEntry.id)), ts, cpu, num(f, FIELD.rawSysEntry.perf_tid));
+        else this.onSysEntry(c.sys, ts, cpu, -1);
         return;
       case Ev.SysExit:
-        this.onSysExit(c.sys, f, ts, cpu);
+        if (c.sysById && f) this.onSysExit(this.sysNameOfId(num(f, FIELD.rawSysExit.id)), f, ts, cpu, num(f, FIELD.rawSysExit.perf_tid));
+        else this.onSysExit(c.sys, f, ts, cpu, -1);
         return;
       case Ev.IrqEntry:
       case Ev.SoftEntry:
@@ -427,8 +451,32 @@ export class ModelBuilder {
         return;
       }
       default:
-        if (e.hasCtx) this.ustThread(e, ts);
+        this.onOther(e, ts, cpu);
     }
+  }
+
+  /**
+   * An event the model does not know gets a tick mark on its thread, found as for call events (vtid, else the
+   * thread the kernel shows on the CPU, else the CPU's row), so that a trace of unknown events still shows its
+   * rows. Unknown kernel events only count for their vtid thread if they have one, or tick on perf's sample
+   * thread (perf_tid); the packer drops the others (LTTng's kernel events without context).
+   */
+  private onOther(e: EventRecord, ts: number, cpu: number | null): void {
+    if (this.sources[e.trace]?.domain === 'kernel') {
+      if (e.hasCtx) this.ustThread(e, ts); // a context added to kernel events (lttng add-context -k -t vtid)
+      else if (e.hasFields) {
+        // perf: the sample's thread (0: idle).
+        const tid = num(e, FIELD.perfSample.perf_tid);
+        if (!(tid > 0)) return;
+        const t = this.thread(tid, ts);
+        t.eventCount++;
+        const pid = num(e, FIELD.perfSample.perf_pid);
+        if (t.pid < 0 && pid > 0) t.pid = pid;
+        t.otherNs.push(ts);
+      }
+      return;
+    }
+    this.callThread(e, ts, cpu).otherNs.push(ts);
   }
 
   private onSchedSwitch(f: EventRecord, ts: number, cpu: number | null): void {
@@ -551,8 +599,9 @@ export class ModelBuilder {
     }
   }
 
-  private onSysEntry(name: number, ts: number, cpu: number | null): void {
-    const t = this.currentOn(cpu, ts);
+  /** `tid` > 0: the thread the event names (perf's perf_tid: per-task recordings miss the switches that would tell). */
+  private onSysEntry(name: number, ts: number, cpu: number | null, tid: number): void {
+    const t = tid > 0 ? this.thread(tid, ts) : this.currentOn(cpu, ts);
     if (t === undefined) {
       this.anomalies.unattributedKernelEvents++;
       return;
@@ -573,8 +622,8 @@ export class ModelBuilder {
     if (t.curState !== ThreadState.Interrupted) this.setState(t, ThreadState.RunSyscall, ts, cpu ?? -1);
   }
 
-  private onSysExit(name: number, f: EventRecord | null, ts: number, cpu: number | null): void {
-    const t = this.currentOn(cpu, ts);
+  private onSysExit(name: number, f: EventRecord | null, ts: number, cpu: number | null, tid: number): void {
+    const t = tid > 0 ? this.thread(tid, ts) : this.currentOn(cpu, ts);
     if (t === undefined) {
       this.anomalies.unattributedKernelEvents++;
       return;
@@ -923,6 +972,7 @@ export class ModelBuilder {
       nameHistory: { count: t.nameStart.length, startNs: t.nameStart.finish(), name: t.nameIdx.finish() },
     };
     if (t.cpuRow !== undefined) m.cpuRow = t.cpuRow;
+    if (t.otherNs.length > 0) m.otherEventsNs = t.otherNs.finish().sort();
     if (this.hasKernel && t.cpuRow === undefined) {
       m.states = { count: t.stStart.length, startNs: t.stStart.finish(), endNs: t.stEnd.finish(), state: t.stState.finish(), cpu: t.stCpu.finish() };
       m.syscalls = {

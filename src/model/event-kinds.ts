@@ -54,6 +54,12 @@ const SPECS = {
   debugLink: { baddr: 'num', filename: 'str', crc: 'num' },
   baddr: { baddr: 'num' },
   procname: { procname: 'str' },
+  // perf's raw_syscalls carry the number, not the name; perf_tid (every perf sample's current thread) tells
+  // which thread runs on the CPU before the trace's first sched_switch there.
+  rawSysEntry: { id: 'num', perf_tid: 'num' },
+  rawSysExit: { ret: 'num', id: 'num', perf_tid: 'num' },
+  // Any other `subsystem:name` event: perf's sample thread, if it is a perf event (absent, NaN, in UST ones).
+  perfSample: { perf_tid: 'num', perf_pid: 'num' },
 } as const satisfies Record<string, Record<string, ColumnPick>>;
 
 type Specs = typeof SPECS;
@@ -81,21 +87,49 @@ export const FIELD: { readonly [S in keyof Specs]: { readonly [K in keyof Specs[
   debugLink: indices(SPECS.debugLink),
   baddr: indices(SPECS.baddr),
   procname: indices(SPECS.procname),
+  rawSysEntry: indices(SPECS.rawSysEntry),
+  rawSysExit: indices(SPECS.rawSysExit),
+  perfSample: indices(SPECS.perfSample),
 };
 
 const COLUMN_SPECS = {} as Record<keyof Specs, ColumnSpec>;
 for (const key of Object.keys(SPECS) as Array<keyof Specs>) COLUMN_SPECS[key] = Object.entries(SPECS[key]) as Array<[string, ColumnPick]>;
 
+/**
+ * The same fields under perf's names (`perf data convert --to-ctf` keeps the kernel tracepoints' own fields:
+ * their `pid` is a thread id, and they have no process id: the sample's `perf_pid` is the current task's).
+ * Same order as the LTTng spec, so FIELD indices hold; NONE names a field no event has (read as NaN).
+ */
+const NONE = '';
+function renamed<S extends keyof Specs>(spec: S, names: { readonly [K in keyof Specs[S]]?: string }): ColumnSpec {
+  const byName = names as Readonly<Record<string, string | undefined>>;
+  return COLUMN_SPECS[spec].map(([field, pick]) => [byName[field] ?? field, pick] as const);
+}
+
+const PERF_SPECS = {
+  schedSwitch: renamed('schedSwitch', { prev_tid: 'prev_pid', next_tid: 'next_pid' }),
+  wakeup: renamed('wakeup', { tid: 'pid' }),
+  fork: renamed('fork', { parent_tid: 'parent_pid', child_tid: 'child_pid', parent_pid: 'perf_pid', child_pid: NONE }),
+  exec: renamed('exec', { tid: 'pid' }),
+  tid: renamed('tid', { tid: 'pid' }),
+};
+
 export interface EventKind {
   kind: Ev;
-  /** Syscall name for SysEntry / SysExit (null for the old `exit_syscall`, which does not say). */
+  /** Syscall name for SysEntry / SysExit (null for the old `exit_syscall`, which does not say, and perf's raw_syscalls). */
   sysName: string | null;
+  /** perf's raw_syscalls: the name is the payload's syscall number (FIELD.rawSysEntry.id / rawSysExit.id). */
+  sysById: boolean;
   /** Payload fields read; null when the builder reads none and only counts the event (unless it has a context). */
   fields: ColumnSpec | null;
 }
 
 function k(kind: Ev, spec: keyof Specs | null, sysName: string | null = null): EventKind {
-  return { kind, sysName, fields: spec === null ? null : COLUMN_SPECS[spec] };
+  return { kind, sysName, sysById: false, fields: spec === null ? null : COLUMN_SPECS[spec] };
+}
+
+function perf(kind: Ev, fields: ColumnSpec): EventKind {
+  return { kind, sysName: null, sysById: false, fields };
 }
 
 /** What the model does with an event of this name. */
@@ -159,11 +193,37 @@ export function eventKindOf(name: string): EventKind {
       return k(Ev.DlClose, 'baddr');
     case 'lttng_ust_statedump:procname':
       return k(Ev.UstProcname, 'procname');
+    // perf data convert --to-ctf: `subsystem:tracepoint` names, perf's field names.
+    case 'sched:sched_switch':
+      return perf(Ev.SchedSwitch, PERF_SPECS.schedSwitch);
+    case 'sched:sched_waking':
+    case 'sched:sched_wakeup':
+    case 'sched:sched_wakeup_new':
+      return perf(Ev.Wakeup, PERF_SPECS.wakeup);
+    case 'sched:sched_process_fork':
+      return perf(Ev.Fork, PERF_SPECS.fork);
+    case 'sched:sched_process_exec':
+      return perf(Ev.Exec, PERF_SPECS.exec);
+    case 'sched:sched_process_free':
+      return perf(Ev.Free, PERF_SPECS.tid);
+    case 'raw_syscalls:sys_enter':
+      return { ...k(Ev.SysEntry, 'rawSysEntry'), sysById: true };
+    case 'raw_syscalls:sys_exit':
+      return { ...k(Ev.SysExit, 'rawSysExit'), sysById: true };
+    case 'irq:irq_handler_entry':
+      return k(Ev.IrqEntry, 'none');
+    case 'irq:irq_handler_exit':
+      return k(Ev.IrqExit, 'none');
+    case 'irq:softirq_entry':
+      return k(Ev.SoftEntry, 'none');
+    case 'irq:softirq_exit':
+      return k(Ev.SoftExit, 'none');
   }
   for (const [prefix, kind] of SYSCALL_PREFIXES) {
     if (name.startsWith(prefix)) return k(kind, kind === Ev.SysExit ? 'sysExit' : 'none', name.slice(prefix.length));
   }
-  return k(Ev.Other, null);
+  // LTTng kernel names have no provider; perf's (and UST's) do: a perf event tells its thread.
+  return k(Ev.Other, name.includes(':') ? 'perfSample' : null);
 }
 
 const SYSCALL_PREFIXES: ReadonlyArray<readonly [string, Ev]> = [

@@ -140,6 +140,16 @@ export interface PackerOptions {
   chunkRecords?: number;
   /** Receives each full chunk (then not kept); without it, chunks are kept for finish(). */
   onChunk?: (chunk: PackedChunk) => void;
+  /**
+   * Per trace: keep events the model does not read even without a context (else only counted), so that they
+   * reach a thread or CPU row (`keepsUnknown`: every trace but kernel ones). Default: none.
+   */
+  keepUnknown?: ArrayLike<boolean>;
+}
+
+/** Per trace, whether its unknown events without context go to the builder: user-space and other traces' do. */
+export function keepsUnknown(traces: ReadonlyArray<{ domain: string }>): boolean[] {
+  return traces.map((t) => t.domain !== 'kernel');
 }
 
 const MAX_PLAIN_CPU = 0x7fffffff;
@@ -174,6 +184,8 @@ export class EventPacker {
   records = 0;
   private count = 0;
 
+  private readonly keepUnknown: Uint8Array;
+
   constructor(opts: PackerOptions) {
     this.dropped = new Float64Array(opts.traceCount * 4);
     for (let t = 0; t < opts.traceCount; t++) {
@@ -186,6 +198,7 @@ export class EventPacker {
     this.hasRecord = new Uint8Array(streams);
     this.chunkRecords = Math.max(1, opts.chunkRecords ?? DEFAULT_CHUNK_RECORDS);
     this.onChunk = opts.onChunk;
+    this.keepUnknown = Uint8Array.from(opts.keepUnknown ?? [], (k) => (k ? 1 : 0));
   }
 
   private common(tsNs: number, stream: number, trace: number, cpu: number | null, flags: number): void {
@@ -257,7 +270,7 @@ export class EventPacker {
     const ts = rec.tsNs;
     this.mark(stream, ts);
     const d = trace * 4;
-    if ((Number.isNaN(ts) || (this.tables.specs[rec.nameId] === null && (rec.flags & F_CTX) === 0)) && d >= 0 && d < this.dropped.length) {
+    if ((Number.isNaN(ts) || (this.keepUnknown[trace] !== 1 && this.tables.specs[rec.nameId] === null && (rec.flags & F_CTX) === 0)) && d >= 0 && d < this.dropped.length) {
       this.dropped[d + D_COUNT]++;
       if (Number.isNaN(ts)) this.dropped[d + D_UNTIMED]++;
       else {
@@ -389,7 +402,7 @@ export class PackedMerger {
   /** One reused view of the current record: the builder reads it during addRecord only. */
   private readonly rec: EventRecord = {
     name: '',
-    cls: { kind: Ev.Other, sys: -1 },
+    cls: { kind: Ev.Other, sys: -1, sysById: false },
     tsNs: 0,
     cpu: null,
     trace: 0,
@@ -614,7 +627,7 @@ export function mergePackedInto(builder: ModelBuilder, parts: PackedEvents[], or
  * and losses, to the packer in time order; they then take the one path of every model, chunks -> merger -> builder.
  */
 export function modelFromEvents(opts: ModelBuilderOptions, feed: (packer: EventPacker) => void): TraceModel {
-  const packer = new EventPacker({ traceCount: opts.sources.length });
+  const packer = new EventPacker({ traceCount: opts.sources.length, keepUnknown: keepsUnknown(opts.sources) });
   feed(packer);
   const builder = new ModelBuilder(opts);
   mergePackedInto(builder, [packer.finish(opts.originNs)], opts.originNs);

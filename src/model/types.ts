@@ -112,6 +112,16 @@ export interface ThreadModel {
   syscalls?: SyscallTable;
   /** Number of events attributed to the thread (for sorting by activity). */
   eventCount: number;
+  /**
+   * Sorted times of the thread's events that the model does not know (no slice, state or syscall shows them);
+   * absent when none. A thread with only these is an events-only row: drawn as tick marks.
+   */
+  otherEventsNs?: Float64Array;
+}
+
+/** A row with nothing but events the model does not know (see ThreadModel.otherEventsNs). */
+export function isEventsOnly(t: ThreadModel): boolean {
+  return t.otherEventsNs !== undefined && t.slices.count === 0 && (t.states === undefined || t.states.count === 0) && (t.syscalls === undefined || t.syscalls.count === 0);
 }
 
 export interface ProcessModel {

@@ -266,6 +266,7 @@ const PALETTE: LanePalette = {
   syscallText: '#ffffff',
   brokenEdge: '#d92d20',
   note: THEME.laneText,
+  eventTick: '#475467',
 };
 
 type Box = [number, number, number, number];

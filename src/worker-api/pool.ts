@@ -9,7 +9,7 @@
 import { isElfMagic } from '../symbols/elf';
 import { CtfError, findTraceDirs, groupTraceFiles, openExperiment } from '../ctf';
 import { modelBuilderFor } from '../model/from-experiment';
-import { EventPacker, mergedOriginNs, PackedMerger, type PackedChunk, type PackedEvents } from '../model/packed-events';
+import { EventPacker, mergedOriginNs, keepsUnknown, PackedMerger, type PackedChunk, type PackedEvents } from '../model/packed-events';
 import type { ModelBuilder } from '../model/builder';
 import { ctfFailure } from './failure';
 import { throttle, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result } from './protocol';
@@ -164,6 +164,7 @@ export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback, 
     streamGlobal,
     chunkRecords: streaming.chunkRecords,
     onChunk: streaming.onChunk,
+    keepUnknown: keepsUnknown(experiment.traces),
   });
   const progress = throttle<Parameters<ProgressCallback>[0]>((p) => onProgress?.(p));
   let events = 0;

@@ -5,11 +5,14 @@
 import { SliceFlag } from '../../model/types';
 import { forEachBox, hitInterval, sourceIndex } from '../interval-lane';
 import { firstChildSlice, parentSlice, siblingSlice, sliceIndexIfReady, sliceIndexOf } from '../slice-index';
-import { boxEdges, sameItem, type Lane } from './lane';
+import { boxEdges, sameItem, type Lane, type LaneFrame } from './lane';
 
 const EMPTY_INDEX = { lanes: [], lanePos: new Int32Array(0) };
 
-/** Rows of the flame chart: one per depth, at least one (it says "no calls"). */
+/**
+ * Rows of the flame chart: one per depth, at least one. A thread without calls shows there the times of the
+ * events the model does not know (an events-only row, as tick marks), or says "no calls".
+ */
 function depthCount(t: { slices: { count: number }; maxDepth: number }): number {
   return t.slices.count > 0 ? Math.max(1, t.maxDepth + 1) : 1;
 }
@@ -17,13 +20,14 @@ function depthCount(t: { slices: { count: number }; maxDepth: number }): number 
 export const callStackLane: Lane = {
   kind: 'slice',
   heightPx: (_model, t, m) => depthCount(t) * m.sliceRowPx,
-  gutterLabel: (t, m) => ({ text: t.slices.count > 0 ? 'calls' : 'no calls', yPx: m.sliceRowPx / 2 }),
+  gutterLabel: (t, m) => ({ text: t.slices.count > 0 ? 'calls' : t.otherEventsNs ? 'events' : 'no calls', yPx: m.sliceRowPx / 2 }),
   table: (t) => t.slices,
   draw(f, thread, yPx) {
     const { vp, painter, palette, model } = f;
     const t = model.threads[thread];
-    const idx = t.slices.count > 0 ? sliceIndexIfReady(t) : EMPTY_INDEX;
     const rowH = f.metrics.sliceRowPx;
+    if (t.slices.count === 0 && t.otherEventsNs) return drawEventTicks(f, t.otherEventsNs, yPx + 3, rowH - 6);
+    const idx = t.slices.count > 0 ? sliceIndexIfReady(t) : EMPTY_INDEX;
     if (idx === null) {
       painter.label(vp.gutterPx + 8, yPx + rowH / 2, 'indexing calls…', Infinity, palette.note);
       return -1;
@@ -100,3 +104,34 @@ export const callStackLane: Lane = {
     return firstChildSlice(idx, t.slices, index);
   },
 };
+
+/** First index of sorted `times` at or after `ns`, from `from`. */
+function lowerBound(times: Float64Array, ns: number, from: number): number {
+  let lo = from;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (times[mid] < ns) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Tick marks of event times, one per pixel column holding any: O(pixels x log events) whatever is in view. */
+function drawEventTicks(f: LaneFrame, times: Float64Array, topPx: number, heightPx: number): number {
+  const { vp, painter, palette } = f;
+  const nsPerPx = vp.nsPerPx;
+  let i = lowerBound(times, vp.range.startNs, 0);
+  let ticks = 0;
+  while (i < times.length && times[i] <= vp.range.endNs) {
+    const xPx = vp.nsToCanvasPx(times[i]);
+    const col = Math.floor(xPx);
+    if (col >= vp.gutterPx) {
+      painter.box(palette.eventTick, col, topPx, 1, heightPx);
+      ticks++;
+    }
+    // Skip the rest of this pixel column.
+    i = lowerBound(times, times[i] + nsPerPx * (col + 1 - xPx), i + 1);
+  }
+  return ticks;
+}

@@ -56,6 +56,8 @@ export interface LanePalette {
   brokenEdge: string;
   /** Notes such as "indexing calls…". */
   note: string;
+  /** Tick marks of events the model does not know (events-only rows). */
+  eventTick: string;
 }
 
 export interface LaneFrame {

@@ -48,6 +48,7 @@ function frame(painter: LanePainter, selection: ItemRef | null): LaneFrame {
       syscallText: 'syscall-text',
       brokenEdge: 'broken',
       note: 'note',
+      eventTick: 'tick',
     },
   };
 }

@@ -2,6 +2,7 @@ import { lazy, Suspense, useEffect, useLayoutEffect, useState } from 'react';
 import type { TraceModel } from '../../model/types';
 import { useTraceStore } from '../../store/trace-store';
 import { startUrlSync, syncUrlWithLoadedModel } from '../../store/url-sync';
+import { EmptyTraceNotice } from './empty-notice';
 import { ErrorBoundary } from './error-boundary';
 import { FailurePanel } from './failure-panel';
 import { ShareControls } from './share-controls';
@@ -62,23 +63,27 @@ export function TraceMain() {
           Parts of the link were not understood: {linkWarnings.join('; ')}
         </p>
       )}
-      <ErrorBoundary what="the timeline">
-        <Suspense fallback={<p className="strata-hint">Preparing the timeline…</p>}>
-          {preparedModel === model ? (
-            <>
-              <Timeline model={model} />
-              <UrlRestore model={model} onWarnings={setLinkWarnings} />
-              <ErrorBoundary what="the analysis panel">
-                <Suspense fallback={null}>
-                  <AnalysisPanel model={model} />
-                </Suspense>
-              </ErrorBoundary>
-            </>
-          ) : (
-            <p className="strata-hint">Preparing the timeline…</p>
-          )}
-        </Suspense>
-      </ErrorBoundary>
+      {model.threads.length === 0 ? (
+        <EmptyTraceNotice model={model} />
+      ) : (
+        <ErrorBoundary what="the timeline">
+          <Suspense fallback={<p className="strata-hint">Preparing the timeline…</p>}>
+            {preparedModel === model ? (
+              <>
+                <Timeline model={model} />
+                <UrlRestore model={model} onWarnings={setLinkWarnings} />
+                <ErrorBoundary what="the analysis panel">
+                  <Suspense fallback={null}>
+                    <AnalysisPanel model={model} />
+                  </Suspense>
+                </ErrorBoundary>
+              </>
+            ) : (
+              <p className="strata-hint">Preparing the timeline…</p>
+            )}
+          </Suspense>
+        </ErrorBoundary>
+      )}
     </main>
   );
 }

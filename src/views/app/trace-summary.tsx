@@ -10,7 +10,7 @@ export function TraceSummary({ model, label, warnings = [] }: { model: TraceMode
   return (
     <section className="strata-summary" data-testid="trace-summary">
       <p>
-        <strong>{label}</strong>: {formatCount(model.eventCount)} events, {formatCount(model.threads.length)} threads,{' '}
+        <strong>{label}</strong>: {formatCount(model.eventCount)} events, {model.threads.length > 0 ? `${formatCount(model.threads.length)} threads` : 'no rows to draw'},{' '}
         {formatNs(model.endNs - model.startNs)} —{' '}
         {model.sources.map((s, i) => (
           <span key={i} className="strata-source" data-domain={s.domain}>

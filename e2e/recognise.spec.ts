@@ -1,0 +1,67 @@
+/**
+ * Traces that are not Python full-stack recordings: a perf CTF trace shows its threads with states and
+ * syscalls, a UST trace of unknown events shows its rows with tick marks, and a trace with nothing to draw
+ * says so instead of a blank timeline.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { gzipSync } from 'fflate';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeTar } from '../src/ingest/tar';
+import { corpusTarGz, folderEntries } from './trace-fixtures';
+
+const perfFixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/perf');
+
+async function openBundle(page: Page, name: string, buffer: Buffer) {
+  await page.goto('/?trace=');
+  await expect(page.getByTestId('drop-zone')).toBeVisible();
+  await page.getByTestId('file-input').setInputFiles({ name: `${name}.tar.gz`, mimeType: 'application/gzip', buffer });
+  await expect(page.getByTestId('trace-summary')).toContainText(name, { timeout: 30_000 });
+}
+
+/** Canvas pixels right of the gutter with exactly the events-only tick colour (#475467). */
+async function tickPixels(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('canvas.tl-tracks')!;
+    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i] === 0x47 && data[i + 1] === 0x54 && data[i + 2] === 0x67) n++;
+    return n;
+  });
+}
+
+test('a perf CTF trace (perf data convert --to-ctf) shows its threads with states and named syscalls', async ({ page }) => {
+  const tar = Buffer.from(gzipSync(writeTar(folderEntries(join(perfFixtures, 'task'), 'perf-task'))));
+  await openBundle(page, 'perf-task', tar);
+  await expect(page.getByTestId('timeline')).toBeVisible();
+  await expect(page.getByTestId('trace-summary')).toContainText('kernel');
+  for (const n of ['sh', 'ls', 'sleep']) await expect(page.getByTestId('thread-item').filter({ hasText: n }).first()).toBeAttached();
+  // The syscalls are named from their numbers: the test hook finds sh's wait4 on the canvas.
+  const locate = (name: string) =>
+    page.evaluate(
+      (n) => (window as unknown as { __strataTimeline?: { locate(k: string, n: string): unknown } }).__strataTimeline?.locate('syscall', n) ?? null,
+      name,
+    );
+  await expect.poll(() => locate('wait4')).not.toBeNull();
+  expect(await locate('no_such_syscall')).toBeNull();
+  await page.screenshot({ path: 'test-results/recognise-perf-task.png' });
+});
+
+test('a UST trace of events the model does not know: per-CPU rows with tick marks', async ({ page }) => {
+  await openBundle(page, 'bt-lttng-crash', corpusTarGz('bt-lttng-crash'));
+  await expect(page.getByTestId('timeline')).toBeVisible();
+  await expect(page.getByTestId('thread-item').first()).toContainText('CPU');
+  await expect.poll(() => tickPixels(page)).toBeGreaterThan(20);
+  await page.screenshot({ path: 'test-results/recognise-unknown-events.png' });
+});
+
+test('a trace with nothing to draw says so, with no blank timeline', async ({ page }) => {
+  await openBundle(page, 'bt-succeed4', corpusTarGz('bt-succeed4'));
+  const notice = page.getByTestId('empty-notice');
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText('Nothing to draw');
+  await expect(notice).toContainText('no events');
+  await expect(page.getByTestId('timeline')).toHaveCount(0);
+  await expect(page.getByTestId('trace-summary')).not.toContainText('0 threads');
+  await page.screenshot({ path: 'test-results/recognise-empty.png' });
+});
