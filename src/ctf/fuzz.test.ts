@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { tracePath } from '../test-utils/corpus';
 import { CtfError } from './errors';
+import { readAll } from './decode/byte-source';
 import { openExperiment, type TraceInput } from './experiment';
 import { readTraceFolder } from './node-fs';
 
@@ -16,7 +17,8 @@ function mutate(inputs: TraceInput[], seed: number): TraceInput[] {
   };
   return inputs.map((t) => {
     const files = new Map<string, Uint8Array>();
-    for (const [name, bytes] of t.files) {
+    for (const [name, input] of t.files) {
+      const bytes = readAll(input);
       if (name === 'metadata' || name.startsWith('index/') || bytes.length === 0) {
         files.set(name, bytes);
         continue;
@@ -63,7 +65,7 @@ describe('corrupted metadata', () => {
   it('random edits of a kernel TSDL text parse or throw a CtfError', async () => {
     const { metadataText, parseMetadata } = await import('./metadata');
     const inputs = readTraceFolder(tracePath('bt-lttng-tracefile-rotation'));
-    const text = metadataText(inputs[0].files.get('metadata')!);
+    const text = metadataText(readAll(inputs[0].files.get('metadata')!));
     let s = 7;
     const rnd = (n: number) => {
       s = (Math.imul(s, 1103515245) + 12345) >>> 0;
