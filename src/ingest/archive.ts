@@ -1,16 +1,22 @@
 /**
- * Archive sniffing and unpacking by content, not by name: gzip (then tar inside), zip, tar. fflate does the
- * inflating; gzip is inflated in chunks so that a corrupt stream is reported with its byte offset and a caller can
- * show progress. No DOM: runs in the unpack worker and in Node tests.
+ * Archive sniffing and unpacking by content, not by name: gzip (then tar inside), zip, tar. Archives are read
+ * through a ByteSource in chunks and nothing is held whole: a `.tar`'s files are located in the archive itself;
+ * gzip and zip are inflated as streams (fflate) into spill files (OPFS files in the browser, memory in Node), and
+ * their files are located in those. A corrupt stream is reported with its byte offset. No DOM: runs in the unpack
+ * worker and in Node tests.
  */
-import { Gunzip, unzipSync } from 'fflate';
+import { Gunzip, Unzip, UnzipInflate } from 'fflate';
+import { type ByteSource, MemorySource } from '../ctf/decode/byte-source';
 import { IngestError } from './errors';
-import { looksLikeTar, normalizeEntryPath, readTar, type TarEntry } from './tar';
+import { listTar, looksLikeTar, normalizeEntryPath, type TarEntry } from './tar';
 
 export type ArchiveKind = 'gzip' | 'zip' | 'tar';
 
 /** Progress of a byte-consuming step: done and total bytes of the input. */
 export type BytesProgress = (doneBytes: number, totalBytes: number) => void;
+
+/** Bytes needed to sniff an archive (the tar magic is at 257). */
+export const SNIFF_BYTES = 512;
 
 export function sniffArchive(bytes: Uint8Array): ArchiveKind | null {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) return 'gzip';
@@ -33,7 +39,7 @@ export function archiveStem(name: string): string {
   return stem === '' ? base : stem;
 }
 
-const GUNZIP_CHUNK_BYTES = 1 << 16;
+const INPUT_CHUNK_BYTES = 1 << 20;
 
 const CRC_TABLE = (() => {
   const t = new Int32Array(256);
@@ -51,11 +57,60 @@ function crc32Update(crc: number, data: Uint8Array): number {
   return c;
 }
 
-/** Inflate a gzip stream; errors name the file and the byte offset (of the 64 KiB input chunk that failed). */
-export function gunzip(name: string, bytes: Uint8Array, onProgress?: BytesProgress): Uint8Array {
+/** A file that inflated bytes are appended to; `finish` gives it back, readable, with the caller's handle. */
+export interface SpillFile<H> {
+  write(chunk: Uint8Array): void;
+  finish(): { source: ByteSource; handle: H };
+}
+
+/** Makes spill files (one per compressed archive). */
+export type Spill<H> = (name: string) => SpillFile<H>;
+
+/** The Node and fallback spill: chunks in memory, joined into one buffer at the end. */
+export function memorySpill(): SpillFile<Uint8Array> {
   const parts: Uint8Array[] = [];
+  let total = 0;
+  return {
+    write(chunk) {
+      parts.push(chunk);
+      total += chunk.length;
+    },
+    finish() {
+      let bytes: Uint8Array;
+      if (parts.length === 1) bytes = parts[0];
+      else {
+        bytes = new Uint8Array(total);
+        let pos = 0;
+        for (const p of parts) {
+          bytes.set(p, pos);
+          pos += p.length;
+        }
+      }
+      parts.length = 0;
+      return { source: new MemorySource(bytes), handle: bytes };
+    },
+  };
+}
+
+/** Feed `source` to `push` in chunks (the last one flagged), with progress; returns the offset reached on error. */
+function feed(source: ByteSource, push: (chunk: Uint8Array, final: boolean) => void, onProgress?: BytesProgress): void {
+  const total = source.sizeBytes;
+  if (total === 0) push(new Uint8Array(0), true);
+  for (let offset = 0; offset < total; ) {
+    const end = Math.min(total, offset + INPUT_CHUNK_BYTES);
+    push(source.read(offset, end - offset), end === total);
+    onProgress?.(end, total);
+    offset = end;
+  }
+}
+
+/**
+ * Inflate a gzip stream from `source` into `out`; errors name the file and the byte offset (of the 1 MiB input
+ * chunk that failed). fflate does not check the gzip CRC: without it a damaged stream can inflate to plausible
+ * garbage, so it is checked here (single-member files).
+ */
+export function gunzipTo(name: string, source: ByteSource, out: (chunk: Uint8Array) => void, onProgress?: BytesProgress): void {
   let outBytes = 0;
-  // fflate does not check the gzip CRC: without it a damaged stream can inflate to plausible garbage.
   let crc = -1;
   const stream = new Gunzip();
   let members = 0; // onmember fires for members after the first
@@ -63,56 +118,84 @@ export function gunzip(name: string, bytes: Uint8Array, onProgress?: BytesProgre
     members++;
   };
   stream.ondata = (chunk) => {
-    parts.push(chunk);
+    out(chunk);
     outBytes += chunk.length;
     crc = crc32Update(crc, chunk);
   };
   let offset = 0;
   try {
-    while (offset < bytes.length) {
-      const end = Math.min(bytes.length, offset + GUNZIP_CHUNK_BYTES);
-      stream.push(bytes.subarray(offset, end), end === bytes.length);
-      onProgress?.(end, bytes.length);
-      offset = end;
-    }
+    feed(
+      source,
+      (chunk, final) => {
+        stream.push(chunk, final);
+        offset += chunk.length;
+      },
+      onProgress,
+    );
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    const at = /unexpected EOF/i.test(reason) ? bytes.length : offset;
+    const at = /unexpected EOF/i.test(reason) ? source.sizeBytes : Math.floor(offset / INPUT_CHUNK_BYTES) * INPUT_CHUNK_BYTES;
     throw new IngestError(`corrupt gzip at byte ${at} in ${name}: ${reason}`, { file: name, byteOffset: at });
   }
   // Single-member gzip: the trailer holds CRC32 and size mod 2^32 of the output.
-  if (members === 0 && bytes.length >= 18) {
-    const t = bytes.length - 8;
-    const storedCrc = (bytes[t] | (bytes[t + 1] << 8) | (bytes[t + 2] << 16) | (bytes[t + 3] << 24)) >>> 0;
-    const storedSize = (bytes[t + 4] | (bytes[t + 5] << 8) | (bytes[t + 6] << 16) | (bytes[t + 7] << 24)) >>> 0;
+  if (members === 0 && source.sizeBytes >= 18) {
+    const t = source.read(source.sizeBytes - 8, 8);
+    const storedCrc = (t[0] | (t[1] << 8) | (t[2] << 16) | (t[3] << 24)) >>> 0;
+    const storedSize = (t[4] | (t[5] << 8) | (t[6] << 16) | (t[7] << 24)) >>> 0;
     if (storedSize !== outBytes % 2 ** 32 || storedCrc !== (crc ^ -1) >>> 0) {
       throw new IngestError(`corrupt gzip in ${name}: the CRC32 check failed, the file is damaged`, { file: name });
     }
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(outBytes);
-  let pos = 0;
-  for (const p of parts) {
-    out.set(p, pos);
-    pos += p.length;
-  }
-  return out;
 }
 
-function unzip(name: string, bytes: Uint8Array): TarEntry[] {
-  let files: Record<string, Uint8Array>;
+/** Inflate a gzip held in memory (tests, small files). */
+export function gunzip(name: string, bytes: Uint8Array, onProgress?: BytesProgress): Uint8Array {
+  const spill = memorySpill();
+  gunzipTo(name, new MemorySource(bytes), (c) => spill.write(c), onProgress);
+  return spill.finish().handle;
+}
+
+/** A file of an archive, located in the archive itself (tar) or in the spill file it was inflated into. */
+export interface ArchiveEntry<H> {
+  path: string;
+  in: H;
+  offsetBytes: number;
+  sizeBytes: number;
+}
+
+/** Inflate every file of a zip, in order, into one spill file (fflate's streaming unzip: no central directory). */
+function unzipTo<H>(name: string, source: ByteSource, out: SpillFile<H>, onProgress?: BytesProgress): ArchiveEntry<H>[] {
+  const located: Array<{ path: string; offsetBytes: number; sizeBytes: number }> = [];
+  let written = 0;
+  let failure: string | null = null;
+  const unzipper = new Unzip((file) => {
+    if (file.name.endsWith('/')) return; // directory entry
+    const offsetBytes = written;
+    file.ondata = (err, data, final) => {
+      if (err) {
+        failure ??= `${file.name}: ${err.message}`;
+        return;
+      }
+      out.write(data);
+      written += data.length;
+      if (final) located.push({ path: normalizeEntryPath(file.name), offsetBytes, sizeBytes: written - offsetBytes });
+    };
+    file.start();
+  });
+  unzipper.register(UnzipInflate);
   try {
-    files = unzipSync(bytes, { filter: (f) => !f.name.endsWith('/') });
+    feed(source, (chunk, final) => unzipper.push(chunk, final), onProgress);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new IngestError(`corrupt zip ${name}: ${reason}`, { file: name });
+    failure ??= err instanceof Error ? err.message : String(err);
   }
-  return Object.entries(files).map(([path, data]) => ({ path: normalizeEntryPath(path), data }));
+  if (failure !== null) throw new IngestError(`corrupt zip ${name}: ${failure}`, { file: name });
+  const { handle } = out.finish();
+  return located.filter((e) => e.path !== '').map((e) => ({ ...e, in: handle }));
 }
 
-function untar(name: string, bytes: Uint8Array): TarEntry[] {
+function untar<H>(name: string, source: ByteSource, handle: H): ArchiveEntry<H>[] {
   try {
-    return readTar(bytes);
+    return listTar(source).map((e) => ({ ...e, in: handle }));
   } catch (err) {
     if (err instanceof IngestError) {
       throw new IngestError(`${err.message} (in ${name})`, { file: name, byteOffset: err.byteOffset });
@@ -122,23 +205,34 @@ function untar(name: string, bytes: Uint8Array): TarEntry[] {
 }
 
 /**
- * Files of an archive. gzip holding tar is unpacked through; a gzip of a single file yields that file under the
- * archive's stem. Returns null when the bytes are no archive. Nested archives inside are left as files.
+ * Files of an archive read through `source` (`self` is the caller's handle on the archive itself). gzip holding
+ * tar is unpacked through; a gzip of a single file yields that file under the archive's stem. Returns null when
+ * the bytes are no archive. Nested archives inside are left as files.
  */
-export function unpackArchive(name: string, bytes: Uint8Array, onProgress?: BytesProgress): TarEntry[] | null {
-  const kind = sniffArchive(bytes);
+export function expandArchive<H>(
+  name: string,
+  source: ByteSource,
+  self: H,
+  spill: Spill<H>,
+  onProgress?: BytesProgress,
+): ArchiveEntry<H>[] | null {
+  const kind = sniffArchive(source.read(0, SNIFF_BYTES));
   if (kind === null) return null;
-  if (kind === 'zip') {
-    const entries = unzip(name, bytes);
-    onProgress?.(bytes.length, bytes.length);
-    return entries;
-  }
+  if (kind === 'zip') return unzipTo(name, source, spill(name), onProgress);
   if (kind === 'tar') {
-    const entries = untar(name, bytes);
-    onProgress?.(bytes.length, bytes.length);
+    const entries = untar(name, source, self);
+    onProgress?.(source.sizeBytes, source.sizeBytes);
     return entries;
   }
-  const inner = gunzip(name, bytes, onProgress);
-  if (looksLikeTar(inner)) return untar(name, inner);
-  return [{ path: archiveStem(name), data: inner }];
+  const out = spill(name);
+  gunzipTo(name, source, (c) => out.write(c), onProgress);
+  const inner = out.finish();
+  if (looksLikeTar(inner.source.read(0, SNIFF_BYTES))) return untar(name, inner.source, inner.handle);
+  return [{ path: archiveStem(name), in: inner.handle, offsetBytes: 0, sizeBytes: inner.source.sizeBytes }];
+}
+
+/** Files of an archive in memory, as views (Node tools and tests). */
+export function unpackArchive(name: string, bytes: Uint8Array, onProgress?: BytesProgress): TarEntry[] | null {
+  const entries = expandArchive(name, new MemorySource(bytes), bytes, () => memorySpill(), onProgress);
+  return entries && entries.map((e) => ({ path: e.path, data: e.in.subarray(e.offsetBytes, e.offsetBytes + e.sizeBytes) }));
 }
