@@ -19,6 +19,8 @@ export interface TraceStoreState {
   failure: LoadFailure | null;
   /** Set when decoding stopped early at corrupt data: the model holds the events before it. */
   partialFailure: LoadFailure | null;
+  /** A note on how the trace was loaded (e.g. held in memory for want of OPFS). */
+  notice: string | null;
   model: TraceModel | null;
   label: string;
   traceNames: string[];
@@ -30,7 +32,7 @@ export interface TraceStoreState {
   /** Back to the landing page (drop zone). */
   close(): void;
   /** The loaded files as one .tar.gz bundle (null when nothing is loaded). */
-  bundle(): Promise<Uint8Array | null>;
+  bundle(): Promise<Blob | null>;
 }
 
 let current: LoadHandle | null = null;
@@ -48,6 +50,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
   progress: null,
   failure: null,
   partialFailure: null,
+  notice: null,
   model: null,
   label: '',
   traceNames: [],
@@ -60,7 +63,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
       if (current === handle) set({ progress });
     });
     current = handle;
-    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null });
+    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null, notice: null });
     let result;
     try {
       result = await handle.promise;
@@ -89,6 +92,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
       traceNames: result.value.traceNames,
       totalBytes: result.value.totalBytes,
       partialFailure: result.value.partialFailure ?? null,
+      notice: result.value.notice ?? null,
       progress: null,
       loadId: get().loadId + 1,
     });
@@ -108,7 +112,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     loaded?.dispose();
     loaded = null;
     loadedOrigin = null;
-    set({ status: 'idle', origin: null, model: null, failure: null, partialFailure: null, progress: null, traceNames: [], label: '' });
+    set({ status: 'idle', origin: null, model: null, failure: null, partialFailure: null, notice: null, progress: null, traceNames: [], label: '' });
   },
 
   async bundle() {

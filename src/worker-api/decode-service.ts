@@ -16,9 +16,9 @@ import { ctfFailure } from './failure';
 export { ctfFailure };
 import { buildModel, type BuiltModel } from '../model';
 import type { TraceModel } from '../model/types';
-import { gzipSync } from 'fflate';
-import { writeTar } from '../ingest/tar';
-import { buffersOf, throttle, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
+import type { ByteInput } from '../ctf/decode/byte-source';
+import { bundleBlob } from './bundle';
+import { buffersOf, byteInputOf, bytesOf, dataBytes, throttle, type DecodedTrace, type FileData, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
 import { SYMBOLS_PREFIX } from './unpack-service';
 import { packValue, type PackedValue } from './model-transfer';
 import { chunkTransferables, type PackedChunk } from '../model/packed-events';
@@ -29,19 +29,19 @@ type PartMessage =
   | { t: 'open'; originNs: bigint; hasPackets: boolean }
   | { t: 'chunk'; chunk: PackedChunk }
   | { t: 'fail'; failure: LoadFailure; rank: number }
-  | { t: 'end'; dropped: Float64Array; error?: PartError; paths: string[]; datas: Uint8Array[] };
+  | { t: 'end'; dropped: Float64Array; error?: PartError; paths: string[]; datas: FileData[] };
 
 const EVENTS_PER_CLOCK_CHECK = 2048;
 
 /** Decode and build the model, synchronously. Used by the worker and by Node tests. */
 export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback): Result<DecodedTrace> {
-  const files = new Map<string, Uint8Array>();
+  const files = new Map<string, ByteInput>();
   const symbolFiles = new Map<string, string>();
   const text = new TextDecoder();
   for (let i = 0; i < input.paths.length; i++) {
     const path = input.paths[i];
-    if (path.startsWith(SYMBOLS_PREFIX)) symbolFiles.set(path.slice(SYMBOLS_PREFIX.length), text.decode(input.datas[i]));
-    else files.set(path, input.datas[i]);
+    if (path.startsWith(SYMBOLS_PREFIX)) symbolFiles.set(path.slice(SYMBOLS_PREFIX.length), text.decode(bytesOf(input.datas[i], path)));
+    else files.set(path, byteInputOf(input.datas[i]));
   }
   const progress = throttle<Parameters<ProgressCallback>[0]>((p) => onProgress?.(p));
   let experiment: ReturnType<typeof openExperiment>;
@@ -74,13 +74,6 @@ export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback)
   progress.flush();
   const model = built.model;
   return { ok: true, value: { model, traceNames: experiment.traces.map((t) => t.name), partialFailure } };
-}
-
-/** One .tar.gz of the files, under `label/`, that reopens as the same experiment (same trace names). */
-export function bundleFiles(label: string, paths: string[], datas: Uint8Array[]): Uint8Array {
-  const root = label.replace(/[^A-Za-z0-9._-]+/g, '_') || 'trace';
-  const tar = writeTar(paths.map((p, i) => ({ path: p.startsWith(SYMBOLS_PREFIX) ? p.slice(SYMBOLS_PREFIX.length) : `${root}/${p}`, data: datas[i] })));
-  return gzipSync(tar, { level: 6 });
 }
 
 /** Model parts sent in batches after the head (each can hold tens of thousands of entries). */
@@ -153,7 +146,7 @@ export function createDecodeService() {
             else {
               m.paths.forEach((p, j) => {
                 const i = at.get(p);
-                if (i !== undefined && input.datas[i].byteLength === 0) input.datas[i] = m.datas[j];
+                if (i !== undefined && dataBytes(input.datas[i]) === 0) input.datas[i] = m.datas[j];
               });
               build.end(k, m.dropped, m.error);
             }
@@ -172,10 +165,10 @@ export function createDecodeService() {
     async release(): Promise<void> {
       pending = null;
     },
-    async bundle(): Promise<Uint8Array | null> {
+    /** A Blob: it reaches the page without a copy of its bytes in either heap. */
+    async bundle(): Promise<Blob | null> {
       if (!kept) return null;
-      const bytes = bundleFiles(kept.label, kept.paths, kept.datas);
-      return transfer(bytes, [bytes.buffer as ArrayBuffer]);
+      return bundleBlob(kept.label, kept.paths, kept.datas);
     },
   };
 }

@@ -9,8 +9,9 @@ import type { TraceModel } from '../model/types';
 import { PART_BATCH, unpackValue } from './model-transfer';
 import type { DecodeService, ModelPart } from './decode-service';
 import { planPool, poolSize } from './pool';
-import { buffersOf, type LoadFailure, type LoadProgress, type Result, type SourceFile, type UnpackedFiles } from './protocol';
+import { buffersOf, dataBytes, type LoadFailure, type LoadProgress, type Result, type SourceFile, type UnpackedFiles } from './protocol';
 import type { UnpackService } from './unpack-service';
+import { loadLockName, newLoadId } from './opfs';
 
 export type TraceSourceSpec =
   | { kind: 'url'; url: string }
@@ -24,9 +25,11 @@ export interface LoadedTrace {
   totalBytes: number;
   /** Decoding stopped at a corrupt spot: the model holds what came before it. */
   partialFailure?: LoadFailure;
+  /** Shown in the page (e.g. no OPFS: the trace is held in memory). */
+  notice?: string;
   /** The loaded files as one .tar.gz (kept in the decode worker). */
-  bundle(): Promise<Uint8Array | null>;
-  /** Release the decode worker and the files it keeps. */
+  bundle(): Promise<Blob | null>;
+  /** Release the model worker and the files it keeps (their OPFS copies are deleted by a later load). */
   dispose(): void;
 }
 
@@ -66,13 +69,29 @@ export class LoadCancelled extends Error {
   }
 }
 
+/**
+ * Holds the Web Lock that keeps a load's OPFS files (opfs.ts) until `release`: later loads delete only the files
+ * of loads whose lock is gone.
+ */
+function holdLoadLock(loadId: string): () => void {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  if (typeof navigator !== 'undefined' && navigator.locks) void navigator.locks.request(loadLockName(loadId), () => held);
+  return release;
+}
+
 export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) => void): LoadHandle {
+  const loadId = newLoadId();
+  const releaseLock = holdLoadLock(loadId);
   const unpack = startWorker<UnpackService>('unpack');
   // The model worker also keeps the files for the bundle; decode workers start once the files are known.
   const model = startWorker<DecodeService>('decode', 'strata-model');
   const pool: Array<{ worker: Worker; api: Remote<DecodeService> }> = [];
   let cancelled = false;
   const terminateAll = () => {
+    releaseLock();
     unpack.worker.terminate();
     model.worker.terminate();
     for (const w of pool) w.worker.terminate();
@@ -94,8 +113,8 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
   const run = async (): Promise<Result<LoadedTrace>> => {
     const unpacked =
       spec.kind === 'files'
-        ? await unpack.api.openFiles(spec.files, progress)
-        : await unpack.api.openUrl(spec.kind === 'demo' ? demoUrl() : resolveOnPage(spec.url), progress);
+        ? await unpack.api.openFiles(spec.files, progress, loadId)
+        : await unpack.api.openUrl(spec.kind === 'demo' ? demoUrl() : resolveOnPage(spec.url), progress, loadId);
     unpack.worker.terminate();
     if (!unpacked.ok) {
       terminateAll();
@@ -107,7 +126,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     const files = unpacked.value;
     const plan = planPool(
       files.paths,
-      files.datas.map((d) => d.length),
+      files.datas.map(dataBytes),
       poolSize(navigator.hardwareConcurrency, Infinity),
     );
     onProgress({ phase: 'decode', doneBytes: 0, totalBytes: files.totalBytes, events: 0 });
@@ -132,10 +151,11 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         .decodePart(transfer(input, moved), transfer(channels[k].port1, [channels[k].port1]), onPart)
         .catch((err: unknown) => rejectCrash(new Error(`the decode worker failed: ${err instanceof Error ? err.message : String(err)}`)));
     });
-    // The model worker gets the metadata and symbol files now, the others back from the decode workers.
+    // The model worker gets the metadata, symbol files and Blobs now (Blobs clone without their bytes), the
+    // moved bytes back from the decode workers.
     const modelFiles: UnpackedFiles = {
       ...files,
-      datas: files.datas.map((d, i) => (inSubset.has(i) && !shared.has(i) ? new Uint8Array(0) : d)),
+      datas: files.datas.map((d, i) => (inSubset.has(i) && !shared.has(i) && d instanceof Uint8Array ? new Uint8Array(0) : d)),
     };
     const ports = channels.map((c) => c.port2);
     const moving = buffersOf(modelFiles.datas.filter((_, i) => !inSubset.has(i)));
@@ -166,10 +186,14 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         model: traceModel,
         traceNames: decoded.value.traceNames,
         partialFailure: decoded.value.partialFailure,
+        notice: files.notice,
         label: files.label,
         totalBytes: files.totalBytes,
         bundle: () => model.api.bundle(),
-        dispose: () => model.worker.terminate(),
+        dispose: () => {
+          model.worker.terminate();
+          releaseLock();
+        },
       },
     };
   };
