@@ -1,11 +1,13 @@
 /**
- * `npm run bench:load [-- --events=32000000,128000000] [--no-babeltrace] [--dir=DIR]`: what a user sees opening a
+ * `npm run bench:load [-- --events=32000000,128000000] [--no-babeltrace] [--dir=DIR] [--max-rss-gb=8]`: what a user sees opening a
  * large trace by link. For each size, a `scale` session from the synthesizer (cached in DIR between runs) is served
  * as a `.tar` from a local CORS server on 127.0.0.1 (packed on the fly, not copied), and Debian's Chromium
  * (playwright-core) opens the production build (`npm run build` first) with `?trace=`. Prints the time to the
  * model on the page and to the timeline drawn, and the peak resident memory of all the browser's processes (the
  * sum of VmRSS over the Chromium process tree, sampled from /proc every 100 ms), beside babeltrace2's time to count
- * the same session's events (`-c sink.utils.counter`) in the same run.
+ * the same session's events (`-c sink.utils.counter`) in the same run. A browser whose processes pass
+ * `--max-rss-gb` is stopped (the machine is shared: the kernel's OOM killer must not pick another job) and the
+ * run is reported as not fitting, with how far it got.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ const runBabeltrace = !args.includes('--no-babeltrace');
 const cacheDir = resolve(opt('dir') ?? join(tmpdir(), 'strata-bench-load'));
 const distDir = resolve('dist');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const maxRssBytes = Number(opt('max-rss-gb') ?? 8) * 1e9;
 
 if (!existsSync(join(distDir, 'index.html'))) {
   console.error('bench:load: no production build in dist/: run `npm run build` first');
@@ -142,7 +145,7 @@ function babeltraceSeconds(dir: string): { seconds: number; events: number } {
   const r = spawnSync('babeltrace2', ['-c', 'sink.utils.counter', dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`babeltrace2 failed: ${r.stderr}`);
-  const m = /^\s*([\d,]+)\s+events?\s*$/im.exec(r.stdout) ?? /Total.*?([\d,]+)/i.exec(r.stdout);
+  const m = /^\s*(\d+) Event messages/m.exec(r.stdout);
   return { seconds, events: m ? Number(m[1].replace(/,/g, '')) : NaN };
 }
 
@@ -172,23 +175,51 @@ async function measure(events: number, app: string): Promise<void> {
     });
   if (browserPid === undefined) throw new Error('cannot find the Chromium browser process');
   let peakRss = treeRssBytes(browserPid);
-  const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, treeRssBytes(browserPid));
-  }, 100);
   let failure: string | null = null;
   let drawnS = NaN;
   let receivedS = NaN;
+  let lastProgress = '';
+  const t0 = performance.now();
+  let stopOverCap: () => void = () => {};
+  const overCap = new Promise<void>((resolve) => {
+    stopOverCap = resolve;
+  });
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, treeRssBytes(browserPid));
+    if (peakRss > maxRssBytes && failure === null) {
+      failure = `stopped: the browser's processes passed ${(maxRssBytes / 1e9).toFixed(1)} GB resident after ${((performance.now() - t0) / 1000).toFixed(1)} s (last progress shown: ${lastProgress || 'none'})`;
+      stopOverCap();
+    }
+  }, 100);
   try {
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
-    const t0 = performance.now();
-    await page.goto(`${app}/?trace=${encodeURIComponent(`${traceServer.base}/scale.tar`)}`);
-    const drawn = page.getByTestId('thread-item').first().waitFor({ state: 'attached', timeout: 30 * 60_000 });
-    const failed = page.getByRole('alert').first().waitFor({ timeout: 30 * 60_000 }).then(async () => {
-      failure = await page.getByRole('alert').first().innerText();
+    page.on('crash', () => {
+      failure ??= `the page crashed after ${((performance.now() - t0) / 1000).toFixed(1)} s (last progress shown: ${lastProgress || 'none'})`;
+      stopOverCap();
     });
-    await Promise.race([drawn, failed]);
-    if (!failure) {
+    const progressPoll = setInterval(() => {
+      void page
+        .getByTestId('load-detail')
+        .innerText({ timeout: 200 })
+        .then((t) => (lastProgress = t.replace(/\s+/g, ' ')))
+        .catch(() => {});
+    }, 1000);
+    overCap.finally(() => clearInterval(progressPoll));
+    await page.goto(`${app}/?trace=${encodeURIComponent(`${traceServer.base}/scale.tar`)}`);
+    // Both waits end in an error when the browser is closed (over the cap): ignored, `failure` says why.
+    const drawn = page.getByTestId('thread-item').first().waitFor({ state: 'attached', timeout: 30 * 60_000 }).catch(() => {});
+    const failed = page
+      .getByRole('alert')
+      .first()
+      .waitFor({ timeout: 30 * 60_000 })
+      .then(async () => {
+        failure ??= await page.getByRole('alert').first().innerText();
+      })
+      .catch(() => {});
+    await Promise.race([drawn, failed, overCap]);
+    clearInterval(progressPoll);
+    if (failure === null) {
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       drawnS = (performance.now() - t0) / 1000;
       receivedS = await page.evaluate(() => (performance.getEntriesByName('strata-model-received')[0]?.startTime ?? NaN) / 1000);
@@ -206,7 +237,7 @@ async function measure(events: number, app: string): Promise<void> {
     [
       `session: ${events} events requested${bt ? ` (${bt.events} counted by babeltrace2)` : ''}, ${gb(streamBytes)} GB of files, served as a ${gb(plan.sizeBytes)} GB .tar`,
       failure
-        ? `  Strata: FAILED: ${failure}`
+        ? `  Strata: did not open: ${failure}`
         : `  Strata (?trace= of the .tar): model on the page ${receivedS.toFixed(1)} s, timeline drawn ${drawnS.toFixed(1)} s`,
       `  peak resident memory of the browser's processes: ${gb(peakRss)} GB (${(peakRss / streamBytes).toFixed(2)} x the trace)`,
       bt ? `  babeltrace2 -c sink.utils.counter: ${bt.seconds.toFixed(1)} s (Strata / babeltrace2: ${(drawnS / bt.seconds).toFixed(2)})` : '  babeltrace2: not run',
