@@ -110,8 +110,8 @@ function serveTar(name: string, plan: ReturnType<typeof tarPlan>): Promise<{ ser
   });
 }
 
-/** Sum of VmRSS (bytes) of `rootPid` and all its descendants. */
-function treeRssBytes(rootPid: number): number {
+/** Sum of VmRSS (bytes) of `rootPid` and all its descendants, and per Chromium process type (`--type=`). */
+function treeRss(rootPid: number): { total: number; byType: Map<string, number> } {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -126,18 +126,22 @@ function treeRssBytes(rootPid: number): number {
     }
   }
   let total = 0;
+  const byType = new Map<string, number>();
   const stack = [rootPid];
   while (stack.length > 0) {
     const pid = stack.pop()!;
     try {
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
+      const type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
+      const bytes = m ? Number(m[1]) * 1024 : 0;
+      total += bytes;
+      byType.set(type, (byType.get(type) ?? 0) + bytes);
     } catch {
       // gone meanwhile
     }
     stack.push(...(children.get(pid) ?? []));
   }
-  return total;
+  return { total, byType };
 }
 
 function babeltraceSeconds(dir: string): { seconds: number; events: number } {
@@ -145,8 +149,9 @@ function babeltraceSeconds(dir: string): { seconds: number; events: number } {
   const r = spawnSync('babeltrace2', ['-c', 'sink.utils.counter', dir], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`babeltrace2 failed: ${r.stderr}`);
-  const m = /^\s*(\d+) Event messages/m.exec(r.stdout);
-  return { seconds, events: m ? Number(m[1].replace(/,/g, '')) : NaN };
+  // The counter prints running totals every 10,000 messages: the last one is the total.
+  const all = [...r.stdout.matchAll(/^\s*(\d+) Event messages/gm)];
+  return { seconds, events: all.length > 0 ? Number(all[all.length - 1][1]) : NaN };
 }
 
 async function measure(events: number, app: string): Promise<void> {
@@ -174,7 +179,16 @@ async function measure(events: number, app: string): Promise<void> {
       }
     });
   if (browserPid === undefined) throw new Error('cannot find the Chromium browser process');
-  let peakRss = treeRssBytes(browserPid);
+  let peakRss = 0;
+  let peakByType = new Map<string, number>();
+  const sample = () => {
+    const now = treeRss(browserPid);
+    if (now.total > peakRss) {
+      peakRss = now.total;
+      peakByType = now.byType;
+    }
+  };
+  sample();
   let failure: string | null = null;
   let drawnS = NaN;
   let receivedS = NaN;
@@ -185,7 +199,7 @@ async function measure(events: number, app: string): Promise<void> {
     stopOverCap = resolve;
   });
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, treeRssBytes(browserPid));
+    sample();
     if (peakRss > maxRssBytes && failure === null) {
       failure = `stopped: the browser's processes passed ${(maxRssBytes / 1e9).toFixed(1)} GB resident after ${((performance.now() - t0) / 1000).toFixed(1)} s (last progress shown: ${lastProgress || 'none'})`;
       stopOverCap();
@@ -226,7 +240,7 @@ async function measure(events: number, app: string): Promise<void> {
     }
   } finally {
     clearInterval(sampler);
-    peakRss = Math.max(peakRss, treeRssBytes(browserPid));
+    sample();
     await context.close();
     traceServer.server.close();
     rmSync(profile, { recursive: true, force: true });
@@ -239,7 +253,8 @@ async function measure(events: number, app: string): Promise<void> {
       failure
         ? `  Strata: did not open: ${failure}`
         : `  Strata (?trace= of the .tar): model on the page ${receivedS.toFixed(1)} s, timeline drawn ${drawnS.toFixed(1)} s`,
-      `  peak resident memory of the browser's processes: ${gb(peakRss)} GB (${(peakRss / streamBytes).toFixed(2)} x the trace)`,
+      `  peak resident memory of the browser's processes: ${gb(peakRss)} GB (${(peakRss / streamBytes).toFixed(2)} x the trace); ` +
+        `at the peak: ${[...peakByType].map(([t, b]) => `${t} ${gb(b)}`).join(', ')} GB`,
       bt ? `  babeltrace2 -c sink.utils.counter: ${bt.seconds.toFixed(1)} s (Strata / babeltrace2: ${(drawnS / bt.seconds).toFixed(2)})` : '  babeltrace2: not run',
     ].join('\n'),
   );

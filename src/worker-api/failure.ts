@@ -34,3 +34,22 @@ export function ctfFailure(err: unknown): LoadFailure {
 export function isAllocationFailure(err: unknown): boolean {
   return err instanceof RangeError && /allocation failed|invalid typed array length|invalid array length|array buffer/i.test(err.message);
 }
+
+/**
+ * A failure between the workers and the page (a crash, a refused structured clone), as the page shows it. A model
+ * too large to be copied to the page (comlink: "Unserializable return value"; DataCloneError) is said as such,
+ * with the events decoded.
+ */
+export function handOverFailure(err: unknown, decodedEvents: () => number): LoadFailure {
+  const message = err instanceof Error ? err.message : String(err);
+  if (/unserializable|could not be cloned|DataCloneError|out of memory/i.test(message) || isAllocationFailure(err)) {
+    return {
+      kind: 'too-large',
+      message: `this trace's model (${decodedEvents().toLocaleString('en-US')} events decoded) could not be handed to the page: the browser refused to copy it (${message})`,
+      hint:
+        'Open a part of the session (a subset of the per-CPU stream files with their metadata, or a shorter recording), ' +
+        'or use `npm run analyze`, which reads traces of any size from disk.',
+    };
+  }
+  return { kind: 'internal', message };
+}

@@ -12,6 +12,7 @@ import { planPool, poolSize } from './pool';
 import { buffersOf, dataBytes, type LoadFailure, type LoadProgress, type Result, type SourceFile, type UnpackedFiles } from './protocol';
 import type { UnpackService } from './unpack-service';
 import { loadLockName, newLoadId } from './opfs';
+import { handOverFailure } from './failure';
 
 export type TraceSourceSpec =
   | { kind: 'url'; url: string }
@@ -109,6 +110,8 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
   watch(unpack.worker, 'unpack');
   watch(model.worker, 'model');
   const progress = proxy(onProgress);
+  let countEvents = () => 0;
+  const decodedEvents = () => countEvents();
 
   const run = async (): Promise<Result<LoadedTrace>> => {
     const unpacked =
@@ -131,6 +134,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     );
     onProgress({ phase: 'decode', doneBytes: 0, totalBytes: files.totalBytes, events: 0 });
     const eventsByWorker = plan.subsets.map(() => 0);
+    countEvents = () => eventsByWorker.reduce((a, b) => a + b, 0);
     const shared = new Set(plan.metadata);
     const inSubset = new Set(plan.subsets.flat());
     // Decode workers post their chunks straight to the model worker, one channel each: the page is not a relay.
@@ -201,7 +205,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
   const promise = Promise.race([run(), cancelPromise, crashes]).catch((err: unknown): Result<LoadedTrace> => {
     terminateAll();
     if (err instanceof LoadCancelled) throw err;
-    return { ok: false, failure: { kind: 'internal', message: err instanceof Error ? err.message : String(err) } };
+    return { ok: false, failure: handOverFailure(err, decodedEvents) };
   });
   return {
     promise,
