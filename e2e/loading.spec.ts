@@ -3,7 +3,7 @@ import { gzipSync } from 'fflate';
 import { startTraceServer, type TraceServer } from '../scripts/serve-trace';
 import { writeTar } from '../src/ingest/tar';
 import { corpusTarGz, folderEntries, GLXGEARS } from './trace-fixtures';
-import { tracePath } from '../src/test-utils/corpus';
+import { tracePath } from '../src/fixtures/corpus';
 
 async function openLanding(page: Page) {
   await page.goto('/?trace=');

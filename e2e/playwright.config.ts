@@ -5,7 +5,8 @@ import { defineConfig } from '@playwright/test';
 const port = Number(process.env.E2E_PORT ?? 4317);
 export default defineConfig({
   testDir: '.',
-  testMatch: '**/*.spec.ts',
+  // Benchmarks print figures and assert nothing about time: `npm run bench:frames`, never in `npm test`.
+  testMatch: process.env.STRATA_BENCH ? '**/*.bench.ts' : '**/*.spec.ts',
   timeout: 120_000,
   retries: 0,
   workers: 1,

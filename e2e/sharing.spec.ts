@@ -154,6 +154,8 @@ test('a trace opened from disk cannot be linked; its .tar.gz download reopens id
   await page.getByTestId('file-input').setInputFiles({ name: `${GLXGEARS}.tar.gz`, mimeType: 'application/gzip', buffer: bundle });
   await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
   const summary = await page.getByTestId('trace-summary').innerText();
+  // The thread list renders after the canvas's first frames: count it once it is there.
+  await expect(page.getByTestId('thread-item')).not.toHaveCount(0);
   const threads = await page.getByTestId('thread-item').count();
 
   await page.getByRole('button', { name: /Copy link/ }).click();

@@ -4,9 +4,9 @@
  * start at its first call in view, and a click on empty space clears it.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { allRows, buildRowLayout, type ThreadRow } from '../src/layout/row-layout';
+import { allRows, buildRowLayout, laneYPx, type ThreadRow } from '../src/layout/row-layout';
 import { formatDuration } from '../src/layout/time-format';
-import { smallModel } from '../src/test-utils/model-fixture';
+import { smallModel } from '../src/fixtures/model-fixture';
 import { GUTTER_PX } from '../src/views/timeline/use-timeline-canvas';
 
 const model = smallModel();
@@ -63,7 +63,7 @@ test('clicking a thread label selects the thread: highlighted, described, arrows
   // A click on empty space (the worker's third stack level at 5 ms holds no call) clears both.
   const contentW = box.width - GUTTER_PX;
   const x = box.x + GUTTER_PX + ((5_000_000 - model.startNs) / (model.endNs - model.startNs)) * contentW;
-  await page.mouse.click(x, box.y + workerRow.yPx + workerRow.slicesYPx + 2 * layout.metrics.sliceRowPx + layout.metrics.sliceRowPx / 2);
+  await page.mouse.click(x, box.y + workerRow.yPx + laneYPx(workerRow, 'slice') + 2 * layout.metrics.sliceRowPx + layout.metrics.sliceRowPx / 2);
   await expect(details.locator('h2')).toHaveCount(0);
   await expect(page.locator('[data-testid="thread-item"][aria-current="true"]')).toHaveCount(0);
   await expect.poll(() => pixel(tracks, 1, labelY)).toEqual(before);

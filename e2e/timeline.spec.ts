@@ -5,8 +5,8 @@
  * click where the user would see the boxes.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { allRows, buildRowLayout, type ThreadRow } from '../src/layout/row-layout';
-import { smallModel, SMALL_WRITE } from '../src/test-utils/model-fixture';
+import { allRows, buildRowLayout, laneYPx, type ThreadRow } from '../src/layout/row-layout';
+import { smallModel, SMALL_WRITE } from '../src/fixtures/model-fixture';
 import { GUTTER_PX } from '../src/views/timeline/use-timeline-canvas';
 
 const model = smallModel();
@@ -152,7 +152,7 @@ test('dragging over the timeline measures a time range', async ({ page }) => {
 test('clicking the write syscall shows its duration and return value', async ({ page }) => {
   const tracks = await open(page);
   const box = (await tracks.boundingBox())!;
-  const y = box.y + mainRow.yPx + mainRow.syscallsYPx + layout.metrics.syscallLanePx / 2;
+  const y = box.y + mainRow.yPx + laneYPx(mainRow, 'syscall') + layout.metrics.syscallLanePx / 2;
   await page.mouse.click(await xOf(tracks, (SMALL_WRITE.startNs + SMALL_WRITE.endNs) / 2), y);
   const details = page.getByTestId('details-panel');
   await expect(details.getByTestId('detail-name')).toContainText('write');
@@ -165,7 +165,7 @@ test('clicking the write syscall shows its duration and return value', async ({ 
 test('clicking a frame shows its details and the arrow keys walk the stack', async ({ page }) => {
   const tracks = await open(page);
   const box = (await tracks.boundingBox())!;
-  const depthY = (d: number) => box.y + mainRow.yPx + mainRow.slicesYPx + d * layout.metrics.sliceRowPx + 8;
+  const depthY = (d: number) => box.y + mainRow.yPx + laneYPx(mainRow, 'slice') + d * layout.metrics.sliceRowPx + 8;
   await page.mouse.click(await xOf(tracks, 4_500_000), depthY(1));
   const details = page.getByTestId('details-panel');
   await expect(details.getByTestId('detail-name')).toHaveText('Namefoo');
@@ -214,7 +214,7 @@ test('a user-space-only trace still shows its call stacks, without kernel lanes'
   const user = buildRowLayout(smallModel({ kernel: false }), { collapsedPids: [], threadFilter: '' });
   const row = allRows(user).find((r): r is ThreadRow => r.kind === 'thread' && r.threadIndex === 0)!;
   const box = (await tracks.boundingBox())!;
-  await page.mouse.click(await xOf(tracks, 4_500_000), box.y + row.yPx + row.slicesYPx + 8);
+  await page.mouse.click(await xOf(tracks, 4_500_000), box.y + row.yPx + laneYPx(row, 'slice') + 8);
   await expect(page.getByTestId('detail-name')).toContainText('<module>');
   await page.screenshot({ path: 'test-results/timeline-user-only.png' });
 });

@@ -2,7 +2,7 @@
 
 import { gzipSync } from 'fflate';
 import { writeTar } from '../src/ingest/tar';
-import { folderEntries, tracePath } from '../src/test-utils/corpus';
+import { folderEntries, tracePath } from '../src/fixtures/corpus';
 
 export { folderEntries };
 

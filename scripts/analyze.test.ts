@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { referenceRecords, tracePath, type ReferenceRecord } from '../src/test-utils/corpus';
+import { referenceRecords, tracePath, type ReferenceRecord } from '../src/fixtures/corpus';
 import type { ModelSummary } from '../src/model/summary';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');

@@ -9,9 +9,11 @@
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openExperiment } from '../src/ctf/index';
 import { readTraceFolder } from '../src/ctf/node-fs';
-import { ModelBuilder, buildModel, formatSummary, summarizeModel, type ModelSummary } from '../src/model/index';
+import { formatSummary, modelFromEvents, summarizeModel, type ModelSummary } from '../src/model/index';
+import { decodeFiles } from '../src/worker-api/decode-service';
+import type { FileData } from '../src/worker-api/protocol';
+import { SYMBOLS_PREFIX } from '../src/worker-api/unpack-service';
 import type { TraceModel } from '../src/model/types';
 
 export interface AnalyzeOptions {
@@ -49,19 +51,35 @@ function symbolFiles(paths: string[]): Map<string, string> {
 export function modelOfFolder(path: string, symbols: Map<string, string>): TraceModel {
   const traces = readTraceFolder(resolve(path));
   if (traces.length === 0) throw new Error(`no trace (no metadata file) under ${path}`);
-  const { model, decodeError } = buildModel(openExperiment(traces), { symbolFiles: symbols });
-  if (decodeError !== undefined) throw decodeError;
-  return model;
+  // The files as the page's loader hands them over: one path for every consumer (pool of one part here).
+  const paths: string[] = [];
+  // Files stay on disk (NodeFileSource): streams are read a packet at a time, metadata whole where it is parsed.
+  const datas: FileData[] = [];
+  for (const t of traces) {
+    for (const [f, bytes] of t.files) {
+      paths.push(t.name === '' ? f : `${t.name}/${f}`);
+      datas.push(bytes);
+    }
+  }
+  const enc = new TextEncoder();
+  for (const [name, text] of symbols) {
+    paths.push(SYMBOLS_PREFIX + name);
+    datas.push(enc.encode(text));
+  }
+  const r = decodeFiles({ label: basename(path), traceDirs: traces.map((t) => t.name), paths, datas, totalBytes: 0 });
+  if (!r.ok) throw new Error(r.failure.message);
+  if (r.value.partialFailure) throw new Error(r.value.partialFailure.message);
+  return r.value.model;
 }
 
 async function modelOfReference(name: string, symbols: Map<string, string>): Promise<TraceModel> {
   // Test utility, loaded only for this mode.
-  const { referenceTrace } = await import('../src/test-utils/reference-events');
+  const { referenceTrace } = await import('../src/fixtures/reference-events');
   const ref = referenceTrace(name);
-  const builder = new ModelBuilder({ sources: ref.sources, originNs: ref.originNs, symbolFiles: symbols });
-  for (const e of ref.events) builder.addEvent(e);
-  for (const l of ref.losses) builder.addLoss(l);
-  return builder.finish();
+  return modelFromEvents({ sources: ref.sources, originNs: ref.originNs, symbolFiles: symbols }, (p) => {
+    for (const e of ref.events) p.addEvent(e);
+    for (const l of ref.losses) p.addLoss(l);
+  });
 }
 
 export async function analyze(opts: AnalyzeOptions): Promise<ModelSummary> {

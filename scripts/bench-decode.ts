@@ -10,6 +10,10 @@
  * session of about that size (stream bytes; reused from the OS temp folder when one with the same size and seed
  * exists), then decodes it in a fresh Node process per run (so peak RSS / heap are those of that decode alone),
  * and runs babeltrace2 on it.
+ *
+ * Both modes end with the whole-process comparison: `npm run dump -- PATH --format=count` (through npm, then the
+ * prebuilt bundle run directly, `node tmp/cli/dump.mjs`, without npm's own start-up) against
+ * `babeltrace2 -c sink.utils.counter PATH`, wall and CPU time (user + system, from GNU time) of each process.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -87,6 +91,49 @@ function babeltraceOnce(path: string): Result | null {
   return { seconds, events: NaN, bytes: NaN, peakRssMB: peak };
 }
 
+interface ProcessRun {
+  wall: number;
+  cpu: number;
+}
+
+/** One process under GNU time: wall and CPU seconds; null when it fails or GNU time is missing. */
+function timedProcess(cmd: string, args: string[]): ProcessRun | null {
+  const timeBin = gnuTime();
+  if (timeBin === null) return null;
+  const r = spawnSync(timeBin, ['-f', '%e %U %S', cmd, ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.error || r.status !== 0) return null;
+  const [wall, user, sys] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+  return { wall, cpu: user + sys };
+}
+
+function bestRun(make: () => ProcessRun | null): ProcessRun | null {
+  const runs = Array.from({ length: RUNS }, make).filter((r): r is ProcessRun => r !== null);
+  if (runs.length === 0) return null;
+  return { wall: Math.min(...runs.map((r) => r.wall)), cpu: Math.min(...runs.map((r) => r.cpu)) };
+}
+
+/** Whole-process `dump --format=count` (npm, bundle) against babeltrace2's counter sink, run after run. */
+function wholeProcess(paths: Array<{ label: string; path: string }>): void {
+  // Builds the bundle if a source changed, so that no timed run pays for it.
+  spawnSync(process.execPath, ['scripts/cli.mjs', 'dump', paths[0].path, '--format=count'], { cwd: repoRoot, encoding: 'utf8' });
+  const rows = [
+    '| trace | npm run dump s (CPU s) | bundle s (CPU s) | babeltrace2 counter s (CPU s) | ratio bt2 / npm run (wall) | ratio bt2 / bundle (wall) | ratio bt2 / bundle (CPU) |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  const f = (r: ProcessRun | null) => (r ? `${fmt(r.wall, 2)} (${fmt(r.cpu, 2)})` : 'n/a');
+  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? fmt(a / b, 2) : 'n/a');
+  for (const { label, path } of paths) {
+    const viaNpm = bestRun(() => timedProcess('npm', ['run', '-s', 'dump', '--', path, '--format=count']));
+    const bundle = bestRun(() => timedProcess(process.execPath, [join(repoRoot, 'tmp', 'cli', 'dump.mjs'), path, '--format=count']));
+    const bt = bestRun(() => timedProcess('babeltrace2', ['-c', 'sink.utils.counter', path]));
+    rows.push(
+      `| ${label} | ${f(viaNpm)} | ${f(bundle)} | ${f(bt)} | ${ratio(bt?.wall, viaNpm?.wall)} | ${ratio(bt?.wall, bundle?.wall)} | ${ratio(bt?.cpu, bundle?.cpu)} |`,
+    );
+  }
+  console.log(`\nWhole process, --format=count (best of ${RUNS} runs of each; GNU time)\n`);
+  console.log(rows.join('\n'));
+}
+
 function best(rs: Result[]): Result {
   return rs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 }
@@ -146,6 +193,7 @@ function synthMain(sizes: string[], seed: number): void {
     `Decoder benchmark, synthetic scale sessions (best of ${RUNS} runs, each strata run in a fresh Node ${process.version} process, one thread; babeltrace2 -o dummy)\n`,
   );
   console.log(rows.join('\n'));
+  wholeProcess(sizes.map((label) => ({ label: `scale ${label}`, path: synthTrace(label, parseSize(label), seed) })));
 }
 
 function main(): void {
@@ -189,6 +237,7 @@ function main(): void {
   }
   console.log(`Decoder benchmark (best of ${RUNS} runs; strata: Node ${process.version}, one thread; babeltrace2 -o dummy)\n`);
   console.log(rows.join('\n'));
+  wholeProcess(paths.map((p) => ({ label: p.split('/').filter(Boolean).pop()!, path: p })));
 }
 
 main();

@@ -2,7 +2,7 @@
  * `npm run bench:load [-- --events=32000000,128000000] [--no-babeltrace] [--dir=DIR] [--max-rss-gb=8]`: what a user sees opening a
  * large trace by link. For each size, a `scale` session from the synthesizer (cached in DIR between runs) is served
  * as a `.tar` from a local CORS server on 127.0.0.1 (packed on the fly, not copied), and Debian's Chromium
- * (playwright-core) opens the production build (`npm run build` first) with `?trace=`. Prints the time to the
+ * (@playwright/test's chromium) opens the production build (`npm run build` first) with `?trace=`. Prints the time to the
  * model on the page and to the timeline drawn, and the peak resident memory of all the browser's processes (the
  * sum of VmRSS over the Chromium process tree, sampled from /proc every 100 ms), beside babeltrace2's time to count
  * the same session's events (`-c sink.utils.counter`) in the same run. A browser whose processes pass
@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium } from '@playwright/test';
 import { tarEnd, tarEntryHead, tarPadding } from '../src/ingest/tar';
 
 const args = process.argv.slice(2);

@@ -1,7 +1,7 @@
 /**
  * Decode pool benchmark: `npm run bench:pool -- [events]` synthesizes a scale session in memory
  * (3.3 M events make about 100 MB of streams) and times, in this one process and one part after the other:
- * the single-worker path (decode + model in one pass), then for 1, 2 and 3 subsets each decode worker's part
+ * the single-worker path (the pool of one part in one thread), then for 1, 2 and 3 subsets each decode worker's part
  * and the model worker's merge + build. On a machine with enough cores the parts run at the same time, so the
  * pool's time there is about max(part) + model.
  */
@@ -58,7 +58,7 @@ for (let rep = 0; rep < REPEAT; rep++) {
   singleMs = Math.min(singleMs, single.ms);
   singleEvents = single.value.value.model.eventCount;
 }
-console.log(`single worker (decode + model in one pass): ${singleMs.toFixed(0)} ms CPU, ${singleEvents} events`);
+console.log(`single worker (pool of one part, decode then model in one thread): ${singleMs.toFixed(0)} ms CPU, ${singleEvents} events`);
 
 for (const n of [1, 2, 3]) {
   const plan = planPool(files.paths, files.datas.map((d) => d.length), n);

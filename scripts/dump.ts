@@ -2,20 +2,17 @@
  * Command-line decoder: `npm run dump -- PATH [--format=text|ndjson|count]`.
  * ndjson is the corpus reference format (../shared/corpus/README.md); text is one readable line per event, with
  * integers in the metadata's preferred base (0x.. for hexadecimal, as babeltrace2's text output);
- * count prints events per name and the total. Invalid traces: message on stderr, exit code 1.
+ * count prints events per name and the total (read by column readers that skip every value). Invalid traces: message on stderr, exit code 1.
  */
-import { CtfError, openExperiment, type Experiment, type FieldValue, type LossRecord, type TraceEvent } from '../src/ctf/index';
+import { CtfError, openExperiment, type Experiment, type LossRecord, type TraceEvent } from '../src/ctf/index';
+import { ColumnTables } from '../src/ctf/decode/columns';
 import { eventClassesByName, fieldText } from '../src/ctf/decode/text-format';
 import { readTraceFolder } from '../src/ctf/node-fs';
+import { referenceRecorder, refJson } from '../src/ctf/reference-format';
 
 function usage(): never {
   process.stderr.write('usage: npm run dump -- PATH [--format=text|ndjson|count]\n');
   process.exit(2);
-}
-
-/** JSON for field values: bigints as decimal strings, BLOBs as byte lists. */
-export function jsonValue(v: FieldValue | undefined): string {
-  return JSON.stringify(v ?? null, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? [...x] : x));
 }
 
 function timeText(exp: Experiment, tsNs: number): string {
@@ -24,6 +21,12 @@ function timeText(exp: Experiment, tsNs: number): string {
   const s = abs / 1000000000n;
   const ns = (abs % 1000000000n).toString().padStart(9, '0');
   return `[${s}.${ns}]`;
+}
+
+function damagedLossText(l: LossRecord, exp: Experiment): string {
+  const s = exp.streams[l.stream];
+  const path = exp.traces[s.trace].name ? `${exp.traces[s.trace].name}/${s.file}` : s.file;
+  return `${path}: damaged ${l.kind} record (${l.count} lost): its range ends ${l.beginNs - l.endNs} ns before it begins, so where the loss happened is unknown`;
 }
 
 function main(): void {
@@ -54,38 +57,47 @@ function main(): void {
   };
   try {
     const exp = openExperiment(readTraceFolder(paths[0]));
-    // Stream number within its trace, as in the reference decodings.
-    const streamInTrace = exp.streams.map((s, i) => exp.streams.slice(0, i).filter((o) => o.trace === s.trace).length);
-    const classes = exp.traces.map((tr) => eventClassesByName(tr.schema));
-    const t = (tsNs: number) => (Number.isNaN(tsNs) ? null : exp.absoluteNs(tsNs).toString());
+    // Warnings from opening now, those found while decoding at the end.
+    let warned = 0;
+    const showWarnings = () => {
+      for (; warned < exp.warnings.length; warned++) process.stderr.write(`warning: ${exp.warnings[warned]}\n`);
+    };
+    showWarnings();
+    const ref = referenceRecorder(exp);
     if (format === 'count') {
-      const counts = new Map<string, number>();
+      // Column readers that want nothing: every event is only skipped over and counted by class, no values built;
+      // stream after stream (no merge by time: counts do not depend on order).
+      const tables = new ColumnTables(() => null, false);
+      const perName: number[] = [];
       let total = 0;
       let losses = 0;
       try {
-        exp.decode(
-          (e) => {
-            counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+        exp.decodeColumns(
+          tables,
+          (rec) => {
+            perName[rec.nameId] = (perName[rec.nameId] ?? 0) + 1;
             total++;
           },
-          () => {
+          (l) => {
+            if (l.damaged) process.stderr.write(`warning: ${damagedLossText(l, exp)}\n`);
             losses++;
           },
+          true,
         );
       } finally {
-        for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) write(`${n}\t${name}\n`);
+        showWarnings();
+        const counts = tables.names.map((name, id): [string, number] => [name, perName[id] ?? 0]).filter(([, n]) => n > 0);
+        for (const [name, n] of counts.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) write(`${n}\t${name}\n`);
         write(`${total}\ttotal events\n`);
         if (losses > 0) write(`${losses}\tloss records\n`);
         flush();
       }
       return;
     }
+    const classes = exp.traces.map((tr) => eventClassesByName(tr.schema));
     const onEvent =
       format === 'ndjson'
-        ? (e: TraceEvent) =>
-            write(
-              `{"k":"event","t":${JSON.stringify(t(e.tsNs))},"name":${JSON.stringify(e.name)},"cpu":${e.cpu === null ? 'null' : e.cpu},"ctx":${jsonValue(e.ctx)},"ectx":${jsonValue(e.ectx)},"fields":${jsonValue(e.fields)}}\n`,
-            )
+        ? (e: TraceEvent) => write(`${refJson(ref.event(e))}\n`)
         : (e: TraceEvent) => {
             const cls = classes[e.trace].get(e.name);
             const parts = [timeText(exp, e.tsNs), e.name];
@@ -98,17 +110,19 @@ function main(): void {
           };
     const onLoss =
       format === 'ndjson'
-        ? (l: LossRecord) =>
-            write(
-              `{"k":"${l.kind}","count":${l.count},"begin":${JSON.stringify(t(l.beginNs))},"end":${JSON.stringify(t(l.endNs))},"stream":${streamInTrace[l.stream]}}\n`,
-            )
+        ? (l: LossRecord) => write(`${refJson(ref.loss(l))}\n`)
         : (l: LossRecord) =>
             write(
-              `${timeText(exp, l.beginNs)} -- ${timeText(exp, l.endNs)} ${l.kind}: ${l.count} (stream ${exp.streams[l.stream].file}${l.cpu !== null ? `, cpu ${l.cpu}` : ''})\n`,
+              `${timeText(exp, l.beginNs)} -- ${timeText(exp, l.endNs)} ${l.kind}: ${l.count} (stream ${exp.streams[l.stream].file}${l.cpu !== null ? `, cpu ${l.cpu}` : ''})${l.damaged ? ' DAMAGED: the range ends before it begins' : ''}\n`,
             );
+    const onLossChecked = (l: LossRecord) => {
+      if (l.damaged) process.stderr.write(`warning: ${damagedLossText(l, exp)}\n`);
+      onLoss(l);
+    };
     try {
-      exp.decode(onEvent, onLoss);
+      exp.decode(onEvent, onLossChecked);
     } finally {
+      showWarnings();
       flush();
     }
   } catch (e) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tracePath } from '../src/test-utils/corpus';
+import { tracePath } from '../src/fixtures/corpus';
 import { buildFileSet } from '../src/ingest/file-set';
 import { servedFileFor, startTraceServer, viewerLink, type TraceServer } from './serve-trace';
 

@@ -7,11 +7,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { manifest, referenceRecords, tracePath } from '../test-utils/corpus';
+import { manifest, referenceRecords, tracePath } from '../fixtures/corpus';
 import { CtfError } from './errors';
 import { openExperiment } from './experiment';
 import { readTraceFolder } from './node-fs';
-import { type CompareStats, compareRecords, decodeToRecords, type RefRecord } from './reference-compare';
+import { type CompareStats, compareRecords } from './reference-compare';
+import { decodeToRecords, type RefRecord } from './reference-format';
 
 const TIME_BOUND_MS = 20000;
 

@@ -67,6 +67,13 @@ export interface LossRecord {
   stream: number;
   /** CPU of the stream's packets, if known. */
   cpu: number | null;
+  /** The range ends before it begins (damaged packet context): the loss is real, its place is not known. */
+  damaged?: boolean;
+}
+
+/** A loss range that ends before it begins comes from a damaged packet context: flag it, never draw it as is. */
+export function isDamagedLoss(l: { beginNs: number; endNs: number }): boolean {
+  return l.endNs < l.beginNs;
 }
 
 export type TraceDomain = 'kernel' | 'ust' | 'other';

@@ -1,10 +1,12 @@
 /** Several traces opened together and decoded as one time-ordered flow (k-way merge on a min-heap). */
+import { findCopies } from './duplicates';
 import { CtfError } from './errors';
-import type { LossRecord, TraceDomain, TraceEvent } from './event';
+import { isDamagedLoss, type LossRecord, type TraceDomain, type TraceEvent } from './event';
 import { parseMetadata } from './metadata';
 import type { TraceSchema } from './schema';
 import { asByteSource, type ByteInput, type ByteSource, readAll } from './decode/byte-source';
 import { ClockConv } from './decode/clock';
+import type { ColumnTables, StagedRecord } from './decode/columns';
 import { readIndex } from './decode/index-file';
 import { compileTrace, type TracePlan } from './decode/plan';
 import { type ScannedStream, scanStream, StreamDecoder } from './decode/stream';
@@ -41,11 +43,28 @@ export interface Experiment {
   originNs: bigint;
   totalBytes: number;
   /**
+   * What the user must know to trust the picture, one sentence each: copies left out, doubtful metadata, and
+   * (appended by `decode`, once) damaged streams: packets overlapping, time or loss counters going backwards.
+   * Shown on stderr by the CLIs and in the page's trace summary. (Damaged loss ranges are flagged on the record.)
+   */
+  warnings: string[];
+  /**
    * Decode every event of every stream of every trace, merged in time order (k-way merge), calling onEvent for
    * each and onLoss for each loss record, in time order as met. A corrupt stream stops at its last valid event;
    * the other streams are decoded to their end, then the first CtfError is thrown.
    */
   decode(onEvent: (e: TraceEvent) => void, onLoss?: (l: LossRecord) => void): void;
+  /**
+   * The same merge, events read as columns (only the fields the tables want; see decode/columns.ts): onEvent
+   * gets each event's staged record (valid during the call), its trace, global stream index and cpu.
+   * `inStreamOrder`: stream after stream instead of merged by time (counting, where order does not matter).
+   */
+  decodeColumns(
+    tables: ColumnTables,
+    onEvent: (rec: StagedRecord, trace: number, stream: number, cpu: number | null) => void,
+    onLoss?: (l: LossRecord) => void,
+    inStreamOrder?: boolean,
+  ): void;
   absoluteNs(tsNs: number): bigint;
 }
 
@@ -115,7 +134,10 @@ export function openExperiment(traces: TraceInput[]): Experiment {
   const convs: Array<Map<number, ClockConv>> = [];
   const open: OpenStream[] = [];
   let totalBytes = 0;
-  traces.forEach((t, ti) => {
+  // A stream file or trace given twice is opened once (the unpack worker has already done this for the page).
+  const copies = findCopies(traces);
+  const warnings = [...copies.warnings];
+  copies.kept.forEach((t, ti) => {
     const metaInput = t.files.get('metadata');
     if (!metaInput) throw new CtfError('trace directory has no metadata file', { file: joinPath(t.name, 'metadata') });
     const meta = readAll(metaInput);
@@ -128,6 +150,7 @@ export function openExperiment(traces: TraceInput[]): Experiment {
       throw e;
     }
     expTraces.push({ name: t.name, domain: domainOf(schema.env), schema, env: schema.env });
+    if (schema.warnings) warnings.push(...schema.warnings);
     plans.push(plan);
     const cm = new Map<number, ClockConv>();
     for (const sc of schema.streams.values()) cm.set(sc.id, new ClockConv(sc.clock !== undefined ? schema.clocks.get(sc.clock) : undefined));
@@ -184,8 +207,43 @@ export function openExperiment(traces: TraceInput[]): Experiment {
     streams,
     originNs: origin,
     totalBytes,
+    warnings,
     absoluteNs: (tsNs: number) => origin + BigInt(tsNs),
     decode(onEvent, onLoss) {
+      merge(null, onEvent, null, onLoss);
+    },
+    decodeColumns(tables, onEvent, onLoss, inStreamOrder) {
+      if (!inStreamOrder) {
+        merge(tables, null, onEvent, onLoss);
+        return;
+      }
+      let firstError: unknown = null;
+      open.forEach((s, si) => {
+        const d = decoderOf(s, si);
+        d.readColumns(tables);
+        try {
+          while (d.advance()) {
+            if (d.isStaged) onEvent(d.staged, d.traceIdx, d.order, d.cpu);
+            else if (d.loss) {
+              if (isDamagedLoss(d.loss)) d.loss.damaged = true;
+              onLoss?.(d.loss);
+            }
+          }
+        } catch (e) {
+          if (firstError === null) firstError = e;
+        }
+        for (const w of d.warnings()) if (!warnings.includes(w)) warnings.push(w);
+      });
+      if (firstError !== null) throw firstError;
+    },
+  };
+
+  function merge(
+    tables: ColumnTables | null,
+    onEvent: ((e: TraceEvent) => void) | null,
+    onStaged: ((rec: StagedRecord, trace: number, stream: number, cpu: number | null) => void) | null,
+    onLoss: ((l: LossRecord) => void) | undefined,
+  ): void {
       const heap: StreamDecoder[] = [];
       // A corrupt stream stops there; the other streams still deliver all their valid events, then the first
       // error is thrown.
@@ -198,14 +256,28 @@ export function openExperiment(traces: TraceInput[]): Experiment {
           return false;
         }
       };
-      open.forEach((s, si) => {
-        const d = decoderOf(s, si);
+      const decoders = open.map((s, si) => decoderOf(s, si));
+      for (const d of decoders) {
+        if (tables) d.readColumns(tables);
         if (advance(d)) heapPush(heap, d);
-      });
+      }
+      // Time going backwards within a stream (a damaged or spliced file): babeltrace2's muxer stops there.
+      const lastNs = new Float64Array(open.length).fill(-Infinity);
+      const backwards: Array<{ count: number; atNs: number; afterNs: number } | undefined> = [];
       while (heap.length > 0) {
         const d = heap[0];
-        if (d.event) onEvent(d.event);
-        else if (d.loss && onLoss) onLoss(d.loss);
+        if (d.isStaged || d.event) {
+          if (d.key < lastNs[d.order]) {
+            const b = backwards[d.order];
+            if (b) b.count++;
+            else backwards[d.order] = { count: 1, atNs: d.key, afterNs: lastNs[d.order] };
+          } else if (Number.isFinite(d.key)) lastNs[d.order] = d.key;
+          if (d.isStaged) onStaged!(d.staged, d.traceIdx, d.order, d.cpu);
+          else onEvent!(d.event!);
+        } else if (d.loss) {
+          if (isDamagedLoss(d.loss)) d.loss.damaged = true;
+          onLoss?.(d.loss);
+        }
         if (advance(d)) {
           siftDown(heap, 0);
         } else {
@@ -216,9 +288,17 @@ export function openExperiment(traces: TraceInput[]): Experiment {
           }
         }
       }
+      const found = decoders.flatMap((d) => d.warnings());
+      backwards.forEach((b, si) => {
+        if (!b) return;
+        found.push(
+          `${open[si].path}: time goes backwards within the stream ${b.count} time${b.count > 1 ? 's' : ''} (first an event at ${b.atNs} ns after one at ${b.afterNs} ns from the trace start): its events are shown in file order there, the picture may be wrong`,
+        );
+      });
+      // A second decode finds the same: said once.
+      for (const w of found) if (!warnings.includes(w)) warnings.push(w);
       if (firstError !== null) throw firstError;
-    },
-  };
+  }
 }
 
 /** Heap order: time, then stream number (babeltrace2's muxer also breaks ties by stream, so outputs line up). */

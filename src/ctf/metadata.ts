@@ -37,6 +37,17 @@ function depacketize(bytes: Uint8Array, dv: DataView, le: boolean, file: string)
     if (magic !== META_MAGIC) {
       throw new CtfError(`bad metadata packet magic 0x${magic.toString(16)} (expected 0x75d11d57)`, { file, byteOffset: off });
     }
+    // Early lttng-modules wrote 35-byte headers without the version bytes: reading on would drop two characters
+    // of text per packet and fail later on a mangled word. babeltrace2 refuses these packets the same way.
+    const major = bytes[off + 35];
+    const minor = bytes[off + 36];
+    // 1.8 for TSDL; LTTng writes 2.0 around CTF 2 JSON fragments.
+    if (!((major === 1 && minor === 8) || (major === 2 && minor === 0))) {
+      throw new CtfError(`invalid metadata packet version ${major}.${minor} (expected 1.8, or 2.0 for CTF 2: the packet header lacks its version bytes or is damaged)`, {
+        file,
+        byteOffset: off,
+      });
+    }
     const contentBits = dv.getUint32(off + 24, le);
     const packetBits = dv.getUint32(off + 28, le);
     const compression = bytes[off + 32];

@@ -2,58 +2,7 @@
  * Compare a decoding with a corpus reference decoding (babeltrace2's, `expected/*.ndjson.gz`). Used by the
  * conformance test and handy from scripts. Events at the same time may come in another order.
  */
-import type { FieldValue, LossRecord, TraceEvent } from './event';
-import type { Experiment } from './experiment';
-
-export interface RefEvent {
-  k: 'event';
-  t: string | null;
-  name: string;
-  cpu: number | null;
-  ctx: unknown;
-  ectx: unknown;
-  fields: unknown;
-}
-export interface RefLoss {
-  k: 'discarded-events' | 'discarded-packets';
-  count: number;
-  begin: string | null;
-  end: string | null;
-  stream: number;
-}
-export type RefRecord = RefEvent | RefLoss;
-
-function plain(v: FieldValue | null): unknown {
-  return JSON.parse(
-    JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? [...x] : x)),
-  );
-}
-
-/** Decode the whole experiment into reference-shaped records (and the error, if decoding stopped on one). */
-export function decodeToRecords(exp: Experiment): { records: RefRecord[]; error: unknown } {
-  const records: RefRecord[] = [];
-  const t = (ns: number) => (Number.isNaN(ns) ? null : exp.absoluteNs(ns).toString());
-  const inTrace = exp.streams.map((s, i) => exp.streams.slice(0, i).filter((o) => o.trace === s.trace).length);
-  let error: unknown = null;
-  try {
-    exp.decode(
-      (e: TraceEvent) =>
-        records.push({
-          k: 'event',
-          t: t(e.tsNs),
-          name: e.name,
-          cpu: e.cpu,
-          ctx: plain(e.ctx),
-          ectx: plain(e.ectx),
-          fields: plain(e.fields),
-        }),
-      (l: LossRecord) => records.push({ k: l.kind, count: l.count, begin: t(l.beginNs), end: t(l.endNs), stream: inTrace[l.stream] }),
-    );
-  } catch (e) {
-    error = e;
-  }
-  return { records, error };
-}
+import type { RefEvent, RefRecord } from './reference-format';
 
 function canon(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v);

@@ -258,4 +258,6 @@ export interface TraceSchema {
   env: Record<string, string | number | bigint>;
   clocks: Map<string, ClockClass>;
   streams: Map<number, StreamClass>;
+  /** What the metadata allows but makes the picture doubtful (a name used by two event classes, ...). */
+  warnings?: string[];
 }

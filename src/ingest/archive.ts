@@ -6,9 +6,10 @@
  * worker and in Node tests.
  */
 import { Gunzip, Unzip, UnzipInflate } from 'fflate';
+import { sizeText } from '../base/size-text';
 import { type ByteSource, MemorySource } from '../ctf/decode/byte-source';
 import { IngestError } from './errors';
-import { listTar, looksLikeTar, normalizeEntryPath, type TarEntry } from './tar';
+import { archiveEntry, listTar, looksLikeTar, type TarEntry, unsafeEntryName } from './tar';
 
 export type ArchiveKind = 'gzip' | 'zip' | 'tar';
 
@@ -41,6 +42,31 @@ export function archiveStem(name: string): string {
 
 const INPUT_CHUNK_BYTES = 1 << 20;
 
+/**
+ * What an archive may inflate to in memory (a memory spill joins its bytes into one buffer, and browsers refuse an
+ * ArrayBuffer beyond about 2 GiB). Inflating into OPFS has no such bound.
+ */
+export const MAX_INFLATED_BYTES = 2 * 2 ** 30;
+/**
+ * Inflated bytes after which the ratio so far is trusted to project the total (gzip bomb check): enough that a
+ * sparse first file (zero-padded packets) does not decide alone.
+ */
+const PROJECT_AFTER_BYTES = 128 << 20;
+
+/** Why inflating stops early: more output than `maxBytes`, now or projected from the ratio so far. */
+function inflationLimit(name: string, inBytes: number, consumed: number, outBytes: number, maxBytes: number): IngestError | null {
+  const ratio = outBytes / Math.max(1, consumed);
+  const projected = ratio * inBytes;
+  if (outBytes > maxBytes || (outBytes >= PROJECT_AFTER_BYTES && projected > maxBytes)) {
+    return new IngestError(
+      `${name} inflates ${Math.round(ratio)}:1 (a gzip bomb, or far too large): its ${sizeText(inBytes)} would make about ` +
+        `${sizeText(projected)}, more than the ${sizeText(maxBytes)} a tab can hold (stopped after ${sizeText(outBytes)})`,
+      { file: name, byteOffset: consumed },
+    );
+  }
+  return null;
+}
+
 const CRC_TABLE = (() => {
   const t = new Int32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -59,6 +85,11 @@ function crc32Update(crc: number, data: Uint8Array): number {
 
 /** A file that inflated bytes are appended to; `finish` gives it back, readable, with the caller's handle. */
 export interface SpillFile<H> {
+  /**
+   * What it can hold: bounded in memory (inflating stops there, and gzip bombs are refused early from their ratio);
+   * Infinity for a file on disk (OPFS), where the disk is the bound and a refused write says so.
+   */
+  readonly maxBytes: number;
   write(chunk: Uint8Array): void;
   finish(): { source: ByteSource; handle: H };
 }
@@ -67,10 +98,11 @@ export interface SpillFile<H> {
 export type Spill<H> = (name: string) => SpillFile<H>;
 
 /** The Node and fallback spill: chunks in memory, joined into one buffer at the end. */
-export function memorySpill(): SpillFile<Uint8Array> {
+export function memorySpill(maxBytes = MAX_INFLATED_BYTES): SpillFile<Uint8Array> {
   const parts: Uint8Array[] = [];
   let total = 0;
   return {
+    maxBytes,
     write(chunk) {
       parts.push(chunk);
       total += chunk.length;
@@ -92,24 +124,34 @@ export function memorySpill(): SpillFile<Uint8Array> {
   };
 }
 
-/** Feed `source` to `push` in chunks (the last one flagged), with progress; returns the offset reached on error. */
-function feed(source: ByteSource, push: (chunk: Uint8Array, final: boolean) => void, onProgress?: BytesProgress): void {
+/** Input pushed to an inflater at a time: the bomb check runs between pushes (at most ~64 MiB out at 1032:1). */
+const PUSH_BYTES = 64 << 10;
+
+/**
+ * Feed `source` to `push` (read 1 MiB at a time, pushed 64 KiB at a time, the last piece flagged), with progress.
+ * `push` gets the input offset after its piece.
+ */
+function feed(source: ByteSource, push: (chunk: Uint8Array, final: boolean, endBytes: number) => void, onProgress?: BytesProgress): void {
   const total = source.sizeBytes;
-  if (total === 0) push(new Uint8Array(0), true);
+  if (total === 0) push(new Uint8Array(0), true, 0);
   for (let offset = 0; offset < total; ) {
-    const end = Math.min(total, offset + INPUT_CHUNK_BYTES);
-    push(source.read(offset, end - offset), end === total);
-    onProgress?.(end, total);
-    offset = end;
+    const read = source.read(offset, Math.min(total, offset + INPUT_CHUNK_BYTES) - offset);
+    for (let at = 0; at < read.length; at += PUSH_BYTES) {
+      const end = offset + Math.min(read.length, at + PUSH_BYTES);
+      push(read.subarray(at, at + PUSH_BYTES), end === total, end);
+      onProgress?.(end, total);
+    }
+    offset += read.length;
   }
 }
 
 /**
- * Inflate a gzip stream from `source` into `out`; errors name the file and the byte offset (of the 1 MiB input
- * chunk that failed). fflate does not check the gzip CRC: without it a damaged stream can inflate to plausible
+ * Inflate a gzip stream from `source` into `out`; errors name the file and the byte offset (of the 64 KiB input
+ * piece that failed). Past `out.maxBytes` (a memory spill), inflating stops, early when the ratio so far projects
+ * beyond it (gzip bombs). fflate does not check the gzip CRC: without it a damaged stream can inflate to plausible
  * garbage, so it is checked here (single-member files).
  */
-export function gunzipTo(name: string, source: ByteSource, out: (chunk: Uint8Array) => void, onProgress?: BytesProgress): void {
+export function gunzipTo(name: string, source: ByteSource, out: SpillFile<unknown>, onProgress?: BytesProgress): void {
   let outBytes = 0;
   let crc = -1;
   const stream = new Gunzip();
@@ -118,23 +160,27 @@ export function gunzipTo(name: string, source: ByteSource, out: (chunk: Uint8Arr
     members++;
   };
   stream.ondata = (chunk) => {
-    out(chunk);
+    out.write(chunk);
     outBytes += chunk.length;
     crc = crc32Update(crc, chunk);
   };
   let offset = 0;
+  let tooMuch: IngestError | null = null;
   try {
     feed(
       source,
-      (chunk, final) => {
+      (chunk, final, end) => {
         stream.push(chunk, final);
-        offset += chunk.length;
+        offset = end;
+        tooMuch = inflationLimit(name, source.sizeBytes, end, outBytes, out.maxBytes);
+        if (tooMuch) throw tooMuch;
       },
       onProgress,
     );
   } catch (err) {
+    if (err === tooMuch) throw err;
     const reason = err instanceof Error ? err.message : String(err);
-    const at = /unexpected EOF/i.test(reason) ? source.sizeBytes : Math.floor(offset / INPUT_CHUNK_BYTES) * INPUT_CHUNK_BYTES;
+    const at = /unexpected EOF/i.test(reason) ? source.sizeBytes : offset;
     throw new IngestError(`corrupt gzip at byte ${at} in ${name}: ${reason}`, { file: name, byteOffset: at });
   }
   // Single-member gzip: the trailer holds CRC32 and size mod 2^32 of the output.
@@ -148,10 +194,10 @@ export function gunzipTo(name: string, source: ByteSource, out: (chunk: Uint8Arr
   }
 }
 
-/** Inflate a gzip held in memory (tests, small files). */
-export function gunzip(name: string, bytes: Uint8Array, onProgress?: BytesProgress): Uint8Array {
-  const spill = memorySpill();
-  gunzipTo(name, new MemorySource(bytes), (c) => spill.write(c), onProgress);
+/** Inflate a gzip held in memory (tests, small files), refused past `maxBytes`. */
+export function gunzip(name: string, bytes: Uint8Array, onProgress?: BytesProgress, maxBytes = MAX_INFLATED_BYTES): Uint8Array {
+  const spill = memorySpill(maxBytes);
+  gunzipTo(name, new MemorySource(bytes), spill, onProgress);
   return spill.finish().handle;
 }
 
@@ -161,16 +207,63 @@ export interface ArchiveEntry<H> {
   in: H;
   offsetBytes: number;
   sizeBytes: number;
+  /** Not extracted (unsafe name, kept raw in `path`; no bytes): why. */
+  skipped?: string;
 }
 
-/** Inflate every file of a zip, in order, into one spill file (fflate's streaming unzip: no central directory). */
+const u16 = (b: Uint8Array, at: number) => b[at] | (b[at + 1] << 8);
+const u32 = (b: Uint8Array, at: number) => (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+/** A central directory larger than this is not read for the declared sizes (the inflating check still holds). */
+const MAX_CENTRAL_DIRECTORY_BYTES = 64 << 20;
+
+/**
+ * The uncompressed sizes a zip declares in its central directory, summed (read through `source`: the end record,
+ * then the directory), or null when they cannot be read (no end record, zip64, damaged).
+ */
+function zipDeclaredBytes(source: ByteSource): number | null {
+  const tailBytes = Math.min(source.sizeBytes, 22 + 0xffff);
+  const tail = source.read(source.sizeBytes - tailBytes, tailBytes);
+  let end = tail.length - 22;
+  while (end >= 0 && u32(tail, end) !== 0x06054b50) end--;
+  if (end < 0) return null;
+  const count = u16(tail, end + 10);
+  const dirBytes = u32(tail, end + 12);
+  const dirOffset = u32(tail, end + 16);
+  if (dirOffset === 0xffffffff || dirBytes > MAX_CENTRAL_DIRECTORY_BYTES || dirOffset + dirBytes > source.sizeBytes) return null;
+  const dir = source.read(dirOffset, dirBytes);
+  let total = 0;
+  for (let at = 0, n = 0; n < count; n++) {
+    if (at + 46 > dir.length || u32(dir, at) !== 0x02014b50) return null;
+    const sizeBytes = u32(dir, at + 24);
+    if (sizeBytes === 0xffffffff) return null;
+    total += sizeBytes;
+    at += 46 + u16(dir, at + 28) + u16(dir, at + 30) + u16(dir, at + 32);
+  }
+  return total;
+}
+
+/**
+ * Inflate every file of a zip, in order, into one spill file (fflate's streaming unzip, from the local headers).
+ * Into memory, the sizes the central directory declares are checked first, and the output while inflating.
+ * Entries with unsafe names are listed as skipped, not inflated.
+ */
 function unzipTo<H>(name: string, source: ByteSource, out: SpillFile<H>, onProgress?: BytesProgress): ArchiveEntry<H>[] {
-  const located: Array<{ path: string; offsetBytes: number; sizeBytes: number }> = [];
+  if (Number.isFinite(out.maxBytes)) {
+    const declared = zipDeclaredBytes(source);
+    const refused = declared === null ? null : inflationLimit(name, source.sizeBytes, source.sizeBytes, declared, out.maxBytes);
+    if (refused) throw refused;
+  }
+  const located: Array<Omit<ArchiveEntry<H>, 'in'>> = [];
   let written = 0;
   let failure: string | null = null;
   const unzipper = new Unzip((file) => {
     if (file.name.endsWith('/')) return; // directory entry
     const offsetBytes = written;
+    const unsafe = unsafeEntryName(file.name);
+    if (unsafe) {
+      located.push({ path: file.name, offsetBytes: 0, sizeBytes: 0, skipped: unsafe });
+      return;
+    }
     file.ondata = (err, data, final) => {
       if (err) {
         failure ??= `${file.name}: ${err.message}`;
@@ -178,19 +271,31 @@ function unzipTo<H>(name: string, source: ByteSource, out: SpillFile<H>, onProgr
       }
       out.write(data);
       written += data.length;
-      if (final) located.push({ path: normalizeEntryPath(file.name), offsetBytes, sizeBytes: written - offsetBytes });
+      if (!final) return;
+      const entry = archiveEntry(file.name, { offsetBytes, sizeBytes: written - offsetBytes }, { offsetBytes: 0, sizeBytes: 0 });
+      if (entry) located.push(entry);
     };
     file.start();
   });
   unzipper.register(UnzipInflate);
+  let tooMuch: IngestError | null = null;
   try {
-    feed(source, (chunk, final) => unzipper.push(chunk, final), onProgress);
+    feed(
+      source,
+      (chunk, final, end) => {
+        unzipper.push(chunk, final);
+        tooMuch = inflationLimit(name, source.sizeBytes, end, written, out.maxBytes);
+        if (tooMuch) throw tooMuch;
+      },
+      onProgress,
+    );
   } catch (err) {
+    if (err === tooMuch) throw err;
     failure ??= err instanceof Error ? err.message : String(err);
   }
   if (failure !== null) throw new IngestError(`corrupt zip ${name}: ${failure}`, { file: name });
   const { handle } = out.finish();
-  return located.filter((e) => e.path !== '').map((e) => ({ ...e, in: handle }));
+  return located.map((e) => ({ ...e, in: handle }));
 }
 
 function untar<H>(name: string, source: ByteSource, handle: H): ArchiveEntry<H>[] {
@@ -225,7 +330,7 @@ export function expandArchive<H>(
     return entries;
   }
   const out = spill(name);
-  gunzipTo(name, source, (c) => out.write(c), onProgress);
+  gunzipTo(name, source, out, onProgress);
   const inner = out.finish();
   if (looksLikeTar(inner.source.read(0, SNIFF_BYTES))) return untar(name, inner.source, inner.handle);
   return [{ path: archiveStem(name), in: inner.handle, offsetBytes: 0, sizeBytes: inner.source.sizeBytes }];
@@ -234,5 +339,5 @@ export function expandArchive<H>(
 /** Files of an archive in memory, as views (Node tools and tests). */
 export function unpackArchive(name: string, bytes: Uint8Array, onProgress?: BytesProgress): TarEntry[] | null {
   const entries = expandArchive(name, new MemorySource(bytes), bytes, () => memorySpill(), onProgress);
-  return entries && entries.map((e) => ({ path: e.path, data: e.in.subarray(e.offsetBytes, e.offsetBytes + e.sizeBytes) }));
+  return entries && entries.map(({ in: inflated, offsetBytes, sizeBytes, ...e }) => ({ ...e, data: inflated.subarray(offsetBytes, offsetBytes + sizeBytes) }));
 }

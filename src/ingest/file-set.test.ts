@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { folderEntries, tracePath } from '../test-utils/corpus';
+import { folderEntries, tracePath } from '../fixtures/corpus';
 import { sniffArchive, unpackArchive } from './archive';
-import { buildFileSet, type InputFile } from './file-set';
+import { buildFileSet } from './file-set';
 import { writeTar } from './tar';
 
 const glxgears = () => folderEntries(tracePath('tc-cyg-profile-glxgears-cyg-profile'), 'glxgears');

@@ -25,6 +25,8 @@ export interface FileSet<D = Uint8Array> {
   traceDirs: string[];
   /** Symbol mapping files (nm-style text) given beside the traces, keyed by file name. */
   symbolFiles: Map<string, D>;
+  /** Archive entries not extracted, one sentence each with the reason (absolute names, `..`). */
+  skipped: string[];
 }
 
 /** A file of what was opened, read through `source`; `handle` is the caller's own (a Blob, bytes). */
@@ -35,7 +37,7 @@ export interface SourcedInput<H> {
 }
 
 /** Where a file's bytes are: a range of a loose file, of a tar, or of a spill file an archive inflated into. */
-export type Located<H> = Omit<ArchiveEntry<H>, 'path'>;
+export type Located<H> = Omit<ArchiveEntry<H>, 'path' | 'skipped'>;
 
 const SYMBOL_FILE = /(\.(nm|map|sym|syms)|mapping.*\.txt)$/i;
 const SYMBOL_FILE_MAX_BYTES = 64 << 20;
@@ -87,8 +89,10 @@ export function locateFiles<H>(inputs: SourcedInput<H>[], spill: Spill<H>, onPro
   let doneBytes = 0;
   const expanded: Array<{ path: string; data: Located<H> }> = [];
   const archiveNames: string[] = [];
+  const skipped: string[] = [];
   for (const input of inputs) {
     const path = normalizeEntryPath(input.path);
+    if (input.source.sizeBytes === 0 && inputs.length === 1) throw new IngestError(`${path} is empty (0 bytes): nothing to open`, { file: path });
     const base = doneBytes;
     const entries = expandArchive(path, input.source, input.handle, spill, (d) => onProgress?.(base + d, totalBytes));
     doneBytes += input.source.sizeBytes;
@@ -99,7 +103,10 @@ export function locateFiles<H>(inputs: SourcedInput<H>[], spill: Spill<H>, onPro
     }
     archiveNames.push(path);
     const prefix = [dirOf(path), archiveStem(path)].filter(Boolean).join('/');
-    for (const { path: entryPath, ...data } of entries) expanded.push({ path: `${prefix}/${entryPath}`, data });
+    for (const { path: entryPath, skipped: why, ...data } of entries) {
+      if (why) skipped.push(`${path}: entry ${JSON.stringify(entryPath)} skipped (${why})`);
+      else expanded.push({ path: `${prefix}/${entryPath}`, data });
+    }
   }
 
   const useful = expanded.filter((f) => !isJunk(f.path));
@@ -110,7 +117,8 @@ export function locateFiles<H>(inputs: SourcedInput<H>[], spill: Spill<H>, onPro
       throw new IngestError(`not a trace archive: ${names[0]} is neither tar, gzip nor zip`, { file: names[0] });
     }
     const shown = names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
-    throw new IngestError(`no \`metadata\` file found in ${shown}: not an LTTng/CTF trace`);
+    const left = skipped.length > 0 ? ` (${skipped.length} entries skipped: ${skipped.slice(0, 3).join('; ')})` : '';
+    throw new IngestError(`no \`metadata\` file found in ${shown}: not an LTTng/CTF trace${left}`);
   }
 
   const root = commonDir(dirs);
@@ -132,5 +140,5 @@ export function locateFiles<H>(inputs: SourcedInput<H>[], spill: Spill<H>, onPro
   if (root !== '') label = root.split('/').pop()!;
   else if (archiveNames.length === 1 && inputs.length === 1) label = archiveStem(archiveNames[0]);
   else label = traceDirs.length === 1 ? traceDirs[0] || 'trace' : `${traceDirs.length} traces`;
-  return { label, files, traceDirs, symbolFiles };
+  return { label, files, traceDirs, symbolFiles, skipped };
 }

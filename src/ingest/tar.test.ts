@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tracePath } from '../test-utils/corpus';
+import { tracePath } from '../fixtures/corpus';
 import { readTar, writeTar, looksLikeTar } from './tar';
 
 function filesUnder(dir: string, root = dir): { path: string; data: Uint8Array }[] {

@@ -8,6 +8,8 @@ import { IngestError } from './errors';
 export interface TarEntry {
   path: string;
   data: Uint8Array;
+  /** Set when the entry was not extracted (its raw name is `path`, `data` is empty): why. */
+  skipped?: string;
 }
 
 const BLOCK_BYTES = 512;
@@ -60,6 +62,26 @@ function parsePax(data: Uint8Array): Map<string, string> {
   return out;
 }
 
+/** Why an archive entry name must not be extracted (absolute, or climbing out with `..`), or null when it is safe. */
+export function unsafeEntryName(raw: string): string | null {
+  const path = raw.replace(/\\/g, '/');
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return 'absolute name';
+  if (path.split('/').includes('..')) return "name climbs out of the archive with '..'";
+  return null;
+}
+
+/**
+ * An archive entry under its normalized path, or listed as skipped with the reason (its raw name kept, no bytes:
+ * `empty` stands for its data).
+ */
+export function archiveEntry<T extends object>(raw: string, data: T, empty: T): (T & { path: string; skipped?: string }) | null {
+  const unsafe = unsafeEntryName(raw);
+  if (unsafe) return { ...empty, path: raw, skipped: unsafe };
+  const path = normalizeEntryPath(raw);
+  return path === '' ? null : { ...data, path };
+}
+
+/** An archive entry's path: '/'-separated, without empty or '.' parts (unsafe names are skipped before, above). */
 export function normalizeEntryPath(path: string): string {
   return path
     .replace(/\\/g, '/')
@@ -74,11 +96,12 @@ export function looksLikeTar(bytes: Uint8Array): boolean {
   return readCString(bytes, 257, 5) === 'ustar';
 }
 
-/** A regular file of a tar archive, located in it. */
+/** A regular file of a tar archive, located in it (or skipped, with the reason: see archiveEntry). */
 export interface TarListing {
   path: string;
   offsetBytes: number;
   sizeBytes: number;
+  skipped?: string;
 }
 
 /**
@@ -94,7 +117,6 @@ export function listTar(source: ByteSource): TarListing[] {
   while (offset + BLOCK_BYTES <= totalBytes) {
     const block = source.read(offset, BLOCK_BYTES);
     if (isZeroBlock(block, 0)) break; // end-of-archive marker
-    const headerOffset = offset;
     const magic = readCString(block, 257, 5);
     if (magic !== 'ustar') {
       // Old v7 tars have no magic; accept them only when the checksum matches.
@@ -135,8 +157,8 @@ export function listTar(source: ByteSource): TarListing[] {
     longName = null;
     paxPath = null;
     if (type === '0' || type === '7') {
-      const normalized = normalizeEntryPath(path);
-      if (normalized !== '') entries.push({ path: normalized, offsetBytes: dataStart, sizeBytes });
+      const entry = archiveEntry(path, { offsetBytes: dataStart, sizeBytes }, { offsetBytes: 0, sizeBytes: 0 });
+      if (entry) entries.push(entry);
     }
   }
   return entries;
@@ -144,7 +166,7 @@ export function listTar(source: ByteSource): TarListing[] {
 
 /** All regular files of a tar archive in memory. File data are views into `bytes` (no copy). */
 export function readTar(bytes: Uint8Array): TarEntry[] {
-  return listTar(new MemorySource(bytes)).map((e) => ({ path: e.path, data: bytes.subarray(e.offsetBytes, e.offsetBytes + e.sizeBytes) }));
+  return listTar(new MemorySource(bytes)).map(({ offsetBytes, sizeBytes, ...e }) => ({ ...e, data: bytes.subarray(offsetBytes, offsetBytes + sizeBytes) }));
 }
 
 function checksumMatches(bytes: Uint8Array, headerOffset: number): boolean {

@@ -3,21 +3,21 @@
  * thread gets its rows, what is drawn covers every slice, and pointing at any slice, syscall or state finds it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ModelBuilder } from '../model/builder';
+import { modelFromEvents } from '../model/packed-events';
 import type { TraceModel } from '../model/types';
-import { referenceRecords } from '../test-utils/corpus';
-import { referenceTraceFromRecords } from '../test-utils/reference-events';
+import { referenceRecords } from '../fixtures/corpus';
+import { referenceTraceFromRecords } from '../fixtures/reference-events';
 import { hitTest } from './hit-test';
 import { forEachBox, rangeQuery } from './interval-lane';
-import { allRows, buildRowLayout, type Row, type ThreadRow } from './row-layout';
+import { allRows, buildRowLayout, laneYPx, type Row, type ThreadRow } from './row-layout';
 import { parentSlice, sliceIndexOf } from './slice-index';
 
 function model(name: string): TraceModel {
   const ref = referenceTraceFromRecords(referenceRecords(name));
-  const b = new ModelBuilder({ sources: ref.sources, originNs: ref.originNs });
-  for (const e of ref.events) b.addEvent(e);
-  for (const l of ref.losses) b.addLoss(l);
-  return b.finish();
+  return modelFromEvents({ sources: ref.sources, originNs: ref.originNs }, (b) => {
+    for (const e of ref.events) b.addEvent(e);
+    for (const l of ref.losses) b.addLoss(l);
+  });
 }
 
 const threadRows = (rows: Row[]) => rows.filter((r): r is ThreadRow => r.kind === 'thread');
@@ -34,9 +34,10 @@ describe('user-space trace with call stacks (glxgears, cyg-profile)', () => {
     expect(rows.length).toBe(m.threads.length);
     const t = m.threads[rows[0].threadIndex];
     expect(t.slices.count).toBeGreaterThan(1000);
-    expect(rows[0].statesYPx).toBe(-1);
-    expect(rows[0].syscallsYPx).toBe(-1);
-    expect(rows[0].depthCount).toBe(t.maxDepth + 1);
+    expect(laneYPx(rows[0], 'state')).toBe(-1);
+    expect(laneYPx(rows[0], 'syscall')).toBe(-1);
+    expect(rows[0].lanes.map((p) => p.lane.kind)).toEqual(['slice']);
+    expect(rows[0].lanes[0].heightPx).toBe((t.maxDepth + 1) * l.metrics.sliceRowPx);
   });
 
   it('covers every slice with a box at any zoom, and finds each slice under the pointer', () => {
@@ -55,7 +56,7 @@ describe('user-space trace with call stacks (glxgears, cyg-profile)', () => {
     // Zoomed so that each slice is wide: the middle of every 7th slice hits exactly that slice.
     for (let i = 0; i < t.slices.count; i += 7) {
       const mid = (t.slices.startNs[i] + t.slices.endNs[i]) / 2;
-      const y = row.yPx + row.slicesYPx + t.slices.depth[i] * l.metrics.sliceRowPx + 5;
+      const y = row.yPx + laneYPx(row, 'slice') + t.slices.depth[i] * l.metrics.sliceRowPx + 5;
       const nsPerPx = Math.max((t.slices.endNs[i] - t.slices.startNs[i]) / 100, 1e-3);
       expect(hitTest(m, l, y, mid, nsPerPx, 0)).toEqual({ kind: 'slice', thread: row.threadIndex, index: i });
       const p = parentSlice(idx, t.slices, i);
@@ -87,7 +88,7 @@ describe('kernel trace (tc-bug446190)', () => {
       }
     }
     const real = rows.filter((r) => m.threads[r.threadIndex].cpuRow === undefined);
-    expect(real.every((r) => r.statesYPx >= 0 && r.syscallsYPx > r.statesYPx)).toBe(true);
+    expect(real.every((r) => laneYPx(r, 'state') >= 0 && laneYPx(r, 'syscall') > laneYPx(r, 'state'))).toBe(true);
     // Rows tile the height without overlaps.
     const all = allRows(l);
     for (let i = 1; i < all.length; i++) expect(all[i].yPx).toBe(all[i - 1].yPx + all[i - 1].heightPx);
@@ -103,7 +104,7 @@ describe('kernel trace (tc-bug446190)', () => {
       for (let i = 0; sc && i < sc.count; i++) {
         if (sc.endNs[i] <= sc.startNs[i]) continue;
         const mid = (sc.startNs[i] + sc.endNs[i]) / 2;
-        const h = hitTest(m, l, row.yPx + row.syscallsYPx + 4, mid, (sc.endNs[i] - sc.startNs[i]) / 100, 0);
+        const h = hitTest(m, l, row.yPx + laneYPx(row, 'syscall') + 4, mid, (sc.endNs[i] - sc.startNs[i]) / 100, 0);
         expect(h).toEqual({ kind: 'syscall', thread: row.threadIndex, index: i });
         syscalls++;
       }
@@ -111,7 +112,7 @@ describe('kernel trace (tc-bug446190)', () => {
       for (let i = 0; st && i < st.count; i += 3) {
         if (st.endNs[i] <= st.startNs[i]) continue;
         const mid = (st.startNs[i] + st.endNs[i]) / 2;
-        const h = hitTest(m, l, row.yPx + row.statesYPx + 4, mid, (st.endNs[i] - st.startNs[i]) / 100, 0);
+        const h = hitTest(m, l, row.yPx + laneYPx(row, 'state') + 4, mid, (st.endNs[i] - st.startNs[i]) / 100, 0);
         expect(h).toEqual({ kind: 'state', thread: row.threadIndex, index: i });
         states++;
       }

@@ -1,8 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { smallModel, generatedModel, SMALL_WRITE } from '../test-utils/model-fixture';
+import { smallModel, generatedModel, SMALL_WRITE } from '../fixtures/model-fixture';
 import { forEachBox, gallopStart, laneFromTable, lowerBoundStart, rangeQuery, hitInterval } from './interval-lane';
-import { buildSliceIndex, firstChildSlice, parentSlice, siblingSlice, SliceIndexBuild, sliceIndexBy, sliceIndexOf } from './slice-index';
-import { allRows, buildRowLayout, prepareRowLayout, rowLayoutFor, threadRowOf, visibleRows, type ThreadRow } from './row-layout';
+import {
+  buildSliceIndex,
+  firstChildSlice,
+  parentSlice,
+  siblingSlice,
+  SliceIndexBuild,
+  sliceIndexBy,
+  sliceIndexOf,
+} from './slice-index';
+import {
+  allRows,
+  buildRowLayout,
+  gutterItemAt,
+  laneYPx,
+  prepareRowLayout,
+  rowLayoutFor,
+  threadRowOf,
+  visibleRows,
+  type ThreadRow,
+} from './row-layout';
 import { hitTest } from './hit-test';
 import { formatDuration, formatTick, formatTimeOfDay, formatDateTime, formatOffset } from './time-format';
 import { zoomAround, panBy, clampRange, rangeAround, MIN_SPAN_NS } from './view-math';
@@ -19,7 +37,12 @@ function boxes(l: ReturnType<typeof lane>, t0: number, t1: number, nsPerPx: numb
 
 describe('interval lane', () => {
   it('range query returns the intervals intersecting the window', () => {
-    const l = lane([[0, 10], [20, 30], [40, 50], [60, 70]]);
+    const l = lane([
+      [0, 10],
+      [20, 30],
+      [40, 50],
+      [60, 70],
+    ]);
     expect(rangeQuery(l, 25, 45)).toEqual([1, 3]);
     expect(rangeQuery(l, 30, 40)).toEqual([2, 2]); // touching ends do not intersect
     expect(rangeQuery(l, -5, 100)).toEqual([0, 4]);
@@ -28,7 +51,16 @@ describe('interval lane', () => {
   it('draws wide intervals one by one and merges runs of sub-pixel neighbours', () => {
     // 1 px = 10 ns: [0,100) is 10 px; then 5 slices of 2 ns with gaps under a pixel; a lone one after a
     // 3-pixel gap; then a wide one.
-    const l = lane([[0, 100], [100, 102], [103, 105], [106, 108], [112, 114], [115, 117], [150, 152], [200, 300]]);
+    const l = lane([
+      [0, 100],
+      [100, 102],
+      [103, 105],
+      [106, 108],
+      [112, 114],
+      [115, 117],
+      [150, 152],
+      [200, 300],
+    ]);
     const b = boxes(l, 0, 400, 10);
     expect(b).toEqual([
       [0, 0, 0, 100],
@@ -39,7 +71,10 @@ describe('interval lane', () => {
     // Without joining runs, one box per pixel group.
     const perPixel: number[][] = [];
     forEachBox(l, 0, 400, 10, (a, b2, s, e) => perPixel.push([a, b2, s, e]), 1, false);
-    expect(perPixel.slice(1, 3)).toEqual([[1, 3, 100, 110], [4, 5, 112, 122]]);
+    expect(perPixel.slice(1, 3)).toEqual([
+      [1, 3, 100, 110],
+      [4, 5, 112, 122],
+    ]);
     // Zoomed in (1 px = 0.5 ns) every slice is wide enough for its own box.
     expect(boxes(l, 0, 400, 0.5).length).toBe(8);
   });
@@ -65,8 +100,16 @@ describe('interval lane', () => {
   });
 
   it('keeps a wide interval that starts inside a merged pixel as its own box', () => {
-    const l = lane([[0, 1], [5, 500], [502, 503]]);
-    expect(boxes(l, 0, 1000, 10)).toEqual([[0, 0, 0, 10], [1, 1, 5, 500], [2, 2, 502, 512]]);
+    const l = lane([
+      [0, 1],
+      [5, 500],
+      [502, 503],
+    ]);
+    expect(boxes(l, 0, 1000, 10)).toEqual([
+      [0, 0, 0, 10],
+      [1, 1, 5, 500],
+      [2, 2, 502, 512],
+    ]);
   });
 
   it('draws a bounded number of boxes for a million slices at full zoom-out', () => {
@@ -92,7 +135,11 @@ describe('interval lane', () => {
   });
 
   it('hit test finds the interval under t, or the nearest within tolerance', () => {
-    const l = lane([[0, 10], [20, 30], [40, 41]]);
+    const l = lane([
+      [0, 10],
+      [20, 30],
+      [40, 41],
+    ]);
     expect(hitInterval(l, 25, 0)).toBe(1);
     expect(hitInterval(l, 15, 0)).toBe(-1);
     expect(hitInterval(l, 42, 2)).toBe(2);
@@ -113,7 +160,11 @@ describe('slice index', () => {
   it('splits the slices by depth, in time order', () => {
     expect(idx.lanes.length).toBe(main.maxDepth + 1);
     const d5 = idx.lanes[5];
-    expect(Array.from(d5.index!).map((i) => m.strings[main.slices.name[i]])).toEqual(['format_record', '_io_FileIO_write', 'compute']);
+    expect(Array.from(d5.index!).map((i) => m.strings[main.slices.name[i]])).toEqual([
+      'format_record',
+      '_io_FileIO_write',
+      'compute',
+    ]);
   });
 
   it('builds the same index in small time-bounded steps as in one go', () => {
@@ -160,17 +211,24 @@ describe('row layout', () => {
   it('groups threads by process, busiest first, with kernel lanes only when there is a kernel trace', () => {
     const m = smallModel();
     const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
-    expect(allRows(l).map((r) => r.label)).toEqual(['python3 4242', 'python3 4242', 'worker 4243', 'bash 977', 'bash 977']);
+    expect(allRows(l).map((r) => r.label)).toEqual([
+      'python3 4242',
+      'python3 4242',
+      'worker 4243',
+      'bash 977',
+      'bash 977',
+    ]);
     expect(allRows(l).map((r) => r.kind)).toEqual(['process', 'thread', 'thread', 'process', 'thread']);
     const main = allRows(l)[1] as ThreadRow;
-    expect(main.statesYPx).toBeGreaterThanOrEqual(0);
-    expect(main.syscallsYPx).toBeGreaterThan(main.statesYPx);
-    expect(main.depthCount).toBe(7);
+    expect(laneYPx(main, 'state')).toBeGreaterThanOrEqual(0);
+    expect(laneYPx(main, 'syscall')).toBeGreaterThan(laneYPx(main, 'state'));
+    expect(main.lanes.map((p) => p.lane.kind)).toEqual(['state', 'syscall', 'slice']);
+    expect(main.lanes[2].heightPx).toBe(7 * l.metrics.sliceRowPx);
     const user = buildRowLayout(smallModel({ kernel: false }), { collapsedPids: [], threadFilter: '' });
     const userMain = allRows(user)[1] as ThreadRow;
-    expect(userMain.statesYPx).toBe(-1);
-    expect(userMain.syscallsYPx).toBe(-1);
-    expect(userMain.slicesYPx).toBe(0);
+    expect(laneYPx(userMain, 'state')).toBe(-1);
+    expect(laneYPx(userMain, 'syscall')).toBe(-1);
+    expect(laneYPx(userMain, 'slice')).toBe(0);
     expect(user.totalHeightPx).toBeLessThan(l.totalHeightPx);
   });
 
@@ -180,7 +238,10 @@ describe('row layout', () => {
     expect(allRows(collapsed).map((r) => r.label)).toEqual(['python3 4242', 'bash 977', 'bash 977']);
     const filtered = buildRowLayout(m, { collapsedPids: [], threadFilter: 'work' });
     expect(allRows(filtered).map((r) => r.label)).toEqual(['python3 4242', 'worker 4243']);
-    expect(allRows(buildRowLayout(m, { collapsedPids: [], threadFilter: '977' })).map((r) => r.label)).toEqual(['bash 977', 'bash 977']);
+    expect(allRows(buildRowLayout(m, { collapsedPids: [], threadFilter: '977' })).map((r) => r.label)).toEqual([
+      'bash 977',
+      'bash 977',
+    ]);
   });
 
   it('finds the rows in a scroll window', () => {
@@ -208,7 +269,9 @@ describe('row layout at scale (5,400 threads in 1,800 processes)', () => {
   it('finds the rows of any scroll window like a linear scan would', () => {
     const rows = allRows(l);
     for (const top of [0, 13, l.totalHeightPx / 3, l.totalHeightPx / 2 + 7, l.totalHeightPx - 50]) {
-      const expected = rows.map((r, i) => (r.yPx < top + 900 && r.yPx + r.heightPx > top ? i : -1)).filter((i) => i >= 0);
+      const expected = rows
+        .map((r, i) => (r.yPx < top + 900 && r.yPx + r.heightPx > top ? i : -1))
+        .filter((i) => i >= 0);
       expect(visibleRows(l, top, 900)).toEqual([expected[0], expected[expected.length - 1] + 1]);
     }
   });
@@ -249,13 +312,13 @@ describe('hit test', () => {
 
   it('finds the write syscall, the state under it and a slice at each depth', () => {
     const t = (SMALL_WRITE.startNs + SMALL_WRITE.endNs) / 2;
-    const sys = hitTest(m, l, main.yPx + main.syscallsYPx + 5, t, 100);
+    const sys = hitTest(m, l, main.yPx + laneYPx(main, 'syscall') + 5, t, 100);
     expect(sys).toEqual({ kind: 'syscall', thread: 0, index: 0 });
     expect(m.strings[m.threads[0].syscalls!.name[0]]).toBe('write');
-    const st = hitTest(m, l, main.yPx + main.statesYPx + 3, t, 100);
+    const st = hitTest(m, l, main.yPx + laneYPx(main, 'state') + 3, t, 100);
     expect(st).toEqual({ kind: 'state', thread: 0, index: 1 });
     const names = [0, 1, 2, 3, 4, 5, 6].map((d) => {
-      const h = hitTest(m, l, main.yPx + main.slicesYPx + d * M.sliceRowPx + 4, t, 100);
+      const h = hitTest(m, l, main.yPx + laneYPx(main, 'slice') + d * M.sliceRowPx + 4, t, 100);
       return h && h.kind === 'slice' ? m.strings[m.threads[0].slices.name[h.index]] : null;
     });
     expect(names).toEqual(['<module>', 'foo', 'bar', 'PyObject_Call', 'baz', '_io_FileIO_write', '__libc_write']);
@@ -263,7 +326,7 @@ describe('hit test', () => {
 
   it('returns the process header and nothing in empty space', () => {
     expect(hitTest(m, l, 3, 1000, 100)).toEqual({ kind: 'process', pid: 4242 });
-    expect(hitTest(m, l, main.yPx + main.slicesYPx + 6 * M.sliceRowPx + 4, 9_900_000, 100)).toBeNull();
+    expect(hitTest(m, l, main.yPx + laneYPx(main, 'slice') + 6 * M.sliceRowPx + 4, 9_900_000, 100)).toBeNull();
     expect(hitTest(m, l, l.totalHeightPx + 50, 1000, 100)).toBeNull();
   });
 });
@@ -329,5 +392,27 @@ describe('search', () => {
     expect(r.total).toBe(2);
     expect(r.matches.every((x) => m.strings[m.threads[x.thread].slices.name[x.index]] === 'json_dumps')).toBe(true);
     expect(matchingNames(m.strings, '  ')).toBeNull();
+  });
+});
+
+describe('label gutter clicks', () => {
+  const m = smallModel();
+  const l = buildRowLayout(m, { collapsedPids: [], threadFilter: '' });
+  const rows = allRows(l);
+  const main = rows[1] as ThreadRow;
+  const bashHeader = rows[3];
+
+  it('name the process header or the thread label under the pointer', () => {
+    expect(gutterItemAt(l, 0, 600, 5)).toEqual({ kind: 'process', pid: 4242 });
+    expect(gutterItemAt(l, 0, 600, main.yPx + 5)).toEqual({ kind: 'thread', thread: main.threadIndex });
+    expect(gutterItemAt(l, 0, 600, bashHeader.yPx + 5)).toEqual({ kind: 'process', pid: 977 });
+    expect(gutterItemAt(l, 0, 10_000, l.totalHeightPx + 5)).toBeNull();
+  });
+
+  it('name the process whose header is pinned at the top while its threads are scrolled under it', () => {
+    const scrollTopPx = main.yPx + 10;
+    expect(gutterItemAt(l, scrollTopPx, 600, 5)).toEqual({ kind: 'process', pid: 4242 });
+    // Below the pinned header: the thread label at that content y.
+    expect(gutterItemAt(l, scrollTopPx, 600, 40)).toEqual({ kind: 'thread', thread: main.threadIndex });
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Vertical layout of the timeline: process headers, then for each thread its kernel state strip, its syscall
- * lane (only with a kernel trace) and its flame chart rows.
+ * Vertical layout of the timeline: process headers, then for each thread its lanes (`lanes/`): the kernel
+ * state strip and the syscall lane (only with a kernel trace) and its flame chart rows.
  *
  *   y ▼  ┌ process  python3 [4242] ▾ ─────────────────────────┐ processHeaderPx
  *        │ thread main 4242 │ state strip  ▇▇▇░░▇▇▇▇          │ stateStripPx
@@ -14,6 +14,7 @@
  * thread or group, top y); a Row object is made only for the rows a frame or a pointer actually touches.
  */
 import type { TraceModel } from '../model/types';
+import { THREAD_LANES, type ItemKind, type Lane } from './lanes/index';
 
 export interface RowMetrics {
   processHeaderPx: number;
@@ -50,12 +51,20 @@ export interface ThreadRow {
   label: string;
   yPx: number;
   heightPx: number;
-  /** Offsets inside the row; -1 when the lane is absent (no kernel trace). */
-  statesYPx: number;
-  syscallsYPx: number;
-  slicesYPx: number;
-  /** Number of flame chart rows (maxDepth + 1, at least 1). */
-  depthCount: number;
+  /** The thread's lanes top to bottom (THREAD_LANES without the absent ones), offsets inside the row. */
+  lanes: PlacedLane[];
+}
+
+export interface PlacedLane {
+  lane: Lane;
+  yPx: number;
+  heightPx: number;
+}
+
+/** Offset of a lane inside a thread row, or -1 when the thread has no such lane. */
+export function laneYPx(row: ThreadRow, kind: ItemKind): number {
+  for (const l of row.lanes) if (l.lane.kind === kind) return l.yPx;
+  return -1;
 }
 
 export type Row = ProcessRow | ThreadRow;
@@ -195,7 +204,9 @@ function* processGroupSteps(model: TraceModel): Generator<void, ProcessGroups> {
     rawActivity[g] = a;
   }
   yield;
-  const order = Array.from({ length: count }, (_, g) => g).sort((a, b) => rawActivity[b] - rawActivity[a] || rawPid[a] - rawPid[b]);
+  const order = Array.from({ length: count }, (_, g) => g).sort(
+    (a, b) => rawActivity[b] - rawActivity[a] || rawPid[a] - rawPid[b],
+  );
   yield;
   const out: ProcessGroups = {
     count,
@@ -238,7 +249,12 @@ function threadSearchText(model: TraceModel, groups: ProcessGroups): string[] {
   return text;
 }
 
-export function threadMatchesFilter(model: TraceModel, threadIndex: number, groupLabel: string, filter: string): boolean {
+export function threadMatchesFilter(
+  model: TraceModel,
+  threadIndex: number,
+  groupLabel: string,
+  filter: string,
+): boolean {
   if (filter === '') return true;
   const f = filter.toLowerCase();
   const t = model.threads[threadIndex];
@@ -249,15 +265,25 @@ export function threadMatchesFilter(model: TraceModel, threadIndex: number, grou
   );
 }
 
-/** Height of a thread's block and the offsets of its lanes. */
-function threadGeometry(model: TraceModel, threadIndex: number, m: RowMetrics) {
+/** A thread's lanes with their offsets, and the height of its block. */
+function threadLanes(model: TraceModel, threadIndex: number, m: RowMetrics): { lanes: PlacedLane[]; heightPx: number } {
   const t = model.threads[threadIndex];
-  const kernel = model.hasKernel && t.cpuRow === undefined;
-  const statesYPx = kernel ? 0 : -1;
-  const syscallsYPx = kernel ? m.stateStripPx + 2 : -1;
-  const slicesYPx = kernel ? m.stateStripPx + m.syscallLanePx + 4 : 0;
-  const depthCount = t.slices.count > 0 ? Math.max(1, t.maxDepth + 1) : 1;
-  return { statesYPx, syscallsYPx, slicesYPx, depthCount, heightPx: slicesYPx + depthCount * m.sliceRowPx + m.threadGapPx };
+  const lanes: PlacedLane[] = [];
+  let y = 0;
+  for (const lane of THREAD_LANES) {
+    const h = lane.heightPx(model, t, m);
+    if (h > 0) lanes.push({ lane, yPx: y, heightPx: h });
+    y += h;
+  }
+  return { lanes, heightPx: y + m.threadGapPx };
+}
+
+/** Height of a thread's block (the layout's hot loop: no object). */
+function threadHeightPx(model: TraceModel, threadIndex: number, m: RowMetrics): number {
+  const t = model.threads[threadIndex];
+  let y = m.threadGapPx;
+  for (let i = 0; i < THREAD_LANES.length; i++) y += THREAD_LANES[i].heightPx(model, t, m);
+  return y;
 }
 
 /** O(threads) with typed arrays only: cheap enough to rebuild on every collapse or filter keystroke. */
@@ -284,7 +310,6 @@ function* rowLayoutSteps(model: TraceModel, opts: RowLayoutOptions): Generator<v
   const shownThreads = new Int32Array(groups.count);
   const rowOfThread = new Int32Array(nThreads).fill(-1);
   const groupRow = new Int32Array(groups.count).fill(-1);
-  const kernelLanesPx = m.stateStripPx + m.syscallLanePx + 4;
   let n = 0;
   let y = 0;
   const search = filter === '' ? null : threadSearchText(model, groups);
@@ -312,15 +337,13 @@ function* rowLayoutSteps(model: TraceModel, opts: RowLayoutOptions): Generator<v
     for (let k = t0; k < t1; k++) {
       const ti = groups.threads[k];
       if (search && !matches(ti)) continue;
-      const t = model.threads[ti];
       kind[n] = ROW_THREAD;
       ref[n] = ti;
       group[n] = g;
       topPx[n] = y;
       rowOfThread[ti] = n;
       n++;
-      const depthCount = t.slices.count > 0 ? Math.max(1, t.maxDepth + 1) : 1;
-      y += (model.hasKernel && t.cpuRow === undefined ? kernelLanesPx : 0) + depthCount * m.sliceRowPx + m.threadGapPx;
+      y += threadHeightPx(model, ti, m);
     }
   }
   topPx[n] = y;
@@ -359,7 +382,6 @@ export function rowOf(layout: RowLayout, r: number): Row {
     };
   }
   const ti = layout.ref[r];
-  const geo = threadGeometry(layout.model, ti, layout.metrics);
   return {
     kind: 'thread',
     threadIndex: ti,
@@ -367,10 +389,7 @@ export function rowOf(layout: RowLayout, r: number): Row {
     label: threadLabel(layout.model, ti),
     yPx,
     heightPx,
-    statesYPx: geo.statesYPx,
-    syscallsYPx: geo.syscallsYPx,
-    slicesYPx: geo.slicesYPx,
-    depthCount: geo.depthCount,
+    lanes: threadLanes(layout.model, ti, layout.metrics).lanes,
   };
 }
 
@@ -422,10 +441,40 @@ export function processRowOf(layout: RowLayout, r: number): number {
   return layout.groupRow[layout.group[r]];
 }
 
+/**
+ * What a click in the label gutter at canvas y names: a process (its header, or the header pinned at the top
+ * over a scrolled process) or a thread (its label), or null.
+ */
+export function gutterItemAt(
+  layout: RowLayout,
+  scrollTopPx: number,
+  viewHeightPx: number,
+  yCanvasPx: number,
+): { kind: 'process'; pid: number } | { kind: 'thread'; thread: number } | null {
+  const [first, last] = visibleRows(layout, scrollTopPx, viewHeightPx);
+  if (
+    first < last &&
+    layout.kind[first] !== ROW_PROCESS &&
+    layout.topPx[first] < scrollTopPx &&
+    yCanvasPx < layout.metrics.processHeaderPx
+  ) {
+    return { kind: 'process', pid: layout.groups.pid[layout.group[processRowOf(layout, first)]] };
+  }
+  const r = rowAt(layout, yCanvasPx + scrollTopPx);
+  if (r < 0) return null;
+  return layout.kind[r] === ROW_PROCESS
+    ? { kind: 'process', pid: layout.groups.pid[layout.ref[r]] }
+    : { kind: 'thread', thread: layout.ref[r] };
+}
+
 const lastLayout = new WeakMap<TraceModel, { collapsed: readonly number[]; filter: string; layout: RowLayout }>();
 
 /** Same arguments by value: a view restored from a link has equal but new arrays. */
-function sameArgs(last: { collapsed: readonly number[]; filter: string }, collapsed: readonly number[], filter: string): boolean {
+function sameArgs(
+  last: { collapsed: readonly number[]; filter: string },
+  collapsed: readonly number[],
+  filter: string,
+): boolean {
   if (last.filter !== filter || last.collapsed.length !== collapsed.length) return false;
   for (let i = 0; i < collapsed.length; i++) if (last.collapsed[i] !== collapsed[i]) return false;
   return true;

@@ -1,5 +1,6 @@
 /**
- * Zoom and pan arithmetic on a visible time range [startNs, endNs), clamped to the trace bounds.
+ * Zoom and pan arithmetic on a visible time range [startNs, endNs) of trace ns, clamped to the trace bounds
+ * (x <-> ns mapping is `viewport.ts`'s).
  */
 
 export interface TimeRange {
@@ -43,16 +44,4 @@ export function rangeAround(a: number, b: number, bounds: TimeRange, margin = 0.
   const hi = Math.max(a, b);
   const pad = Math.max(hi - lo, MIN_SPAN_NS) * margin;
   return clampRange({ startNs: lo - pad, endNs: hi + pad }, bounds);
-}
-
-export function nsPerPx(r: TimeRange, widthPx: number): number {
-  return (r.endNs - r.startNs) / Math.max(widthPx, 1);
-}
-
-export function xToNs(r: TimeRange, widthPx: number, xPx: number): number {
-  return r.startNs + xPx * nsPerPx(r, widthPx);
-}
-
-export function nsToX(r: TimeRange, widthPx: number, ns: number): number {
-  return ((ns - r.startNs) / (r.endNs - r.startNs)) * widthPx;
 }

@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FieldStruct, FieldValue, LossRecord, TraceEvent } from '../ctf/event';
-import { ModelBuilder, type ModelSourceInfo } from './builder';
+import type { ModelSourceInfo } from './builder';
+import { modelFromEvents } from './packed-events';
 import { SliceFlag, SliceKind, SyscallFlag, ThreadState, type ThreadModel, type TraceModel } from './types';
 
 const CTX_KEYS = new Set(['vtid', 'vpid', 'procname']);
@@ -56,15 +57,15 @@ function build(text: string, opts: Build = { ust: true }): TraceModel {
   const sources: ModelSourceInfo[] = [];
   const kernel = opts.kernel ? sources.push({ name: 'kernel', domain: 'kernel', env: opts.kernelRelease ? { kernel_release: opts.kernelRelease } : {} }) - 1 : -1;
   const ust = opts.ust !== false ? sources.push({ name: 'ust', domain: 'ust' }) - 1 : -1;
-  const b = new ModelBuilder({ sources, originNs: 0n, symbolFiles: opts.symbolFiles });
   const events = parseFixture(text, ust, kernel);
   const losses = [...(opts.losses ?? [])];
-  for (const e of events) {
-    while (losses.length > 0 && losses[0].beginNs <= e.tsNs) b.addLoss(losses.shift()!);
-    b.addEvent(e);
-  }
-  for (const l of losses) b.addLoss(l);
-  return b.finish();
+  return modelFromEvents({ sources, originNs: 0n, symbolFiles: opts.symbolFiles }, (b) => {
+    for (const e of events) {
+      while (losses.length > 0 && losses[0].beginNs <= e.tsNs) b.addLoss(losses.shift()!);
+      b.addEvent(e);
+    }
+    for (const l of losses) b.addLoss(l);
+  });
 }
 
 function thread(m: TraceModel, tid: number): ThreadModel {

@@ -1,10 +1,13 @@
 /**
- * Streaming model builder: turns decoded events (in time order) into per-thread column tables of call slices,
- * kernel thread states and syscalls. Rules: ../shared/docs/ctf-lttng-digest.md sections 4 and 6.
+ * Streaming model builder: turns decoded events (in time order, as packed records: packed-events.ts) into
+ * per-thread column tables of call slices, kernel thread states and syscalls. Which events it understands and
+ * which fields it reads: event-kinds.ts. Rules: ../shared/docs/ctf-lttng-digest.md sections 4 and 6.
  *
- * Hot path: one Map lookup for the event class and one for the thread per event; no closure or object per event.
+ * Hot path: the event class comes with the record (resolved once per class), one Map lookup for the thread per
+ * event; no closure or object per event.
  */
-import type { FieldStruct, FieldValue, LossRecord, TraceEvent } from '../ctf/event';
+import type { LossRecord } from '../ctf/event';
+import { Ev, eventKindOf, FIELD } from './event-kinds';
 import { f64Column, i16Column, i32Column, StringTable, u16Column, u8Column } from './growable';
 import { SymbolResolver } from './symbols';
 import {
@@ -34,36 +37,8 @@ export interface ModelBuilderOptions {
   symbolFiles?: Map<string, string>;
 }
 
-const enum Ev {
-  Other,
-  SchedSwitch,
-  Wakeup,
-  Fork,
-  Exec,
-  Free,
-  ProcState,
-  SysEntry,
-  SysExit,
-  IrqEntry,
-  IrqExit,
-  SoftEntry,
-  SoftExit,
-  PyCall,
-  PyCCall,
-  PyReturn,
-  PyCReturn,
-  CygEntry,
-  CygExit,
-  UstDumpStart,
-  BinInfo,
-  DlOpen,
-  BuildId,
-  DebugLink,
-  DlClose,
-  UstProcname,
-}
-
-interface EvClass {
+/** What the builder does with an event class (from event-kinds.ts), resolved once per class. */
+export interface EvClass {
   kind: Ev;
   /** Syscall name (IndexIntoStrings) for SysEntry / SysExit; -1 for the old `exit_syscall`. */
   sys: number;
@@ -83,15 +58,37 @@ const UNKNOWN_NAME = '(unknown)';
 /** Thread-map keys of the per-CPU rows used when user-space events cannot be tied to a thread. */
 const CPU_ROW_KEY_BASE = -1_000_000;
 
-function num(v: FieldValue | undefined): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (v !== null && typeof v === 'object' && 'enum' in v) return Number((v as { enum: number | bigint }).enum);
-  return NaN;
+/**
+ * One event as the builder reads it: a view into a packed chunk (packed-events.ts), reused for every event.
+ * Field k of the event's kind (FIELD in event-kinds.ts) is `values[at + k]`; strings are ids into `strings`.
+ */
+export interface EventRecord {
+  name: string;
+  /** builder.classOf(name), resolved once per event class by whoever fills the record. */
+  cls: EvClass;
+  tsNs: number;
+  cpu: number | null;
+  trace: number;
+  /** The stream has a common context; then vtid / vpid / procname when of the type read. */
+  hasCtx: boolean;
+  vtid: number | null;
+  vpid: number | null;
+  procname: string | null;
+  /** The event has a payload (its fields are in `values`). */
+  hasFields: boolean;
+  /** The optional field (is_pic) is there. */
+  hasOpt: boolean;
+  values: Float64Array;
+  at: number;
+  strings: readonly string[];
 }
 
-function str(v: FieldValue | undefined): string {
-  return typeof v === 'string' ? v : '';
+function num(r: EventRecord, k: number): number {
+  return r.values[r.at + k];
+}
+
+function str(r: EventRecord, k: number): string {
+  return r.strings[r.values[r.at + k]];
 }
 
 function baseName(path: string): string {
@@ -245,7 +242,7 @@ export class ModelBuilder {
   // ---------------------------------------------------------------------------------------------------------
   // Event classification (cached per event name).
 
-  private classify(name: string): EvClass {
+  classOf(name: string): EvClass {
     let c = this.classes.get(name);
     if (c === undefined) {
       c = this.classifyUncached(name);
@@ -255,75 +252,8 @@ export class ModelBuilder {
   }
 
   private classifyUncached(name: string): EvClass {
-    const sys = (kind: Ev, prefix: string): EvClass => ({ kind, sys: this.strings.intern(name.slice(prefix.length)) });
-    switch (name) {
-      case 'sched_switch':
-        return { kind: Ev.SchedSwitch, sys: -1 };
-      case 'sched_waking':
-      case 'sched_wakeup':
-      case 'sched_wakeup_new':
-        return { kind: Ev.Wakeup, sys: -1 };
-      case 'sched_process_fork':
-        return { kind: Ev.Fork, sys: -1 };
-      case 'sched_process_exec':
-        return { kind: Ev.Exec, sys: -1 };
-      case 'sched_process_free':
-        return { kind: Ev.Free, sys: -1 };
-      case 'lttng_statedump_process_state':
-        return { kind: Ev.ProcState, sys: -1 };
-      case 'exit_syscall':
-        return { kind: Ev.SysExit, sys: -1 };
-      case 'irq_handler_entry':
-        return { kind: Ev.IrqEntry, sys: -1 };
-      case 'irq_handler_exit':
-        return { kind: Ev.IrqExit, sys: -1 };
-      case 'irq_softirq_entry':
-      case 'softirq_entry':
-        return { kind: Ev.SoftEntry, sys: -1 };
-      case 'irq_softirq_exit':
-      case 'softirq_exit':
-        return { kind: Ev.SoftExit, sys: -1 };
-      case 'python:call':
-        return { kind: Ev.PyCall, sys: -1 };
-      case 'python:c_call':
-        return { kind: Ev.PyCCall, sys: -1 };
-      case 'python:return':
-        return { kind: Ev.PyReturn, sys: -1 };
-      case 'python:c_return':
-        return { kind: Ev.PyCReturn, sys: -1 };
-      case 'lttng_ust_cyg_profile:func_entry':
-      case 'lttng_ust_cyg_profile_fast:func_entry':
-        return { kind: Ev.CygEntry, sys: -1 };
-      case 'lttng_ust_cyg_profile:func_exit':
-      case 'lttng_ust_cyg_profile_fast:func_exit':
-        return { kind: Ev.CygExit, sys: -1 };
-      case 'lttng_ust_statedump:start':
-        return { kind: Ev.UstDumpStart, sys: -1 };
-      case 'lttng_ust_statedump:bin_info':
-      case 'lttng_ust_statedump:soinfo': // UST 2.8 pre-release name (field `sopath`)
-        return { kind: Ev.BinInfo, sys: -1 };
-      case 'lttng_ust_dl:dlopen':
-      case 'lttng_ust_dl:dlmopen':
-        return { kind: Ev.DlOpen, sys: -1 };
-      case 'lttng_ust_statedump:build_id':
-      case 'lttng_ust_dl:build_id':
-        return { kind: Ev.BuildId, sys: -1 };
-      case 'lttng_ust_statedump:debug_link':
-      case 'lttng_ust_dl:debug_link':
-        return { kind: Ev.DebugLink, sys: -1 };
-      case 'lttng_ust_dl:dlclose':
-        return { kind: Ev.DlClose, sys: -1 };
-      case 'lttng_ust_statedump:procname':
-        return { kind: Ev.UstProcname, sys: -1 };
-    }
-    if (name.startsWith('syscall_entry_')) return sys(Ev.SysEntry, 'syscall_entry_');
-    if (name.startsWith('compat_syscall_entry_')) return sys(Ev.SysEntry, 'compat_syscall_entry_');
-    if (name.startsWith('syscall_exit_')) return sys(Ev.SysExit, 'syscall_exit_');
-    if (name.startsWith('compat_syscall_exit_')) return sys(Ev.SysExit, 'compat_syscall_exit_');
-    // LTTng < 2.6: sys_<name> entries, one exit_syscall exit.
-    if (name.startsWith('sys_')) return sys(Ev.SysEntry, 'sys_');
-    if (name.startsWith('compat_sys_')) return sys(Ev.SysEntry, 'compat_sys_');
-    return { kind: Ev.Other, sys: -1 };
+    const k = eventKindOf(name);
+    return { kind: k.kind, sys: k.sysName === null ? -1 : this.strings.intern(k.sysName) };
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -416,7 +346,18 @@ export class ModelBuilder {
   // ---------------------------------------------------------------------------------------------------------
   // Events.
 
-  addEvent(e: TraceEvent): void {
+  /** Events the builder only counts (decoded without their values), with their time range. */
+  addCounted(trace: number, count: number, untimed: number, minNs: number, maxNs: number): void {
+    this.eventCount += count;
+    if (trace >= 0 && trace < this.sourceEvents.length) this.sourceEvents[trace] += count;
+    this.anomalies.untimedEvents += untimed;
+    if (count > untimed) {
+      if (minNs < this.startNs) this.startNs = minNs;
+      if (maxNs > this.endNs) this.endNs = maxNs;
+    }
+  }
+
+  addRecord(e: EventRecord): void {
     this.eventCount++;
     if (e.trace >= 0 && e.trace < this.sourceEvents.length) this.sourceEvents[e.trace]++;
     const ts = e.tsNs;
@@ -428,8 +369,8 @@ export class ModelBuilder {
     if (ts > this.endNs) this.endNs = ts;
     // A CPU id indexes per-CPU arrays: ignore absurd ones rather than allocate for them.
     const cpu = e.cpu !== null && e.cpu >= 0 && e.cpu <= MAX_CPU && Number.isInteger(e.cpu) ? e.cpu : null;
-    const c = this.classify(e.name);
-    const f = e.fields;
+    const c = e.cls;
+    const f = e.hasFields ? e : null;
     switch (c.kind) {
       case Ev.SchedSwitch:
         if (f) this.onSchedSwitch(f, ts, cpu);
@@ -482,29 +423,29 @@ export class ModelBuilder {
         return;
       case Ev.UstProcname: {
         const t = this.ustThread(e, ts);
-        if (t && f) this.setName(t, str(f.procname), ts);
+        if (t && f) this.setName(t, str(f, FIELD.procname.procname), ts);
         return;
       }
       default:
-        if (e.ctx !== null) this.ustThread(e, ts);
+        if (e.hasCtx) this.ustThread(e, ts);
     }
   }
 
-  private onSchedSwitch(f: FieldStruct, ts: number, cpu: number | null): void {
-    const prevTid = num(f.prev_tid);
-    const nextTid = num(f.next_tid);
+  private onSchedSwitch(f: EventRecord, ts: number, cpu: number | null): void {
+    const prevTid = num(f, FIELD.schedSwitch.prev_tid);
+    const nextTid = num(f, FIELD.schedSwitch.next_tid);
     const c = cpu ?? -1;
     if (prevTid > 0) {
       const p = this.thread(prevTid, ts);
       p.eventCount++;
-      this.setName(p, str(f.prev_comm), ts);
-      const state = stateFromPrevState(num(f.prev_state), this.modernPrevState);
+      this.setName(p, str(f, FIELD.schedSwitch.prev_comm), ts);
+      const state = stateFromPrevState(num(f, FIELD.schedSwitch.prev_state), this.modernPrevState);
       this.setState(p, state, ts, state === ThreadState.WaitCpu ? c : -1);
     }
     if (nextTid > 0) {
       const n = this.thread(nextTid, ts);
       n.eventCount++;
-      this.setName(n, str(f.next_comm), ts);
+      this.setName(n, str(f, FIELD.schedSwitch.next_comm), ts);
       this.setState(n, this.runningState(n), ts, c);
     }
     if (cpu !== null && nextTid >= 0) {
@@ -513,29 +454,29 @@ export class ModelBuilder {
     }
   }
 
-  private onWakeup(f: FieldStruct, ts: number): void {
-    const tid = num(f.tid);
+  private onWakeup(f: EventRecord, ts: number): void {
+    const tid = num(f, FIELD.wakeup.tid);
     if (!(tid > 0)) return;
     const t = this.thread(tid, ts);
     t.eventCount++;
-    this.setName(t, str(f.comm), ts);
+    this.setName(t, str(f, FIELD.wakeup.comm), ts);
     const s = t.curState;
     if (s !== ThreadState.RunUser && s !== ThreadState.RunSyscall && s !== ThreadState.Interrupted) {
-      const target = num(f.target_cpu);
+      const target = num(f, FIELD.wakeup.target_cpu);
       this.setState(t, ThreadState.WaitCpu, ts, Number.isFinite(target) ? target : -1);
     }
   }
 
-  private onFork(f: FieldStruct, ts: number, cpu: number | null): void {
-    const parentTid = num(f.parent_tid);
-    const childTid = num(f.child_tid);
+  private onFork(f: EventRecord, ts: number, cpu: number | null): void {
+    const parentTid = num(f, FIELD.fork.parent_tid);
+    const childTid = num(f, FIELD.fork.child_tid);
     let parent: ThreadBuilder | undefined;
     if (parentTid > 0) {
       parent = this.thread(parentTid, ts);
       parent.eventCount++;
-      const ppid = num(f.parent_pid);
+      const ppid = num(f, FIELD.fork.parent_pid);
       if (Number.isFinite(ppid)) parent.pid = ppid;
-      this.setName(parent, str(f.parent_comm), ts);
+      this.setName(parent, str(f, FIELD.fork.parent_comm), ts);
     }
     if (!(childTid > 0)) return;
     // A tid seen again without a free in between: the old thread is gone, start a new row.
@@ -543,9 +484,9 @@ export class ModelBuilder {
     if (stale && stale.firstNs < ts) this.retire(stale, childTid, ts);
     const child = this.live.get(childTid) ?? this.newThread(childTid, childTid, ts);
     child.eventCount++;
-    const cpid = num(f.child_pid);
+    const cpid = num(f, FIELD.fork.child_pid);
     child.pid = Number.isFinite(cpid) ? cpid : childTid;
-    this.setName(child, str(f.child_comm), ts);
+    this.setName(child, str(f, FIELD.fork.child_comm), ts);
     if (this.hasKernel) this.setState(child, ThreadState.WaitFork, ts, cpu ?? -1);
     // The child starts inside its parent's clone/fork and leaves it through its own syscall exit.
     if (parent && parent.openSys >= 0) {
@@ -557,17 +498,17 @@ export class ModelBuilder {
     }
   }
 
-  private onExec(f: FieldStruct, ts: number, cpu: number | null): void {
-    let tid = num(f.tid);
+  private onExec(f: EventRecord, ts: number, cpu: number | null): void {
+    let tid = num(f, FIELD.exec.tid);
     if (!(tid > 0)) tid = cpu !== null && cpu < this.cpuCurrent.length ? this.cpuCurrent[cpu] : -1;
     if (!(tid > 0)) return;
     const t = this.thread(tid, ts);
     t.eventCount++;
-    this.setName(t, baseName(str(f.filename)), ts);
+    this.setName(t, baseName(str(f, FIELD.exec.filename)), ts);
   }
 
-  private onFree(f: FieldStruct, ts: number): void {
-    const tid = num(f.tid);
+  private onFree(f: EventRecord, ts: number): void {
+    const tid = num(f, FIELD.tid.tid);
     const t = this.live.get(tid);
     if (t === undefined || !(tid > 0)) return;
     t.eventCount++;
@@ -592,19 +533,19 @@ export class ModelBuilder {
     if (t.curState !== NO_STATE) this.setState(t, NO_STATE, Math.max(ts, t.curStateStartNs), -1);
   }
 
-  private onProcState(f: FieldStruct, ts: number): void {
-    const tid = num(f.tid);
+  private onProcState(f: EventRecord, ts: number): void {
+    const tid = num(f, FIELD.procState.tid);
     if (!(tid > 0)) return;
     const t = this.thread(tid, ts);
     t.eventCount++;
     // The statedump only fills in what is still unknown (digest 6.3).
-    if (t.name === '') this.setName(t, str(f.name), ts);
-    const pid = num(f.pid);
+    if (t.name === '') this.setName(t, str(f, FIELD.procState.name), ts);
+    const pid = num(f, FIELD.procState.pid);
     if (t.pid < 0 && Number.isFinite(pid)) t.pid = pid;
     if (t.curState === ThreadState.Unknown) {
-      const state = stateFromStatedump(num(f.status));
+      const state = stateFromStatedump(num(f, FIELD.procState.status));
       if (state !== ThreadState.Unknown) {
-        const cpu = num(f.cpu);
+        const cpu = num(f, FIELD.procState.cpu);
         this.setState(t, state, ts, state === ThreadState.WaitCpu && Number.isFinite(cpu) ? cpu : -1);
       }
     }
@@ -632,14 +573,14 @@ export class ModelBuilder {
     if (t.curState !== ThreadState.Interrupted) this.setState(t, ThreadState.RunSyscall, ts, cpu ?? -1);
   }
 
-  private onSysExit(name: number, f: FieldStruct | null, ts: number, cpu: number | null): void {
+  private onSysExit(name: number, f: EventRecord | null, ts: number, cpu: number | null): void {
     const t = this.currentOn(cpu, ts);
     if (t === undefined) {
       this.anomalies.unattributedKernelEvents++;
       return;
     }
     t.eventCount++;
-    const ret = f ? num(f.ret) : NaN;
+    const ret = f ? num(f, FIELD.sysExit.ret) : NaN;
     if (t.openSys >= 0) {
       const i = t.openSys;
       t.scEnd.set(i, Math.max(ts, t.scStart.get(i)));
@@ -681,24 +622,22 @@ export class ModelBuilder {
   }
 
   /** The thread a user-space event belongs to, by vtid; undefined when the event has none. */
-  private ustThread(e: TraceEvent, ts: number): ThreadBuilder | undefined {
-    const ctx = e.ctx;
-    if (ctx === null) return undefined;
-    const vtid = ctx.vtid;
-    if (typeof vtid !== 'number') return undefined;
+  private ustThread(e: EventRecord, ts: number): ThreadBuilder | undefined {
+    const vtid = e.vtid;
+    if (vtid === null) return undefined;
     const t = this.thread(vtid, ts);
     t.eventCount++;
-    const vpid = ctx.vpid;
-    if (typeof vpid === 'number') t.pid = vpid;
-    if (t.name === '' && typeof ctx.procname === 'string') this.setName(t, ctx.procname, ts);
+    const vpid = e.vpid;
+    if (vpid !== null) t.pid = vpid;
+    if (t.name === '' && e.procname !== null) this.setName(t, e.procname, ts);
     return t;
   }
 
   /** Thread of a call-stack event: vtid, else the kernel's current thread on the CPU, else a CPU row. */
-  private callThread(e: TraceEvent, ts: number, cpu: number | null): ThreadBuilder {
+  private callThread(e: EventRecord, ts: number, cpu: number | null): ThreadBuilder {
     const t = this.ustThread(e, ts) ?? this.currentOn(cpu, ts);
     if (t !== undefined) {
-      if (e.ctx === null || typeof e.ctx.vtid !== 'number') t.eventCount++;
+      if (e.vtid === null) t.eventCount++;
       return t;
     }
     const row = this.cpuRowThread(cpu ?? -1, ts);
@@ -706,28 +645,28 @@ export class ModelBuilder {
     return row;
   }
 
-  private vpidOf(e: TraceEvent, t: ThreadBuilder | undefined): number {
-    const v = e.ctx?.vpid;
-    if (typeof v === 'number') return v;
+  private vpidOf(e: EventRecord, t: ThreadBuilder | undefined): number {
+    const v = e.vpid;
+    if (v !== null) return v;
     const env = this.sources[e.trace]?.env?.vpid;
     if (typeof env === 'number') return env;
     return t?.pid ?? -1;
   }
 
-  private onCall(kind: Ev, e: TraceEvent, ts: number, cpu: number | null): void {
+  private onCall(kind: Ev, e: EventRecord, ts: number, cpu: number | null): void {
     const t = this.callThread(e, ts, cpu);
     // A stack needs its own events in order: an out-of-order one is taken as happening at the last time seen.
     if (ts < t.lastCallNs) ts = t.lastCallNs;
     t.lastCallNs = ts;
     t.callTrace = e.trace;
     t.callCpu = cpu ?? -1;
-    const f = e.fields;
+    const f = e.hasFields ? e : null;
     switch (kind) {
       case Ev.PyCall:
-        this.pushFrame(t, ts, SliceKind.Python, this.strings.intern(str(f?.co_name)), NaN, Frame.Python);
+        this.pushFrame(t, ts, SliceKind.Python, this.strings.intern(f ? str(f, FIELD.pyCall.co_name) : ''), NaN, Frame.Python);
         return;
       case Ev.PyCCall:
-        this.pushFrame(t, ts, SliceKind.C, this.strings.intern(str(f?.co_name)), NaN, Frame.PythonC);
+        this.pushFrame(t, ts, SliceKind.C, this.strings.intern(f ? str(f, FIELD.pyCall.co_name) : ''), NaN, Frame.PythonC);
         return;
       case Ev.PyCReturn: {
         const n = t.stack.length;
@@ -739,12 +678,12 @@ export class ModelBuilder {
         if (!this.popTo(t, Frame.Python, ts, NaN)) this.unmatchedReturn(t, ts, SliceKind.Python, this.unknownNameIdx, NaN);
         return;
       case Ev.CygEntry: {
-        const addr = num(f?.addr);
+        const addr = f ? num(f, FIELD.cyg.addr) : NaN;
         this.pushFrame(t, ts, SliceKind.C, this.cName(e, t, addr), addr, Frame.Cyg);
         return;
       }
       case Ev.CygExit: {
-        const addr = f ? num(f.addr) : NaN; // the _fast exit has no addr
+        const addr = f ? num(f, FIELD.cyg.addr) : NaN; // the _fast exit has no addr
         if (!this.popTo(t, Frame.Cyg, ts, addr)) {
           const name = Number.isNaN(addr) ? this.unknownNameIdx : this.cName(e, t, addr);
           this.unmatchedReturn(t, ts, SliceKind.C, name, addr);
@@ -754,7 +693,7 @@ export class ModelBuilder {
     }
   }
 
-  private cName(e: TraceEvent, t: ThreadBuilder, addr: number): number {
+  private cName(e: EventRecord, t: ThreadBuilder, addr: number): number {
     if (Number.isNaN(addr)) return this.unknownNameIdx;
     return this.strings.intern(this.symbols.resolve(this.vpidOf(e, t), addr));
   }
@@ -834,8 +773,8 @@ export class ModelBuilder {
     t.lastDepth0EndNs = ts;
   }
 
-  private onDebugInfo(kind: Ev, e: TraceEvent): void {
-    const f = e.fields;
+  private onDebugInfo(kind: Ev, e: EventRecord): void {
+    const f = e.hasFields ? e : null;
     const vpid = this.vpidOf(e, undefined);
     if (vpid < 0) return;
     if (kind === Ev.UstDumpStart) {
@@ -843,26 +782,26 @@ export class ModelBuilder {
       return;
     }
     if (!f) return;
-    const baddr = num(f.baddr);
+    const baddr = num(f, FIELD.baddr.baddr); // first field of every debug-info kind
     if (!Number.isFinite(baddr)) return;
     switch (kind) {
       case Ev.BinInfo:
       case Ev.DlOpen: {
-        const isPic = kind === Ev.DlOpen || f.is_pic === undefined ? true : num(f.is_pic) !== 0;
-        const path = str(f.path) || str(f.sopath);
-        this.symbols.addMapping(vpid, { baddr, memsz: num(f.memsz) || 0, path, isPic });
+        const isPic = kind === Ev.DlOpen || !f.hasOpt ? true : num(f, FIELD.binInfo.is_pic) !== 0;
+        const path = str(f, FIELD.binInfo.path) || str(f, FIELD.binInfo.sopath);
+        this.symbols.addMapping(vpid, { baddr, memsz: num(f, FIELD.binInfo.memsz) || 0, path, isPic });
         return;
       }
       case Ev.BuildId: {
-        const bytes = f.build_id;
+        const at = FIELD.buildId.build_id;
+        const len = num(f, at); // -1: not a byte list
         let hex = '';
-        if (Array.isArray(bytes)) for (const b of bytes) hex += num(b).toString(16).padStart(2, '0');
-        else if (bytes instanceof Uint8Array) for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+        for (let b = 1; b <= len; b++) hex += num(f, at + b).toString(16).padStart(2, '0');
         this.symbols.setBuildId(vpid, baddr, hex);
         return;
       }
       case Ev.DebugLink:
-        this.symbols.setDebugLink(vpid, baddr, str(f.filename));
+        this.symbols.setDebugLink(vpid, baddr, str(f, FIELD.debugLink.filename));
         return;
       case Ev.DlClose:
         this.symbols.removeMapping(vpid, baddr);

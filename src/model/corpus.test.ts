@@ -5,9 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { corpusDir, referenceRecords, type ReferenceRecord } from '../test-utils/corpus';
-import { referenceTraceFromRecords } from '../test-utils/reference-events';
-import { ModelBuilder, modelTransferables } from './builder';
+import { corpusDir, referenceRecords, type ReferenceRecord } from '../fixtures/corpus';
+import { referenceTraceFromRecords } from '../fixtures/reference-events';
+import { modelTransferables } from './builder';
+import { modelFromEvents } from './packed-events';
 import { SliceFlag, SyscallFlag, type TraceModel } from './types';
 
 type RefEvent = Extract<ReferenceRecord, { k: 'event' }>;
@@ -15,10 +16,10 @@ type Fields = Record<string, number | string>;
 
 function buildModel(records: ReferenceRecord[], env?: Record<string, string>, symbolFiles?: Map<string, string>): TraceModel {
   const ref = referenceTraceFromRecords(records, env);
-  const b = new ModelBuilder({ sources: ref.sources, originNs: ref.originNs, symbolFiles });
-  for (const e of ref.events) b.addEvent(e);
-  for (const l of ref.losses) b.addLoss(l);
-  return b.finish();
+  return modelFromEvents({ sources: ref.sources, originNs: ref.originNs, symbolFiles }, (b) => {
+    for (const e of ref.events) b.addEvent(e);
+    for (const l of ref.losses) b.addLoss(l);
+  });
 }
 
 const events = (records: ReferenceRecord[]): RefEvent[] => records.filter((r): r is RefEvent => r.k === 'event');

@@ -1,8 +1,9 @@
 /** Analysis model: decoded events -> per-thread column tables (call slices, thread states, syscalls). */
 export { ModelBuilder, modelTransferables, stateFromPrevState } from './builder';
 export type { ModelSourceInfo, ModelBuilderOptions } from './builder';
-export { buildModel, modelBuilderFor } from './from-experiment';
-export type { BuildModelOptions, BuiltModel } from './from-experiment';
+export { modelBuilderFor } from './from-experiment';
+export { modelFromEvents, EventPacker } from './packed-events';
+export type { EventRecord } from './builder';
 export { SymbolResolver, SymbolTable } from './symbols';
 export { summarizeModel, formatSummary } from './summary';
 export type { ModelSummary, ThreadSummary } from './summary';

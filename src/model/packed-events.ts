@@ -1,18 +1,36 @@
 /**
- * Decoded events in column form, for the worker pool: each decode worker decodes a subset of the stream files
- * and packs what the model reads into typed arrays (transferred, never cloned per event); the model worker
- * merges the parts by time and feeds the ModelBuilder with one reused TraceEvent.
+ * Decoded events in column form: each part (a decode worker, or the single one) reads its streams in time order
+ * through the decoder's column readers (src/ctf/decode/columns.ts, fields from ./event-kinds.ts) into chunks of
+ * typed arrays (transferred, never cloned per event); the merger feeds them to the ModelBuilder in the decoder's
+ * order (time, then global stream index) through one reused EventRecord view. Generic TraceEvents (babeltrace2's
+ * reference decodings, test inputs) are packed the same way by addEvent.
  *
- * Only what ModelBuilder reads is kept: for every event the name, time, cpu, trace and the `vtid`, `vpid`,
- * `procname` context values (with their type, since the builder tests `typeof`), and per event class the
- * payload fields it reads (numbers as `num()` would read them, strings as string-table ids). Events the builder
- * only counts (untimed ones, and unclassified ones without context) are not packed: their count and time range
- * per trace are, and are replayed into the builder (order does not matter for what it does with them).
- *
- * The class list mirrors ModelBuilder.classifyUncached: the pool tests compare the models built both ways.
+ * Events the builder only counts (untimed ones, and ones it reads no field of, without context) are not packed:
+ * their count and time range per trace are.
  */
-import type { FieldStruct, FieldValue, LossRecord, TraceEvent } from '../ctf/event';
-import type { ModelBuilder } from './builder';
+import type { LossRecord, TraceEvent } from '../ctf/event';
+import {
+  ColumnTables,
+  compileSpec,
+  F_CTX,
+  F_FIELDS,
+  F_OPT,
+  F_PROCNAME,
+  F_VPID,
+  F_VTID,
+  pushValue,
+  REC_DISCARDED_EVENTS,
+  REC_DISCARDED_PACKETS,
+  REC_EVENT,
+  REC_MASK,
+  StagedRecord,
+  T_BYTES,
+  T_OPT,
+  type CompiledSpec,
+} from '../ctf/decode/columns';
+import { ModelBuilder, type EvClass, type EventRecord, type ModelBuilderOptions } from './builder';
+import type { TraceModel } from './types';
+import { Ev, modelFieldsOf } from './event-kinds';
 
 /**
  * Growable buffers, one class per element type: a store into a typed array whose kind varies at one site is
@@ -70,115 +88,6 @@ class U8Buf {
   }
 }
 
-type FieldType = 'num' | 'str' | 'opt' | 'bytes';
-type Spec = ReadonlyArray<readonly [string, FieldType]>;
-
-const NONE: Spec = [];
-const SPECS = {
-  schedSwitch: [['prev_tid', 'num'], ['next_tid', 'num'], ['prev_comm', 'str'], ['next_comm', 'str'], ['prev_state', 'num']],
-  wakeup: [['tid', 'num'], ['comm', 'str'], ['target_cpu', 'num']],
-  fork: [['parent_tid', 'num'], ['child_tid', 'num'], ['parent_pid', 'num'], ['parent_comm', 'str'], ['child_pid', 'num'], ['child_comm', 'str']],
-  exec: [['tid', 'num'], ['filename', 'str']],
-  tid: [['tid', 'num']],
-  procState: [['tid', 'num'], ['name', 'str'], ['pid', 'num'], ['status', 'num'], ['cpu', 'num']],
-  sysExit: [['ret', 'num']],
-  pyCall: [['co_name', 'str']],
-  cyg: [['addr', 'num']],
-  binInfo: [['baddr', 'num'], ['memsz', 'num'], ['path', 'str'], ['sopath', 'str'], ['is_pic', 'opt']],
-  buildId: [['baddr', 'num'], ['build_id', 'bytes']],
-  debugLink: [['baddr', 'num'], ['filename', 'str']],
-  baddr: [['baddr', 'num']],
-  procname: [['procname', 'str']],
-} satisfies Record<string, Spec>;
-
-/** Fields the builder reads for an event name; null when it reads none and only counts it (unless it has a context). */
-export function packedFieldsOf(name: string): Spec | null {
-  switch (name) {
-    case 'sched_switch':
-      return SPECS.schedSwitch;
-    case 'sched_waking':
-    case 'sched_wakeup':
-    case 'sched_wakeup_new':
-      return SPECS.wakeup;
-    case 'sched_process_fork':
-      return SPECS.fork;
-    case 'sched_process_exec':
-      return SPECS.exec;
-    case 'sched_process_free':
-      return SPECS.tid;
-    case 'lttng_statedump_process_state':
-      return SPECS.procState;
-    case 'exit_syscall':
-      return SPECS.sysExit;
-    case 'irq_handler_entry':
-    case 'irq_handler_exit':
-    case 'irq_softirq_entry':
-    case 'softirq_entry':
-    case 'irq_softirq_exit':
-    case 'softirq_exit':
-    case 'python:return':
-    case 'python:c_return':
-    case 'lttng_ust_statedump:start':
-      return NONE;
-    case 'python:call':
-    case 'python:c_call':
-      return SPECS.pyCall;
-    case 'lttng_ust_cyg_profile:func_entry':
-    case 'lttng_ust_cyg_profile_fast:func_entry':
-    case 'lttng_ust_cyg_profile:func_exit':
-    case 'lttng_ust_cyg_profile_fast:func_exit':
-      return SPECS.cyg;
-    case 'lttng_ust_statedump:bin_info':
-    case 'lttng_ust_statedump:soinfo':
-    case 'lttng_ust_dl:dlopen':
-    case 'lttng_ust_dl:dlmopen':
-      return SPECS.binInfo;
-    case 'lttng_ust_statedump:build_id':
-    case 'lttng_ust_dl:build_id':
-      return SPECS.buildId;
-    case 'lttng_ust_statedump:debug_link':
-    case 'lttng_ust_dl:debug_link':
-      return SPECS.debugLink;
-    case 'lttng_ust_dl:dlclose':
-      return SPECS.baddr;
-    case 'lttng_ust_statedump:procname':
-      return SPECS.procname;
-  }
-  if (name.startsWith('syscall_exit_') || name.startsWith('compat_syscall_exit_')) return SPECS.sysExit;
-  if (name.startsWith('syscall_entry_') || name.startsWith('compat_syscall_entry_')) return NONE;
-  if (name.startsWith('sys_') || name.startsWith('compat_sys_')) return NONE;
-  return null;
-}
-
-const T_NUM = 0;
-const T_STR = 1;
-const T_OPT = 2;
-const T_BYTES = 3;
-const TYPE_CODE: Record<FieldType, number> = { num: T_NUM, str: T_STR, opt: T_OPT, bytes: T_BYTES };
-
-/** A spec as two parallel arrays (no tuple destructuring on the hot path). */
-interface CompiledSpec {
-  fields: string[];
-  types: Uint8Array;
-}
-
-function compileSpec(spec: Spec | null): CompiledSpec | null {
-  if (spec === null) return null;
-  return { fields: spec.map(([f]) => f), types: Uint8Array.from(spec.map(([, t]) => TYPE_CODE[t])) };
-}
-
-/** Record flags: bits 0-1 the record type, then what the event carries. */
-const REC_EVENT = 0;
-const REC_DISCARDED_EVENTS = 1;
-const REC_DISCARDED_PACKETS = 2;
-const REC_MASK = 3;
-const F_CTX = 4;
-const F_VTID = 8;
-const F_VPID = 16;
-const F_PROCNAME = 32;
-const F_FIELDS = 64;
-const F_OPT = 128;
-
 /** Dropped-event statistics per trace, 4 numbers each. */
 const D_COUNT = 0;
 const D_UNTIMED = 1;
@@ -223,19 +132,14 @@ export interface PackedEvents {
 
 export interface PackerOptions {
   traceCount: number;
-  /** Global stream index of each of the experiment's (local) streams. */
-  streamGlobal: ArrayLike<number>;
+  /** Global stream index of each of the experiment's (local) streams; default: the same index. */
+  streamGlobal?: ArrayLike<number>;
+  /** Number of local streams (for the per-stream error keys) when streamGlobal is not given. */
+  streamCount?: number;
   /** Records per chunk. */
   chunkRecords?: number;
   /** Receives each full chunk (then not kept); without it, chunks are kept for finish(). */
   onChunk?: (chunk: PackedChunk) => void;
-}
-
-function num(v: FieldValue | undefined): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (v !== null && typeof v === 'object' && 'enum' in v) return Number((v as { enum: number | bigint }).enum);
-  return NaN;
 }
 
 const MAX_PLAIN_CPU = 0x7fffffff;
@@ -251,18 +155,18 @@ export class EventPacker {
   private values = new F64Buf();
   private oddIndex: number[] = [];
   private oddValue: number[] = [];
-  private readonly names: string[] = [];
-  private readonly nameIds = new Map<string, number>();
+  /** Names and strings of this part: the decoder's column readers intern into them too. */
+  readonly tables = new ColumnTables(modelFieldsOf);
   private readonly specs: Array<CompiledSpec | null> = [];
-  private readonly strings: string[] = [];
-  private readonly stringIds = new Map<string, number>();
+  /** Staging for addEvent (generic events). */
+  private readonly staged = new StagedRecord();
   private sentNames = 0;
   private sentStrings = 0;
   private readonly chunks: PackedChunk[] = [];
   private readonly chunkRecords: number;
   private readonly onChunk?: (chunk: PackedChunk) => void;
   private readonly dropped: Float64Array;
-  private readonly streamGlobal: ArrayLike<number>;
+  private readonly streamGlobal: ArrayLike<number> | null;
   /** Per local stream: merge key (tsNs, -Infinity when unknown) of its last record; the trigger of its decode error. */
   readonly lastKey: Float64Array;
   readonly hasRecord: Uint8Array;
@@ -276,38 +180,17 @@ export class EventPacker {
       this.dropped[t * 4 + D_MIN] = Infinity;
       this.dropped[t * 4 + D_MAX] = -Infinity;
     }
-    this.streamGlobal = opts.streamGlobal;
-    this.lastKey = new Float64Array(opts.streamGlobal.length);
-    this.hasRecord = new Uint8Array(opts.streamGlobal.length);
+    this.streamGlobal = opts.streamGlobal ?? null;
+    const streams = opts.streamGlobal?.length ?? opts.streamCount ?? 0;
+    this.lastKey = new Float64Array(streams);
+    this.hasRecord = new Uint8Array(streams);
     this.chunkRecords = Math.max(1, opts.chunkRecords ?? DEFAULT_CHUNK_RECORDS);
     this.onChunk = opts.onChunk;
   }
 
-  private str(v: FieldValue | undefined): number {
-    const s = typeof v === 'string' ? v : '';
-    let id = this.stringIds.get(s);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(s);
-      this.stringIds.set(s, id);
-    }
-    return id;
-  }
-
-  private nameId(name: string): number {
-    let id = this.nameIds.get(name);
-    if (id === undefined) {
-      id = this.names.length;
-      this.names.push(name);
-      this.nameIds.set(name, id);
-      this.specs.push(compileSpec(packedFieldsOf(name)));
-    }
-    return id;
-  }
-
   private common(tsNs: number, stream: number, trace: number, cpu: number | null, flags: number): void {
     const i = this.ts.push(tsNs);
-    this.stream.push(this.streamGlobal[stream]);
+    this.stream.push(this.streamGlobal === null ? stream : this.streamGlobal[stream]);
     this.trace.push(trace);
     if (cpu === null) this.cpu.push(-1);
     else if (Number.isInteger(cpu) && cpu >= 0 && cpu < MAX_PLAIN_CPU) this.cpu.push(cpu);
@@ -326,14 +209,55 @@ export class EventPacker {
     this.hasRecord[stream] = 1;
   }
 
+  /** A generic event: its wanted values are taken from the TraceEvent, as the column readers take them from bytes. */
   addEvent(e: TraceEvent): void {
-    const ts = e.tsNs;
-    this.mark(e.stream, ts);
-    const id = this.nameId(e.name);
-    const spec = this.specs[id];
+    const tables = this.tables;
+    const rec = this.staged;
+    rec.nameId = tables.nameId(e.name);
+    rec.tsNs = e.tsNs;
+    rec.flags = REC_EVENT;
+    rec.count = 0;
     const ctx = e.ctx;
-    const d = e.trace * 4;
-    if ((Number.isNaN(ts) || (spec === null && ctx === null)) && d >= 0 && d < this.dropped.length) {
+    const spec = tables.specs[rec.nameId];
+    if (ctx !== null) {
+      rec.flags |= F_CTX;
+      if (typeof ctx.vtid === 'number') {
+        rec.flags |= F_VTID;
+        rec.push(ctx.vtid);
+      }
+      if (typeof ctx.vpid === 'number') {
+        rec.flags |= F_VPID;
+        rec.push(ctx.vpid);
+      }
+      if (typeof ctx.procname === 'string') {
+        rec.flags |= F_PROCNAME;
+        rec.push(tables.str(ctx.procname));
+      }
+    }
+    const f = e.fields;
+    if (f !== null && spec !== null) {
+      rec.flags |= F_FIELDS;
+      const { fields, types } = this.specOf(rec.nameId)!;
+      for (let k = 0; k < fields.length; k++) pushValue(rec, types[k], f[fields[k]], tables);
+    }
+    this.addStaged(rec, e.trace, e.stream, e.cpu);
+  }
+
+  private specOf(nameId: number): CompiledSpec | null {
+    const tables = this.tables;
+    while (this.specs.length < tables.names.length) {
+      const spec = tables.specs[this.specs.length];
+      this.specs.push(spec === null ? null : compileSpec(spec));
+    }
+    return this.specs[nameId];
+  }
+
+  /** An event read by the column readers (or by addEvent): copied into the chunk, or counted only. */
+  addStaged(rec: StagedRecord, trace: number, stream: number, cpu: number | null): void {
+    const ts = rec.tsNs;
+    this.mark(stream, ts);
+    const d = trace * 4;
+    if ((Number.isNaN(ts) || (this.tables.specs[rec.nameId] === null && (rec.flags & F_CTX) === 0)) && d >= 0 && d < this.dropped.length) {
       this.dropped[d + D_COUNT]++;
       if (Number.isNaN(ts)) this.dropped[d + D_UNTIMED]++;
       else {
@@ -342,51 +266,11 @@ export class EventPacker {
       }
       return;
     }
-    let flags = REC_EVENT;
     const values = this.values;
-    if (ctx !== null) {
-      flags |= F_CTX;
-      if (typeof ctx.vtid === 'number') {
-        flags |= F_VTID;
-        values.push(ctx.vtid);
-      }
-      if (typeof ctx.vpid === 'number') {
-        flags |= F_VPID;
-        values.push(ctx.vpid);
-      }
-      if (typeof ctx.procname === 'string') {
-        flags |= F_PROCNAME;
-        values.push(this.str(ctx.procname));
-      }
-    }
-    const f = e.fields;
-    if (f !== null && spec !== null) {
-      flags |= F_FIELDS;
-      const fields = spec.fields;
-      const types = spec.types;
-      for (let k = 0; k < fields.length; k++) {
-        const type = types[k];
-        const v = f[fields[k]];
-        if (type === T_NUM) values.push(num(v));
-        else if (type === T_STR) values.push(this.str(v));
-        else if (type === T_OPT) {
-          if (v !== undefined) {
-            flags |= F_OPT;
-            values.push(num(v));
-          }
-        } else if (Array.isArray(v)) {
-          values.push(v.length);
-          for (const b of v) values.push(num(b));
-        } else if (v instanceof Uint8Array) {
-          values.push(v.length);
-          for (const b of v) values.push(b);
-        } else values.push(-1);
-      }
-    } else if (f !== null) {
-      flags |= F_FIELDS; // presence only (an unclassified event with context)
-    }
-    this.name.push(id);
-    this.common(ts, e.stream, e.trace, e.cpu, flags);
+    const src = rec.values;
+    for (let k = 0; k < rec.count; k++) values.push(src[k]);
+    this.name.push(rec.nameId);
+    this.common(ts, stream, trace, cpu, rec.flags);
   }
 
   addLoss(l: LossRecord): void {
@@ -411,11 +295,11 @@ export class EventPacker {
       name: this.name.finish(),
       flags: this.flags.finish(),
       values: this.values.finish(),
-      newNames: this.names.slice(this.sentNames),
-      newStrings: this.strings.slice(this.sentStrings),
+      newNames: this.tables.names.slice(this.sentNames),
+      newStrings: this.tables.strings.slice(this.sentStrings),
     };
-    this.sentNames = this.names.length;
-    this.sentStrings = this.strings.length;
+    this.sentNames = this.tables.names.length;
+    this.sentStrings = this.tables.strings.length;
     this.count = 0;
     this.ts.length = 0;
     this.stream.length = 0;
@@ -474,7 +358,7 @@ export function mergedOriginNs(parts: Array<{ originNs: bigint; hasPackets: bool
   return origin ?? fallbackNs;
 }
 
-const NO_FIELDS = compileSpec(NONE)!;
+const NO_FIELDS = compileSpec([]);
 
 /** Merge state of one part. */
 class PartCursor {
@@ -488,7 +372,10 @@ class PartCursor {
   readonly names: string[] = [];
   readonly strings: string[] = [];
   readonly specs: CompiledSpec[] = [];
-  readonly objects: FieldStruct[] = [];
+  /** Values per record of each name when they do not vary (no opt or bytes field), else -1. */
+  readonly fixedCounts: number[] = [];
+  /** The builder's class of each name, resolved at its first event (the builder interns syscall names then: in time order). */
+  readonly classes: Array<EvClass | undefined> = [];
   constructor(readonly shift: number) {}
 }
 
@@ -499,10 +386,23 @@ class PartCursor {
 export class PackedMerger {
   private readonly parts: PartCursor[];
   private readonly keys: Float64Array;
-  /** One reused event, context, and fields object per event class: the builder reads them during addEvent only. */
-  private readonly ev: TraceEvent = { name: '', tsNs: 0, cpu: null, ctx: null, ectx: null, fields: null, trace: 0, stream: 0 };
-  private readonly ctx: FieldStruct = { vtid: null, vpid: null, procname: null };
-  private readonly fieldObjects = new Map<string, FieldStruct>();
+  /** One reused view of the current record: the builder reads it during addRecord only. */
+  private readonly rec: EventRecord = {
+    name: '',
+    cls: { kind: Ev.Other, sys: -1 },
+    tsNs: 0,
+    cpu: null,
+    trace: 0,
+    hasCtx: false,
+    vtid: null,
+    vpid: null,
+    procname: null,
+    hasFields: false,
+    hasOpt: false,
+    values: new Float64Array(0),
+    at: 0,
+    strings: [],
+  };
   /** One string object per event name across parts: the builder's class cache then compares by identity. */
   private readonly canonicalNames = new Map<string, string>();
   events = 0;
@@ -527,13 +427,10 @@ export class PackedMerger {
         this.canonicalNames.set(name, name);
       }
       p.names.push(n);
-      p.specs.push(compileSpec(packedFieldsOf(n)) ?? NO_FIELDS);
-      let f = this.fieldObjects.get(n);
-      if (f === undefined) {
-        f = {};
-        this.fieldObjects.set(n, f);
-      }
-      p.objects.push(f);
+      const spec = modelFieldsOf(n);
+      const compiled = spec === null ? NO_FIELDS : compileSpec(spec);
+      p.specs.push(compiled);
+      p.fixedCounts.push(compiled.types.some((t) => t === T_OPT || t === T_BYTES) ? -1 : compiled.types.length);
     }
     for (const s of chunk.newStrings) p.strings.push(s);
     p.queue.push(chunk);
@@ -606,12 +503,13 @@ export class PackedMerger {
   private run(p: PartCursor, boundKey: number, boundStream: number): void {
     const c = p.chunk!;
     const builder = this.builder;
-    const ev = this.ev;
-    const ctx = this.ctx;
+    const r = this.rec;
     const values = c.values;
     const tsCol = c.tsNs;
     const streamCol = c.stream;
     const shift = p.shift;
+    r.values = values;
+    r.strings = p.strings;
     let v = p.vpos;
     let i = p.pos;
     const n = c.count;
@@ -628,44 +526,36 @@ export class PackedMerger {
       const rec = flags & REC_MASK;
       if (rec === REC_EVENT) {
         const nameId = c.name[i];
-        ev.name = p.names[nameId];
-        ev.tsNs = ts;
-        ev.cpu = cpu;
-        ev.trace = c.trace[i];
-        ev.stream = streamCol[i];
-        if (flags & F_CTX) {
-          ctx.vtid = flags & F_VTID ? values[v++] : null;
-          ctx.vpid = flags & F_VPID ? values[v++] : null;
-          ctx.procname = flags & F_PROCNAME ? p.strings[values[v++]] : null;
-          ev.ctx = ctx;
-        } else ev.ctx = null;
-        if (flags & F_FIELDS) {
-          const spec = p.specs[nameId];
-          const f = p.objects[nameId];
-          const fields = spec.fields;
-          const types = spec.types;
-          for (let s = 0; s < fields.length; s++) {
-            const type = types[s];
-            const field = fields[s];
-            if (type === T_NUM) f[field] = values[v++];
-            else if (type === T_STR) f[field] = p.strings[values[v++]];
-            else if (type === T_OPT) {
-              // The builder asks whether is_pic is there at all.
-              if (flags & F_OPT) f[field] = values[v++];
-              else (f as Record<string, FieldValue | undefined>)[field] = undefined;
-            } else {
-              const len = values[v++];
-              if (len < 0) f[field] = null;
-              else {
-                const bytes: number[] = [];
-                for (let b = 0; b < len; b++) bytes.push(values[v++]);
-                f[field] = bytes;
-              }
+        r.name = p.names[nameId];
+        r.cls = p.classes[nameId] ?? (p.classes[nameId] = builder.classOf(r.name));
+        r.tsNs = ts;
+        r.cpu = cpu;
+        r.trace = c.trace[i];
+        r.hasCtx = (flags & F_CTX) !== 0;
+        r.vtid = flags & F_VTID ? values[v++] : null;
+        r.vpid = flags & F_VPID ? values[v++] : null;
+        r.procname = flags & F_PROCNAME ? p.strings[values[v++]] : null;
+        r.hasFields = (flags & F_FIELDS) !== 0;
+        r.hasOpt = (flags & F_OPT) !== 0;
+        r.at = v;
+        if (r.hasFields) {
+          // Step over the record's values: one per field, none for an absent opt, a length and bytes for bytes.
+          const fixed = p.fixedCounts[nameId];
+          if (fixed >= 0) v += fixed;
+          else {
+            const types = p.specs[nameId].types;
+            for (let s = 0; s < types.length; s++) {
+              const type = types[s];
+              if (type === T_OPT) {
+                if (r.hasOpt) v++;
+              } else if (type === T_BYTES) {
+                const len = values[v++];
+                if (len > 0) v += len;
+              } else v++;
             }
           }
-          ev.fields = f;
-        } else ev.fields = null;
-        builder.addEvent(ev);
+        }
+        builder.addRecord(r);
         this.events++;
         if (this.onEvent) this.onEvent(this.events);
       } else {
@@ -688,24 +578,16 @@ export class PackedMerger {
 
   /** After drain() returned true: the events the builder only counts (their order does not matter to it). */
   finish(): void {
-    const dummy: TraceEvent = { name: '\u0000counted', tsNs: 0, cpu: null, ctx: null, ectx: null, fields: null, trace: 0, stream: -1 };
     for (const p of this.parts) {
       const dropped = p.dropped;
       if (!dropped) continue;
       for (let t = 0; t * 4 < dropped.length; t++) {
         const d = t * 4;
         const count = dropped[d + D_COUNT];
-        const untimed = dropped[d + D_UNTIMED];
-        dummy.trace = t;
-        dummy.tsNs = NaN;
-        for (let n = 0; n < untimed; n++) this.builder.addEvent(dummy);
-        const timed = count - untimed;
-        for (let n = 0; n < timed; n++) {
-          dummy.tsNs = (n === 1 ? dropped[d + D_MAX] : dropped[d + D_MIN]) + p.shift;
-          this.builder.addEvent(dummy);
-        }
+        if (count === 0) continue;
+        this.builder.addCounted(t, count, dropped[d + D_UNTIMED], dropped[d + D_MIN] + p.shift, dropped[d + D_MAX] + p.shift);
         this.events += count;
-        if (this.onEvent && count > 0) this.onEvent(this.events);
+        if (this.onEvent) this.onEvent(this.events);
       }
     }
   }
@@ -725,4 +607,16 @@ export function mergePackedInto(builder: ModelBuilder, parts: PackedEvents[], or
   });
   if (!merger.drain()) throw new Error('merge stopped with every part ended');
   merger.finish();
+}
+
+/**
+ * A model from generic events (babeltrace2's reference decodings, hand-written test events): `feed` hands them,
+ * and losses, to the packer in time order; they then take the one path of every model, chunks -> merger -> builder.
+ */
+export function modelFromEvents(opts: ModelBuilderOptions, feed: (packer: EventPacker) => void): TraceModel {
+  const packer = new EventPacker({ traceCount: opts.sources.length });
+  feed(packer);
+  const builder = new ModelBuilder(opts);
+  mergePackedInto(builder, [packer.finish(opts.originNs)], opts.originNs);
+  return builder.finish();
 }

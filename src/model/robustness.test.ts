@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { FieldStruct, FieldValue, TraceEvent } from '../ctf/event';
-import { ModelBuilder } from './builder';
+import { modelFromEvents } from './packed-events';
 import type { TraceModel } from './types';
 
 const NAMES = [
@@ -113,23 +113,24 @@ function checkTables(m: TraceModel): string[] {
 
 describe('robustness', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])('builds consistent tables from random events, out of order from seed 5 (seed %i)', (seed) => {
-    const b = new ModelBuilder({
+    const events = randomEvents(seed, 4000, seed > 4);
+    const r = rng(seed + 100);
+    const opts = {
       sources: [
-        { name: 'kernel', domain: 'kernel' },
-        { name: 'ust', domain: 'ust' },
+        { name: 'kernel', domain: 'kernel' as const },
+        { name: 'ust', domain: 'ust' as const },
       ],
       originNs: 0n,
       symbolFiles: new Map([['app.nm', '0000000000400000 T main\n0000000000400100 t f\nbroken line\n']]),
-    });
-    const events = randomEvents(seed, 4000, seed > 4);
-    const r = rng(seed + 100);
-    for (const e of events) {
-      if (r() < 0.01) {
-        b.addLoss({ kind: 'discarded-events', count: 3, beginNs: e.tsNs - 1, endNs: e.tsNs + (r() < 0.5 ? 0 : 5), trace: 1, stream: 0, cpu: r() < 0.5 ? null : 1 });
+    };
+    const m = modelFromEvents(opts, (b) => {
+      for (const e of events) {
+        if (r() < 0.01) {
+          b.addLoss({ kind: 'discarded-events', count: 3, beginNs: e.tsNs - 1, endNs: e.tsNs + (r() < 0.5 ? 0 : 5), trace: 1, stream: 0, cpu: r() < 0.5 ? null : 1 });
+        }
+        b.addEvent(e);
       }
-      b.addEvent(e);
-    }
-    const m = b.finish();
+    });
     expect(m.eventCount).toBe(4000);
     expect(m.threads.length).toBeGreaterThan(0);
     expect(m.threads.reduce((n, t) => n + t.slices.count, 0)).toBeGreaterThan(0);

@@ -2,21 +2,18 @@
  * The time axis drawn on canvas: d3 ticks with readable units, the base time of the labels, loss marks and
  * the selected range.
  */
-import type { ScaleLinear } from 'd3-scale';
 import { formatDuration, formatOffset, formatTimeOfDay } from '../layout/time-format';
 import type { TimeRange } from '../layout/view-math';
+import type { Viewport } from '../layout/viewport';
 import type { LossRange } from '../model/types';
 import type { AxisTicks } from './time-scale';
 import { FONT, THEME } from './draw-tracks';
 
 export interface AxisFrame {
-  widthPx: number;
+  vp: Viewport;
   heightPx: number;
-  gutterPx: number;
-  scale: ScaleLinear<number, number>;
   ticks: AxisTicks;
   originNs: bigint;
-  range: TimeRange;
   losses: readonly LossRange[];
   hoveredLoss: number;
   selectedRange: TimeRange | null;
@@ -25,15 +22,18 @@ export interface AxisFrame {
 export const LOSS_MARK_PX = 6;
 
 export function drawAxis(ctx: CanvasRenderingContext2D, f: AxisFrame): void {
-  const { widthPx: W, heightPx: H, gutterPx: G } = f;
+  const { vp, heightPx: H } = f;
+  const W = vp.canvasWidthPx;
+  const G = vp.gutterPx;
+  const range = vp.range;
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, W, H);
   ctx.font = FONT;
   ctx.textBaseline = 'alphabetic';
 
   if (f.selectedRange) {
-    const x0 = Math.max(G, f.scale(f.selectedRange.startNs));
-    const x1 = Math.min(W, f.scale(f.selectedRange.endNs));
+    const x0 = Math.max(G, vp.nsToCanvasPx(f.selectedRange.startNs));
+    const x1 = Math.min(W, vp.nsToCanvasPx(f.selectedRange.endNs));
     if (x1 >= G && x0 <= W) {
       ctx.fillStyle = THEME.rangeFill;
       ctx.fillRect(x0, 0, Math.max(x1 - x0, 1), H);
@@ -43,7 +43,7 @@ export function drawAxis(ctx: CanvasRenderingContext2D, f: AxisFrame): void {
   ctx.fillStyle = '#47505b';
   ctx.strokeStyle = '#9aa3ad';
   for (let i = 0; i < f.ticks.ticksNs.length; i++) {
-    const x = Math.round(f.scale(f.ticks.ticksNs[i]));
+    const x = Math.round(vp.nsToCanvasPx(f.ticks.ticksNs[i]));
     if (x < G || x > W) continue;
     ctx.fillStyle = '#9aa3ad';
     ctx.fillRect(x, H - 10, 1, 10);
@@ -53,25 +53,26 @@ export function drawAxis(ctx: CanvasRenderingContext2D, f: AxisFrame): void {
   // Minor ticks: 5 per major interval.
   ctx.fillStyle = '#c5cbd2';
   const minor = f.ticks.stepNs / 5;
-  const firstMinor = Math.ceil(f.range.startNs / minor) * minor;
-  for (let t = firstMinor; t < f.range.endNs && minor > 0; t += minor) {
-    const x = Math.round(f.scale(t));
+  const firstMinor = Math.ceil(range.startNs / minor) * minor;
+  for (let t = firstMinor; t < range.endNs && minor > 0; t += minor) {
+    const x = Math.round(vp.nsToCanvasPx(t));
     if (x >= G) ctx.fillRect(x, H - 4, 1, 4);
   }
 
   for (let i = 0; i < f.losses.length; i++) {
     const l = f.losses[i];
-    if (l.endNs < f.range.startNs || l.beginNs > f.range.endNs) continue;
-    const x0 = Math.max(G, f.scale(l.beginNs));
-    const x1 = Math.min(W, f.scale(l.endNs));
+    if (l.endNs < l.beginNs) continue; // damaged record: listed in the summary, its place is unknown
+    if (l.endNs < range.startNs || l.beginNs > range.endNs) continue;
+    const x0 = Math.max(G, vp.nsToCanvasPx(l.beginNs));
+    const x1 = Math.min(W, vp.nsToCanvasPx(l.endNs));
     ctx.fillStyle = i === f.hoveredLoss ? '#b42318' : '#e5483d';
     ctx.fillRect(x0, H - LOSS_MARK_PX - 1, Math.max(x1 - x0, 3), LOSS_MARK_PX);
   }
 
   // Duration of the selected range, centred over it (Perfetto's measurement label).
   if (f.selectedRange) {
-    const x0 = f.scale(f.selectedRange.startNs);
-    const x1 = f.scale(f.selectedRange.endNs);
+    const x0 = vp.nsToCanvasPx(f.selectedRange.startNs);
+    const x1 = vp.nsToCanvasPx(f.selectedRange.endNs);
     const text = formatDuration(f.selectedRange.endNs - f.selectedRange.startNs);
     ctx.font = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
     const tw = ctx.measureText(text).width + 10;
@@ -92,7 +93,7 @@ export function drawAxis(ctx: CanvasRenderingContext2D, f: AxisFrame): void {
   ctx.fillRect(G - 1, 0, 1, H);
   ctx.fillStyle = '#1f2933';
   ctx.font = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-  ctx.fillText(`${formatTimeOfDay(f.originNs, f.range.startNs, 6)} UTC`, 10, 15);
+  ctx.fillText(`${formatTimeOfDay(f.originNs, range.startNs, 6)} UTC`, 10, 15);
   ctx.font = FONT;
   ctx.fillStyle = '#6b7580';
   ctx.fillText(f.ticks.baseNs === 0 ? 'ticks: since trace start' : `ticks: ${formatOffset(f.ticks.baseNs)}`, 10, H - 6);
@@ -102,13 +103,14 @@ export function drawAxis(ctx: CanvasRenderingContext2D, f: AxisFrame): void {
 }
 
 /** Index of the loss whose mark is under (x, y) on the axis, or -1. */
-export function lossAt(f: Pick<AxisFrame, 'scale' | 'losses' | 'heightPx'>, xPx: number, yPx: number): number {
+export function lossAt(f: Pick<AxisFrame, 'vp' | 'losses' | 'heightPx'>, xCanvasPx: number, yPx: number): number {
   if (yPx < f.heightPx - LOSS_MARK_PX - 4) return -1;
   for (let i = 0; i < f.losses.length; i++) {
     const l = f.losses[i];
-    const x0 = f.scale(l.beginNs);
-    const x1 = Math.max(f.scale(l.endNs), x0 + 3);
-    if (xPx >= x0 - 2 && xPx <= x1 + 2) return i;
+    if (l.endNs < l.beginNs) continue; // damaged: not drawn
+    const x0 = f.vp.nsToCanvasPx(l.beginNs);
+    const x1 = Math.max(f.vp.nsToCanvasPx(l.endNs), x0 + 3);
+    if (xCanvasPx >= x0 - 2 && xCanvasPx <= x1 + 2) return i;
   }
   return -1;
 }

@@ -2,48 +2,29 @@
  * Draws the visible rows of the timeline on one canvas: process headers, thread labels in a left gutter, and
  * for each thread its state strip, syscall lane and flame chart, only for the visible rows and time range.
  */
-import { forEachBox, sourceIndex } from '../layout/interval-lane';
-import { tableLane } from '../layout/hit-test';
+import type { ItemRef, LaneFrame, LanePainter, LanePalette } from '../layout/lanes/index';
 import type { Row, RowLayout, ThreadRow, ProcessRow } from '../layout/row-layout';
 import { processRowOf, ROW_PROCESS, rowOf, visibleRows } from '../layout/row-layout';
-import { sliceIndexIfReady } from '../layout/slice-index';
 import type { TimeRange } from '../layout/view-math';
-import type { LossRange, StateTable, TraceModel } from '../model/types';
-import { SliceFlag } from '../model/types';
+import type { Viewport } from '../layout/viewport';
+import type { LossRange, TraceModel } from '../model/types';
 import { fitText } from './canvas';
 import { RectBatch } from './rect-batch';
-import {
-  DIMMED_SLICE,
-  DIMMED_TEXT,
-  MERGED_CALLS,
-  SLICE_TEXT,
-  sliceColor,
-  stateColor,
-  syscallColor,
-} from './colors';
-
-export type ItemKind = 'slice' | 'syscall' | 'state';
-
-export interface TrackItemRef {
-  kind: ItemKind;
-  thread: number;
-  index: number;
-}
+import { DIMMED_SLICE, DIMMED_TEXT, MERGED_CALLS, SLICE_TEXT, sliceColor, stateColor, syscallColor } from './colors';
 
 export interface TracksFrame {
   model: TraceModel;
   layout: RowLayout;
-  range: TimeRange;
-  widthPx: number;
+  /** The x geometry: visible trace ns, canvas width, label gutter. */
+  vp: Viewport;
   heightPx: number;
   /** Content y at the top of the canvas. */
   scrollTopPx: number;
-  gutterPx: number;
   ticksNs: readonly number[];
-  selection: TrackItemRef | null;
+  selection: ItemRef | null;
   /** Selected thread (index into model.threads): its row gets a band and its label a highlight. */
   selectedThread: number | null;
-  hovered: TrackItemRef | null;
+  hovered: ItemRef | null;
   selectedRange: TimeRange | null;
   /** Names that match the search (index by name); null when not searching. */
   searchNames: Uint8Array | null;
@@ -92,11 +73,11 @@ export const THEME = {
 let charWidthPx = 6;
 
 export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): TracksResult {
-  const { layout, range, widthPx, heightPx, gutterPx } = f;
-  const m = layout.metrics;
+  const { layout, vp, heightPx } = f;
+  const { range, gutterPx } = vp;
+  const widthPx = vp.canvasWidthPx;
   const contentW = widthPx - gutterPx;
-  const nsPerPx = (range.endNs - range.startNs) / Math.max(contentW, 1);
-  const toX = (ns: number) => gutterPx + (ns - range.startNs) / nsPerPx;
+  const toX = (ns: number) => vp.nsToCanvasPx(ns);
   ctx.fillStyle = THEME.background;
   ctx.fillRect(0, 0, widthPx, heightPx);
   ctx.font = FONT;
@@ -113,6 +94,7 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
   const unindexed: number[] = [];
   let incomplete = false;
   let threadsDrawn = 0;
+  const frame = laneFrame(ctx, f);
   // Only the rows in the window (two binary searches over the row tops), each made as an object here.
   const [first, last] = visibleRows(layout, f.scrollTopPx, heightPx);
   const rows: Row[] = [];
@@ -140,7 +122,7 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
     ctx.beginPath();
     ctx.rect(gutterPx, Math.max(y, 0), contentW, row.heightPx);
     ctx.clip();
-    const drawn = drawThread(ctx, f, row, y, nsPerPx, toX);
+    const drawn = drawThread(frame, row, y);
     ctx.restore();
     if (drawn < 0) unindexed.push(row.threadIndex);
     else boxes += drawn;
@@ -195,6 +177,7 @@ function drawLossBands(
 ): void {
   ctx.fillStyle = THEME.loss;
   for (const l of losses) {
+    if (l.endNs < l.beginNs) continue; // damaged record: listed in the summary, its place is unknown
     if (l.endNs < range.startNs || l.beginNs > range.endNs) continue;
     const x0 = Math.max(gutterPx, toX(l.beginNs));
     const x1 = Math.min(widthPx, toX(l.endNs));
@@ -234,191 +217,141 @@ function drawProcessHeader(ctx: CanvasRenderingContext2D, row: ProcessRow, y: nu
 function drawThreadLabel(ctx: CanvasRenderingContext2D, f: TracksFrame, row: ThreadRow, y: number): void {
   const m = f.layout.metrics;
   const t = f.model.threads[row.threadIndex];
+  const vp = f.vp;
   if (row.threadIndex === f.selectedThread) {
     ctx.fillStyle = THEME.threadLabelBand;
-    ctx.fillRect(0, y, f.gutterPx - 1, row.heightPx - 1);
+    ctx.fillRect(0, y, vp.gutterPx - 1, row.heightPx - 1);
     ctx.fillStyle = THEME.threadMark;
     ctx.fillRect(0, y, 3, row.heightPx - 1);
   }
   ctx.fillStyle = THEME.threadText;
   ctx.font = LABEL_FONT;
-  const text = fitText(ctx, t.cpuRow !== undefined ? `CPU ${t.cpuRow}` : t.name || 'thread', f.gutterPx - 70, 7);
+  const text = fitText(ctx, t.cpuRow !== undefined ? `CPU ${t.cpuRow}` : t.name || 'thread', vp.gutterPx - 70, 7);
   ctx.fillText(text, 12, y + 10);
   ctx.font = SMALL_FONT;
   ctx.fillStyle = THEME.laneText;
   if (t.cpuRow === undefined) ctx.fillText(`tid ${t.tid}`, 12, y + 24);
   ctx.textAlign = 'right';
-  const right = f.gutterPx - 8;
-  if (row.statesYPx >= 0) ctx.fillText('state', right, y + row.statesYPx + m.stateStripPx / 2);
-  if (row.syscallsYPx >= 0) ctx.fillText('syscalls', right, y + row.syscallsYPx + m.syscallLanePx / 2);
-  ctx.fillText(t.slices.count > 0 ? 'calls' : 'no calls', right, y + row.slicesYPx + m.sliceRowPx / 2);
+  const right = vp.gutterPx - 8;
+  for (const placed of row.lanes) {
+    const label = placed.lane.gutterLabel(t, m);
+    ctx.fillText(label.text, right, y + placed.yPx + label.yPx);
+  }
   ctx.textAlign = 'left';
   ctx.font = FONT;
 }
 
-function sameItem(a: TrackItemRef | null, kind: ItemKind, thread: number, index: number): boolean {
-  return a !== null && a.kind === kind && a.thread === thread && a.index === index;
-}
-
-function outline(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, color: string, lineW: number): void {
+function outline(
+  ctx: CanvasRenderingContext2D,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  color: string,
+  lineW: number,
+): void {
   ctx.strokeStyle = color;
   ctx.lineWidth = lineW;
   ctx.strokeRect(x + lineW / 2, y + lineW / 2, Math.max(w - lineW, 1), h - lineW);
 }
 
-const stateTime = new Float64Array(16);
+const PALETTE: LanePalette = {
+  slice: sliceColor,
+  syscall: syscallColor,
+  state: stateColor,
+  mergedCalls: MERGED_CALLS,
+  dimmedSlice: DIMMED_SLICE,
+  sliceText: SLICE_TEXT,
+  dimmedText: DIMMED_TEXT,
+  syscallText: '#ffffff',
+  brokenEdge: '#d92d20',
+  note: THEME.laneText,
+};
+
+type Box = [number, number, number, number];
 
 /**
- * The state a merged pixel shows: the one that lasts longest among states a..b (sampled when there are many).
- * Taking the first state instead aliases: a periodic pattern would paint the strip in a single colour.
+ * The lanes' painter on one canvas: boxes batched by colour, labels drawn after the boxes (grouped by colour),
+ * the hovered and selected boxes outlined last.
  */
-function dominantState(st: StateTable, a: number, b: number): number {
-  stateTime.fill(0);
-  const stride = Math.max(1, Math.floor((b - a + 1) / 64));
-  let best = st.state[a];
-  for (let p = a; p <= b; p += stride) {
-    const s = st.state[p];
-    stateTime[s] += st.endNs[p] - st.startNs[p];
-    if (stateTime[s] > stateTime[best]) best = s;
+class CanvasLanePainter implements LanePainter {
+  ctx: CanvasRenderingContext2D | null = null;
+  readonly batch = new RectBatch();
+  readonly labelX: number[] = [];
+  readonly labelY: number[] = [];
+  readonly labelText: string[] = [];
+  readonly labelColor: string[] = [];
+  selected: Box | null = null;
+  hovered: Box | null = null;
+
+  box(color: string, xPx: number, yPx: number, widthPx: number, heightPx: number): void {
+    this.batch.add(color, xPx, yPx, widthPx, heightPx);
   }
-  return best;
-}
 
-const batch = new RectBatch();
-const EMPTY_INDEX = { lanes: [], lanePos: new Int32Array(0) };
-const labelX: number[] = [];
-const labelY: number[] = [];
-const labelText: string[] = [];
-const labelColor: string[] = [];
+  label(xPx: number, yPx: number, text: string, maxWidthPx: number, color: string): void {
+    const fitted = maxWidthPx === Infinity ? text : fitText(this.ctx!, text, maxWidthPx, charWidthPx);
+    if (!fitted) return;
+    this.labelX.push(xPx);
+    this.labelY.push(yPx);
+    this.labelText.push(fitted);
+    this.labelColor.push(color);
+  }
 
-function addLabel(x: number, y: number, text: string, color: string): void {
-  labelX.push(x);
-  labelY.push(y);
-  labelText.push(text);
-  labelColor.push(color);
-}
+  mark(which: 'selected' | 'hovered', xPx: number, yPx: number, widthPx: number, heightPx: number): void {
+    this[which] = [xPx, yPx, widthPx, heightPx];
+  }
 
-function flushLabels(ctx: CanvasRenderingContext2D): void {
-  let color = '';
-  for (let i = 0; i < labelX.length; i++) {
-    if (labelColor[i] !== color) {
-      color = labelColor[i];
-      ctx.fillStyle = color;
+  /** Draws what the lanes of one thread gave. */
+  flush(): void {
+    const ctx = this.ctx!;
+    this.batch.flush(ctx);
+    let color = '';
+    for (let i = 0; i < this.labelX.length; i++) {
+      if (this.labelColor[i] !== color) {
+        color = this.labelColor[i];
+        ctx.fillStyle = color;
+      }
+      ctx.fillText(this.labelText[i], this.labelX[i], this.labelY[i]);
     }
-    ctx.fillText(labelText[i], labelX[i], labelY[i]);
+    this.labelX.length = this.labelY.length = this.labelText.length = this.labelColor.length = 0;
+    const hb = this.hovered;
+    if (hb) outline(ctx, hb[0], hb[1], hb[2], hb[3], 'rgba(17,24,39,0.55)', 1);
+    const ob = this.selected;
+    if (ob) {
+      outline(ctx, ob[0] - 1, ob[1] - 1, ob[2] + 2, ob[3] + 2, '#ffffff', 1);
+      outline(ctx, ob[0], ob[1], ob[2], ob[3], THEME.selection, 2);
+    }
+    this.selected = this.hovered = null;
   }
-  labelX.length = labelY.length = labelText.length = labelColor.length = 0;
 }
 
-function drawThread(
-  ctx: CanvasRenderingContext2D,
-  f: TracksFrame,
-  row: ThreadRow,
-  y: number,
-  nsPerPx: number,
-  toX: (ns: number) => number,
-): number {
-  const { model, range } = f;
-  const m = f.layout.metrics;
-  const t = model.threads[row.threadIndex];
-  const strings = model.strings;
-  const xMin = f.gutterPx - 2;
-  const xMax = f.widthPx + 2;
-  const labelMinX = f.gutterPx + 4;
+const painter = new CanvasLanePainter();
+
+/** What every lane of every row of this frame draws with (one object per frame, not per row). */
+function laneFrame(ctx: CanvasRenderingContext2D, f: TracksFrame): LaneFrame {
+  painter.ctx = ctx;
+  return {
+    model: f.model,
+    vp: f.vp,
+    metrics: f.layout.metrics,
+    canvasHeightPx: f.heightPx,
+    selection: f.selection,
+    hovered: f.hovered,
+    searchNames: f.searchNames,
+    painter,
+    palette: PALETTE,
+  };
+}
+
+/** Draws a thread's lanes; returns the boxes drawn, or -1 when a lane was not ready (draw again). */
+function drawThread(frame: LaneFrame, row: ThreadRow, y: number): number {
   let boxes = 0;
-  let outlined: [number, number, number, number] | null = null;
-  let hoverBox: [number, number, number, number] | null = null;
-  // Pixel-snapped box edges: crisp, and cheaper to rasterize than anti-aliased ones.
-  const left = (ns: number) => Math.round(Math.max(toX(ns), xMin));
-  const right = (ns: number) => Math.round(Math.min(toX(ns), xMax));
-
-  // Kernel state strip.
-  if (row.statesYPx >= 0 && t.states) {
-    const st = t.states;
-    const sy = y + row.statesYPx;
-    boxes += forEachBox(tableLane(st), range.startNs, range.endNs, nsPerPx, (a, b, s, e) => {
-      const x0 = left(s);
-      const w = Math.max(right(e) - x0, 1);
-      batch.add(stateColor(a === b ? st.state[a] : dominantState(st, a, b)), x0, sy, w, m.stateStripPx);
-      if (sameItem(f.selection, 'state', row.threadIndex, a)) outlined = [x0, sy, w, m.stateStripPx];
-      if (sameItem(f.hovered, 'state', row.threadIndex, a)) hoverBox = [x0, sy, w, m.stateStripPx];
-    }, 1, false); // per pixel: each pixel shows its dominant state, never one colour for a long run
+  let ready = true;
+  for (const placed of row.lanes) {
+    const n = placed.lane.draw(frame, row.threadIndex, y + placed.yPx);
+    if (n < 0) ready = false;
+    else boxes += n;
   }
-
-  // Syscall lane.
-  if (row.syscallsYPx >= 0 && t.syscalls) {
-    const sc = t.syscalls;
-    const sy = y + row.syscallsYPx;
-    boxes += forEachBox(tableLane(sc), range.startNs, range.endNs, nsPerPx, (a, b, s, e) => {
-      const x0 = left(s);
-      const w = Math.max(right(e) - x0, 1);
-      batch.add(syscallColor(sc.name[a], strings[sc.name[a]]), x0, sy + 1, w > 3 ? w - 1 : w, m.syscallLanePx - 2);
-      if (a === b && w > 16) {
-        const lx = Math.max(x0, f.gutterPx) + 3;
-        const text = fitText(ctx, strings[sc.name[a]], x0 + w - lx - 3, charWidthPx);
-        if (text) addLabel(lx, sy + m.syscallLanePx / 2, text, '#ffffff');
-      }
-      if (sameItem(f.selection, 'syscall', row.threadIndex, a)) outlined = [x0, sy, w, m.syscallLanePx];
-      if (sameItem(f.hovered, 'syscall', row.threadIndex, a)) hoverBox = [x0, sy, w, m.syscallLanePx];
-    }, 1, false); // per pixel, so that the gaps between syscalls stay visible
-  }
-
-  // Flame chart, one lane per depth; a big thread is indexed in the background once it is on screen.
-  const idx = t.slices.count > 0 ? sliceIndexIfReady(t) : EMPTY_INDEX;
-  if (idx === null) {
-    batch.flush(ctx);
-    flushLabels(ctx);
-    ctx.fillStyle = THEME.laneText;
-    ctx.fillText('indexing calls…', f.gutterPx + 8, y + row.slicesYPx + m.sliceRowPx / 2);
-    return -1;
-  }
-  const sl = t.slices;
-  const search = f.searchNames;
-  const rowH = m.sliceRowPx;
-  for (let d = 0; d < idx.lanes.length; d++) {
-    const lane = idx.lanes[d];
-    const dy = y + row.slicesYPx + d * rowH;
-    if (dy > f.heightPx || dy + rowH < 0) continue;
-    boxes += forEachBox(lane, range.startNs, range.endNs, nsPerPx, (a, b, s, e) => {
-      const i = sourceIndex(lane, a);
-      const x0 = left(s);
-      const w = Math.max(right(e) - x0, 1);
-      let matched = true;
-      if (search) {
-        matched = search[sl.name[i]] === 1;
-        // A merged box matches when any slice inside it does (bounded scan: a pixel rarely holds more).
-        for (let p = a + 1; !matched && p <= b && p < a + 256; p++) matched = search[sl.name[sourceIndex(lane, p)]] === 1;
-      }
-      // A run of merged tiny calls wider than a couple of pixels is drawn muted: no single name owns it.
-      const fill = !matched
-        ? DIMMED_SLICE
-        : a !== b && w > 2
-          ? MERGED_CALLS
-          : sliceColor(sl.name[i], sl.kind[i], strings[sl.name[i]]);
-      batch.add(fill, x0, dy, w > 3 ? w - 1 : w, rowH - 1);
-      if (a === b) {
-        if ((sl.flags[i] & (SliceFlag.BrokenByLoss | SliceFlag.Mismatched)) !== 0 && w > 4) {
-          // Red edge: the stack may be wrong from here (loss or mismatched return).
-          batch.add('#d92d20', x0, dy, 3, rowH - 1);
-        }
-        if (w > 18) {
-          const lx = Math.max(x0 + 4, labelMinX);
-          const text = fitText(ctx, strings[sl.name[i]], x0 + w - 4 - lx, charWidthPx);
-          if (text) addLabel(lx, dy + rowH / 2, text, matched ? SLICE_TEXT : DIMMED_TEXT);
-        }
-        if (sameItem(f.selection, 'slice', row.threadIndex, i)) outlined = [x0, dy, w, rowH - 1];
-        if (sameItem(f.hovered, 'slice', row.threadIndex, i)) hoverBox = [x0, dy, w, rowH - 1];
-      }
-    });
-  }
-  batch.flush(ctx);
-  flushLabels(ctx);
-  const hb = hoverBox as [number, number, number, number] | null;
-  if (hb) outline(ctx, hb[0], hb[1], hb[2], hb[3], 'rgba(17,24,39,0.55)', 1);
-  const ob = outlined as [number, number, number, number] | null;
-  if (ob) {
-    outline(ctx, ob[0] - 1, ob[1] - 1, ob[2] + 2, ob[3] + 2, '#ffffff', 1);
-    outline(ctx, ob[0], ob[1], ob[2], ob[3], THEME.selection, 2);
-  }
-  return boxes;
+  painter.flush();
+  return ready ? boxes : -1;
 }

@@ -1,13 +1,10 @@
 /**
- * The time scale (d3-scale) from model ns to x pixels, and axis ticks with readable labels.
+ * Axis ticks with readable labels for a viewport: d3-scale's tick generation (round steps of 1, 2, 5) over the
+ * visible trace ns; positions come from the viewport.
  */
-import { scaleLinear, type ScaleLinear } from 'd3-scale';
+import { scaleLinear } from 'd3-scale';
 import { formatTick } from '../layout/time-format';
-import type { TimeRange } from '../layout/view-math';
-
-export function timeScale(range: TimeRange, x0Px: number, x1Px: number): ScaleLinear<number, number> {
-  return scaleLinear().domain([range.startNs, range.endNs]).range([x0Px, x1Px]);
-}
+import type { Viewport } from '../layout/viewport';
 
 export interface AxisTicks {
   ticksNs: number[];
@@ -20,10 +17,11 @@ export interface AxisTicks {
   labels: string[];
 }
 
-export function axisTicks(scale: ScaleLinear<number, number>, widthPx: number): AxisTicks {
-  const count = Math.max(2, Math.floor(widthPx / 110));
-  const ticksNs = scale.ticks(count);
-  const [d0, d1] = scale.domain();
+export function axisTicks(vp: Viewport): AxisTicks {
+  const count = Math.max(2, Math.floor(vp.contentWidthPx / 110));
+  const d0 = vp.range.startNs;
+  const d1 = vp.range.endNs;
+  const ticksNs = scaleLinear().domain([d0, d1]).ticks(count);
   const stepNs = ticksNs.length > 1 ? ticksNs[1] - ticksNs[0] : Math.max(d1 - d0, 1);
   let baseNs = 0;
   if (Math.abs(d0) / stepNs > 1e4) {

@@ -21,7 +21,11 @@ export interface TraceStoreState {
   partialFailure: LoadFailure | null;
   /** A note on how the trace was loaded (e.g. held in memory for want of OPFS). */
   notice: string | null;
+  /** What the user must know to trust the picture (copies left out, skipped entries, doubtful metadata). */
+  warnings: string[];
   model: TraceModel | null;
+  /** A decode worker stalled (status 'error'): events of the partial model the user may open with openStalled. */
+  stalledEvents: number | null;
   label: string;
   traceNames: string[];
   totalBytes: number;
@@ -29,6 +33,8 @@ export interface TraceStoreState {
   loadId: number;
   open(spec: TraceSourceSpec): Promise<void>;
   cancel(): void;
+  /** Opens what was decoded before a decode worker stalled. */
+  openStalled(): void;
   /** Back to the landing page (drop zone). */
   close(): void;
   /** The loaded files as one .tar.gz bundle (null when nothing is loaded). */
@@ -38,6 +44,8 @@ export interface TraceStoreState {
 let current: LoadHandle | null = null;
 let loaded: LoadedTrace | null = null;
 let loadedOrigin: TraceOrigin | null = null;
+/** The partial model of a stalled load, until the user opens it or loads something else. */
+let stalled: LoadedTrace | null = null;
 
 function originOf(spec: TraceSourceSpec): TraceOrigin {
   if (spec.kind === 'files') return { kind: 'files', names: spec.files.map((f) => f.path) };
@@ -51,7 +59,9 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
   failure: null,
   partialFailure: null,
   notice: null,
+  warnings: [],
   model: null,
+  stalledEvents: null,
   label: '',
   traceNames: [],
   totalBytes: 0,
@@ -63,7 +73,9 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
       if (current === handle) set({ progress });
     });
     current = handle;
-    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null, notice: null });
+    stalled?.dispose();
+    stalled = null;
+    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null, stalledEvents: null, warnings: [], notice: null });
     let result;
     try {
       result = await handle.promise;
@@ -80,22 +92,21 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
       set({ status: 'error', failure: result.failure, progress: null });
       return;
     }
-    loaded?.dispose();
-    loaded = result.value;
-    loadedOrigin = get().origin;
-    // Tests and profiles split main-thread work into "loading" and "first render of the loaded trace".
-    performance.mark('strata-model-received');
-    set({
-      status: 'loaded',
-      model: result.value.model,
-      label: result.value.label,
-      traceNames: result.value.traceNames,
-      totalBytes: result.value.totalBytes,
-      partialFailure: result.value.partialFailure ?? null,
-      notice: result.value.notice ?? null,
-      progress: null,
-      loadId: get().loadId + 1,
-    });
+    if (result.value.partialFailure?.kind === 'stalled') {
+      // Not shown at once: the user is told where it stopped and chooses to open the part decoded before.
+      stalled = result.value;
+      set({ status: 'error', failure: result.value.partialFailure, stalledEvents: result.value.model.eventCount, progress: null });
+      return;
+    }
+    showLoaded(result.value);
+  },
+
+  openStalled() {
+    if (!stalled) return;
+    const value = stalled;
+    stalled = null;
+    set({ failure: null, stalledEvents: null });
+    showLoaded(value);
   },
 
   cancel() {
@@ -112,10 +123,32 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     loaded?.dispose();
     loaded = null;
     loadedOrigin = null;
-    set({ status: 'idle', origin: null, model: null, failure: null, partialFailure: null, notice: null, progress: null, traceNames: [], label: '' });
+    set({ status: 'idle', origin: null, model: null, failure: null, partialFailure: null, warnings: [], notice: null, progress: null, traceNames: [], label: '' });
   },
 
   async bundle() {
     return loaded ? loaded.bundle() : null;
   },
 }));
+
+/** Makes a loaded trace (whole, or partial with its failure) the current one. */
+function showLoaded(value: LoadedTrace): void {
+  const { getState, setState } = useTraceStore;
+  loaded?.dispose();
+  loaded = value;
+  loadedOrigin = getState().origin;
+  // Tests and profiles split main-thread work into "loading" and "first render of the loaded trace".
+  performance.mark('strata-model-received');
+  setState({
+    status: 'loaded',
+    model: value.model,
+    label: value.label,
+    traceNames: value.traceNames,
+    totalBytes: value.totalBytes,
+    partialFailure: value.partialFailure ?? null,
+    warnings: value.warnings,
+    notice: value.notice ?? null,
+    progress: null,
+    loadId: getState().loadId + 1,
+  });
+}

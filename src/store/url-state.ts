@@ -7,6 +7,7 @@
  *
  * Parsing never throws: bad or unknown parts are dropped with a warning, the rest is kept.
  */
+import type { ItemKind } from '../layout/lanes/index';
 
 export const URL_STATE_VERSION = 1;
 
@@ -28,7 +29,8 @@ export type ThreadKey = string;
  * reloads of the same trace.
  */
 export interface ItemUrlRef {
-  kind: 'slice' | 'syscall' | 'state';
+  /** The lane kind, also the URL parameter's name (`slice=`, `syscall=`, `state=`). */
+  kind: ItemKind;
   thread: ThreadKey;
   startNs: bigint;
   /** Call slices only. */
@@ -107,14 +109,17 @@ export function parseUrlState(search: string): ParsedUrlState {
   }
   if (version !== URL_STATE_VERSION) {
     // A link from another version: open the trace, skip view parts whose meaning we cannot know.
-    warnings.push(`link version v=${rawVersion} is not supported (this viewer reads v=${URL_STATE_VERSION}): view state ignored`);
+    warnings.push(
+      `link version v=${rawVersion} is not supported (this viewer reads v=${URL_STATE_VERSION}): view state ignored`,
+    );
     return { state, version: Number.isFinite(version) ? version : 0, warnings };
   }
 
   state.view = parseRange(params.get('view'), 'view', warnings);
   state.selection = parseRange(params.get('sel'), 'sel', warnings);
 
-  for (const kind of ['slice', 'syscall', 'state'] as const) {
+  // One item per link: the first valid one in this order wins (the others are reported).
+  for (const kind of ['slice', 'syscall', 'state'] as const satisfies readonly ItemKind[]) {
     const text = params.get(kind);
     if (text === null) continue;
     const parts = text.split(',');
@@ -122,7 +127,11 @@ export function parseUrlState(search: string): ParsedUrlState {
     const okShape = kind === 'slice' ? parts.length === 3 && depth !== null && depth >= 0 : parts.length === 2;
     if (!okShape || !THREAD.test(parts[0]) || !NS.test(parts[1]) || state.item) {
       const shape = kind === 'slice' ? 'thread,startNs,depth' : 'thread,startNs';
-      warnings.push(state.item ? `ignored ${kind}="${text}": only one item can be selected` : `ignored ${kind}="${text}": expected "${shape}"`);
+      warnings.push(
+        state.item
+          ? `ignored ${kind}="${text}": only one item can be selected`
+          : `ignored ${kind}="${text}": expected "${shape}"`,
+      );
       continue;
     }
     state.item = { kind, thread: parts[0], startNs: BigInt(parts[1]) };
@@ -166,7 +175,8 @@ export function formatUrlState(state: UrlState): string {
     parts.push(`${it.kind}=${it.thread},${it.startNs}${it.kind === 'slice' ? `,${it.depth ?? 0}` : ''}`);
   }
   if (state.thread !== undefined) parts.push(`thread=${state.thread}`);
-  if (state.collapsed && state.collapsed.length > 0) parts.push(`collapsed=${[...state.collapsed].sort((a, b) => a - b).join(',')}`);
+  if (state.collapsed && state.collapsed.length > 0)
+    parts.push(`collapsed=${[...state.collapsed].sort((a, b) => a - b).join(',')}`);
   if (state.filter) parts.push(`filter=${enc(state.filter)}`);
   if (state.search) parts.push(`q=${enc(state.search)}`);
   return `?${parts.join('&')}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { smallModel, FIXTURE_ORIGIN_NS } from '../test-utils/model-fixture';
+import { smallModel, FIXTURE_ORIGIN_NS } from '../fixtures/model-fixture';
 import { formatUrlState, parseUrlState } from './url-state';
 import { isMeaningfulChange, itemFromUrl, itemToUrl, urlStateToView, viewToUrlState } from './url-sync';
 import { initialViewState, type ViewState } from './view-store';

@@ -4,9 +4,19 @@
  * back/forward (popstate) restores the view. Conversions between the view store (model-relative float ns,
  * indices into the model) and the URL (absolute bigint ns, tids) are pure functions, tested in Node.
  */
+import { laneOf } from '../layout/lanes/index';
 import type { TraceModel, ThreadModel } from '../model/types';
 import { useTraceStore, type TraceOrigin } from './trace-store';
-import { formatUrlState, parseUrlState, toAbsoluteNs, toRelativeNs, type ItemUrlRef, type ThreadKey, type UrlSource, type UrlState } from './url-state';
+import {
+  formatUrlState,
+  parseUrlState,
+  toAbsoluteNs,
+  toRelativeNs,
+  type ItemUrlRef,
+  type ThreadKey,
+  type UrlSource,
+  type UrlState,
+} from './url-state';
 import { initialViewState, useViewStore, type ItemRef, type ViewState } from './view-store';
 
 export function threadKey(t: ThreadModel): ThreadKey {
@@ -17,19 +27,21 @@ export function findThread(model: TraceModel, key: ThreadKey): number {
   return model.threads.findIndex((t) => threadKey(t) === key);
 }
 
+/** The item ranges of a thread's lane (the lane's kind is the URL key: `slice=`, `syscall=`, `state=`). */
 function itemTable(model: TraceModel, ref: { kind: ItemRef['kind']; thread: number }) {
   const t = model.threads[ref.thread];
-  if (!t) return null;
-  if (ref.kind === 'slice') return t.slices;
-  if (ref.kind === 'syscall') return t.syscalls ?? null;
-  return t.states ?? null;
+  return t ? laneOf(ref.kind).table(t) : null;
 }
 
 export function itemToUrl(model: TraceModel, item: ItemRef): ItemUrlRef | null {
   const table = itemTable(model, item);
   const t = model.threads[item.thread];
   if (!table || !t || item.index < 0 || item.index >= table.count) return null;
-  const ref: ItemUrlRef = { kind: item.kind, thread: threadKey(t), startNs: toAbsoluteNs(model.originNs, table.startNs[item.index]) };
+  const ref: ItemUrlRef = {
+    kind: item.kind,
+    thread: threadKey(t),
+    startNs: toAbsoluteNs(model.originNs, table.startNs[item.index]),
+  };
   if (item.kind === 'slice') ref.depth = t.slices.depth[item.index];
   return ref;
 }
@@ -50,7 +62,8 @@ export function itemFromUrl(model: TraceModel, ref: ItemUrlRef): ItemRef | null 
     else hi = mid;
   }
   for (let i = lo; i < table.count && table.startNs[i] <= target + 1; i++) {
-    if (ref.kind !== 'slice' || model.threads[thread].slices.depth[i] === ref.depth) return { kind: ref.kind, thread, index: i };
+    if (ref.kind !== 'slice' || model.threads[thread].slices.depth[i] === ref.depth)
+      return { kind: ref.kind, thread, index: i };
   }
   return null;
 }
@@ -60,7 +73,10 @@ export function viewToUrlState(view: ViewState, model: TraceModel, source: UrlSo
   const state: UrlState = { source };
   state.view = { startNs: toAbsoluteNs(o, view.visibleRange.startNs), endNs: toAbsoluteNs(o, view.visibleRange.endNs) };
   if (view.selectedRange) {
-    state.selection = { startNs: toAbsoluteNs(o, view.selectedRange.startNs), endNs: toAbsoluteNs(o, view.selectedRange.endNs) };
+    state.selection = {
+      startNs: toAbsoluteNs(o, view.selectedRange.startNs),
+      endNs: toAbsoluteNs(o, view.selectedRange.endNs),
+    };
   }
   if (view.selection) {
     const item = itemToUrl(model, view.selection);
@@ -96,7 +112,10 @@ export function urlStateToView(state: UrlState, model: TraceModel, bounds: ViewS
     if (endNs > startNs) patch.visibleRange = { startNs, endNs };
   }
   if (state.selection) {
-    patch.selectedRange = { startNs: toRelativeNs(o, state.selection.startNs), endNs: toRelativeNs(o, state.selection.endNs) };
+    patch.selectedRange = {
+      startNs: toRelativeNs(o, state.selection.startNs),
+      endNs: toRelativeNs(o, state.selection.endNs),
+    };
   }
   if (state.item) patch.selection = itemFromUrl(model, state.item);
   // The item implies its thread; otherwise the thread the link names, if this trace has it.
@@ -144,7 +163,12 @@ export function isMeaningfulChange(prev: ViewState, next: ViewState, model: Trac
   // zoomToRange pads by 5% each side: a range of about the target's size around it.
   return targets.some((t) => {
     const tw = Math.max(1, t.endNs - t.startNs);
-    return r.startNs <= t.startNs + tw * 0.01 && r.endNs >= t.endNs - tw * 0.01 && width <= tw * 1.3 + 2 && Math.abs(prev.visibleRange.endNs - prev.visibleRange.startNs - width) > tw * 0.05;
+    return (
+      r.startNs <= t.startNs + tw * 0.01 &&
+      r.endNs >= t.endNs - tw * 0.01 &&
+      width <= tw * 1.3 + 2 &&
+      Math.abs(prev.visibleRange.endNs - prev.visibleRange.startNs - width) > tw * 0.05
+    );
   });
 }
 
@@ -184,7 +208,8 @@ let applying = false;
 export function syncUrlWithLoadedModel(model: TraceModel): string[] {
   const parsed = parseUrlState(window.location.search);
   const loadedSource = originToUrlSource(useTraceStore.getState().origin);
-  if (loadedSource && sameSource(parsed.state.source, loadedSource)) return applyUrlToView(window.location.search, model);
+  if (loadedSource && sameSource(parsed.state.source, loadedSource))
+    return applyUrlToView(window.location.search, model);
   writeUrl(parsed.state.source !== null);
   return [];
 }

@@ -4,19 +4,11 @@
  * be written into the URL as it is.
  */
 import { create } from 'zustand';
-import {
-  clampRange,
-  panBy,
-  rangeAround,
-  type TimeRange,
-  zoomAround,
-} from '../layout/view-math';
+import { clampRange, panBy, rangeAround, type TimeRange, zoomAround } from '../layout/view-math';
+import type { ItemRef } from '../layout/lanes/index';
 
-/** A selected or hovered item: a call slice, a syscall or a kernel state interval of one thread. */
-export type ItemRef =
-  | { kind: 'slice'; thread: number; index: number }
-  | { kind: 'syscall'; thread: number; index: number }
-  | { kind: 'state'; thread: number; index: number };
+/** A selected or hovered item of a thread's lane (a call slice, a syscall, a kernel state interval). */
+export type { ItemRef };
 
 export type HoverRef = ItemRef | { kind: 'process'; pid: number } | { kind: 'loss'; index: number };
 

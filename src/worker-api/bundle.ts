@@ -4,9 +4,9 @@
  * Blobs (dropped files, OPFS files) is bundled without ever being in memory whole.
  */
 import { Gzip } from 'fflate';
-import { BlobSource } from '../ctf/decode/byte-source';
+import { asByteSource } from '../ctf/decode/byte-source';
 import { tarEnd, tarEntryHead, tarPadding } from '../ingest/tar';
-import { dataBytes, type FileData } from './protocol';
+import { byteInputOf, dataBytes, type FileData } from './protocol';
 import { SYMBOLS_PREFIX } from './unpack-service';
 
 const READ_CHUNK_BYTES = 1 << 20;
@@ -21,11 +21,8 @@ export function writeBundle(label: string, paths: string[], datas: FileData[], o
     const d = datas[i];
     const size = dataBytes(d);
     for (const part of tarEntryHead(p.startsWith(SYMBOLS_PREFIX) ? p.slice(SYMBOLS_PREFIX.length) : `${root}/${p}`, size)) gz.push(part);
-    const blob = d instanceof Uint8Array ? null : new BlobSource(d);
-    for (let off = 0; off < size; off += READ_CHUNK_BYTES) {
-      const n = Math.min(READ_CHUNK_BYTES, size - off);
-      gz.push(blob ? blob.read(off, n) : (d as Uint8Array).subarray(off, off + n));
-    }
+    const source = asByteSource(byteInputOf(d));
+    for (let off = 0; off < size; off += READ_CHUNK_BYTES) gz.push(source.read(off, Math.min(READ_CHUNK_BYTES, size - off)));
     gz.push(tarPadding(size));
   });
   gz.push(tarEnd(), true);

@@ -1,6 +1,6 @@
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { manifest, tracePath, corpusEntries } from '../test-utils/corpus';
+import { manifest, tracePath, corpusEntries } from '../fixtures/corpus';
 import { writeTar } from '../ingest/tar';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

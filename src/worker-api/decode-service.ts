@@ -5,75 +5,43 @@
  *   columns, posted chunk by chunk to the model worker (pool.ts, ../model/packed-events.ts);
  * - the model worker (`build`): merges the chunks by time as they arrive and builds the model, then hands it
  *   over in batches (`part`);
- * - `decode`: the single-worker path (decode and build in one pass), which the pool must reproduce exactly.
+ * - `decode`: the single-worker path: the same pool with one part, in one worker.
  *
  * The model worker keeps the files so that "Download as .tar.gz" can bundle exactly what was loaded.
  */
 import { transfer } from 'comlink';
-import { groupTraceFiles, openExperiment } from '../ctf';
 import { ctfFailure } from './failure';
 
 export { ctfFailure };
-import { buildModel, type BuiltModel } from '../model';
 import type { TraceModel } from '../model/types';
-import type { ByteInput } from '../ctf/decode/byte-source';
 import { bundleBlob } from './bundle';
-import { buffersOf, byteInputOf, bytesOf, dataBytes, throttle, type DecodedTrace, type FileData, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
-import { SYMBOLS_PREFIX } from './unpack-service';
+import { buffersOf, dataBytes, type DecodedTrace, type FileData, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
 import { packValue, type PackedValue } from './model-transfer';
 import { chunkTransferables, type PackedChunk } from '../model/packed-events';
-import { decodeSubset, modelInputs, PoolModelBuild, type PartError, type SubsetInput } from './pool';
+import { buildFromParts, decodeSubset, modelInputs, planPool, PoolModelBuild, type PartError, type SubsetInput } from './pool';
 
 /** What a pool decode worker posts to the model worker. */
 type PartMessage =
   | { t: 'open'; originNs: bigint; hasPackets: boolean }
   | { t: 'chunk'; chunk: PackedChunk }
   | { t: 'fail'; failure: LoadFailure; rank: number }
-  | { t: 'end'; dropped: Float64Array; error?: PartError; paths: string[]; datas: FileData[] };
+  | { t: 'end'; dropped: Float64Array; error?: PartError; warnings: string[]; paths: string[]; datas: FileData[] };
 
-const EVENTS_PER_CLOCK_CHECK = 2048;
-
-/** Decode and build the model, synchronously. Used by the worker and by Node tests. */
+/**
+ * Decode and build the model, synchronously, in this thread: the pool with one part (the same plan, decoding,
+ * merge and error ranking as several workers). Used by the CLIs, Node tests and the single-worker fallback.
+ */
 export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback): Result<DecodedTrace> {
-  const files = new Map<string, ByteInput>();
-  const symbolFiles = new Map<string, string>();
-  const text = new TextDecoder();
-  for (let i = 0; i < input.paths.length; i++) {
-    const path = input.paths[i];
-    if (path.startsWith(SYMBOLS_PREFIX)) symbolFiles.set(path.slice(SYMBOLS_PREFIX.length), text.decode(bytesOf(input.datas[i], path)));
-    else files.set(path, byteInputOf(input.datas[i]));
-  }
-  const progress = throttle<Parameters<ProgressCallback>[0]>((p) => onProgress?.(p));
-  let experiment: ReturnType<typeof openExperiment>;
-  try {
-    experiment = openExperiment(groupTraceFiles(files));
-  } catch (err) {
-    return { ok: false, failure: ctfFailure(err) };
-  }
-  progress.push({ phase: 'decode', doneBytes: 0, totalBytes: experiment.totalBytes, events: 0 });
-  let events = 0;
-  let built: BuiltModel;
-  try {
-    built = buildModel(experiment, {
-      symbolFiles,
-      onEvent: (n) => {
-        events = n;
-        if (n % EVENTS_PER_CLOCK_CHECK === 0) progress.push({ phase: 'decode', doneBytes: 0, totalBytes: experiment.totalBytes, events: n });
-      },
-    });
-  } catch (err) {
-    return { ok: false, failure: ctfFailure(err) };
-  }
-  // Events before a corruption were delivered: show them, and say where the trace breaks.
-  let partialFailure: LoadFailure | undefined;
-  if (built.decodeError !== undefined) {
-    partialFailure = ctfFailure(built.decodeError);
-    if (partialFailure.kind === 'internal') return { ok: false, failure: partialFailure };
-  }
-  progress.push({ phase: 'decode', doneBytes: experiment.totalBytes, totalBytes: experiment.totalBytes, events });
-  progress.flush();
-  const model = built.model;
-  return { ok: true, value: { model, traceNames: experiment.traces.map((t) => t.name), partialFailure } };
+  const sizes = input.datas.map(dataBytes);
+  const plan = planPool(input.paths, sizes, 1);
+  const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
+  const subset = plan.subsets[0];
+  const part = decodeSubset(
+    { paths: subset.map((i) => input.paths[i]), datas: subset.map((i) => input.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder },
+    onProgress,
+  );
+  if (!part.ok) return { ok: false, failure: part.failure };
+  return buildFromParts(metadata, symbolFiles, [part.value]);
 }
 
 /** Model parts sent in batches after the head (each can hold tens of thousands of entries). */
@@ -86,11 +54,14 @@ export interface DecodedHead extends DecodedTrace {
 
 /**
  * One worker script, two roles: a pool decode worker (`decodePart`), or the model worker (`build`, then `part`,
- * `bundle`); `decode` does both in one worker (the single-worker path, kept for comparison and fallback).
+ * `bundle`); `decode` does both in one worker (the pool of one part: small machines and fallback).
  */
 export function createDecodeService() {
   let kept: UnpackedFiles | null = null;
   let pending: Pick<TraceModel, ModelPart> | null = null;
+  // The model build in progress (for the watchdog's heartbeat and abandonPart).
+  let merged = 0;
+  let active: { build: PoolModelBuild; ports: MessagePort[]; opened: boolean[]; settle: () => void } | null = null;
   const head = (r: Result<DecodedTrace>): Result<DecodedHead> => {
     if (!r.ok) return r;
     const { threads, processes, losses, ...rest } = r.value.model;
@@ -117,8 +88,8 @@ export function createDecodeService() {
       });
       if (!r.ok) send({ t: 'fail', failure: r.failure, rank: r.rank });
       else {
-        const { packed, error, paths, datas } = r.value;
-        send({ t: 'end', dropped: packed.dropped, error, paths, datas }, [packed.dropped.buffer as ArrayBuffer, ...buffersOf(datas)]);
+        const { packed, error, warnings, paths, datas } = r.value;
+        send({ t: 'end', dropped: packed.dropped, error, warnings, paths, datas }, [packed.dropped.buffer as ArrayBuffer, ...buffersOf(datas)]);
       }
     },
     /**
@@ -129,31 +100,56 @@ export function createDecodeService() {
       kept = input;
       const at = new Map(input.paths.map((p, i) => [p, i]));
       const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
-      const build = new PoolModelBuild(metadata, symbolFiles, ports.length);
+      merged = 0;
+      const build = new PoolModelBuild(metadata, symbolFiles, ports.length, (n) => {
+        merged = n;
+      });
       return new Promise((resolve) => {
         const settle = () => {
           if (!build.result) return;
           for (const port of ports) port.close();
+          active = null;
           resolve(head(build.result));
         };
+        const opened = ports.map(() => false);
+        active = { build, ports, opened, settle };
         settle();
         ports.forEach((port, k) => {
           port.onmessage = (e: MessageEvent<PartMessage>) => {
             const m = e.data;
-            if (m.t === 'open') build.open(k, m);
-            else if (m.t === 'chunk') build.chunk(k, m.chunk);
+            if (m.t === 'open') {
+              opened[k] = true;
+              build.open(k, m);
+            } else if (m.t === 'chunk') build.chunk(k, m.chunk);
             else if (m.t === 'fail') build.openFailed(k, m.failure, m.rank);
             else {
               m.paths.forEach((p, j) => {
                 const i = at.get(p);
                 if (i !== undefined && dataBytes(input.datas[i]) === 0) input.datas[i] = m.datas[j];
               });
-              build.end(k, m.dropped, m.error);
+              build.end(k, m.dropped, m.error, m.warnings);
             }
             settle();
           };
         });
       });
+    },
+    /** Events merged into the model so far: the page's watchdog calls this to see the model worker is alive. */
+    async heartbeat(): Promise<number> {
+      return merged;
+    },
+    /**
+     * The page stopped pool decode worker `part` (it made no progress): build the model from what it sent, with
+     * `failure` as the reason the model is partial. A part that had not opened yet fails the whole build.
+     */
+    async abandonPart(part: number, failure: LoadFailure): Promise<void> {
+      const a = active;
+      if (!a) return;
+      a.ports[part].onmessage = null;
+      a.ports[part].close();
+      if (a.opened[part]) a.build.end(part, new Float64Array(0), { failure, atStart: false, key: Infinity, stream: Infinity });
+      else a.build.openFailed(part, failure, -1);
+      a.settle();
     },
     /** Entries [start, start + count) of a part of the last decoded model, packed into one transferred buffer. */
     async part<K extends ModelPart>(kind: K, start: number, count: number): Promise<PackedValue<TraceModel[K]>> {

@@ -13,6 +13,7 @@ import { buffersOf, dataBytes, type LoadFailure, type LoadProgress, type Result,
 import type { UnpackService } from './unpack-service';
 import { loadLockName, newLoadId } from './opfs';
 import { handOverFailure } from './failure';
+import { DEFAULT_STALL_MS, stallMessage, Watchdog, type Stall } from './watchdog';
 
 export type TraceSourceSpec =
   | { kind: 'url'; url: string }
@@ -28,6 +29,8 @@ export interface LoadedTrace {
   partialFailure?: LoadFailure;
   /** Shown in the page (e.g. no OPFS: the trace is held in memory). */
   notice?: string;
+  /** What the user must know to trust the picture (skipped entries, copies left out, doubtful metadata). */
+  warnings: string[];
   /** The loaded files as one .tar.gz (kept in the decode worker). */
   bundle(): Promise<Blob | null>;
   /** Release the model worker and the files it keeps (their OPFS copies are deleted by a later load). */
@@ -91,8 +94,11 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
   const model = startWorker<DecodeService>('decode', 'strata-model');
   const pool: Array<{ worker: Worker; api: Remote<DecodeService> }> = [];
   let cancelled = false;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
   const terminateAll = () => {
     releaseLock();
+    clearInterval(heartbeat);
+    watchdog.stop();
     unpack.worker.terminate();
     model.worker.terminate();
     for (const w of pool) w.worker.terminate();
@@ -105,6 +111,14 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
   const crashes = new Promise<never>((_, reject) => {
     rejectCrash = reject;
   });
+  // The watchdog (watchdog.ts) over the decode step: a stalled decode worker is stopped and the model is built
+  // from what it sent; a stalled model worker holds everything, so it ends the load.
+  let resolveStall: (r: Result<LoadedTrace>) => void = () => {};
+  const stalls = new Promise<Result<LoadedTrace>>((resolve) => {
+    resolveStall = resolve;
+  });
+  let onStall: (s: Stall) => void = () => {};
+  const watchdog = new Watchdog({ stallMs: DEFAULT_STALL_MS, onStall: (s) => onStall(s) });
   const watch = (w: Worker, what: string) =>
     w.addEventListener('error', (e) => rejectCrash(new Error(`the ${what} worker crashed: ${e.message || 'unknown error'}`)));
   watch(unpack.worker, 'unpack');
@@ -139,20 +153,46 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     const inSubset = new Set(plan.subsets.flat());
     // Decode workers post their chunks straight to the model worker, one channel each: the page is not a relay.
     const channels = plan.subsets.map(() => new MessageChannel());
-    plan.subsets.forEach((subset, k) => {
+    onStall = (s) => {
+      if (s.task === 'model') {
+        terminateAll();
+        resolveStall({
+          ok: false,
+          failure: {
+            kind: 'stalled',
+            message: stallMessage(s, 'model'),
+            hint: 'What was decoded so far cannot be opened: the model worker that holds it is the one that stopped.',
+          },
+        });
+        return;
+      }
+      const k = Number(s.task.slice('decode-'.length));
+      pool[k].worker.terminate();
+      const failure: LoadFailure = {
+        kind: 'stalled',
+        message: stallMessage(s, 'decode'),
+        file: s.files[0],
+        hint: 'The files may be damaged in a way the decoder does not recognise.',
+      };
+      void model.api.abandonPart(k, failure);
+    };
+    const streamFiles = (subset: number[]) => subset.filter((i) => !shared.has(i)).map((i) => files.paths[i]);    plan.subsets.forEach((subset, k) => {
       const w = startWorker<DecodeService>('decode', `strata-decode-${k}`);
       watch(w.worker, 'decode');
       pool.push(w);
       // Stream and index files move to their worker; metadata (in every subset) is copied.
       const moved = buffersOf(subset.filter((i) => !shared.has(i)).map((i) => files.datas[i]));
       const input = { paths: subset.map((i) => files.paths[i]), datas: subset.map((i) => files.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder };
+      watchdog.watch(`decode-${k}`, { files: streamFiles(subset), events: 0 });
       const onPart = proxy((p: LoadProgress) => {
+        watchdog.progress(`decode-${k}`, p.events);
         eventsByWorker[k] = p.events;
         onProgress({ phase: 'decode', doneBytes: 0, totalBytes: files.totalBytes, events: eventsByWorker.reduce((a, b) => a + b, 0) });
       });
       // A throw here (a bug, not a corrupt trace: those come back as values) would leave the model waiting.
       w.api
         .decodePart(transfer(input, moved), transfer(channels[k].port1, [channels[k].port1]), onPart)
+        .then(() => watchdog.done(`decode-${k}`))
         .catch((err: unknown) => rejectCrash(new Error(`the decode worker failed: ${err instanceof Error ? err.message : String(err)}`)));
     });
     // The model worker gets the metadata, symbol files and Blobs now (Blobs clone without their bytes), the
@@ -163,7 +203,15 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     };
     const ports = channels.map((c) => c.port2);
     const moving = buffersOf(modelFiles.datas.filter((_, i) => !inSubset.has(i)));
-    const decoded = await model.api.build(transfer(modelFiles, moving), transfer(ports, ports));
+    // The model worker answers its heartbeat between chunks: no answer for the stall time means it is stuck.
+    watchdog.watch('model', { files: plan.subsets.flatMap(streamFiles), events: 0 });
+    heartbeat = setInterval(() => {
+      void model.api.heartbeat().then((n) => watchdog.progress('model', n));
+    }, 1000);
+    const decoded = await model.api.build(transfer(modelFiles, moving), transfer(ports, ports)).finally(() => {
+      clearInterval(heartbeat);
+      watchdog.stop();
+    });
     for (const w of pool) w.worker.terminate();
     if (!decoded.ok) {
       terminateAll();
@@ -191,6 +239,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         traceNames: decoded.value.traceNames,
         partialFailure: decoded.value.partialFailure,
         notice: files.notice,
+        warnings: [...(files.warnings ?? []), ...(decoded.value.warnings ?? [])],
         label: files.label,
         totalBytes: files.totalBytes,
         bundle: () => model.api.bundle(),
@@ -202,7 +251,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     };
   };
 
-  const promise = Promise.race([run(), cancelPromise, crashes]).catch((err: unknown): Result<LoadedTrace> => {
+  const promise = Promise.race([run(), cancelPromise, crashes, stalls]).catch((err: unknown): Result<LoadedTrace> => {
     terminateAll();
     if (err instanceof LoadCancelled) throw err;
     return { ok: false, failure: handOverFailure(err, decodedEvents) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generatedModel, smallModel } from '../test-utils/model-fixture';
+import { generatedModel, smallModel } from '../fixtures/model-fixture';
 import { packValue, unpackValue } from './model-transfer';
 
 describe('model transfer packing', () => {

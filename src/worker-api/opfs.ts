@@ -70,6 +70,8 @@ export class OpfsLoad {
 
 /** Appends to an OPFS file; reads back what is written (for listing a tar as it was inflated). */
 export class OpfsWriter implements SpillFile<OpfsFile> {
+  /** The disk is the bound: no gzip-bomb ratio check (a refused write is reported as out of storage). */
+  readonly maxBytes = Infinity;
   private sizeBytes = 0;
   private closed = false;
   constructor(

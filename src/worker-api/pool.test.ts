@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { createHash } from 'node:crypto';
-import { tracePath, corpusEntries } from '../test-utils/corpus';
+import { corpusEntries } from '../fixtures/corpus';
 import { writeTar } from '../ingest/tar';
 import { MemoryDir, synthesizeSession } from '../synth/session';
 import { decodeFiles } from './decode-service';

@@ -125,6 +125,8 @@ export interface DecodedPart {
   /** Some stream of the subset has packets (its origin is a real first time, not the clock-offset fallback). */
   hasPackets: boolean;
   error?: PartError;
+  /** The part's experiment warnings (metadata ones repeat in every part: the model worker keeps one of each). */
+  warnings: string[];
   /** The subset's files, handed back for the bundle. */
   paths: string[];
   datas: FileData[];
@@ -177,9 +179,10 @@ export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback, 
   let events = 0;
   let decodeError: unknown;
   try {
-    experiment.decode(
-      (e) => {
-        packer.addEvent(e);
+    experiment.decodeColumns(
+      packer.tables,
+      (rec, trace, stream, cpu) => {
+        packer.addStaged(rec, trace, stream, cpu);
         if (++events % EVENTS_PER_CLOCK_CHECK === 0) progress.push({ phase: 'decode', doneBytes: 0, totalBytes: null, events });
       },
       (l) => packer.addLoss(l),
@@ -204,6 +207,7 @@ export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback, 
       packed: packer.finish(experiment.originNs),
       hasPackets,
       error,
+      warnings: experiment.warnings,
       paths: input.paths,
       datas: input.datas,
     },
@@ -227,6 +231,7 @@ export class PoolModelBuild {
   private readonly openFailures: Array<{ failure: LoadFailure; rank: number }> = [];
   private readonly pending: Array<{ chunks: PackedChunk[]; dropped: Float64Array | null }>;
   private readonly errors: Array<PartError | undefined>;
+  private readonly warnings = new Set<string>();
   private ended = 0;
   private reported = 0;
   private merger: PackedMerger | null = null;
@@ -256,7 +261,7 @@ export class PoolModelBuild {
     this.maybeStart();
   }
 
-  openFailed(part: number, failure: LoadFailure, rank: number): void {
+  openFailed(_part: number, failure: LoadFailure, rank: number): void {
     this.openFailures.push({ failure, rank });
     this.reported++;
     this.maybeStart();
@@ -270,9 +275,10 @@ export class PoolModelBuild {
     } else this.pending[part].chunks.push(chunk);
   }
 
-  end(part: number, dropped: Float64Array, error?: PartError): void {
+  end(part: number, dropped: Float64Array, error?: PartError, warnings: string[] = []): void {
     if (this.result) return;
     this.errors[part] = error;
+    for (const w of warnings) this.warnings.add(w);
     this.ended++;
     if (this.merger) {
       this.merger.end(part, dropped);
@@ -332,7 +338,11 @@ export class PoolModelBuild {
     });
     const partialFailure = (first as PartError | undefined)?.failure;
     if (partialFailure && partialFailure.kind === 'internal') this.result = { ok: false, failure: partialFailure };
-    else this.result = { ok: true, value: { model, traceNames: this.experiment!.traces.map((t) => t.name), partialFailure } };
+    else {
+      const traceNames = this.experiment!.traces.map((t) => t.name);
+      const warnings = [...new Set([...this.experiment!.warnings, ...this.warnings])];
+      this.result = { ok: true, value: { model, traceNames, partialFailure, warnings } };
+    }
   }
 }
 
@@ -347,7 +357,7 @@ export function buildFromParts(
   parts.forEach((p, j) => build.open(j, { originNs: p.packed.originNs, hasPackets: p.hasPackets }));
   parts.forEach((p, j) => {
     for (const c of p.packed.chunks) build.chunk(j, c);
-    build.end(j, p.packed.dropped, p.error);
+    build.end(j, p.packed.dropped, p.error, p.warnings);
   });
   if (!build.result) return { ok: false, failure: { kind: 'internal', message: 'the model merge did not complete' } };
   return build.result;

@@ -5,13 +5,18 @@
  * with what to fix.
  */
 import { transfer } from 'comlink';
-import { BlobSource } from '../ctf/decode/byte-source';
+import { sizeText } from '../base/size-text';
+import { BlobSource, type ByteInput } from '../ctf/decode/byte-source';
+import { findCopies } from '../ctf/duplicates';
+import { groupTraceFiles } from '../ctf/experiment';
 import { memorySpill, sniffArchive, SNIFF_BYTES, type SpillFile } from '../ingest/archive';
 import { IngestError } from '../ingest/errors';
 import { buildFileSet, type FileSet, type InputFile, type Located, locateFiles } from '../ingest/file-set';
 import { type OpfsFile, OpfsLoad } from './opfs';
 import {
   buffersOf,
+  byteInputOf,
+  dataBytes,
   type FileData,
   throttle,
   type LoadFailure,
@@ -30,24 +35,28 @@ const TOO_LARGE_HINT =
   'or a shorter recording (lttng snapshot, --tracefile-size/--tracefile-count, or session rotation). ' +
   '`npm run dump` and `npm run analyze` read traces of any size from disk.';
 
-function gib(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-}
-
-/** Allocation failures (RangeError: Array buffer allocation failed, storage quota) said plainly. */
-function outOfMemory(name: string, bytes: number, err: unknown): LoadFailure | null {
-  if (!(err instanceof RangeError) && !(err instanceof Error && err.name === 'QuotaExceededError')) return null;
+/**
+ * Allocation failures (RangeError: Array buffer allocation failed) and storage refusals (OPFS quota) said plainly,
+ * with the real size.
+ */
+export function outOfMemory(name: string, bytes: number, err: unknown, unpacking = false): LoadFailure | null {
+  const quota = err instanceof Error && err.name === 'QuotaExceededError';
+  if (!(err instanceof RangeError) && !quota) return null;
+  const what = quota ? 'storage' : 'memory';
   return {
     kind: 'too-large',
     file: name,
-    message: `the browser ran out of memory or storage reading ${name} (${gib(bytes)}): ${err.message}`,
+    message: unpacking
+      ? `the browser ran out of ${what} unpacking ${name} (${sizeText(bytes)}, inflating to more than the tab can hold): ${err.message}`
+      : `the browser ran out of ${what} reading ${name} (${sizeText(bytes)}): ${err.message}`,
     hint: TOO_LARGE_HINT,
   };
 }
 
 export function ingestFailure(err: unknown): LoadFailure {
   if (err instanceof IngestError) {
-    const notTrace = /^(not a trace archive|no `metadata` file|nothing to open)/.test(err.message);
+    if (/ inflates \d+:1 /.test(err.message)) return { kind: 'too-large', message: err.message, file: err.file, hint: TOO_LARGE_HINT };
+    const notTrace = /^(not a trace archive|no `metadata` file|nothing to open)|is empty \(0 bytes\)/.test(err.message);
     return {
       kind: notTrace ? 'not-trace' : 'corrupt',
       message: err.message,
@@ -72,9 +81,50 @@ export function urlFileName(url: URL): string {
   }
 }
 
+/** A URL as it may be shown: user name and password replaced (also in text that does not parse as a URL). */
+export function redactUrl(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, '$1***@');
+}
+
+/**
+ * Why a request failed with a bare TypeError (the browser says nothing more): a CORS refusal, a redirect the
+ * browser would not follow (to a non-http address), or no answer at all. An opaque request succeeds in the first
+ * case; a request that does not follow redirects sees the redirect in the second (browsers refuse no-cors
+ * requests that do not follow redirects, so that one is a CORS request).
+ */
+async function diagnoseFetchFailure(url: URL): Promise<'cors' | 'redirect' | 'unreachable' | { redirectTo: string }> {
+  try {
+    await fetch(url.href, { mode: 'no-cors' });
+    return 'cors';
+  } catch {
+    // not answered, or redirected somewhere that fails
+  }
+  try {
+    const r = await fetch(url.href, { redirect: 'manual' });
+    // Browsers hide the target of a redirect (opaqueredirect); Node shows it.
+    if (r.type === 'opaqueredirect') return 'redirect';
+    const to = r.headers.get('location');
+    if (r.status >= 300 && r.status < 400) return to ? { redirectTo: new URL(to, url).href } : 'redirect';
+  } catch {
+    // no answer at all
+  }
+  return 'unreachable';
+}
+
+/** A download larger than `sink` can hold (a memory sink; an OPFS file has no bound but the disk). */
+function downloadTooLarge(name: string, url: string, bytes: number, maxBytes: number): { ok: false; failure: LoadFailure } {
+  return failure({
+    kind: 'too-large',
+    file: name,
+    url,
+    message: `${name} is ${sizeText(bytes)}: more than the ${sizeText(maxBytes)} this browser can hold in memory (it gives the page no Origin Private File System to store it)`,
+    hint: TOO_LARGE_HINT,
+  });
+}
+
 /**
  * Download with progress into `sink` chunk by chunk (an OPFS file in the browser): the trace is never one buffer.
- * Distinguishes unreachable from CORS refused by retrying opaquely (no-cors).
+ * Tells unreachable hosts from CORS refusals and failed redirects by retrying opaquely.
  */
 export async function fetchInto<H>(
   rawUrl: string,
@@ -86,12 +136,24 @@ export async function fetchInto<H>(
   try {
     url = new URL(rawUrl, baseUrl);
   } catch {
-    return failure({ kind: 'bad-url', message: `not a valid trace URL: ${rawUrl}`, url: rawUrl });
+    return failure({ kind: 'bad-url', message: `not a valid trace URL: ${redactUrl(rawUrl)}`, url: redactUrl(rawUrl) });
+  }
+  if (url.username !== '' || url.password !== '') {
+    // Refused before any request: the password would go to the host in clear and end up in the page's link.
+    const shown = new URL(url.href);
+    shown.username = '';
+    shown.password = '';
+    return failure({
+      kind: 'bad-url',
+      message: `trace URLs with a user name or password are refused (nothing was requested): ${redactUrl(url.href)}`,
+      url: redactUrl(url.href),
+      hint: `Host the trace where it can be read without credentials, or use a link with a token in its query instead (${shown.href}?...).`,
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return failure({
       kind: 'bad-url',
-      message: `only http and https trace URLs can be opened, not ${url.protocol.replace(':', '')}: ${rawUrl}`,
+      message: `only http and https trace URLs can be opened, not ${url.protocol.replace(':', '')}: ${redactUrl(rawUrl)}`,
       url: url.href,
     });
   }
@@ -99,15 +161,8 @@ export async function fetchInto<H>(
   try {
     response = await fetch(url.href);
   } catch {
-    // A CORS refusal and a dead host both surface as a bare TypeError. An opaque request succeeds in the first case.
-    let answered = false;
-    try {
-      await fetch(url.href, { mode: 'no-cors' });
-      answered = true;
-    } catch {
-      answered = false;
-    }
-    if (answered) {
+    const why = await diagnoseFetchFailure(url);
+    if (why === 'cors') {
       return failure({
         kind: 'cors',
         url: url.href,
@@ -115,10 +170,25 @@ export async function fetchInto<H>(
         hint: `The host must send the header \`Access-Control-Allow-Origin: *\` (or this viewer's origin) with the trace file. Locally, \`npm run serve-trace -- PATH\` does.`,
       });
     }
+    if (why !== 'unreachable') {
+      const to = typeof why === 'object' ? new URL(why.redirectTo) : null;
+      const target =
+        to && to.protocol !== 'http:' && to.protocol !== 'https:'
+          ? `to a ${to.protocol.replace(':', '')} address (${redactUrl(to.href)}), which a web page cannot fetch: only http and https can be opened`
+          : to
+            ? `to ${redactUrl(to.href)}, which could not be fetched (not reachable, or it refuses cross-origin requests)`
+            : 'to an address the browser would not fetch (not http or https, unreachable, or without CORS headers)';
+      return failure({
+        kind: 'http',
+        url: url.href,
+        message: `${url.host} answered with a redirect ${target}`,
+        hint: 'Link the final http(s) address of the trace file instead.',
+      });
+    }
     return failure({
       kind: 'unreachable',
       url: url.href,
-      message: `cannot reach ${url.host}: the request for ${url.href} failed`,
+      message: `cannot reach ${url.host}: the request for ${url.href} got no answer`,
       hint: `Check that the server is up and the address is right. If it is up, it may refuse cross-origin requests: it must send \`Access-Control-Allow-Origin\`.`,
     });
   }
@@ -140,6 +210,7 @@ export async function fetchInto<H>(
   let doneBytes = 0;
   try {
     const sink = await openSink();
+    if (totalBytes !== null && totalBytes > sink.maxBytes) return downloadTooLarge(name, url.href, totalBytes, sink.maxBytes);
     if (!response.body) {
       const all = new Uint8Array(await response.arrayBuffer());
       sink.write(all);
@@ -158,6 +229,10 @@ export async function fetchInto<H>(
           });
         }
         if (chunk.done) break;
+        if (doneBytes + chunk.value.length > sink.maxBytes) {
+          void reader.cancel();
+          return downloadTooLarge(name, url.href, doneBytes + chunk.value.length, sink.maxBytes);
+        }
         sink.write(chunk.value);
         doneBytes += chunk.value.length;
         onProgress(doneBytes, totalBytes);
@@ -172,10 +247,25 @@ export async function fetchInto<H>(
   }
 }
 
+/** Download into memory (Node tools and tests; the page's path streams into OPFS through fetchInto). */
+export async function fetchBytes(
+  rawUrl: string,
+  onProgress: (doneBytes: number, totalBytes: number | null) => void,
+  baseUrl?: string,
+): Promise<Result<{ name: string; bytes: Uint8Array }>> {
+  const r = await fetchInto(rawUrl, onProgress, async () => memorySpill(), baseUrl);
+  return r.ok ? { ok: true, value: { name: r.value.name, bytes: r.value.handle } } : r;
+}
+
 /** Files in memory to trace files (Node tools and tests; the browser's path is openBlobs). */
 export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, total: number) => void): Result<UnpackedFiles<Uint8Array>> {
   try {
     const set = buildFileSet(inputs, onProgress);
+    // A stream or trace given twice is opened once, before the pool splits the files (one worker per copy would
+    // otherwise count the events twice).
+    const copies = findCopies(groupTraceFiles(set.files));
+    for (const p of copies.dropped) set.files.delete(p);
+    const warnings = [...set.skipped, ...copies.warnings];
     const paths = [...set.files.keys()];
     const datas = paths.map((p) => set.files.get(p)!);
     for (const [path, data] of set.symbolFiles) {
@@ -183,11 +273,11 @@ export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, to
       datas.push(data);
     }
     const totalBytes = datas.reduce((n, d) => n + d.length, 0);
-    return { ok: true, value: { label: set.label, traceDirs: set.traceDirs, paths, datas, totalBytes } };
+    return { ok: true, value: { label: set.label, traceDirs: set.traceDirs, paths, datas, totalBytes, warnings } };
   } catch (err) {
     // An archive can inflate to far more than it weighs: allocation failures say so rather than "internal error".
     const name = inputs.map((i) => i.path).join(', ');
-    return failure(outOfMemory(name, inputs.reduce((n, i) => n + i.data.length, 0), err) ?? ingestFailure(err));
+    return failure(outOfMemory(name, inputs.reduce((n, i) => n + i.data.length, 0), err, true) ?? ingestFailure(err));
   }
 }
 
@@ -257,7 +347,7 @@ async function openBlobs(files: SourceFile[], opfs: OpfsLoad | null, onProgress:
     );
   } catch (err) {
     const name = files.map((f) => f.path).join(', ');
-    return failure(outOfMemory(name, totalIn, err) ?? ingestFailure(err));
+    return failure(outOfMemory(name, totalIn, err, true) ?? ingestFailure(err));
   }
   unpackProgress.flush();
   const blobs = new Map<Stored, Promise<Blob>>();
@@ -279,10 +369,28 @@ async function openBlobs(files: SourceFile[], opfs: OpfsLoad | null, onProgress:
     totalBytes += l.sizeBytes;
   };
   for (const [path, l] of located.files) await add(path, l);
+  // A stream or trace given twice is opened once, before the pool splits the files (one worker per copy would
+  // otherwise count the events twice). Only files of equal size are read to be compared (duplicates.ts).
+  const copies = findCopies(groupTraceFiles(new Map<string, ByteInput>(paths.map((p, i) => [p, byteInputOf(datas[i])]))));
+  const dropped = new Set(copies.dropped);
+  for (let i = paths.length - 1; i >= 0; i--) {
+    if (!dropped.has(paths[i])) continue;
+    totalBytes -= dataBytes(datas[i]);
+    paths.splice(i, 1);
+    datas.splice(i, 1);
+  }
   for (const [path, l] of located.symbolFiles) await add(`${SYMBOLS_PREFIX}${path}`, l);
   return {
     ok: true,
-    value: { label: located.label, traceDirs: located.traceDirs, paths, datas, totalBytes, notice: notices.length > 0 ? notices.join(' ') : undefined },
+    value: {
+      label: located.label,
+      traceDirs: located.traceDirs,
+      paths,
+      datas,
+      totalBytes,
+      notice: notices.length > 0 ? notices.join(' ') : undefined,
+      warnings: [...located.skipped, ...copies.warnings],
+    },
   };
 }
 

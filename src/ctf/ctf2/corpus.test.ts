@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { manifest, tracePath } from '../../test-utils/corpus';
+import { manifest, tracePath } from '../../fixtures/corpus';
 import { metadataText, parseMetadata } from '../metadata';
 import type { FieldClass, FieldLocation, StructClass, TraceSchema } from '../schema';
 import { parseCtf2Metadata } from './parse';

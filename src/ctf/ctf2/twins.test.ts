@@ -7,11 +7,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { manifest, referenceRecords, tracePath } from '../../test-utils/corpus';
+import { manifest, referenceRecords, tracePath } from '../../fixtures/corpus';
 import type { TraceEvent } from '../event';
 import { openExperiment } from '../index';
 import { readTraceFolder } from '../node-fs';
-import { decodeToRecords, type RefRecord } from '../reference-compare';
+import { decodeToRecords, type RefRecord } from '../reference-format';
 
 /** Every file under `dir` except `metadata`, by relative path. */
 function dataFiles(dir: string): Map<string, Buffer> {

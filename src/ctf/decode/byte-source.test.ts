@@ -108,7 +108,7 @@ describe('a trace far larger than what the decoder holds', () => {
     // Same events as decoding the files from memory.
     const inMemory: TraceInput[] = readTraceFolder(dir).map((t) => ({
       name: t.name,
-      files: new Map([...t.files].map(([k, v]) => [k, readFileSync(join(dir, t.name, k))])),
+      files: new Map([...t.files].map(([k]) => [k, readFileSync(join(dir, t.name, k))])),
     }));
     let memEvents = 0;
     let memChecksum = 0;

@@ -4,16 +4,15 @@
  * `out = false` so they only move the cursor and feed roles (event id, clock, packet sizes) and the slots that
  * sequences and variants read their length / tag from.
  */
-import { CtfError } from '../errors';
 import type { EnumValue, FieldStruct, FieldValue } from '../event';
 import type { EnumMapping, FieldClass, FieldLocation, IntegerClass, Role, ScopeName, StructClass, TextEncoding } from '../schema';
 import { floatFromBits, joinParts, readBigBits, readBitsBE, readBitsLE, readReversedBitOrder, readWideParts } from './bits';
 import type { Cursor } from './cursor';
+import { checkCount, checkedLength, checkInside, DecodeFault, fieldName, minBits } from './limits';
+
+export { DecodeFault };
 
 export type Dec = (c: Cursor) => FieldValue | undefined;
-
-/** A decoding fault inside a packet; the stream decoder adds the file and byte offset. */
-export class DecodeFault extends Error {}
 
 export interface CompileEnv {
   /** Register slot of every field some location refers to, keyed by `locKey`. */
@@ -199,6 +198,16 @@ export function compileField(cls: FieldClass, path: string[], env: CompileEnv): 
       return compileFloat(cls.size, cls.align, cls.byteOrder === 'le', reversedBits(cls));
     case 'string':
       if (unitBytes(cls.encoding) > 1) return wideNulString(cls.encoding);
+      if (!env.out) {
+        // Skipped (column readers): find the end, build no text.
+        return (c) => {
+          c.pos = (c.pos + 7) & ~7;
+          const end = c.u8.indexOf(0, c.pos >>> 3);
+          if (end < 0) throw new DecodeFault('string without a terminating NUL byte before the end of the packet');
+          c.pos = (end + 1) * 8;
+          return undefined;
+        };
+      }
       return (c) => {
         c.pos = (c.pos + 7) & ~7;
         const start = c.pos >>> 3;
@@ -210,18 +219,21 @@ export function compileField(cls: FieldClass, path: string[], env: CompileEnv): 
     case 'static-string': {
       const len = cls.length;
       const enc = cls.encoding;
-      return (c) => readFixedText(c, len, enc);
+      const name = fieldName(env.scope, path);
+      return (c) => readFixedText(c, len, enc, name);
     }
     case 'dynamic-string': {
       const slot = slotOf(cls.length, env);
       const enc = cls.encoding;
-      return (c) => readFixedText(c, lengthFromSlot(c, slot, 8), enc);
+      const name = fieldName(env.scope, path);
+      return (c) => readFixedText(c, lengthFromSlot(c, slot, 8, name), enc, name);
     }
     case 'blob': {
       const len = cls.length;
-      if (typeof len === 'number') return (c) => readBlob(c, len);
+      const name = fieldName(env.scope, path);
+      if (typeof len === 'number') return (c) => readBlob(c, len, name);
       const slot = slotOf(len, env);
-      return (c) => readBlob(c, lengthFromSlot(c, slot, 8));
+      return (c) => readBlob(c, lengthFromSlot(c, slot, 8, name), name);
     }
     case 'struct':
       return compileStruct(cls, path, env);
@@ -250,18 +262,9 @@ function slotOf(loc: FieldLocation, env: CompileEnv): number {
   return s;
 }
 
-function lengthFromSlot(c: Cursor, slot: number, elemBits: number): number {
-  const v = c.regs[slot];
-  if (typeof v !== 'number') {
-    if (v === undefined) throw new DecodeFault('length field not decoded before its sequence');
-    throw new DecodeFault(`length ${v} is too large`);
-  }
-  if (v < 0) throw new DecodeFault(`negative length ${v}`);
-  // More elements than bits left cannot be right (and would make empty elements loop for ever).
-  if (c.pos + v * Math.max(elemBits, 1) > c.u8.length * 8) {
-    throw new DecodeFault(`length ${v} goes beyond the end of the packet`);
-  }
-  return v;
+/** The length a sequence / dynamic string / BLOB reads from its length field, checked against the bits left. */
+function lengthFromSlot(c: Cursor, slot: number, elemBits: number, field: string): number {
+  return checkedLength(c, c.regs[slot], elemBits, field);
 }
 
 /** Bytes per code unit: 2 for UTF-16, 4 for UTF-32, else 1. */
@@ -315,10 +318,10 @@ function wideNulString(enc: TextEncoding): Dec {
 }
 
 /** `len` bytes of text (static / dynamic-length strings); the text ends at the first NUL code unit. */
-function readFixedText(c: Cursor, len: number, enc: TextEncoding = 'utf-8'): string {
+function readFixedText(c: Cursor, len: number, enc: TextEncoding, field: string): string {
   c.pos = (c.pos + 7) & ~7;
+  checkCount(c, len, 8, field);
   const start = c.pos >>> 3;
-  if (start + len > c.u8.length) throw new DecodeFault('text goes beyond the end of the packet');
   c.pos += len * 8;
   const unit = unitBytes(enc);
   if (unit > 1) {
@@ -332,10 +335,10 @@ function readFixedText(c: Cursor, len: number, enc: TextEncoding = 'utf-8'): str
   return decodeText(c.u8, start, end);
 }
 
-function readBlob(c: Cursor, len: number): Uint8Array {
+function readBlob(c: Cursor, len: number, field: string): Uint8Array {
   c.pos = (c.pos + 7) & ~7;
+  checkCount(c, len, 8, field);
   const start = c.pos >>> 3;
-  if (start + len > c.u8.length) throw new DecodeFault('BLOB goes beyond the end of the packet');
   c.pos += len * 8;
   return c.u8.slice(start, start + len);
 }
@@ -492,6 +495,17 @@ function compileInt(cls: IntegerClass, path: string[], env: CompileEnv): Dec {
   }
 
   const reversed = reversedBits(cls);
+  if (!env.out && hooks.length === 0 && !isClock && !isEnd) {
+    // Skipped (no role, nothing refers to it, value unused): only move the cursor, no number built.
+    const m = align - 1;
+    return (c) => {
+      const p = (c.pos + m) & ~m;
+      // As a DataView read past the end would (the stream decoder words it).
+      if (p + size > c.u8.length * 8) throw new RangeError('skip beyond the end');
+      c.pos = p + size;
+      return undefined;
+    };
+  }
   let rd: (c: Cursor) => number | bigint;
   if (isClock || isEnd) rd = clockReader(size, align, le, signed, isEnd, reversed ? reversedReader(size, align, le, false) : undefined);
   else rd = fixedReader(size, align, le, signed, reversed);
@@ -809,7 +823,9 @@ function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
         default: {
           const len = lens[i];
           const u8 = c.u8;
-          if (b + len > u8.length) throw new DecodeFault('text array goes beyond the end of the packet');
+          if (b + len > u8.length) {
+            throw new DecodeFault(`${fieldName(env.scope, [...path, cls.members[i].name])}: text array goes beyond the end of the packet`, pos);
+          }
           let end = b;
           const lim = b + len;
           while (end < lim && u8[end] !== 0) end++;
@@ -859,14 +875,21 @@ function compileArray(
 ): Dec {
   const step = alignStep(alignOf(cls));
   const elem = cls.element;
-  const elemBits = elem.kind === 'int' || elem.kind === 'float' ? elem.size : 0;
-  const lenOf = isSeq ? (c: Cursor) => lengthFromSlot(c, length, elemBits) : () => length;
+  const elemBits = minBits(elem);
+  const name = fieldName(env.scope, path);
+  // Checked before the first element: a static length comes from the metadata, a sequence's from the trace.
+  const lenOf = isSeq
+    ? (c: Cursor) => lengthFromSlot(c, length, elemBits, name)
+    : (c: Cursor) => {
+        checkCount(c, length, elemBits, name);
+        return length;
+      };
   if (isText(elem)) {
     return (c) => {
       if (step) step(c);
       const n = lenOf(c);
       const start = c.pos >>> 3;
-      if (start + n > c.u8.length) throw new DecodeFault('text array goes beyond the end of the packet');
+      if (start + n > c.u8.length) throw new DecodeFault(`${name}: text array goes beyond the end of the packet`, c.pos);
       c.pos += n * 8;
       if (!env.out) return undefined;
       let end = c.u8.indexOf(0, start);
@@ -875,11 +898,15 @@ function compileArray(
     };
   }
   const ed = compileField(elem, path, env);
+  // Elements may be larger than their minimum (variants, sequences inside): stop as soon as one ends past the packet.
   if (!env.out) {
     return (c) => {
       if (step) step(c);
       const n = lenOf(c);
-      for (let i = 0; i < n; i++) ed(c);
+      for (let i = 0; i < n; i++) {
+        ed(c);
+        if (c.pos > c.endBits) checkInside(c, name);
+      }
       return undefined;
     };
   }
@@ -887,7 +914,10 @@ function compileArray(
     if (step) step(c);
     const n = lenOf(c);
     const arr: FieldValue[] = new Array(n);
-    for (let i = 0; i < n; i++) arr[i] = ed(c) as FieldValue;
+    for (let i = 0; i < n; i++) {
+      arr[i] = ed(c) as FieldValue;
+      if (c.pos > c.endBits) checkInside(c, name);
+    }
     return arr;
   };
 }
@@ -915,13 +945,14 @@ function compileVariant(cls: FieldClass & { kind: 'variant' }, path: string[], e
   const out = env.out;
   return (c) => {
     const v = c.regs[slot];
-    if (v === undefined) throw new DecodeFault('variant tag not decoded before the variant');
+    if (v === undefined) throw new DecodeFault(`${fieldName(env.scope, path)}: variant tag not decoded before the variant`, c.pos);
     let i = cache.get(v);
     if (i === undefined) {
       i = pick(v);
-      cache.set(v, i);
+      // Bounded: a damaged 64-bit tag can take a new value in every event.
+      if (cache.size < 4096) cache.set(v, i);
     }
-    if (i < 0) throw new DecodeFault(`variant tag value ${v} selects no option`);
+    if (i < 0) throw new DecodeFault(`${fieldName(env.scope, path)}: variant tag value ${v} selects no option`, c.pos);
     const o = opts[i];
     const value = o.dec(c);
     if (!out) return undefined;

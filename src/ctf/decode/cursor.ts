@@ -7,6 +7,8 @@ export class Cursor {
   dv: DataView = new DataView(EMPTY.buffer);
   /** Bit position from the start of the current packet. */
   pos = 0;
+  /** Where the packet's content ends (bits from its start): what length checks compare against (limits.ts). */
+  endBits = 0;
   /** Values of fields that sequences/variants refer to, by slot. */
   regs: Array<number | bigint> = [];
   /** Running default clock value, as two unsigned 32-bit halves. */
@@ -35,6 +37,7 @@ export class Cursor {
     this.u8 = u8;
     this.dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
     this.pos = 0;
+    this.endBits = u8.length * 8;
   }
 
   resetPacketFields(): void {

@@ -153,7 +153,7 @@ describe('decoding hand-built big-endian traces', () => {
     expect(events.map((e) => `${e.tsNs}:${e.cpu}`)).toEqual(['0:0', '100:1', '200:0', '300:1']);
   });
 
-  it('emits the valid events, then throws a CtfError naming the file and byte of a corrupt event', () => {
+  it('emits the valid events, then throws a CtfError naming the file, the field and its byte in a corrupt event', () => {
     const bad = packet({ begin: 100, end: 400, seq: 0, discarded: 0, cpu: 0, events: [{ ts: 100, small: 0, odd: 0, text: 'ok' }, { ts: 200, small: 0, odd: 0, text: 'zz' }] });
     // Make the second event's text length run past the packet content.
     const secondEventByte = 60 + 4 + 2 + 1 + 2;
@@ -170,7 +170,9 @@ describe('decoding hand-built big-endian traces', () => {
     expect(got).toEqual(['ok']);
     expect(err).toBeInstanceOf(CtfError);
     expect((err as CtfError).file).toBe('k/chan_0');
-    expect((err as CtfError).byteOffset).toBe(secondEventByte);
+    // The text starts after the event's 1-byte length: that is where the impossible length bites.
+    expect((err as CtfError).byteOffset).toBe(secondEventByte + 7);
+    expect((err as CtfError).message).toMatch(/event\.payload field '_text': length 200 .* only 16 are left in the packet \(event at bit 552 of the packet, packet at byte 0\)/);
   });
 
   it('keeps decoding the other streams after a corrupt one, then throws', () => {
@@ -179,7 +181,7 @@ describe('decoding hand-built big-endian traces', () => {
     bad[60 + 4 + 2 + 1 + 2 + 6] = 200;
     const exp = openExperiment(groupTraceFiles(new Map([['metadata', new TextEncoder().encode(META)], ['c_0', bad], ['c_1', good]])));
     const got: string[] = [];
-    expect(() => exp.decode((e) => got.push(`${e.cpu}:${e.fields?.text}`))).toThrow(/c_0, byte 69: length 200 goes beyond the end of the packet/);
+    expect(() => exp.decode((e) => got.push(`${e.cpu}:${e.fields?.text}`))).toThrow(/c_0, byte 76: event.payload field '_text': length 200 of 8 bits needs at least 1600 bits/);
     expect(got).toEqual(['0:ok', '1:g', '1:g', '1:g']);
   });
 

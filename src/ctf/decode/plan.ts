@@ -1,12 +1,24 @@
 /** Compiled decoders of one trace: packet header, per stream class the headers/contexts, per event class lazily. */
 import type { EventClass, FieldLocation, ScopeName, StreamClass, StructClass, TraceSchema } from '../schema';
 import { collectLocations, compileField, compileLttngHeader, type CompileEnv, type Dec, locKey } from './compile';
+import { compileContextReader, compilePayloadReader, type ColumnTables, type ScopeReader } from './columns';
+import { checkSchemaLimits } from './limits';
 
 export interface EventPlan {
   cls: EventClass;
   name: string;
   ctx: Dec | null;
   payload: Dec | null;
+}
+
+/** An event class read into columns: the wanted fields written, everything else only skipped. */
+export interface ColumnEventPlan {
+  nameId: number;
+  /** Skips the specific context. */
+  ectx: Dec | null;
+  /** Reads the wanted payload fields; null when none are wanted (then `skipPayload`). */
+  payload: ScopeReader | null;
+  skipPayload: Dec | null;
 }
 
 export interface StreamPlan {
@@ -17,6 +29,12 @@ export interface StreamPlan {
   hasClock: boolean;
   /** Event plan by id, compiled on first use. */
   event(id: number): EventPlan | undefined;
+  /** The common context read into columns (vtid, vpid, procname); compiled on first use. */
+  columnContext(): ScopeReader | null;
+  /** The common context only skipped. */
+  skipContext(): Dec | null;
+  /** Column plan by id for these tables (one set of tables per decoding run), compiled on first use. */
+  columnEvent(id: number, tables: ColumnTables): ColumnEventPlan | undefined;
 }
 
 export interface TracePlan {
@@ -27,6 +45,7 @@ export interface TracePlan {
 }
 
 export function compileTrace(schema: TraceSchema): TracePlan {
+  checkSchemaLimits(schema);
   const locs: FieldLocation[] = [];
   collectLocations(schema.packetHeader, locs);
   for (const sc of schema.streams.values()) {
@@ -67,6 +86,11 @@ export function compileTrace(schema: TraceSchema): TracePlan {
     const events = new Map<number, EventPlan>();
     const byId: Array<EventPlan | undefined> = [];
     const singleId = sc.events.size === 1 ? [...sc.events.keys()][0] : undefined;
+    let colCtx: ScopeReader | null | undefined;
+    let skipCtx: Dec | null | undefined;
+    let colTables: ColumnTables | null = null;
+    let colById: Array<ColumnEventPlan | undefined> = [];
+    const env = (scope: ScopeName, r: Partial<Record<ScopeName, StructClass>>, out: boolean): CompileEnv => ({ slots, roots: r, scope, out, clock: hasClock });
     return {
       sc,
       hasClock,
@@ -94,6 +118,41 @@ export function compileTrace(schema: TraceSchema): TracePlan {
         };
         events.set(key, p);
         if (key < 65536) byId[key] = p;
+        return p;
+      },
+      columnContext(): ScopeReader | null {
+        if (colCtx === undefined) {
+          const cc = sc.eventCommonContext;
+          colCtx = cc ? compileContextReader(cc, env('event.common-context', roots, true), env('event.common-context', roots, false)) : null;
+        }
+        return colCtx;
+      },
+      skipContext(): Dec | null {
+        if (skipCtx === undefined) skipCtx = mk(sc.eventCommonContext, 'event.common-context', roots, false, hasClock);
+        return skipCtx;
+      },
+      columnEvent(id: number, tables: ColumnTables): ColumnEventPlan | undefined {
+        if (colTables !== tables) {
+          colTables = tables;
+          colById = [];
+        }
+        const key = id < 0 ? (singleId ?? 0) : id;
+        let p = colById[key];
+        if (p) return p;
+        const cls = sc.events.get(key);
+        if (!cls) return undefined;
+        const eroots = { ...roots };
+        if (cls.specificContext) eroots['event.specific-context'] = cls.specificContext;
+        if (cls.payload) eroots['event.payload'] = cls.payload;
+        const nameId = tables.nameId(cls.name);
+        const spec = tables.specs[nameId];
+        p = {
+          nameId,
+          ectx: mk(cls.specificContext, 'event.specific-context', eroots, false, hasClock),
+          payload: spec && cls.payload ? compilePayloadReader(cls.payload, spec, env('event.payload', eroots, true), env('event.payload', eroots, false)) : null,
+          skipPayload: spec ? null : mk(cls.payload, 'event.payload', eroots, false, hasClock),
+        };
+        colById[key] = p;
         return p;
       },
     };

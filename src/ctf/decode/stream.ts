@@ -7,6 +7,7 @@ import { CtfError } from '../errors';
 import type { ByteSource } from './byte-source';
 import type { LossRecord, TraceEvent } from '../event';
 import type { ClockConv } from './clock';
+import { REC_EVENT, StagedRecord, type ColumnTables } from './columns';
 import { DecodeFault } from './compile';
 import { Cursor } from './cursor';
 import type { PacketTable } from './index-file';
@@ -21,10 +22,14 @@ export interface ScannedStream extends PacketTable {
   cpu: number | null;
 }
 
-function fault(e: unknown, file: string, byteOffset: number, what: string): CtfError {
-  if (e instanceof CtfError) return e.file !== undefined ? e : new CtfError(e.message, { file, byteOffset });
-  if (e instanceof DecodeFault) return new CtfError(`${e.message} (${what})`, { file, byteOffset });
-  if (e instanceof RangeError) return new CtfError(`data ends before the ${what} is complete`, { file, byteOffset });
+/** Any failure while decoding a packet as a CtfError naming the file, the packet and the byte of the faulty field. */
+function fault(e: unknown, file: string, packetOff: number, startBit: number, what: string): CtfError {
+  if (e instanceof CtfError) return e.file !== undefined ? e : new CtfError(e.message, { file, byteOffset: packetOff + (startBit >>> 3) });
+  if (e instanceof DecodeFault) {
+    const bit = e.bitPos ?? startBit;
+    return new CtfError(`${e.message} (${what}, packet at byte ${packetOff})`, { file, byteOffset: packetOff + (bit >>> 3) });
+  }
+  if (e instanceof RangeError) return new CtfError(`data ends before the ${what} is complete`, { file, byteOffset: packetOff + (startBit >>> 3) });
   throw e;
 }
 
@@ -49,7 +54,7 @@ function readPacketStart(c: Cursor, plan: TracePlan, packet: Uint8Array, off: nu
     if (!sp) throw new CtfError(`packet refers to stream class ${sid}, which the metadata does not declare`, { file, byteOffset: off });
     if (sp.context) sp.context(c);
   } catch (e) {
-    throw fault(e, file, off, 'packet header and context');
+    throw fault(e, file, off, 0, 'packet header and context');
   }
   return sp;
 }
@@ -135,11 +140,17 @@ export class StreamDecoder {
   private prevEndLo = 0;
   private pending: LossRecord[] = [];
   private curCpu: number | null = null;
-  /** Current item: an event, or a loss record when `event` is null. */
+  /** Current item: an event, or a loss record when `event` is null; in column mode, `staged` when `isStaged`. */
   event: TraceEvent | null = null;
   loss: LossRecord | null = null;
+  /** Column mode (readColumns): events are read into `staged` through the tables' column readers. */
+  private tables: ColumnTables | null = null;
+  readonly staged = new StagedRecord();
+  isStaged = false;
   /** Merge key of the current item (ns from origin; -Infinity when unknown). */
   key = 0;
+  /** Damage met that does not stop decoding (packets overlapping, loss counters going backwards), by kind. */
+  private readonly damage = new Map<string, { count: number; firstByte: number; first: string }>();
   /** Tie-break between streams: the stream's index in the experiment. */
   readonly order: number;
 
@@ -149,10 +160,20 @@ export class StreamDecoder {
     private readonly table: PacketTable,
     private readonly file: string,
     private readonly conv: ClockConv,
-    private readonly traceIdx: number,
+    readonly traceIdx: number,
     private readonly streamIdx: number,
   ) {
     this.order = streamIdx;
+  }
+
+  /** Read events as columns (the fields the tables want) instead of TraceEvents. */
+  readColumns(tables: ColumnTables): void {
+    this.tables = tables;
+  }
+
+  /** cpu of the current packet. */
+  get cpu(): number | null {
+    return this.curCpu;
   }
 
   /** Raw clock value [hi, lo] of the first packet's beginning, or of the first event: for choosing the origin. */
@@ -204,6 +225,7 @@ export class StreamDecoder {
     c.u8 = c.u8.subarray(0, packetBytes);
     c.dv = new DataView(c.u8.buffer, c.u8.byteOffset, packetBytes);
     this.limitBits = contentBits;
+    c.endBits = contentBits;
     this.curCpu = c.cpu;
     this.checkLosses();
     return true;
@@ -212,6 +234,11 @@ export class StreamDecoder {
   private checkLosses(): void {
     const c = this.c;
     const hasClock = this.sp!.hasClock;
+    if (hasClock && c.hasBegin && this.prevHasEnd && (c.clockHi < this.prevEndHi || (c.clockHi === this.prevEndHi && c.clockLo < this.prevEndLo))) {
+      // Packets of one stream follow each other in time: an overlap means a damaged packet context.
+      const ns = this.conv.tsNs(this.prevEndHi, this.prevEndLo) - this.conv.tsNs(c.clockHi, c.clockLo);
+      this.noteDamage('packets begin before the previous one ends', `by ${ns} ns`);
+    }
     if (c.discarded >= 0) {
       let count = 0;
       let begin = NaN;
@@ -221,6 +248,11 @@ export class StreamDecoder {
       } else if (c.discarded !== this.prevDiscarded) {
         const diff = c.discarded - this.prevDiscarded;
         count = diff >= 0 ? diff : diff + 2 ** c.discardedSize;
+        // A narrow counter wraps; a 64-bit one never does in practice: it went backwards in a damaged context.
+        if (diff < 0 && c.discardedSize >= 64) {
+          this.noteDamage('events_discarded goes down (no loss recorded there)', `from ${this.prevDiscarded} to ${c.discarded}`);
+          count = 0;
+        }
         if (this.prevHasEnd) begin = this.conv.tsNs(this.prevEndHi, this.prevEndLo);
       }
       if (count > 0) {
@@ -230,11 +262,28 @@ export class StreamDecoder {
         this.pending.push(this.lossRecord('discarded-events', count, begin, end));
       }
     }
+    if (c.seqNum >= 0 && this.prevSeq >= 0 && c.seqNum < this.prevSeq) {
+      this.noteDamage('packet_seq_num goes down (lost packets cannot be counted there)', `from ${this.prevSeq} to ${c.seqNum}`);
+    }
     if (c.seqNum >= 0 && this.prevSeq >= 0 && c.seqNum > this.prevSeq + 1) {
       const begin = this.prevHasEnd ? this.conv.tsNs(this.prevEndHi, this.prevEndLo) : NaN;
       const end = c.hasBegin && hasClock ? this.conv.tsNs(c.clockHi, c.clockLo) : NaN;
       this.pending.push(this.lossRecord('discarded-packets', c.seqNum - this.prevSeq - 1, begin, end));
     }
+  }
+
+  private noteDamage(kind: string, detail: string): void {
+    const d = this.damage.get(kind);
+    if (d) d.count++;
+    else this.damage.set(kind, { count: 1, firstByte: this.packetOff, first: detail });
+  }
+
+  /** One sentence per kind of damage met so far (a damaged or spliced stream decodes on, but says so). */
+  warnings(): string[] {
+    return [...this.damage].map(
+      ([kind, d]) =>
+        `${this.file}: ${kind}: ${d.count} packet${d.count > 1 ? 's' : ''}, first at byte ${d.firstByte} (${d.first}); damaged packet context, times and losses there are doubtful`,
+    );
   }
 
   private lossRecord(kind: LossRecord['kind'], count: number, beginNs: number, endNs: number): LossRecord {
@@ -248,18 +297,72 @@ export class StreamDecoder {
         const l = this.pending.shift()!;
         this.loss = l;
         this.event = null;
+        this.isStaged = false;
         this.key = Number.isNaN(l.beginNs) ? -Infinity : l.beginNs;
         return true;
       }
       if (this.sp !== null && c.pos < this.limitBits) {
-        this.decodeEvent();
+        if (this.tables !== null) this.decodeColumns(this.tables);
+        else this.decodeEvent();
         return true;
       }
       if (!this.openPacket()) {
         this.event = null;
         this.loss = null;
+        this.isStaged = false;
         return false;
       }
+    }
+  }
+
+  /** decodeEvent's twin for column mode: same checks, the values go to `staged`. */
+  private decodeColumns(tables: ColumnTables): void {
+    const c = this.c;
+    const sp = this.sp!;
+    const start = c.pos;
+    const rec = this.staged;
+    try {
+      c.eventId = -1;
+      if (sp.eventHeader) sp.eventHeader(c);
+      const ep = sp.columnEvent(c.eventId, tables);
+      if (!ep) throw new DecodeFault(`unknown event id ${c.eventId} in stream class ${sp.sc.id}`);
+      rec.nameId = ep.nameId;
+      rec.flags = REC_EVENT;
+      rec.count = 0;
+      if (tables.readContext) {
+        const ctx = sp.columnContext();
+        if (ctx) ctx(c, rec, tables);
+      } else {
+        const skip = sp.skipContext();
+        if (skip) skip(c);
+      }
+      if (ep.ectx) ep.ectx(c);
+      if (ep.payload) ep.payload(c, rec, tables);
+      else if (ep.skipPayload) ep.skipPayload(c);
+      rec.tsNs = sp.hasClock ? this.conv.tsNs(c.clockHi, c.clockLo) : NaN;
+    } catch (e) {
+      throw fault(e, this.file, this.packetOff, start, `event at bit ${start} of the packet`);
+    }
+    this.checkEnd(start, tables.names[rec.nameId]);
+    this.event = null;
+    this.loss = null;
+    this.isStaged = true;
+    this.key = Number.isNaN(rec.tsNs) ? -Infinity : rec.tsNs;
+  }
+
+  private checkEnd(start: number, name: string): void {
+    const c = this.c;
+    if (c.pos === start) {
+      throw new CtfError(`event '${name}' takes no space: the stream cannot advance`, {
+        file: this.file,
+        byteOffset: this.packetOff + (start >>> 3),
+      });
+    }
+    if (c.pos > this.limitBits) {
+      throw new CtfError(`event '${name}' ends at bit ${c.pos} of its packet, beyond the packet content (${this.limitBits} bits)`, {
+        file: this.file,
+        byteOffset: this.packetOff + (start >>> 3),
+      });
     }
   }
 
@@ -287,20 +390,9 @@ export class StreamDecoder {
         stream: this.streamIdx,
       };
     } catch (e) {
-      throw fault(e, this.file, this.packetOff + (start >>> 3), `event at bit ${start} of the packet`);
+      throw fault(e, this.file, this.packetOff, start, `event at bit ${start} of the packet`);
     }
-    if (c.pos === start) {
-      throw new CtfError(`event '${ev.name}' takes no space: the stream cannot advance`, {
-        file: this.file,
-        byteOffset: this.packetOff + (start >>> 3),
-      });
-    }
-    if (c.pos > this.limitBits) {
-      throw new CtfError(
-        `event '${ev.name}' ends at bit ${c.pos} of its packet, beyond the packet content (${this.limitBits} bits)`,
-        { file: this.file, byteOffset: this.packetOff + (start >>> 3) },
-      );
-    }
+    this.checkEnd(start, ev.name);
     this.event = ev;
     this.loss = null;
     this.key = Number.isNaN(ev.tsNs) ? -Infinity : ev.tsNs;

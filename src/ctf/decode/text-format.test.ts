@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readTraceFolder } from '../node-fs';
 import { openExperiment } from '../index';
 import type { TraceEvent } from '../event';
-import { tracePath } from '../../test-utils/corpus';
+import { tracePath } from '../../fixtures/corpus';
 import { eventClassesByName, fieldText, integerText } from './text-format';
 
 describe('dump text format', () => {

@@ -43,6 +43,8 @@ export interface TEnum {
 export interface TMember {
   name: string;
   type: TT;
+  /** Metadata line of the declarator (duplicate-name errors name both lines). */
+  line?: number;
 }
 export interface TStruct {
   k: 'struct';
@@ -213,6 +215,8 @@ export class TsdlParser {
         this.endStatement();
       } else if (this.isP('=')) {
         this.next();
+        const first = block.attrLines.get(key);
+        if (first !== undefined) throw this.err(`duplicate attribute '${key}' in ${kw.text} block${linesText(first, keyTok.line)}`, keyTok);
         block.attrs.set(key, this.parseAttrValue());
         block.attrLines.set(key, keyTok.line);
         this.endStatement();
@@ -322,9 +326,12 @@ export class TsdlParser {
   private declarators(base: TT, into: TMember[] | null, firstName: string | null, isTypedef: boolean): void {
     let name = firstName;
     for (;;) {
+      let nameLine = this.peek().line;
       if (name === null) {
         while (this.isP('*')) this.next();
-        name = this.expectId().text;
+        const nt = this.expectId();
+        name = nt.text;
+        nameLine = nt.line;
       }
       let type = base;
       const dims: Array<{ len: number } | { path: string; line: number }> = [];
@@ -356,7 +363,7 @@ export class TsdlParser {
         type = 'len' in dim ? { k: 'array', length: dim.len, elem: type } : { k: 'seq', length: dim.path, elem: type, line: dim.line };
       }
       if (isTypedef) this.top().aliases.set(name, type);
-      else if (into) into.push({ name, type });
+      else if (into) into.push({ name, type, line: nameLine });
       else throw this.err(`field '${name}' declared outside a struct or variant`);
       name = null;
       if (this.isP(',')) {
@@ -393,7 +400,7 @@ export class TsdlParser {
         this.next();
         let encoding: TextEncoding = 'utf-8';
         if (this.isP('{')) {
-          const attrs = this.parseAttrBlock();
+          const attrs = this.parseAttrBlock('string');
           const e = attrs.get('encoding');
           if (e) encoding = parseEncoding(e.value.toString()) ?? 'utf-8';
         }
@@ -416,16 +423,21 @@ export class TsdlParser {
     }
   }
 
-  private parseAttrBlock(): Map<string, AttrValue> {
+  private parseAttrBlock(what: string): Map<string, AttrValue> {
     this.expectP('{');
     const attrs = new Map<string, AttrValue>();
+    const lines = new Map<string, number>();
     while (!this.isP('}')) {
       if (this.peek().kind === 'eof') throw this.err('unterminated { }');
       if (this.isP(';')) {
         this.next();
         continue;
       }
-      const key = this.expectId().text;
+      const keyTok = this.expectId();
+      const key = keyTok.text;
+      const first = lines.get(key);
+      if (first !== undefined) throw this.err(`duplicate attribute '${key}' in ${what}${linesText(first, keyTok.line)}`, keyTok);
+      lines.set(key, keyTok.line);
       this.expectP('=');
       attrs.set(key, this.parseAttrValue());
       this.endStatement();
@@ -435,7 +447,7 @@ export class TsdlParser {
   }
 
   private parseInteger(kw: Token): TInt {
-    const attrs = this.parseAttrBlock();
+    const attrs = this.parseAttrBlock('integer');
     const num = (k: string): number | undefined => {
       const v = attrs.get(k);
       if (!v) return undefined;
@@ -446,7 +458,7 @@ export class TsdlParser {
     if (size === undefined) throw this.err('integer without a size', kw);
     if (!(size >= 1 && size <= 64)) throw this.err(`integer size ${size} is outside 1..64`, kw);
     let align = num('align') ?? (size % 8 === 0 ? 8 : 1);
-    if (align < 1 || (align & (align - 1)) !== 0) throw this.err(`integer alignment ${align} is not a power of two`, kw);
+    checkAlign(align, () => this.err(`integer alignment ${align} is not a power of two from 1 to 64 bits`, kw));
     const sgn = attrs.get('signed');
     const signed = sgn ? parseBool(sgn, () => this.err(`bad 'signed' value`, kw)) : false;
     const bo = parseByteOrder(attrs.get('byte_order'), () => this.err(`bad byte_order`, kw));
@@ -465,7 +477,7 @@ export class TsdlParser {
   }
 
   private parseFloat(kw: Token): TFloat {
-    const attrs = this.parseAttrBlock();
+    const attrs = this.parseAttrBlock('floating_point');
     const get = (k: string) => {
       const v = attrs.get(k);
       if (!v || v.kind !== 'num') throw this.err(`floating_point without '${k}'`, kw);
@@ -477,6 +489,7 @@ export class TsdlParser {
     if (total !== 32 && total !== 64) throw this.err(`unsupported floating point size ${total} (exp_dig ${exp}, mant_dig ${mant})`, kw);
     const a = attrs.get('align');
     const align = a && a.kind === 'num' ? Number(a.value) : 8;
+    checkAlign(align, () => this.err(`floating point alignment ${align} is not a power of two from 1 to 64 bits`, kw));
     const bo = parseByteOrder(attrs.get('byte_order'), () => this.err('bad byte_order', kw));
     return { k: 'float', exp, mant, align, bo };
   }
@@ -553,6 +566,16 @@ export class TsdlParser {
       }
       this.next();
       this.popScope();
+      // Checked here, not only when resolved: babeltrace2 refuses a duplicate even in a struct nothing uses.
+      const seen = new Map<string, number>();
+      for (const m of members) {
+        const first = seen.get(m.name);
+        const line = m.line ?? kw.line;
+        if (first !== undefined) {
+          throw new CtfError(`duplicate field name '${m.name}' in struct${linesText(first, line)}`, { file: this.fileName, line });
+        }
+        seen.set(m.name, line);
+      }
       s = { k: 'struct', members, align: 1, line: kw.line };
       if (name !== undefined) this.top().structs.set(name, s);
     } else {
@@ -564,9 +587,12 @@ export class TsdlParser {
     if (this.isId('align')) {
       this.next();
       this.expectP('(');
-      const n = parseIntLiteral(this.next().text);
+      const at = this.next();
+      const n = parseIntLiteral(at.text);
       if (n === null) throw this.err('bad align()');
       this.expectP(')');
+      // babeltrace2 accepts any struct align(): only values that would make the decoder skip absurd distances fail.
+      checkAlign(Number(n), () => this.err(`struct alignment ${n} is outside 1..2^30 bits`, at), true);
       s.align = Number(n);
     }
     return s;
@@ -609,6 +635,22 @@ export class TsdlParser {
     if (!found) throw this.err(`unknown variant '${name}'`, kw);
     return tag !== undefined ? { ...found, tag, line: kw.line } : found;
   }
+}
+
+/**
+ * CTF 1.8: alignments are powers of two. More than 64 bits is refused too: `align = 4294967296` passes a 32-bit
+ * power-of-two test and would make the decoder skip gigabits between phantom events. A struct's `align()` is only
+ * bounded to what 32-bit masks handle (`loose`): babeltrace2 accepts any value there, and a trace it reads must
+ * stay readable.
+ */
+function checkAlign(align: number, fail: () => Error, loose = false): void {
+  if (!Number.isSafeInteger(align) || align < 1 || align > (loose ? 2 ** 30 : 64)) throw fail();
+  if (!loose && (align & (align - 1)) !== 0) throw fail();
+}
+
+/** ' (lines 3 and 7)', or ' (twice on line 3)': where both copies of a duplicate are. */
+export function linesText(first: number, second: number): string {
+  return first === second ? ` (twice on line ${first})` : ` (lines ${first} and ${second})`;
 }
 
 function normaliseAlias(words: string[]): string {

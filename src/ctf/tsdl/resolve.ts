@@ -94,7 +94,8 @@ class Resolver {
       throw this.err(`unsupported CTF major version ${major.value} (expected 1)`, trace.attrLines.get('major'));
     }
 
-    const schema: TraceSchema = { version: '1.8', byteOrder: this.bo, env: {}, clocks: new Map(), streams: new Map() };
+    const warnings: string[] = [];
+    const schema: TraceSchema = { version: '1.8', byteOrder: this.bo, env: {}, clocks: new Map(), streams: new Map(), warnings };
     const uuid = trace.attrs.get('uuid');
     if (uuid) schema.uuid = parseUuid(uuid.value.toString(), () => this.err('malformed trace uuid', trace.attrLines.get('uuid')));
 
@@ -116,11 +117,17 @@ class Resolver {
 
 
     const streamBlocks = this.blocks.filter((b) => b.kind === 'stream');
+    const streamLines = new Map<number, number>();
+    // Per stream class: event id -> line, and event name -> [id, line] (a repeated name is legal but suspect).
+    const eventLines = new Map<number, Map<number, number>>();
+    const eventNames = new Map<number, Map<string, [number, number]>>();
     for (const sb of streamBlocks) {
       const idv = sb.attrs.get('id');
       if (idv && idv.kind !== 'num') throw this.err('stream id must be a number', sb.attrLines.get('id'));
       const id = idv ? Number(idv.value) : 0;
-      if (schema.streams.has(id)) throw this.err(`duplicate stream id ${id}`, sb.line);
+      const firstStream = streamLines.get(id);
+      if (firstStream !== undefined) throw this.err(`duplicate stream id ${id} (stream blocks at lines ${firstStream} and ${sb.line})`, sb.line);
+      streamLines.set(id, sb.line);
       const sroots = { ...roots };
       const sc: StreamClass = { id, events: new Map() };
       const pc = sb.types.get('packet.context');
@@ -167,9 +174,23 @@ class Resolver {
       const idv = eb.attrs.get('id');
       if (idv && idv.kind !== 'num') throw this.err('event id must be a number', eb.attrLines.get('id'));
       const id = idv ? Number(idv.value) : 0;
-      if (sc.events.has(id)) throw this.err(`duplicate event id ${id} in stream ${sid}`, eb.line);
+      if (!eventLines.has(sid)) eventLines.set(sid, new Map());
+      const firstEvent = eventLines.get(sid)!.get(id);
+      if (firstEvent !== undefined) {
+        const implicit = idv ? '' : '; an event block without an id has id 0';
+        throw this.err(`duplicate event id ${id} in stream ${sid} (event blocks at lines ${firstEvent} and ${eb.line}${implicit})`, eb.line);
+      }
+      eventLines.get(sid)!.set(id, eb.line);
       const namev = eb.attrs.get('name');
       if (!namev) throw this.err('event without a name', eb.line);
+      if (!eventNames.has(sid)) eventNames.set(sid, new Map());
+      const sameName = eventNames.get(sid)!.get(namev.value.toString());
+      if (sameName) {
+        // babeltrace2 accepts this; events of both classes then show under one name.
+        warnings.push(
+          `${this.fileName}, metadata line ${eb.line}: event name '${namev.value}' is used twice in stream ${sid} (id ${sameName[0]} at line ${sameName[1]} and id ${id} at line ${eb.line})`,
+        );
+      } else eventNames.get(sid)!.set(namev.value.toString(), [id, eb.line]);
       const ev: EventClass = { id, streamClassId: sid, name: namev.value.toString() };
       const ll = eb.attrs.get('loglevel');
       if (ll) ev.logLevel = ll.kind === 'num' ? Number(ll.value) : ll.value;
@@ -227,12 +248,9 @@ class Resolver {
     const frame: Frame = { path, members: tt.members, index: 0 };
     ctx.frames.push(frame);
     const members = [];
-    const seen = new Set<string>();
     for (let i = 0; i < tt.members.length; i++) {
       frame.index = i;
       const m = tt.members[i];
-      if (seen.has(m.name)) throw this.err(`duplicate field name '${m.name}' in ${ctx.scope}`, tt.line);
-      seen.add(m.name);
       members.push({ name: m.name, type: this.convert(m.type, ctx, [...path, m.name]) });
     }
     ctx.frames.pop();

@@ -34,6 +34,7 @@ export function App() {
   const origin = useTraceStore((s) => s.origin);
   const progress = useTraceStore((s) => s.progress);
   const failure = useTraceStore((s) => s.failure);
+  const stalledEvents = useTraceStore((s) => s.stalledEvents);
   const model = useTraceStore((s) => s.model);
   const [dragging, setDragging] = useState(false);
   const [showLanding, setShowLanding] = useState(false);
@@ -109,7 +110,7 @@ export function App() {
   } else if (status === 'error' && failure) {
     body = (
       <>
-        <FailurePanel failure={failure} />
+        <FailurePanel failure={failure} partialEvents={stalledEvents} onOpenPartial={() => useTraceStore.getState().openStalled()} />
         <Landing onFiles={openFiles} onDemo={openDemo} />
       </>
     );

@@ -26,6 +26,7 @@ export function TraceMain() {
   const label = useTraceStore((s) => s.label);
   const partialFailure = useTraceStore((s) => s.partialFailure);
   const notice = useTraceStore((s) => s.notice);
+  const warnings = useTraceStore((s) => s.warnings);
   const [linkWarnings, setLinkWarnings] = useState<string[]>([]);
   // The model whose row layout is made: the timeline mounts only then, so that its first frame only draws.
   const [preparedModel, setPreparedModel] = useState<TraceModel | null>(null);
@@ -57,7 +58,7 @@ export function TraceMain() {
         </p>
       )}
       <div className="strata-trace-bar">
-        <TraceSummary model={model} label={label} />
+        <TraceSummary model={model} label={label} warnings={warnings} />
         <ShareControls />
       </div>
       {linkWarnings.length > 0 && (

@@ -1,8 +1,12 @@
+import { isDamagedLoss } from '../../ctf/event';
 import type { TraceModel } from '../../model/types';
 import { formatCount, formatNs } from './format';
 
-/** What was loaded: traces, event counts, and a visible notice of lost events with their time ranges. */
-export function TraceSummary({ model, label }: { model: TraceModel; label: string }) {
+/**
+ * What was loaded: traces, event counts, the warnings that bear on trusting the picture (copies left out,
+ * skipped archive entries, doubtful metadata), and a visible notice of lost events with their time ranges.
+ */
+export function TraceSummary({ model, label, warnings = [] }: { model: TraceModel; label: string; warnings?: readonly string[] }) {
   return (
     <section className="strata-summary" data-testid="trace-summary">
       <p>
@@ -15,6 +19,18 @@ export function TraceSummary({ model, label }: { model: TraceModel; label: strin
           </span>
         ))}
       </p>
+      {warnings.length > 0 && (
+        <details className="strata-warnings" role="status" data-testid="trace-warnings" open={warnings.length <= 3}>
+          <summary>
+            ⚠ {warnings.length} warning{warnings.length > 1 ? 's' : ''} about what was opened
+          </summary>
+          <ul>
+            {warnings.map((w, i) => (
+              <li key={i}>{w}</li>
+            ))}
+          </ul>
+        </details>
+      )}
       {model.losses.length > 0 && <LossNotice model={model} />}
     </section>
   );
@@ -24,11 +40,19 @@ function LossNotice({ model }: { model: TraceModel }) {
   const events = model.losses.filter((l) => l.kind === 'discarded-events').reduce((n, l) => n + l.count, 0);
   const packets = model.losses.filter((l) => l.kind === 'discarded-packets').reduce((n, l) => n + l.count, 0);
   const parts = [events > 0 && `${formatCount(events)} events`, packets > 0 && `${formatCount(packets)} packets`].filter(Boolean);
+  const damaged = model.losses.filter(isDamagedLoss).length;
   return (
     <details className="strata-loss-notice" role="status" data-testid="loss-notice">
       <summary>
         ⚠ The tracer lost {parts.join(' and ')} in {model.losses.length} time range{model.losses.length > 1 ? 's' : ''}: call
         stacks and thread states may be wrong there.
+        {damaged > 0 && (
+          <strong data-testid="damaged-losses">
+            {' '}
+            {damaged} loss record{damaged > 1 ? 's are' : ' is'} damaged (the range ends before it begins): where those losses
+            happened is unknown.
+          </strong>
+        )}
       </summary>
       <table>
         <thead>
@@ -46,8 +70,16 @@ function LossNotice({ model }: { model: TraceModel }) {
               <td>
                 {formatCount(l.count)} {l.kind === 'discarded-events' ? 'events' : 'packets'}
               </td>
-              <td>{formatNs(l.beginNs - model.startNs)}</td>
-              <td>{formatNs(l.endNs - model.startNs)}</td>
+              {isDamagedLoss(l) ? (
+                <td colSpan={2}>
+                  damaged record: range {formatNs(l.beginNs - model.startNs)} to {formatNs(l.endNs - model.startNs)} ends before it begins
+                </td>
+              ) : (
+                <>
+                  <td>{formatNs(l.beginNs - model.startNs)}</td>
+                  <td>{formatNs(l.endNs - model.startNs)}</td>
+                </>
+              )}
               <td>{l.trace || '(trace)'}</td>
               <td>{l.cpu ?? '?'}</td>
             </tr>

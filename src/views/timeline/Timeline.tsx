@@ -30,7 +30,7 @@ export function Timeline(props: { model: TraceModel }): JSX.Element {
 
   return (
     <div className="strata-timeline" data-testid="timeline">
-      <Toolbar model={model} />
+      <Toolbar />
       <div className="tl-body">
         <div className="tl-axis" style={{ ['--gutter' as string]: `${GUTTER_PX}px` }}>
           <canvas ref={axis} aria-label="Time axis: drag to pan, double-click to show everything" />

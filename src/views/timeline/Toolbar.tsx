@@ -57,7 +57,7 @@ function SelectionDuration(): JSX.Element | null {
   );
 }
 
-export function Toolbar(props: { model: TraceModel }): JSX.Element {
+export function Toolbar(): JSX.Element {
   const searchText = useViewStore((s) => s.searchText);
   const threadFilter = useViewStore((s) => s.threadFilter);
   return (

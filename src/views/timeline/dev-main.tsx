@@ -7,7 +7,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { TraceModel } from '../../model/types';
 import { timelineScheduler } from '../../render/raf-scheduler';
-import { generatedModel, smallModel } from '../../test-utils/model-fixture';
+import { generatedModel, smallModel } from '../../fixtures/model-fixture';
 import { Timeline } from './Timeline';
 
 function render(model: TraceModel): void {

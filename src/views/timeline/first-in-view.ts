@@ -2,8 +2,9 @@
  * Where the arrow keys start when only a thread is selected: its first item in the visible time range. Pure
  * functions over the model's tables (sorted by start), testable in Node.
  */
+import { laneOf, type WalkDirection } from '../../layout/lanes/index';
 import type { TimeRange } from '../../layout/view-math';
-import type { ThreadModel } from '../../model/types';
+import type { ThreadModel, TraceModel } from '../../model/types';
 import type { ItemRef } from '../../store/view-store';
 
 /** First index whose start is >= ns. */
@@ -19,7 +20,10 @@ function lowerBound(startNs: Float64Array, count: number, ns: number): number {
 }
 
 /** First item of a table of non-overlapping intervals (syscalls, states) that is in view, or -1. */
-export function firstIntervalInView(table: { count: number; startNs: Float64Array; endNs: Float64Array }, v: TimeRange): number {
+export function firstIntervalInView(
+  table: { count: number; startNs: Float64Array; endNs: Float64Array },
+  v: TimeRange,
+): number {
   const lo = lowerBound(table.startNs, table.count, v.startNs);
   if (lo > 0 && table.endNs[lo - 1] > v.startNs) return lo - 1;
   return lo < table.count && table.startNs[lo] < v.endNs ? lo : -1;
@@ -49,4 +53,10 @@ export function firstItemInView(t: ThreadModel, thread: number, v: TimeRange): I
   if (syscall >= 0) return { kind: 'syscall', thread, index: syscall };
   const state = t.states ? firstIntervalInView(t.states, v) : -1;
   return state >= 0 ? { kind: 'state', thread, index: state } : null;
+}
+
+/** The item an arrow key moves to from `sel` (its lane decides), or null at an end. */
+export function walkItem(model: TraceModel, sel: ItemRef, direction: WalkDirection): ItemRef | null {
+  const next = laneOf(sel.kind).step(model, sel.thread, sel.index, direction);
+  return next < 0 ? null : { ...sel, index: next };
 }

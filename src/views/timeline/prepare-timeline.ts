@@ -9,7 +9,8 @@ import type { TraceModel } from '../../model/types';
 import { prepareCanvas } from '../../render/canvas';
 import { drawAxis } from '../../render/draw-axis';
 import { drawTracks } from '../../render/draw-tracks';
-import { axisTicks, timeScale } from '../../render/time-scale';
+import { axisTicks } from '../../render/time-scale';
+import { Viewport } from '../../layout/viewport';
 import { initialViewState } from '../../store/view-store';
 import { GUTTER_PX } from './use-timeline-canvas';
 
@@ -30,16 +31,13 @@ export async function prepareTimeline(model: TraceModel, isCancelled: () => bool
   const canvas = document.createElement('canvas');
   await nextTask();
   if (isCancelled()) return false;
-  const scale = timeScale(range, GUTTER_PX, widthPx);
-  const ticks = axisTicks(scale, widthPx - GUTTER_PX);
+  const vp = new Viewport(range, widthPx, GUTTER_PX);
+  const ticks = axisTicks(vp);
   drawAxis(prepareCanvas(canvas, widthPx, 36), {
-    widthPx,
+    vp,
     heightPx: 36,
-    gutterPx: GUTTER_PX,
-    scale,
     ticks,
     originNs: model.originNs,
-    range,
     losses: model.losses,
     hoveredLoss: -1,
     selectedRange: null,
@@ -53,11 +51,9 @@ export async function prepareTimeline(model: TraceModel, isCancelled: () => bool
     const { incomplete } = drawTracks(prepareCanvas(canvas, widthPx, heightPx), {
       model,
       layout,
-      range,
-      widthPx,
+      vp,
       heightPx,
       scrollTopPx: 0,
-      gutterPx: GUTTER_PX,
       ticksNs: ticks.ticksNs,
       selection: null,
       selectedThread: null,

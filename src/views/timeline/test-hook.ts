@@ -2,8 +2,10 @@
  * `window.__strataTimeline`: where on the page an item is drawn, computed with the same layout code as the
  * canvas, so that e2e tests click real pixels (on the app page and on timeline-dev.html alike).
  */
-import { ROW_THREAD, rowLayoutFor, rowOf, type ThreadRow } from '../../layout/row-layout';
+import { laneOf } from '../../layout/lanes/index';
+import { laneYPx, ROW_THREAD, rowLayoutFor, rowOf, type ThreadRow } from '../../layout/row-layout';
 import { formatDuration } from '../../layout/time-format';
+import { Viewport } from '../../layout/viewport';
 import type { TraceModel } from '../../model/types';
 import { useViewStore } from '../../store/view-store';
 import { GUTTER_PX } from './use-timeline-canvas';
@@ -26,8 +28,8 @@ export function locateItem(model: TraceModel, kind: Kind, name: string): ItemLoc
   if (!canvas) return null;
   const scroll = canvas.parentElement!;
   const box = canvas.getBoundingClientRect();
-  const r = s.visibleRange;
-  const toX = (ns: number) => box.left + GUTTER_PX + ((ns - r.startNs) / (r.endNs - r.startNs)) * (box.width - GUTTER_PX);
+  const vp = new Viewport(s.visibleRange, box.width, GUTTER_PX);
+  const toX = (ns: number) => box.left + vp.nsToCanvasPx(ns);
   const nameIndex = model.strings.indexOf(name);
   if (nameIndex < 0) return null;
   for (let rr = 0; rr < layout.count; rr++) {
@@ -38,10 +40,10 @@ export function locateItem(model: TraceModel, kind: Kind, name: string): ItemLoc
     if (!table) continue;
     const i = table.name.indexOf(nameIndex);
     if (i < 0) continue;
-    const yIn =
-      kind === 'slice'
-        ? row.slicesYPx + t.slices.depth[i] * layout.metrics.sliceRowPx + layout.metrics.sliceRowPx / 2
-        : row.syscallsYPx + layout.metrics.syscallLanePx / 2;
+    const laneTop = laneYPx(row, kind);
+    if (laneTop < 0) continue;
+    const item = laneOf(kind).itemYPx(model, row.threadIndex, i, layout.metrics);
+    const yIn = laneTop + item.yPx + item.heightPx / 2;
     return {
       x: toX((table.startNs[i] + table.endNs[i]) / 2),
       y: box.top + row.yPx + yIn - scroll.scrollTop,
@@ -60,8 +62,7 @@ export function installTestHook(model: TraceModel): () => void {
     range: (startNs: number, endNs: number) => useViewStore.setState({ visibleRange: { startNs, endNs } }),
     /** Duration of an item, as the details panel should show it. */
     duration: (kind: Kind, thread: number, index: number) => {
-      const t = model.threads[thread];
-      const table = kind === 'slice' ? t.slices : t.syscalls!;
+      const table = laneOf(kind).table(model.threads[thread])!;
       return formatDuration(table.endNs[index] - table.startNs[index]);
     },
   };

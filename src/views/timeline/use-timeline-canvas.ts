@@ -4,16 +4,18 @@
  */
 import { useEffect, type RefObject } from 'react';
 import { hitTest, type Hit } from '../../layout/hit-test';
-import { ROW_PROCESS, processRowOf, rowAt, rowLayoutFor, threadRowOf, visibleRows, type RowLayout } from '../../layout/row-layout';
+import { laneOf } from '../../layout/lanes/index';
+import { gutterItemAt, laneYPx, rowLayoutFor, threadRowOf, type RowLayout } from '../../layout/row-layout';
 import { matchingNames } from '../../layout/search';
-import { firstChildSlice, parentSlice, siblingSlice, sliceIndexBy, sliceIndexOf } from '../../layout/slice-index';
+import { sliceIndexBy } from '../../layout/slice-index';
 import { panBy, type TimeRange } from '../../layout/view-math';
+import { Viewport } from '../../layout/viewport';
 import type { TraceModel } from '../../model/types';
 import { prepareCanvas } from '../../render/canvas';
 import { drawAxis, lossAt } from '../../render/draw-axis';
-import { drawTracks, type TrackItemRef } from '../../render/draw-tracks';
+import { drawTracks } from '../../render/draw-tracks';
 import { timelineScheduler } from '../../render/raf-scheduler';
-import { axisTicks, timeScale } from '../../render/time-scale';
+import { axisTicks } from '../../render/time-scale';
 import {
   hover,
   type ItemRef,
@@ -29,12 +31,19 @@ import {
   zoomToRange,
   type ViewState,
 } from '../../store/view-store';
-import { firstItemInView } from './first-in-view';
+import { firstItemInView, walkItem } from './first-in-view';
+import {
+  heldMotion,
+  keyBinding,
+  releasedKey,
+  startsHold,
+  tapMotion,
+  wheelCommand,
+  type Command,
+  type Motion,
+} from './keymap';
 
 export const GUTTER_PX = 200;
-/** Zoom speed while W/S is held: 8x per second. Pan speed while A/D is held: one screen per second. */
-const ZOOM_PER_SEC = Math.log(8);
-const PAN_SCREENS_PER_SEC = 1;
 const DRAG_THRESHOLD_PX = 3;
 /**
  * Length of one background task indexing the call stacks of threads that came into view. Short, because a task
@@ -58,7 +67,7 @@ export interface TimelineRefs {
 /** Time span of a selected item, for Z and for keeping it in view. */
 export function itemRange(model: TraceModel, ref: ItemRef): TimeRange | null {
   const t = model.threads[ref.thread];
-  const table = ref.kind === 'slice' ? t?.slices : ref.kind === 'syscall' ? t?.syscalls : t?.states;
+  const table = t ? laneOf(ref.kind).table(t) : null;
   if (!table || ref.index >= table.count) return null;
   return { startNs: table.startNs[ref.index], endNs: table.endNs[ref.index] };
 }
@@ -68,7 +77,7 @@ function isTyping(e: KeyboardEvent): boolean {
   return !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.isContentEditable);
 }
 
-function asTrackRef(h: ViewState['hovered'] | ViewState['selection']): TrackItemRef | null {
+function asItemRef(h: ViewState['hovered'] | ViewState['selection']): ItemRef | null {
   return h && (h.kind === 'slice' || h.kind === 'syscall' || h.kind === 'state') ? h : null;
 }
 
@@ -103,28 +112,21 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     const currentLayout = () => derive(useViewStore.getState());
     currentLayout();
 
-    const contentW = () => Math.max(widthPx - GUTTER_PX, 1);
-    const nsPerPx = () => {
-      const r = useViewStore.getState().visibleRange;
-      return (r.endNs - r.startNs) / contentW();
-    };
-    const xToNs = (x: number) => useViewStore.getState().visibleRange.startNs + (x - GUTTER_PX) * nsPerPx();
+    /** The x geometry now (canvas px <-> trace ns): one per frame or input event. */
+    const viewport = () => new Viewport(useViewStore.getState().visibleRange, widthPx, GUTTER_PX);
 
     const draw = () => {
       const deadlineMs = performance.now() + FRAME_ROWS_MS;
       const s = useViewStore.getState();
       const layout = derive(s);
-      const scale = timeScale(s.visibleRange, GUTTER_PX, widthPx);
-      const ticks = axisTicks(scale, contentW());
+      const vp = new Viewport(s.visibleRange, widthPx, GUTTER_PX);
+      const ticks = axisTicks(vp);
       const actx = prepareCanvas(axisCanvas, widthPx, axisHeightPx);
       drawAxis(actx, {
-        widthPx,
+        vp,
         heightPx: axisHeightPx,
-        gutterPx: GUTTER_PX,
-        scale,
         ticks,
         originNs: model.originNs,
-        range: s.visibleRange,
         losses: model.losses,
         hoveredLoss: s.hovered?.kind === 'loss' ? s.hovered.index : -1,
         selectedRange: s.selectedRange,
@@ -133,15 +135,13 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       const { unindexed, incomplete } = drawTracks(tctx, {
         model,
         layout,
-        range: s.visibleRange,
-        widthPx,
+        vp,
         heightPx,
         scrollTopPx: scroll.scrollTop,
-        gutterPx: GUTTER_PX,
         ticksNs: ticks.ticksNs,
-        selection: asTrackRef(s.selection),
+        selection: asItemRef(s.selection),
         selectedThread: s.selectedThread,
-        hovered: asTrackRef(s.hovered),
+        hovered: asItemRef(s.hovered),
         selectedRange: s.selectedRange,
         searchNames,
         deadlineMs,
@@ -176,18 +176,24 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     const unsubscribe = useViewStore.subscribe((s, prev) => {
       sched.invalidate('timeline');
       // The content moved under a still pointer: what it hovers changed too.
-      if (s.visibleRange !== prev.visibleRange || s.collapsedPids !== prev.collapsedPids || s.threadFilter !== prev.threadFilter) {
+      if (
+        s.visibleRange !== prev.visibleRange ||
+        s.collapsedPids !== prev.collapsedPids ||
+        s.threadFilter !== prev.threadFilter
+      ) {
         refreshHover();
       }
       if (s.selection && s.selection !== prev.selection) revealVertically(s.selection);
-      else if (!s.selection && s.selectedThread !== null && s.selectedThread !== prev.selectedThread) revealRow(s.selectedThread);
+      else if (!s.selection && s.selectedThread !== null && s.selectedThread !== prev.selectedThread)
+        revealRow(s.selectedThread);
     });
 
     /** Scrolls the rows so that a thread selected from the list or a link is on screen (if it is shown). */
     function revealRow(thread: number): void {
       const row = threadRowOf(currentLayout(), thread);
       if (!row) return;
-      if (row.yPx + row.heightPx <= scroll.scrollTop || row.yPx >= scroll.scrollTop + heightPx) scroll.scrollTop = Math.max(0, row.yPx - heightPx / 3);
+      if (row.yPx + row.heightPx <= scroll.scrollTop || row.yPx >= scroll.scrollTop + heightPx)
+        scroll.scrollTop = Math.max(0, row.yPx - heightPx / 3);
     }
 
     /** Scrolls the rows so that a selected item (from the keyboard or the search list) is on screen. */
@@ -195,12 +201,11 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       const layout = currentLayout();
       const row = threadRowOf(layout, ref.thread);
       if (!row) return;
-      const m = layout.metrics;
-      let y = row.yPx;
-      let h = m.sliceRowPx;
-      if (ref.kind === 'slice') y += row.slicesYPx + model.threads[ref.thread].slices.depth[ref.index] * m.sliceRowPx;
-      else if (ref.kind === 'syscall') y += row.syscallsYPx;
-      else h = m.stateStripPx;
+      const laneTop = laneYPx(row, ref.kind);
+      if (laneTop < 0) return;
+      const item = laneOf(ref.kind).itemYPx(model, ref.thread, ref.index, layout.metrics);
+      const y = row.yPx + laneTop + item.yPx;
+      const h = item.heightPx;
       if (y < scroll.scrollTop || y + h > scroll.scrollTop + heightPx) scroll.scrollTop = Math.max(0, y - heightPx / 3);
     }
 
@@ -221,32 +226,21 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       return { x: e.clientX - r.left, y: e.clientY - r.top };
     };
     const hitAt = (x: number, y: number): Hit | null => {
-      if (x < GUTTER_PX) {
+      const vp = viewport();
+      if (!vp.inContent(x)) {
         const h = hitTest(model, currentLayout(), y + scroll.scrollTop, 0, 1);
         return h?.kind === 'process' ? h : null;
       }
-      return hitTest(model, currentLayout(), y + scroll.scrollTop, xToNs(x), nsPerPx());
+      return hitTest(model, currentLayout(), y + scroll.scrollTop, vp.canvasPxToNs(x), vp.nsPerPx);
     };
-    /**
-     * What a click in the gutter at canvas y names: a process (its header, or the header pinned at the top
-     * over a scrolled process) or a thread (its label), or null.
-     */
-    const gutterAt = (y: number): { kind: 'process'; pid: number } | { kind: 'thread'; thread: number } | null => {
-      const layout = currentLayout();
-      const [first, last] = visibleRows(layout, scroll.scrollTop, heightPx);
-      if (first < last && layout.kind[first] !== ROW_PROCESS && layout.topPx[first] < scroll.scrollTop && y < layout.metrics.processHeaderPx) {
-        return { kind: 'process', pid: layout.groups.pid[layout.group[processRowOf(layout, first)]] };
-      }
-      const r = rowAt(layout, y + scroll.scrollTop);
-      if (r < 0) return null;
-      return layout.kind[r] === ROW_PROCESS ? { kind: 'process', pid: layout.groups.pid[layout.ref[r]] } : { kind: 'thread', thread: layout.ref[r] };
-    };
+    const gutterAt = (y: number) => gutterItemAt(currentLayout(), scroll.scrollTop, heightPx, y);
     let pointer: { x: number; y: number } | null = null; // over the tracks, canvas coordinates
     function refreshHover(): void {
       if (!pointer || drag) return;
       const h = hitAt(pointer.x, pointer.y);
       hover(h);
-      tracksCanvas.style.cursor = h || (pointer.x < GUTTER_PX && gutterAt(pointer.y)) ? 'pointer' : 'default';
+      tracksCanvas.style.cursor =
+        h || (!viewport().inContent(pointer.x) && gutterAt(pointer.y)) ? 'pointer' : 'default';
     }
     const onTracksMove = (e: MouseEvent) => {
       pointer = local(e);
@@ -261,7 +255,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     const onTracksDown = (e: MouseEvent) => {
       if (e.button !== 0) return;
       const p = local(e);
-      if (p.x < GUTTER_PX) {
+      if (!viewport().inContent(p.x)) {
         const g = gutterAt(p.y);
         if (g?.kind === 'process') toggleProcess(g.pid);
         else if (g?.kind === 'thread') {
@@ -272,7 +266,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       }
       e.preventDefault();
       scroll.focus({ preventScroll: true });
-      drag = { x0: p.x, t0: xToNs(p.x), moved: false };
+      drag = { x0: p.x, t0: viewport().canvasPxToNs(p.x), moved: false };
     };
     const onWindowMove = (e: MouseEvent) => {
       if (!drag) return;
@@ -280,7 +274,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       if (!drag.moved && Math.abs(p.x - drag.x0) < DRAG_THRESHOLD_PX) return;
       drag.moved = true;
       const x = Math.min(Math.max(p.x, GUTTER_PX), widthPx);
-      selectRange({ startNs: drag.t0, endNs: xToNs(x) });
+      selectRange({ startNs: drag.t0, endNs: viewport().canvasPxToNs(x) });
     };
     const onWindowUp = (e: MouseEvent) => {
       if (!drag) return;
@@ -304,17 +298,11 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       }
     };
     const onWheel = (e: WheelEvent) => {
-      const unit = e.deltaMode === 1 ? 16 : e.deltaMode === 2 ? heightPx : 1;
-      if (e.ctrlKey || e.metaKey) {
-        e.preventDefault();
-        const x = local(e).x;
-        const anchor = x >= GUTTER_PX ? xToNs(x) : xToNs(GUTTER_PX + contentW() / 2);
-        zoom(anchor, Math.exp(e.deltaY * unit * 0.002));
-      } else if (Math.abs(e.deltaX) > Math.abs(e.deltaY)) {
-        e.preventDefault();
-        pan(e.deltaX * unit * nsPerPx());
-      }
-      // Plain vertical wheel: the browser scrolls the rows.
+      const cmd = wheelCommand(e, heightPx);
+      if (!cmd) return; // plain vertical wheel: the browser scrolls the rows
+      e.preventDefault();
+      mouseX = local(e).x;
+      run(cmd);
     };
     const onScroll = () => {
       sched.invalidate('timeline');
@@ -330,15 +318,14 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     const onAxisDown = (e: MouseEvent) => {
       if (e.button !== 0) return;
       e.preventDefault();
-      axisDrag = { x0: axisLocal(e).x, range: useViewStore.getState().visibleRange, perPx: nsPerPx() };
+      axisDrag = { x0: axisLocal(e).x, range: useViewStore.getState().visibleRange, perPx: viewport().nsPerPx };
       axisCanvas.style.cursor = 'grabbing';
     };
     const onAxisMove = (e: MouseEvent) => {
       const p = axisLocal(e);
       mouseX = p.x;
       if (axisDrag) return;
-      const scale = timeScale(useViewStore.getState().visibleRange, GUTTER_PX, widthPx);
-      const li = lossAt({ scale, losses: model.losses, heightPx: axisCanvas.clientHeight }, p.x, p.y);
+      const li = lossAt({ vp: viewport(), losses: model.losses, heightPx: axisCanvas.clientHeight }, p.x, p.y);
       hover(li >= 0 ? { kind: 'loss', index: li } : null);
     };
     const onWindowMoveAxis = (e: MouseEvent) => {
@@ -356,91 +343,89 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     };
     const onAxisDblClick = () => showAll();
 
-    // ---- keyboard ----
+    // ---- keyboard: keymap.ts turns keys into commands; here they run against the view store ----
     const held = new Set<string>();
     let stopAnim: (() => void) | null = null;
-    const anchorNs = () => (mouseX >= GUTTER_PX ? xToNs(mouseX) : xToNs(GUTTER_PX + contentW() / 2));
+    const move = (m: Motion) => {
+      const vp = viewport();
+      if (m.zoomFactor !== 1) zoom(vp.anchorNs(mouseX < 0 ? null : mouseX), m.zoomFactor);
+      if (m.panScreens !== 0) pan((vp.range.endNs - vp.range.startNs) * m.panScreens);
+    };
     const step = (dtMs: number): boolean => {
       if (held.size === 0) {
         stopAnim = null;
         return false;
       }
-      const sec = dtMs / 1000;
-      const r = useViewStore.getState().visibleRange;
-      if (held.has('w')) zoom(anchorNs(), Math.exp(-ZOOM_PER_SEC * sec));
-      if (held.has('s')) zoom(anchorNs(), Math.exp(ZOOM_PER_SEC * sec));
-      if (held.has('a')) pan(-(r.endNs - r.startNs) * PAN_SCREENS_PER_SEC * sec);
-      if (held.has('d')) pan((r.endNs - r.startNs) * PAN_SCREENS_PER_SEC * sec);
+      move(heldMotion(held, dtMs));
       return true;
     };
-    const moveSelection = (key: string) => {
-      const sel = useViewStore.getState().selection;
-      if (!sel) return;
-      const t = model.threads[sel.thread];
-      let next = -1;
-      if (sel.kind === 'slice') {
-        const idx = sliceIndexOf(t);
-        if (key === 'ArrowLeft') next = siblingSlice(idx, t.slices, sel.index, -1);
-        if (key === 'ArrowRight') next = siblingSlice(idx, t.slices, sel.index, 1);
-        if (key === 'ArrowUp') next = parentSlice(idx, t.slices, sel.index);
-        if (key === 'ArrowDown') next = firstChildSlice(idx, t.slices, sel.index);
-      } else if (key === 'ArrowLeft' || key === 'ArrowRight') {
-        const table = sel.kind === 'syscall' ? t.syscalls : t.states;
-        const n = sel.index + (key === 'ArrowLeft' ? -1 : 1);
-        if (table && n >= 0 && n < table.count) next = n;
-      }
-      if (next < 0) return;
-      const ref = { ...sel, index: next };
-      select(ref);
-      // Keep the new selection in view.
-      const r = itemRange(model, ref);
-      const v = useViewStore.getState().visibleRange;
-      if (r && (r.endNs < v.startNs || r.startNs > v.endNs)) {
-        const span = v.endNs - v.startNs;
-        const mid = (r.startNs + r.endNs) / 2;
-        setVisibleRange({ startNs: mid - span / 2, endNs: mid + span / 2 });
-      }
-    };
-    const onKeyDown = (e: KeyboardEvent) => {
-      if (isTyping(e) || e.altKey || e.ctrlKey || e.metaKey) return;
-      const k = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-      if (k === 'w' || k === 'a' || k === 's' || k === 'd') {
-        e.preventDefault();
-        if (e.repeat || held.has(k)) return;
-        // A tap moves one step right away; holding the key keeps moving smoothly.
-        const r = useViewStore.getState().visibleRange;
-        const span = r.endNs - r.startNs;
-        if (k === 'w') zoom(anchorNs(), 0.8);
-        if (k === 's') zoom(anchorNs(), 1.25);
-        if (k === 'a') pan(-span * 0.1);
-        if (k === 'd') pan(span * 0.1);
-        held.add(k);
-        if (!stopAnim) stopAnim = sched.animate(step);
-      } else if (k === '0') {
-        showAll();
-      } else if (k === 'z') {
-        const s = useViewStore.getState();
-        const r = s.selectedRange ?? (s.selection ? itemRange(model, s.selection) : null);
-        if (r) zoomToRange(r);
-      } else if (k === 'Escape') {
-        select(null);
-        selectRange(null);
-      } else if (k === 'ArrowLeft' || k === 'ArrowRight' || k === 'ArrowUp' || k === 'ArrowDown') {
-        const s = useViewStore.getState();
-        if (s.selection) {
-          e.preventDefault();
-          moveSelection(k);
-        } else if (s.selectedThread !== null) {
-          // Only a thread: start at its first item in view (Perfetto / Trace Compass do the same).
-          const first = firstItemInView(model.threads[s.selectedThread], s.selectedThread, s.visibleRange);
-          if (!first) return;
-          e.preventDefault();
-          select(first);
+    /** Runs a command; false when it had nothing to act on. */
+    function run(cmd: Command): boolean {
+      const s = useViewStore.getState();
+      switch (cmd.type) {
+        case 'hold':
+          // A tap moves one step right away; holding the key keeps moving smoothly.
+          move(tapMotion(cmd.key));
+          held.add(cmd.key);
+          if (!stopAnim) stopAnim = sched.animate(step);
+          return true;
+        case 'showAll':
+          showAll();
+          return true;
+        case 'zoomToSelection': {
+          const r = s.selectedRange ?? (s.selection ? itemRange(model, s.selection) : null);
+          if (r) zoomToRange(r);
+          return r !== null;
         }
+        case 'clearSelection':
+          select(null);
+          selectRange(null);
+          return true;
+        case 'walk': {
+          const next = s.selection
+            ? walkItem(model, s.selection, cmd.direction)
+            : s.selectedThread !== null
+              ? // Only a thread: start at its first item in view (Perfetto / Trace Compass do the same).
+                firstItemInView(model.threads[s.selectedThread], s.selectedThread, s.visibleRange)
+              : null;
+          if (s.selection && !next) return true; // at the end of the stack: the arrow is still ours
+          if (!next) return false;
+          select(next);
+          // Keep the new selection in view.
+          const r = itemRange(model, next);
+          const v = s.visibleRange;
+          if (r && (r.endNs < v.startNs || r.startNs > v.endNs)) {
+            const span = v.endNs - v.startNs;
+            const mid = (r.startNs + r.endNs) / 2;
+            setVisibleRange({ startNs: mid - span / 2, endNs: mid + span / 2 });
+          }
+          return true;
+        }
+        case 'zoomAtPointer':
+          zoom(viewport().anchorNs(mouseX < 0 ? null : mouseX), cmd.factor);
+          return true;
+        case 'panPx':
+          pan(cmd.dxPx * viewport().nsPerPx);
+          return true;
       }
+    }
+    const onKeyDown = (e: KeyboardEvent) => {
+      const input = {
+        key: e.key,
+        repeat: e.repeat,
+        altKey: e.altKey,
+        ctrlKey: e.ctrlKey,
+        metaKey: e.metaKey,
+        typing: isTyping(e),
+      };
+      const binding = keyBinding(input);
+      if (!binding) return;
+      if (binding.preventDefault === 'always') e.preventDefault();
+      if (binding.command.type === 'hold' && !startsHold(input, held)) return;
+      if (run(binding.command) && binding.preventDefault === 'ifHandled') e.preventDefault();
     };
     const onKeyUp = (e: KeyboardEvent) => {
-      held.delete(e.key.toLowerCase());
+      held.delete(releasedKey(e.key));
     };
     const onBlur = () => held.clear();
 
