@@ -103,6 +103,7 @@ test.describe('loading from a URL', () => {
   test.beforeAll(async () => {
     const files = [
       { urlPath: '/glxgears.tar.gz', bytes: glx },
+      { urlPath: '/glxgears.tar', bytes: Buffer.from(writeTar(entries)) },
       { urlPath: '/notes.txt', bytes: Buffer.from('just some text, not a trace\n') },
       { urlPath: '/corrupt.tar.gz', bytes: corrupt },
     ];
@@ -120,6 +121,37 @@ test.describe('loading from a URL', () => {
     await open(page, `${withCors.baseUrl}/glxgears.tar.gz`);
     await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId('thread-item').first()).toBeAttached();
+  });
+
+  /** The OPFS directories of loads (opfs.ts) and the files in each. */
+  const opfsLoads = (page: Page) =>
+    page.evaluate(async () => {
+      type Dir = { entries(): AsyncIterable<[string, FileSystemHandle]>; keys(): AsyncIterable<string> };
+      const root = await navigator.storage.getDirectory();
+      const loads = (await root.getDirectoryHandle('strata-loads')) as unknown as Dir;
+      const out: Array<{ name: string; files: string[] }> = [];
+      for await (const [name, handle] of loads.entries()) {
+        const files: string[] = [];
+        for await (const f of (handle as unknown as Dir).keys()) files.push(f);
+        out.push({ name, files: files.sort() });
+      }
+      return out;
+    });
+
+  test('a download is streamed to OPFS and read from there; the next load deletes the earlier files', async ({ page }) => {
+    await open(page, `${withCors.baseUrl}/glxgears.tar.gz`);
+    await expect(page.getByTestId('thread-item').first()).toBeAttached({ timeout: 30_000 });
+    await expect(page.getByTestId('load-notice')).toHaveCount(0);
+    const first = await opfsLoads(page);
+    // The download, and the tar it inflated to: the trace files are slices of that, read by the decode workers.
+    expect(first.map((l) => l.files)).toEqual([['download', 'inflated-0']]);
+
+    await open(page, `${withCors.baseUrl}/glxgears.tar`);
+    await expect(page.getByTestId('thread-item').first()).toBeAttached({ timeout: 30_000 });
+    const second = await opfsLoads(page);
+    // A .tar is read in place: nothing inflated. The first load's directory is gone.
+    expect(second.map((l) => l.files)).toEqual([['download']]);
+    expect(second[0].name).not.toBe(first[0].name);
   });
 
   test('a host without CORS headers: the message says what the host must send', async ({ page }) => {

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { readTraceFolder } from '../src/ctf/node-fs';
 import { formatSummary, modelFromEvents, summarizeModel, type ModelSummary } from '../src/model/index';
 import { decodeFiles } from '../src/worker-api/decode-service';
+import type { FileData } from '../src/worker-api/protocol';
 import { SYMBOLS_PREFIX } from '../src/worker-api/unpack-service';
 import type { SymbolBinary, TraceModel } from '../src/model/types';
 import { formatSymbolTable, symbolizeModel } from '../src/model/symbolize';
@@ -95,7 +96,8 @@ export function modelOfFolder(path: string, symbols: Map<string, string>): Trace
   if (traces.length === 0) throw new Error(`no trace (no metadata file) under ${path}`);
   // The files as the page's loader hands them over: one path for every consumer (pool of one part here).
   const paths: string[] = [];
-  const datas: Uint8Array[] = [];
+  // Files stay on disk (NodeFileSource): streams are read a packet at a time, metadata whole where it is parsed.
+  const datas: FileData[] = [];
   for (const t of traces) {
     for (const [f, bytes] of t.files) {
       paths.push(t.name === '' ? f : `${t.name}/${f}`);

@@ -7,7 +7,11 @@
  * "Same trace" means byte-identical metadata: session-rotation chunks share a trace UUID and metadata but hold
  * different stream files, so they are all kept. A stream file is a copy when its bytes equal those of a stream
  * file (not left out itself) of the same trace or of a trace with the same metadata. Empty files are never copies.
+ *
+ * Stream files may be sources read on demand (a dropped File, an OPFS file): only files of equal size are read, a
+ * slice at a time, and a difference in the first packet header (stream id, CPU) ends the comparison early.
  */
+import { type ByteInput, isByteSource, readAll, sizeOf } from './decode/byte-source';
 import type { TraceInput } from './experiment';
 
 export interface CopyReport {
@@ -38,6 +42,21 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Bytes compared per read when a file is a source: small first (files of one size usually differ at once). */
+const FIRST_SLICE_BYTES = 4096;
+const SLICE_BYTES = 4 << 20;
+
+function sameInput(a: ByteInput, b: ByteInput): boolean {
+  const sizeBytes = sizeOf(a);
+  if (sizeBytes !== sizeOf(b)) return false;
+  if (!isByteSource(a) && !isByteSource(b)) return sameBytes(a, b);
+  const slice = (x: ByteInput, off: number, n: number) => (isByteSource(x) ? x.read(off, n) : x.subarray(off, off + n));
+  for (let off = 0, n = FIRST_SLICE_BYTES; off < sizeBytes; off += n, n = SLICE_BYTES) {
+    if (!sameBytes(slice(a, off, n), slice(b, off, n))) return false;
+  }
+  return true;
+}
+
 const isStream = (f: string) => f !== 'metadata' && !f.includes('/') && !f.startsWith('.');
 
 /** Finds the copies among grouped traces (groupTraceFiles' output, sorted by name: the first copy met is kept). */
@@ -46,14 +65,15 @@ export function findCopies(traces: TraceInput[]): CopyReport {
   const dropped: string[] = [];
   const warnings: string[] = [];
   // Traces with the same metadata bytes form one family.
-  const families: Array<{ metadata: Uint8Array; first: string; streams: Array<[string, Uint8Array]> }> = [];
+  const families: Array<{ metadata: Uint8Array; first: string; streams: Array<[string, ByteInput]> }> = [];
   const label = (d: string) => (d === '' ? 'the trace' : `trace ${d}`);
   for (const t of traces) {
-    const meta = t.files.get('metadata');
-    if (!meta) {
+    const metaInput = t.files.get('metadata');
+    if (!metaInput) {
       kept.push(t);
       continue;
     }
+    const meta = readAll(metaInput);
     let fam = families.find((f) => sameBytes(f.metadata, meta));
     const own = !fam;
     if (!fam) {
@@ -62,11 +82,11 @@ export function findCopies(traces: TraceInput[]): CopyReport {
     }
     const names = [...t.files.keys()].filter(isStream).sort();
     const copies = new Map<string, string>();
-    const mine: Array<[string, Uint8Array]> = [];
+    const mine: Array<[string, ByteInput]> = [];
     for (const f of names) {
       const bytes = t.files.get(f)!;
-      if (bytes.length === 0) continue;
-      const original = [...fam.streams, ...mine].find(([, b]) => sameBytes(b, bytes));
+      if (sizeOf(bytes) === 0) continue;
+      const original = [...fam.streams, ...mine].find(([, b]) => sameInput(b, bytes));
       if (original) copies.set(f, original[0]);
       else mine.push([join(t.name, f), bytes]);
     }

@@ -4,6 +4,7 @@ import { CtfError } from './errors';
 import { isDamagedLoss, type LossRecord, type TraceDomain, type TraceEvent } from './event';
 import { parseMetadata } from './metadata';
 import type { TraceSchema } from './schema';
+import { asByteSource, type ByteInput, type ByteSource, readAll } from './decode/byte-source';
 import { ClockConv } from './decode/clock';
 import type { ColumnTables, StagedRecord } from './decode/columns';
 import { readIndex } from './decode/index-file';
@@ -13,8 +14,11 @@ import { type ScannedStream, scanStream, StreamDecoder } from './decode/stream';
 export interface TraceInput {
   /** Path of the trace directory relative to what the user opened: 'kernel', 'ust/uid/1000/64-bit', or '' */
   name: string;
-  /** Files keyed by path relative to the trace dir: 'metadata', 'channel0_0', 'index/channel0_0.idx' */
-  files: Map<string, Uint8Array>;
+  /**
+   * Files keyed by path relative to the trace dir: 'metadata', 'channel0_0', 'index/channel0_0.idx'. Stream files
+   * are read packet by packet when given as ByteSources (disk, Blob); metadata and indexes are read whole.
+   */
+  files: Map<string, ByteInput>;
 }
 
 export interface ExperimentTrace {
@@ -86,7 +90,7 @@ export function findTraceDirs(paths: Iterable<string>): string[] {
 }
 
 /** Group a flat path->bytes map into TraceInputs (stream files = siblings of metadata; index files from index/). */
-export function groupTraceFiles(files: Map<string, Uint8Array>): TraceInput[] {
+export function groupTraceFiles(files: Map<string, ByteInput>): TraceInput[] {
   const dirs = findTraceDirs(files.keys());
   const out: TraceInput[] = dirs.map((name) => ({ name, files: new Map() }));
   const byDir = new Map(out.map((t) => [t.name, t]));
@@ -119,7 +123,7 @@ interface OpenStream {
   trace: number;
   file: string;
   path: string;
-  bytes: Uint8Array;
+  source: ByteSource;
   scan: ScannedStream;
 }
 
@@ -134,8 +138,9 @@ export function openExperiment(traces: TraceInput[]): Experiment {
   const copies = findCopies(traces);
   const warnings = [...copies.warnings];
   copies.kept.forEach((t, ti) => {
-    const meta = t.files.get('metadata');
-    if (!meta) throw new CtfError('trace directory has no metadata file', { file: joinPath(t.name, 'metadata') });
+    const metaInput = t.files.get('metadata');
+    if (!metaInput) throw new CtfError('trace directory has no metadata file', { file: joinPath(t.name, 'metadata') });
+    const meta = readAll(metaInput);
     const schema = parseMetadata(meta, joinPath(t.name, 'metadata'));
     let plan: TracePlan;
     try {
@@ -153,19 +158,19 @@ export function openExperiment(traces: TraceInput[]): Experiment {
     totalBytes += meta.length;
     const names = [...t.files.keys()].filter((f) => f !== 'metadata' && !f.includes('/') && !f.startsWith('.')).sort();
     for (const f of names) {
-      const bytes = t.files.get(f)!;
+      const source = asByteSource(t.files.get(f)!);
       const path = joinPath(t.name, f);
-      const idxBytes = t.files.get(`index/${f}.idx`);
-      const index = idxBytes ? readIndex(idxBytes, bytes.length) : null;
-      const scan = scanStream(plan, bytes, path, index);
-      open.push({ trace: ti, file: f, path, bytes, scan });
-      totalBytes += bytes.length;
+      const idxInput = t.files.get(`index/${f}.idx`);
+      const index = idxInput ? readIndex(readAll(idxInput), source.sizeBytes) : null;
+      const scan = scanStream(plan, source, path, index);
+      open.push({ trace: ti, file: f, path, source, scan });
+      totalBytes += source.sizeBytes;
     }
   });
 
   const decoderOf = (s: OpenStream, si: number): StreamDecoder => {
     const conv = convs[s.trace].get(s.scan.streamClassId) ?? new ClockConv(undefined);
-    return new StreamDecoder(plans[s.trace], s.bytes, s.scan, s.path, conv, s.trace, si);
+    return new StreamDecoder(plans[s.trace], s.source, s.scan, s.path, conv, s.trace, si);
   };
 
   // Origin: the earliest packet beginning (or first event) of any stream, so that tsNs stay small and exact.
@@ -194,7 +199,7 @@ export function openExperiment(traces: TraceInput[]): Experiment {
     file: s.file,
     cpu: s.scan.cpu,
     packetCount: s.scan.offsets.length,
-    bytes: s.bytes.length,
+    bytes: s.source.sizeBytes,
   }));
 
   return {

@@ -1,10 +1,12 @@
 /**
  * Gzip bombs are refused from their inflation ratio early, not after inflating gigabytes: a multi-member gzip of
  * zeros (each member 64 MiB inflated from about 64 KiB) stands in for the 3 MB archive that inflates to 3 GiB.
+ * The bound is the memory an archive inflates into: inflating into a file on disk (OPFS) is not cut by it.
  */
 import { gzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { gunzip, unpackArchive } from './archive';
+import { MemorySource } from '../ctf/decode/byte-source';
+import { gunzip, gunzipTo, type SpillFile, unpackArchive } from './archive';
 import { IngestError } from './errors';
 import { unpackInputs } from '../worker-api/unpack-service';
 
@@ -42,6 +44,21 @@ describe('gzip bombs', () => {
     two.set(member, member.length);
     expect(gunzip('ok.gz', member, undefined, 12 << 20).length).toBe(8 << 20);
     expect(() => gunzip('two.gz', two, undefined, 12 << 20)).toThrow(/^two\.gz inflates \d+:1 .*more than the 12\.0 MiB a tab can hold \(stopped after 16\.0 MiB\)$/);
+  });
+
+  it('inflating to disk (a spill file without a memory bound, as OPFS) is not cut by the ratio or the memory limit', () => {
+    const bytes = bomb(4); // 256 MiB of zeros: past the 128 MiB projection point, at a 1000:1 ratio
+    expect(() => gunzip('bomb.gz', bytes, undefined, 200 << 20)).toThrow(/^bomb\.gz inflates \d+:1 .*more than the 200\.0 MiB/);
+    let writtenBytes = 0;
+    const disk: SpillFile<null> = {
+      maxBytes: Infinity,
+      write: (chunk) => {
+        writtenBytes += chunk.length;
+      },
+      finish: () => ({ source: new MemorySource(new Uint8Array(0)), handle: null }),
+    };
+    gunzipTo('bomb.gz', new MemorySource(bytes), disk);
+    expect(writtenBytes).toBe(256 << 20);
   });
 
   it('a zip declaring more than a tab holds is refused before inflating', () => {

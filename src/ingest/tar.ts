@@ -2,6 +2,7 @@
  * Minimal tar reader/writer (POSIX ustar, GNU long names, pax `path`). Enough for trace bundles: regular files
  * only; directories, links and devices are skipped on read. No DOM, no Node: runs in workers and tests.
  */
+import { type ByteSource, MemorySource } from '../ctf/decode/byte-source';
 import { IngestError } from './errors';
 
 export interface TarEntry {
@@ -69,12 +70,15 @@ export function unsafeEntryName(raw: string): string | null {
   return null;
 }
 
-/** An archive entry under its normalized path, or listed as skipped with the reason. */
-export function archiveEntry(raw: string, data: Uint8Array): TarEntry | null {
+/**
+ * An archive entry under its normalized path, or listed as skipped with the reason (its raw name kept, no bytes:
+ * `empty` stands for its data).
+ */
+export function archiveEntry<T extends object>(raw: string, data: T, empty: T): (T & { path: string; skipped?: string }) | null {
   const unsafe = unsafeEntryName(raw);
-  if (unsafe) return { path: raw, data: new Uint8Array(0), skipped: unsafe };
+  if (unsafe) return { ...empty, path: raw, skipped: unsafe };
   const path = normalizeEntryPath(raw);
-  return path === '' ? null : { path, data };
+  return path === '' ? null : { ...data, path };
 }
 
 /** An archive entry's path: '/'-separated, without empty or '.' parts (unsafe names are skipped before, above). */
@@ -92,41 +96,52 @@ export function looksLikeTar(bytes: Uint8Array): boolean {
   return readCString(bytes, 257, 5) === 'ustar';
 }
 
-/** All regular files of a tar archive. File data are views into `bytes` (no copy). */
-export function readTar(bytes: Uint8Array): TarEntry[] {
-  const entries: TarEntry[] = [];
+/** A regular file of a tar archive, located in it (or skipped, with the reason: see archiveEntry). */
+export interface TarListing {
+  path: string;
+  offsetBytes: number;
+  sizeBytes: number;
+  skipped?: string;
+}
+
+/**
+ * All regular files of a tar archive read through `source`: only the headers (and GNU long names / pax records)
+ * are read, so a multi-GB `.tar` (a dropped File, an OPFS file) is listed without holding it.
+ */
+export function listTar(source: ByteSource): TarListing[] {
+  const entries: TarListing[] = [];
+  const totalBytes = source.sizeBytes;
   let offset = 0;
   let longName: string | null = null;
   let paxPath: string | null = null;
-  while (offset + BLOCK_BYTES <= bytes.length) {
-    if (isZeroBlock(bytes, offset)) break; // end-of-archive marker
-    const headerOffset = offset;
-    const magic = readCString(bytes, offset + 257, 5);
+  while (offset + BLOCK_BYTES <= totalBytes) {
+    const block = source.read(offset, BLOCK_BYTES);
+    if (isZeroBlock(block, 0)) break; // end-of-archive marker
+    const magic = readCString(block, 257, 5);
     if (magic !== 'ustar') {
       // Old v7 tars have no magic; accept them only when the checksum matches.
-      if (!checksumMatches(bytes, offset)) {
+      if (!checksumMatches(block, 0)) {
         throw new IngestError(`corrupt tar at byte ${offset}: no valid header`, { byteOffset: offset });
       }
     }
-    const sizeBytes = readOctal(bytes, offset + 124, 12, 'size', offset);
-    const type = String.fromCharCode(bytes[offset + 156] || 0x30);
+    const sizeBytes = readOctal(block, 124, 12, 'size', offset);
+    const type = String.fromCharCode(block[156] || 0x30);
     const dataStart = offset + BLOCK_BYTES;
     const dataEnd = dataStart + sizeBytes;
-    if (dataEnd > bytes.length) {
+    if (dataEnd > totalBytes) {
       throw new IngestError(
-        `truncated tar at byte ${offset}: entry needs ${sizeBytes} bytes, only ${bytes.length - dataStart} remain`,
+        `truncated tar at byte ${offset}: entry needs ${sizeBytes} bytes, only ${totalBytes - dataStart} remain`,
         { byteOffset: offset },
       );
     }
-    const data = bytes.subarray(dataStart, dataEnd);
     offset = dataStart + Math.ceil(sizeBytes / BLOCK_BYTES) * BLOCK_BYTES;
 
     if (type === 'L') {
-      longName = readCString(data, 0, data.length);
+      longName = readCString(source.read(dataStart, sizeBytes), 0, sizeBytes);
       continue;
     }
     if (type === 'x') {
-      paxPath = parsePax(data).get('path') ?? null;
+      paxPath = parsePax(source.read(dataStart, sizeBytes)).get('path') ?? null;
       continue;
     }
     if (type === 'g' || type === 'K') continue;
@@ -135,18 +150,23 @@ export function readTar(bytes: Uint8Array): TarEntry[] {
     if (paxPath !== null) path = paxPath;
     else if (longName !== null) path = longName;
     else {
-      const name = readCString(bytes, headerOffset, 100);
-      const prefix = magic === 'ustar' ? readCString(bytes, headerOffset + 345, 155) : '';
+      const name = readCString(block, 0, 100);
+      const prefix = magic === 'ustar' ? readCString(block, 345, 155) : '';
       path = prefix ? `${prefix}/${name}` : name;
     }
     longName = null;
     paxPath = null;
     if (type === '0' || type === '7') {
-      const entry = archiveEntry(path, data);
+      const entry = archiveEntry(path, { offsetBytes: dataStart, sizeBytes }, { offsetBytes: 0, sizeBytes: 0 });
       if (entry) entries.push(entry);
     }
   }
   return entries;
+}
+
+/** All regular files of a tar archive in memory. File data are views into `bytes` (no copy). */
+export function readTar(bytes: Uint8Array): TarEntry[] {
+  return listTar(new MemorySource(bytes)).map(({ offsetBytes, sizeBytes, ...e }) => ({ ...e, data: bytes.subarray(offsetBytes, offsetBytes + sizeBytes) }));
 }
 
 function checksumMatches(bytes: Uint8Array, headerOffset: number): boolean {
@@ -226,26 +246,30 @@ function paxRecord(key: string, value: string): Uint8Array {
   return utf8Encoder.encode(`${total}${body}`);
 }
 
+/** The header blocks of one entry (a pax record first when the path is too long for ustar). */
+export function tarEntryHead(entryPath: string, sizeBytes: number): Uint8Array[] {
+  const path = normalizeEntryPath(entryPath);
+  if (path === '') throw new IngestError('writeTar: empty entry path');
+  if (fitsUstar(path)) return [header(path, sizeBytes, '0')];
+  const pax = paxRecord('path', path);
+  return [header('PaxHeaders/entry', pax.length, 'x'), pax, tarPadding(pax.length), header(path.slice(-100).replace(/^[^/]*\//, ''), sizeBytes, '0')];
+}
+
+/** Zero bytes after `sizeBytes` of data, up to the next block. */
+export function tarPadding(sizeBytes: number): Uint8Array {
+  return new Uint8Array((BLOCK_BYTES - (sizeBytes % BLOCK_BYTES)) % BLOCK_BYTES);
+}
+
+/** The end-of-archive marker. */
+export function tarEnd(): Uint8Array {
+  return new Uint8Array(BLOCK_BYTES * 2);
+}
+
 /** A ustar archive of regular files (pax `path` records for names too long for ustar). */
 export function writeTar(entries: TarEntry[]): Uint8Array {
   const parts: Uint8Array[] = [];
-  for (const entry of entries) {
-    const path = normalizeEntryPath(entry.path);
-    if (path === '') throw new IngestError('writeTar: empty entry path');
-    if (!fitsUstar(path)) {
-      const pax = paxRecord('path', path);
-      parts.push(header('PaxHeaders/entry', pax.length, 'x'), pax);
-      const padBytes = (BLOCK_BYTES - (pax.length % BLOCK_BYTES)) % BLOCK_BYTES;
-      if (padBytes) parts.push(new Uint8Array(padBytes));
-      parts.push(header(path.slice(-100).replace(/^[^/]*\//, ''), entry.data.length, '0'));
-    } else {
-      parts.push(header(path, entry.data.length, '0'));
-    }
-    parts.push(entry.data);
-    const padBytes = (BLOCK_BYTES - (entry.data.length % BLOCK_BYTES)) % BLOCK_BYTES;
-    if (padBytes) parts.push(new Uint8Array(padBytes));
-  }
-  parts.push(new Uint8Array(BLOCK_BYTES * 2));
+  for (const entry of entries) parts.push(...tarEntryHead(entry.path, entry.data.length), entry.data, tarPadding(entry.data.length));
+  parts.push(tarEnd());
   let total = 0;
   for (const p of parts) total += p.length;
   const out = new Uint8Array(total);

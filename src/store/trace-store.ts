@@ -20,6 +20,8 @@ export interface TraceStoreState {
   failure: LoadFailure | null;
   /** Set when decoding stopped early at corrupt data: the model holds the events before it. */
   partialFailure: LoadFailure | null;
+  /** A note on how the trace was loaded (e.g. held in memory for want of OPFS). */
+  notice: string | null;
   /** What the user must know to trust the picture (copies left out, skipped entries, doubtful metadata). */
   warnings: string[];
   model: TraceModel | null;
@@ -41,7 +43,7 @@ export interface TraceStoreState {
   /** Back to the landing page (drop zone). */
   close(): void;
   /** The loaded files as one .tar.gz bundle (null when nothing is loaded). */
-  bundle(): Promise<Uint8Array | null>;
+  bundle(): Promise<Blob | null>;
 }
 
 let current: LoadHandle | null = null;
@@ -61,6 +63,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
   progress: null,
   failure: null,
   partialFailure: null,
+  notice: null,
   warnings: [],
   model: null,
   stalledEvents: null,
@@ -79,7 +82,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     current = handle;
     stalled?.dispose();
     stalled = null;
-    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null, stalledEvents: null, warnings: [] });
+    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null, stalledEvents: null, warnings: [], notice: null });
     let result;
     try {
       result = await handle.promise;
@@ -127,7 +130,7 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     loaded?.dispose();
     loaded = null;
     loadedOrigin = null;
-    set({ status: 'idle', origin: null, model: null, failure: null, partialFailure: null, warnings: [], progress: null, traceNames: [], label: '' });
+    set({ status: 'idle', origin: null, model: null, failure: null, partialFailure: null, warnings: [], notice: null, progress: null, traceNames: [], label: '' });
   },
 
   async bundle() {
@@ -151,6 +154,7 @@ function showLoaded(value: LoadedTrace): void {
     totalBytes: value.totalBytes,
     partialFailure: value.partialFailure ?? null,
     warnings: value.warnings,
+    notice: value.notice ?? null,
     progress: null,
     loadId: getState().loadId + 1,
   });

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { groupTraceFiles, openExperiment } from '../ctf';
+import type { ByteInput } from '../ctf/decode/byte-source';
 import { writeTar } from '../ingest/tar';
 import { modelFromEvents } from '../model/packed-events';
 import type { TraceModel } from '../model/types';
@@ -14,7 +15,7 @@ import { MemoryDir, synthesizeSession } from '../synth/session';
 import { corpusEntries, manifest } from '../fixtures/corpus';
 import { decodeFiles } from './decode-service';
 import { modelInputs } from './pool';
-import type { UnpackedFiles } from './protocol';
+import { byteInputOf, type UnpackedFiles } from './protocol';
 import { SYMBOLS_PREFIX, unpackInputs } from './unpack-service';
 
 function unpacked(list: Array<{ path: string; data: Uint8Array }>): UnpackedFiles {
@@ -25,9 +26,9 @@ function unpacked(list: Array<{ path: string; data: Uint8Array }>): UnpackedFile
 
 /** Generic decoder -> TraceEvents -> packer -> builder. */
 function genericModel(files: UnpackedFiles): TraceModel {
-  const traceFiles = new Map<string, Uint8Array>();
+  const traceFiles = new Map<string, ByteInput>();
   files.paths.forEach((p, i) => {
-    if (!p.startsWith(SYMBOLS_PREFIX)) traceFiles.set(p, files.datas[i]);
+    if (!p.startsWith(SYMBOLS_PREFIX)) traceFiles.set(p, byteInputOf(files.datas[i]));
   });
   const experiment = openExperiment(groupTraceFiles(traceFiles));
   const { symbolFiles } = modelInputs(files.paths, files.datas);

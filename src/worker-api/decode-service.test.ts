@@ -4,11 +4,12 @@ import { manifest, tracePath, corpusEntries } from '../fixtures/corpus';
 import { writeTar } from '../ingest/tar';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleFiles, decodeFiles } from './decode-service';
+import { bundleFiles } from './bundle';
+import { decodeFiles } from './decode-service';
 import { unpackInputs } from './unpack-service';
 import type { UnpackedFiles } from './protocol';
 
-function unpacked(name: string, data: Uint8Array): UnpackedFiles {
+function unpacked(name: string, data: Uint8Array): UnpackedFiles<Uint8Array> {
   const r = unpackInputs([{ path: name, data }]);
   if (!r.ok) throw new Error(r.failure.message);
   return r.value;

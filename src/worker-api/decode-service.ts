@@ -14,10 +14,8 @@ import { ctfFailure } from './failure';
 
 export { ctfFailure };
 import type { TraceModel } from '../model/types';
-import { gzipSync } from 'fflate';
-import { writeTar } from '../ingest/tar';
-import { buffersOf, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
-import { SYMBOLS_PREFIX } from './unpack-service';
+import { bundleBlob } from './bundle';
+import { buffersOf, byteInputOf, dataBytes, type DecodedTrace, type FileData, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
 import { packValue, type PackedValue } from './model-transfer';
 import { chunkTransferables, type PackedChunk } from '../model/packed-events';
 import { buildFromParts, decodeSubset, modelInputs, planPool, PoolModelBuild, type PartError, type SubsetInput } from './pool';
@@ -25,21 +23,23 @@ import type { SymbolInfo } from '../model/types';
 import { symbolizeBinaries, type SymbolBatch } from '../model/symbolize';
 import { isElfMagic } from '../symbols/elf';
 import { loadDemangler } from '../symbols/demangle';
-import { SymbolLibrary, elfFilesOf } from '../symbols/symbolizer';
+import { SYMBOLS_PREFIX } from './unpack-service';
+import { SymbolLibrary, type SymbolFile } from '../symbols/symbolizer';
+import { bytesSource } from '../symbols/byte-source';
 
 /** What a pool decode worker posts to the model worker. */
 type PartMessage =
   | { t: 'open'; originNs: bigint; hasPackets: boolean }
   | { t: 'chunk'; chunk: PackedChunk }
   | { t: 'fail'; failure: LoadFailure; rank: number }
-  | { t: 'end'; dropped: Float64Array; error?: PartError; warnings: string[]; paths: string[]; datas: Uint8Array[] };
+  | { t: 'end'; dropped: Float64Array; error?: PartError; warnings: string[]; paths: string[]; datas: FileData[] };
 
 /**
  * Decode and build the model, synchronously, in this thread: the pool with one part (the same plan, decoding,
  * merge and error ranking as several workers). Used by the CLIs, Node tests and the single-worker fallback.
  */
 export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback): Result<DecodedTrace> {
-  const sizes = input.datas.map((d) => d.byteLength);
+  const sizes = input.datas.map(dataBytes);
   const plan = planPool(input.paths, sizes, 1);
   const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
   const subset = plan.subsets[0];
@@ -49,13 +49,6 @@ export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback)
   );
   if (!part.ok) return { ok: false, failure: part.failure };
   return buildFromParts(metadata, symbolFiles, [part.value]);
-}
-
-/** One .tar.gz of the files, under `label/`, that reopens as the same experiment (same trace names). */
-export function bundleFiles(label: string, paths: string[], datas: Uint8Array[]): Uint8Array {
-  const root = label.replace(/[^A-Za-z0-9._-]+/g, '_') || 'trace';
-  const tar = writeTar(paths.map((p, i) => ({ path: p.startsWith(SYMBOLS_PREFIX) ? p.slice(SYMBOLS_PREFIX.length) : `${root}/${p}`, data: datas[i] })));
-  return gzipSync(tar, { level: 6 });
 }
 
 /** Model parts sent in batches after the head (each can hold tens of thousands of entries). */
@@ -146,7 +139,7 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
             else {
               m.paths.forEach((p, j) => {
                 const i = at.get(p);
-                if (i !== undefined && input.datas[i].byteLength === 0) input.datas[i] = m.datas[j];
+                if (i !== undefined && dataBytes(input.datas[i]) === 0) input.datas[i] = m.datas[j];
               });
               build.end(k, m.dropped, m.error, m.warnings);
             }
@@ -189,9 +182,14 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
     async resolveSymbols(onBatches: (batches: SymbolBatch[]) => void): Promise<void> {
       if (!kept || !symbolInfo) return;
       const files = kept;
-      const elves = elfFilesOf(
-        files.paths.flatMap((p, i): [string, Uint8Array][] => (p.startsWith(SYMBOLS_PREFIX) && isElfMagic(files.datas[i]) ? [[p.slice(SYMBOLS_PREFIX.length), files.datas[i]]] : [])),
-      );
+      // ELF files are read lazily, section by section, from their Blobs (or bytes).
+      const elves: SymbolFile[] = [];
+      files.paths.forEach((p, i) => {
+        if (!p.startsWith(SYMBOLS_PREFIX)) return;
+        const input = byteInputOf(files.datas[i]);
+        const source = input instanceof Uint8Array ? bytesSource(input) : input;
+        if (isElfMagic(source.read(0, 4))) elves.push({ path: p.slice(SYMBOLS_PREFIX.length), source });
+      });
       const demangle = elves.length > 0 && options.loadDemangleWasm ? await loadDemangler(options.loadDemangleWasm) : undefined;
       const library = new SymbolLibrary(elves, demangle);
       // Batches that rename frames go at once; status-only ones wait for the next (one page update, not one each).
@@ -205,10 +203,10 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
       }
       if (held.length > 0) onBatches(held);
     },
-    async bundle(): Promise<Uint8Array | null> {
+    /** A Blob: it reaches the page without a copy of its bytes in either heap. */
+    async bundle(): Promise<Blob | null> {
       if (!kept) return null;
-      const bytes = bundleFiles(kept.label, kept.paths, kept.datas);
-      return transfer(bytes, [bytes.buffer as ArrayBuffer]);
+      return bundleBlob(kept.label, kept.paths, kept.datas);
     },
   };
 }

@@ -10,8 +10,10 @@ import type { SymbolBatch } from '../model/symbolize';
 import { PART_BATCH, unpackValue } from './model-transfer';
 import type { DecodeService, ModelPart } from './decode-service';
 import { planPool, poolSize } from './pool';
-import { buffersOf, type LoadFailure, type LoadProgress, type Result, type SourceFile, type UnpackedFiles } from './protocol';
+import { buffersOf, dataBytes, type LoadFailure, type LoadProgress, type Result, type SourceFile, type UnpackedFiles } from './protocol';
 import type { UnpackService } from './unpack-service';
+import { loadLockName, newLoadId } from './opfs';
+import { handOverFailure } from './failure';
 import { DEFAULT_STALL_MS, stallMessage, Watchdog, type Stall } from './watchdog';
 
 export type TraceSourceSpec =
@@ -26,13 +28,15 @@ export interface LoadedTrace {
   totalBytes: number;
   /** Decoding stopped at a corrupt spot: the model holds what came before it. */
   partialFailure?: LoadFailure;
+  /** Shown in the page (e.g. no OPFS: the trace is held in memory). */
+  notice?: string;
   /** What the user must know to trust the picture (skipped entries, copies left out, doubtful metadata). */
   warnings: string[];
   /** The loaded files as one .tar.gz (kept in the decode worker). */
-  bundle(): Promise<Uint8Array | null>;
+  bundle(): Promise<Blob | null>;
   /** Name C frames from the ELF files given with the trace: one batch per binary, as each resolves. */
   resolveSymbols(onBatches: (batches: SymbolBatch[]) => void): Promise<void>;
-  /** Release the decode worker and the files it keeps. */
+  /** Release the model worker and the files it keeps (their OPFS copies are deleted by a later load). */
   dispose(): void;
 }
 
@@ -72,7 +76,22 @@ export class LoadCancelled extends Error {
   }
 }
 
+/**
+ * Holds the Web Lock that keeps a load's OPFS files (opfs.ts) until `release`: later loads delete only the files
+ * of loads whose lock is gone.
+ */
+function holdLoadLock(loadId: string): () => void {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  if (typeof navigator !== 'undefined' && navigator.locks) void navigator.locks.request(loadLockName(loadId), () => held);
+  return release;
+}
+
 export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) => void): LoadHandle {
+  const loadId = newLoadId();
+  const releaseLock = holdLoadLock(loadId);
   const unpack = startWorker<UnpackService>('unpack');
   // The model worker also keeps the files for the bundle; decode workers start once the files are known.
   const model = startWorker<DecodeService>('decode', 'strata-model');
@@ -80,6 +99,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
   let cancelled = false;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const terminateAll = () => {
+    releaseLock();
     clearInterval(heartbeat);
     watchdog.stop();
     unpack.worker.terminate();
@@ -107,12 +127,14 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
   watch(unpack.worker, 'unpack');
   watch(model.worker, 'model');
   const progress = proxy(onProgress);
+  let countEvents = () => 0;
+  const decodedEvents = () => countEvents();
 
   const run = async (): Promise<Result<LoadedTrace>> => {
     const unpacked =
       spec.kind === 'files'
-        ? await unpack.api.openFiles(spec.files, progress)
-        : await unpack.api.openUrl(spec.kind === 'demo' ? demoUrl() : resolveOnPage(spec.url), progress);
+        ? await unpack.api.openFiles(spec.files, progress, loadId)
+        : await unpack.api.openUrl(spec.kind === 'demo' ? demoUrl() : resolveOnPage(spec.url), progress, loadId);
     unpack.worker.terminate();
     if (!unpacked.ok) {
       terminateAll();
@@ -124,11 +146,12 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     const files = unpacked.value;
     const plan = planPool(
       files.paths,
-      files.datas.map((d) => d.length),
+      files.datas.map(dataBytes),
       poolSize(navigator.hardwareConcurrency, Infinity),
     );
     onProgress({ phase: 'decode', doneBytes: 0, totalBytes: files.totalBytes, events: 0 });
     const eventsByWorker = plan.subsets.map(() => 0);
+    countEvents = () => eventsByWorker.reduce((a, b) => a + b, 0);
     const shared = new Set(plan.metadata);
     const inSubset = new Set(plan.subsets.flat());
     // Decode workers post their chunks straight to the model worker, one channel each: the page is not a relay.
@@ -175,10 +198,11 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         .then(() => watchdog.done(`decode-${k}`))
         .catch((err: unknown) => rejectCrash(new Error(`the decode worker failed: ${err instanceof Error ? err.message : String(err)}`)));
     });
-    // The model worker gets the metadata and symbol files now, the others back from the decode workers.
+    // The model worker gets the metadata, symbol files and Blobs now (Blobs clone without their bytes), the
+    // moved bytes back from the decode workers.
     const modelFiles: UnpackedFiles = {
       ...files,
-      datas: files.datas.map((d, i) => (inSubset.has(i) && !shared.has(i) ? new Uint8Array(0) : d)),
+      datas: files.datas.map((d, i) => (inSubset.has(i) && !shared.has(i) && d instanceof Uint8Array ? new Uint8Array(0) : d)),
     };
     const ports = channels.map((c) => c.port2);
     const moving = buffersOf(modelFiles.datas.filter((_, i) => !inSubset.has(i)));
@@ -217,12 +241,16 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         model: traceModel,
         traceNames: decoded.value.traceNames,
         partialFailure: decoded.value.partialFailure,
+        notice: files.notice,
         warnings: [...(files.warnings ?? []), ...(decoded.value.warnings ?? [])],
         label: files.label,
         totalBytes: files.totalBytes,
         bundle: () => model.api.bundle(),
         resolveSymbols: (onBatches) => model.api.resolveSymbols(proxy(onBatches)),
-        dispose: () => model.worker.terminate(),
+        dispose: () => {
+          model.worker.terminate();
+          releaseLock();
+        },
       },
     };
   };
@@ -230,7 +258,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
   const promise = Promise.race([run(), cancelPromise, crashes, stalls]).catch((err: unknown): Result<LoadedTrace> => {
     terminateAll();
     if (err instanceof LoadCancelled) throw err;
-    return { ok: false, failure: { kind: 'internal', message: err instanceof Error ? err.message : String(err) } };
+    return { ok: false, failure: handOverFailure(err, decodedEvents) };
   });
   return {
     promise,

@@ -7,11 +7,11 @@ import { MemoryDir, synthesizeSession } from '../synth/session';
 import { decodeFiles } from './decode-service';
 import { buildFromParts, decodeSubset, modelInputs, planPool, PoolModelBuild, poolSize, type DecodedPart } from './pool';
 import { ownBuffers, unpackInputs } from './unpack-service';
-import type { DecodedTrace, Result, UnpackedFiles } from './protocol';
+import { dataBytes, type DecodedTrace, type Result, type UnpackedFiles } from './protocol';
 
 type Entry = { path: string; data: Uint8Array };
 
-function unpacked(list: Entry[]): UnpackedFiles {
+function unpacked(list: Entry[]): UnpackedFiles<Uint8Array> {
   const r = unpackInputs([{ path: 'trace.tar', data: writeTar(list) }]);
   if (!r.ok) throw new Error(r.failure.message);
   return r.value;
@@ -24,7 +24,7 @@ function unpacked(list: Entry[]): UnpackedFiles {
 function decodeWithPool(files: UnpackedFiles, workers: number, chunkRecords = 1000): { result: Result<DecodedTrace>; subsets: number; streams: number } {
   const plan = planPool(
     files.paths,
-    files.datas.map((d) => d.length),
+    files.datas.map(dataBytes),
     workers,
   );
   const logs: Array<Array<(b: PoolModelBuild, k: number) => void>> = plan.subsets.map((subset) => {
@@ -60,7 +60,7 @@ function decodeWithPool(files: UnpackedFiles, workers: number, chunkRecords = 10
 function decodeWithPoolBatch(files: UnpackedFiles, workers: number): Result<DecodedTrace> {
   const plan = planPool(
     files.paths,
-    files.datas.map((d) => d.length),
+    files.datas.map(dataBytes),
     workers,
   );
   const parts: DecodedPart[] = [];
@@ -124,7 +124,7 @@ describe('decode pool', () => {
     const files = unpacked(corpusEntries('bt-multi-domains', 's'));
     const plan = planPool(
       files.paths,
-      files.datas.map((d) => d.length),
+      files.datas.map(dataBytes),
       3,
     );
     expect(plan.subsets).toHaveLength(3);

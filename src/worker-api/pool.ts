@@ -8,11 +8,21 @@
  */
 import { isElfMagic } from '../symbols/elf';
 import { CtfError, findTraceDirs, groupTraceFiles, openExperiment } from '../ctf';
+import type { ByteInput } from '../ctf/decode/byte-source';
 import { modelBuilderFor } from '../model/from-experiment';
 import { EventPacker, mergedOriginNs, keepsUnknown, PackedMerger, type PackedChunk, type PackedEvents } from '../model/packed-events';
 import type { ModelBuilder } from '../model/builder';
 import { ctfFailure } from './failure';
-import { throttle, type DecodedTrace, type LoadFailure, type ProgressCallback, type Result } from './protocol';
+import {
+  byteInputOf,
+  bytesOf,
+  throttle,
+  type DecodedTrace,
+  type FileData,
+  type LoadFailure,
+  type ProgressCallback,
+  type Result,
+} from './protocol';
 import { SYMBOLS_PREFIX } from './unpack-service';
 
 const EVENTS_PER_CLOCK_CHECK = 2048;
@@ -93,7 +103,8 @@ export function planPool(paths: string[], sizes: number[], workers: number): Poo
 /** What a decode worker gets. */
 export interface SubsetInput {
   paths: string[];
-  datas: Uint8Array[];
+  /** Stream files are read packet by packet (Blobs in the browser). */
+  datas: FileData[];
   /** PoolPlan.streams and PoolPlan.fileOrder. */
   streams: string[];
   fileOrder: string[];
@@ -119,7 +130,7 @@ export interface DecodedPart {
   warnings: string[];
   /** The subset's files, handed back for the bundle. */
   paths: string[];
-  datas: Uint8Array[];
+  datas: FileData[];
 }
 
 export type PartResult = { ok: true; value: DecodedPart } | { ok: false; failure: LoadFailure; rank: number };
@@ -141,8 +152,8 @@ export interface StreamingOptions {
 
 /** Decode worker: decode one subset into packed columns. Events decoded so far are reported as they come. */
 export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback, streaming: StreamingOptions = {}): PartResult {
-  const files = new Map<string, Uint8Array>();
-  input.paths.forEach((p, i) => files.set(p, input.datas[i]));
+  const files = new Map<string, ByteInput>();
+  input.paths.forEach((p, i) => files.set(p, byteInputOf(input.datas[i])));
   let experiment: ReturnType<typeof openExperiment>;
   try {
     experiment = openExperiment(groupTraceFiles(files));
@@ -355,17 +366,17 @@ export function buildFromParts(
 }
 
 /** Metadata files and symbol mappings of an unpacked file list: what the model worker needs besides the parts. */
-export function modelInputs(paths: string[], datas: Uint8Array[]): { metadata: Map<string, Uint8Array>; symbolFiles: Map<string, string> } {
+export function modelInputs(paths: string[], datas: FileData[]): { metadata: Map<string, Uint8Array>; symbolFiles: Map<string, string> } {
   const metadata = new Map<string, Uint8Array>();
   const symbolFiles = new Map<string, string>();
   const text = new TextDecoder();
   const dirs = new Set(findTraceDirs(paths));
   paths.forEach((p, i) => {
-    // ELF files (by magic) are read by the symbolizer, not as nm text.
     if (p.startsWith(SYMBOLS_PREFIX)) {
-      if (!isElfMagic(datas[i])) symbolFiles.set(p.slice(SYMBOLS_PREFIX.length), text.decode(datas[i]));
-    }
-    else if (baseOf(p) === 'metadata' && dirs.has(dirOf(p))) metadata.set(p, datas[i]);
+      // ELF files (by magic; in the page they stay Blobs, never read whole) are the symbolizer's, not nm text.
+      const d = datas[i];
+      if (d instanceof Uint8Array && !isElfMagic(d)) symbolFiles.set(p.slice(SYMBOLS_PREFIX.length), text.decode(d));
+    } else if (baseOf(p) === 'metadata' && dirs.has(dirOf(p))) metadata.set(p, bytesOf(datas[i], p));
   });
   return { metadata, symbolFiles };
 }

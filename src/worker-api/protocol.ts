@@ -2,6 +2,7 @@
  * What crosses the worker boundary while loading a trace. Failures come back as values (LoadFailure), not thrown
  * errors, because comlink keeps only the message of a thrown error and the UI needs the kind, file and byte.
  */
+import { BlobSource, type ByteInput, type ByteSource, readAll } from '../ctf/decode/byte-source';
 import type { TraceModel } from '../model/types';
 
 export type LoadPhase = 'read' | 'fetch' | 'unpack' | 'decode' | 'done';
@@ -49,13 +50,26 @@ export interface SourceFile {
   blob: Blob;
 }
 
-/** Unpacked trace files, ready for the decode worker. Data are views whose buffers are transferred. */
-export interface UnpackedFiles {
+/**
+ * A file's data: bytes (small files: metadata, indexes, symbols), or a Blob that decode workers read packet by
+ * packet (stream files in the browser: a dropped File, a slice of a `.tar`, an OPFS file). In one thread only
+ * (Node's CLIs and tests, never sent to a worker), also a ByteSource: a file on disk read by positioned reads.
+ */
+export type FileData = Uint8Array | Blob | ByteSource;
+
+function isByteSourceData(d: FileData): d is ByteSource {
+  return !(d instanceof Uint8Array) && typeof (d as Partial<ByteSource>).read === 'function';
+}
+
+/** Unpacked trace files, ready for the decode workers. Bytes are views whose buffers are transferred. */
+export interface UnpackedFiles<D extends FileData = FileData> {
   label: string;
   traceDirs: string[];
   paths: string[];
-  datas: Uint8Array[];
+  datas: D[];
   totalBytes: number;
+  /** Said in the page: e.g. the trace is held in memory because the browser has no OPFS. */
+  notice?: string;
   /** Archive entries skipped, copies left out: one sentence each, shown in the trace summary. */
   warnings?: string[];
 }
@@ -70,11 +84,28 @@ export interface DecodedTrace {
   warnings?: string[];
 }
 
-/** Unique ArrayBuffers behind a list of views, for a transfer list. */
-export function buffersOf(views: Uint8Array[]): ArrayBuffer[] {
+/** Unique ArrayBuffers behind a list of views, for a transfer list (Blobs are cloned, not transferred). */
+export function buffersOf(views: FileData[]): ArrayBuffer[] {
   const set = new Set<ArrayBuffer>();
-  for (const v of views) set.add(v.buffer as ArrayBuffer);
+  for (const v of views) if (v instanceof Uint8Array) set.add(v.buffer as ArrayBuffer);
   return [...set];
+}
+
+/** Size in bytes of a file's data. */
+export function dataBytes(d: FileData): number {
+  return d instanceof Uint8Array ? d.length : isByteSourceData(d) ? d.sizeBytes : d.size;
+}
+
+/** A file's data for the decoder: bytes as they are, a Blob read on demand (FileReaderSync: workers only). */
+export function byteInputOf(d: FileData): ByteInput {
+  return d instanceof Uint8Array || isByteSourceData(d) ? d : new BlobSource(d);
+}
+
+/** Bytes of a small file (metadata, index, symbols), which always travel as bytes. */
+export function bytesOf(d: FileData, path: string): Uint8Array {
+  if (d instanceof Uint8Array) return d;
+  if (isByteSourceData(d)) return readAll(d);
+  throw new Error(`${path} should have been read into memory by the unpack worker`);
 }
 
 /** Calls `send` at most every `intervalMs`, plus a final flush. */

@@ -1,16 +1,23 @@
 /**
- * The unpack worker's job: fetch a hosted trace (streamed, with progress) or read dropped files, then unpack
- * archives into a flat file set. Runs in a worker so that neither the download nor the inflating touches the
- * main thread. Failures are returned as LoadFailure values with what to fix.
+ * The unpack worker's job: fetch a hosted trace (streamed to OPFS, with progress) or take dropped files, then
+ * locate the trace files in them (archives listed or inflated as streams, never read whole). Runs in a worker so
+ * that neither the download nor the inflating touches the main thread. Failures are returned as LoadFailure values
+ * with what to fix.
  */
 import { transfer } from 'comlink';
 import { sizeText } from '../base/size-text';
+import { BlobSource, type ByteInput } from '../ctf/decode/byte-source';
 import { findCopies } from '../ctf/duplicates';
 import { groupTraceFiles } from '../ctf/experiment';
+import { memorySpill, sniffArchive, SNIFF_BYTES, type SpillFile } from '../ingest/archive';
 import { IngestError } from '../ingest/errors';
-import { buildFileSet, type InputFile } from '../ingest/file-set';
+import { buildFileSet, type FileSet, type InputFile, isSymbolListing, type Located, locateFiles } from '../ingest/file-set';
+import { type OpfsFile, OpfsLoad } from './opfs';
 import {
   buffersOf,
+  byteInputOf,
+  dataBytes,
+  type FileData,
   throttle,
   type LoadFailure,
   type ProgressCallback,
@@ -23,46 +30,25 @@ function failure(f: LoadFailure): { ok: false; failure: LoadFailure } {
   return { ok: false, failure: f };
 }
 
-/**
- * What one tab can hold: the files stay in memory while they decode (and for "Download as .tar.gz"), and a single
- * ArrayBuffer (one file, one download) is refused by browsers beyond about 2 GiB. Checked before reading, so a
- * huge drop or download fails at once with a message instead of freezing or crashing the tab.
- */
-export const MAX_FILE_BYTES = 2 * 2 ** 30;
-export const MAX_TOTAL_BYTES = 4 * 2 ** 30;
-
-function gib(bytes: number): string {
-  return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-}
-
 const TOO_LARGE_HINT =
   'Open a part of the session instead: fewer streams (a subset of the channel0_N / per-CPU files with their metadata), ' +
   'or a shorter recording (lttng snapshot, --tracefile-size/--tracefile-count, or session rotation). ' +
   '`npm run dump` and `npm run analyze` read traces of any size from disk.';
 
-/** A failure when `bytes` (one file, or all of them when `total`) is more than a tab can hold; null when it fits. */
-export function sizeFailure(name: string, bytes: number, total = false): LoadFailure | null {
-  const limit = total ? MAX_TOTAL_BYTES : MAX_FILE_BYTES;
-  if (bytes <= limit) return null;
-  return {
-    kind: 'too-large',
-    file: total ? undefined : name,
-    message: total
-      ? `the files opened add up to ${gib(bytes)}: more than the ${gib(limit)} a browser tab can hold`
-      : `${name} is ${gib(bytes)}: more than the ${gib(limit)} a browser tab can read as one file`,
-    hint: TOO_LARGE_HINT,
-  };
-}
-
-/** Allocation failures (RangeError: Array buffer allocation failed) said plainly, with the real size. */
+/**
+ * Allocation failures (RangeError: Array buffer allocation failed) and storage refusals (OPFS quota) said plainly,
+ * with the real size.
+ */
 export function outOfMemory(name: string, bytes: number, err: unknown, unpacking = false): LoadFailure | null {
-  if (!(err instanceof RangeError)) return null;
+  const quota = err instanceof Error && err.name === 'QuotaExceededError';
+  if (!(err instanceof RangeError) && !quota) return null;
+  const what = quota ? 'storage' : 'memory';
   return {
     kind: 'too-large',
     file: name,
     message: unpacking
-      ? `the browser ran out of memory unpacking ${name} (${sizeText(bytes)}, inflating to more than the tab can hold): ${err.message}`
-      : `the browser ran out of memory reading ${name} (${sizeText(bytes)}): ${err.message}`,
+      ? `the browser ran out of ${what} unpacking ${name} (${sizeText(bytes)}, inflating to more than the tab can hold): ${err.message}`
+      : `the browser ran out of ${what} reading ${name} (${sizeText(bytes)}): ${err.message}`,
     hint: TOO_LARGE_HINT,
   };
 }
@@ -125,12 +111,27 @@ async function diagnoseFetchFailure(url: URL): Promise<'cors' | 'redirect' | 'un
   return 'unreachable';
 }
 
-/** Download with progress; tells unreachable hosts from CORS refusals and failed redirects by retrying opaquely. */
-export async function fetchBytes(
+/** A download larger than `sink` can hold (a memory sink; an OPFS file has no bound but the disk). */
+function downloadTooLarge(name: string, url: string, bytes: number, maxBytes: number): { ok: false; failure: LoadFailure } {
+  return failure({
+    kind: 'too-large',
+    file: name,
+    url,
+    message: `${name} is ${sizeText(bytes)}: more than the ${sizeText(maxBytes)} this browser can hold in memory (it gives the page no Origin Private File System to store it)`,
+    hint: TOO_LARGE_HINT,
+  });
+}
+
+/**
+ * Download with progress into `sink` chunk by chunk (an OPFS file in the browser): the trace is never one buffer.
+ * Tells unreachable hosts from CORS refusals and failed redirects by retrying opaquely.
+ */
+export async function fetchInto<H>(
   rawUrl: string,
   onProgress: (doneBytes: number, totalBytes: number | null) => void,
+  openSink: () => Promise<SpillFile<H>>,
   baseUrl?: string,
-): Promise<Result<{ name: string; bytes: Uint8Array }>> {
+): Promise<Result<{ name: string; handle: H; sizeBytes: number }>> {
   let url: URL;
   try {
     url = new URL(rawUrl, baseUrl);
@@ -205,48 +206,59 @@ export async function fetchBytes(
   const encoded = response.headers.get('content-encoding');
   // With Content-Encoding, Content-Length counts compressed bytes while the stream yields decoded ones.
   const totalBytes = lengthHeader && !encoded ? Number(lengthHeader) : null;
-  const tooLarge = totalBytes !== null ? sizeFailure(urlFileName(url), totalBytes) : null;
-  if (tooLarge) return failure({ ...tooLarge, url: url.href });
-  let buffer = new Uint8Array(totalBytes ?? 1 << 20);
+  const name = urlFileName(url);
   let doneBytes = 0;
-  if (!response.body) {
-    buffer = new Uint8Array(await response.arrayBuffer());
-    doneBytes = buffer.length;
-  } else {
-    const reader = response.body.getReader();
-    for (;;) {
-      let chunk: ReadableStreamReadResult<Uint8Array>;
-      try {
-        chunk = await reader.read();
-      } catch (err) {
-        return failure({
-          kind: 'unreachable',
-          url: url.href,
-          message: `the download of ${url.href} broke off after ${doneBytes} bytes: ${err instanceof Error ? err.message : err}`,
-        });
+  try {
+    const sink = await openSink();
+    if (totalBytes !== null && totalBytes > sink.maxBytes) return downloadTooLarge(name, url.href, totalBytes, sink.maxBytes);
+    if (!response.body) {
+      const all = new Uint8Array(await response.arrayBuffer());
+      sink.write(all);
+      doneBytes = all.length;
+    } else {
+      const reader = response.body.getReader();
+      for (;;) {
+        let chunk: ReadableStreamReadResult<Uint8Array>;
+        try {
+          chunk = await reader.read();
+        } catch (err) {
+          return failure({
+            kind: 'unreachable',
+            url: url.href,
+            message: `the download of ${url.href} broke off after ${doneBytes} bytes: ${err instanceof Error ? err.message : err}`,
+          });
+        }
+        if (chunk.done) break;
+        if (doneBytes + chunk.value.length > sink.maxBytes) {
+          void reader.cancel();
+          return downloadTooLarge(name, url.href, doneBytes + chunk.value.length, sink.maxBytes);
+        }
+        sink.write(chunk.value);
+        doneBytes += chunk.value.length;
+        onProgress(doneBytes, totalBytes);
       }
-      if (chunk.done) break;
-      const value = chunk.value;
-      const tooBig = sizeFailure(urlFileName(url), doneBytes + value.length);
-      if (tooBig) {
-        void reader.cancel();
-        return failure({ ...tooBig, url: url.href });
-      }
-      if (doneBytes + value.length > buffer.length) {
-        const grown = new Uint8Array(Math.max(buffer.length * 2, doneBytes + value.length));
-        grown.set(buffer.subarray(0, doneBytes));
-        buffer = grown;
-      }
-      buffer.set(value, doneBytes);
-      doneBytes += value.length;
-      onProgress(doneBytes, totalBytes);
     }
+    onProgress(doneBytes, totalBytes ?? doneBytes);
+    return { ok: true, value: { name, handle: sink.finish().handle, sizeBytes: doneBytes } };
+  } catch (err) {
+    const oom = outOfMemory(name, Math.max(doneBytes, totalBytes ?? 0), err);
+    if (oom) return failure({ ...oom, url: url.href });
+    throw err;
   }
-  onProgress(doneBytes, totalBytes ?? doneBytes);
-  return { ok: true, value: { name: urlFileName(url), bytes: buffer.subarray(0, doneBytes) } };
 }
 
-export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, total: number) => void): Result<UnpackedFiles> {
+/** Download into memory (Node tools and tests; the page's path streams into OPFS through fetchInto). */
+export async function fetchBytes(
+  rawUrl: string,
+  onProgress: (doneBytes: number, totalBytes: number | null) => void,
+  baseUrl?: string,
+): Promise<Result<{ name: string; bytes: Uint8Array }>> {
+  const r = await fetchInto(rawUrl, onProgress, async () => memorySpill(), baseUrl);
+  return r.ok ? { ok: true, value: { name: r.value.name, bytes: r.value.handle } } : r;
+}
+
+/** Files in memory to trace files (Node tools and tests; the browser's path is openBlobs). */
+export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, total: number) => void): Result<UnpackedFiles<Uint8Array>> {
   try {
     const set = buildFileSet(inputs, onProgress);
     // A stream or trace given twice is opened once, before the pool splits the files (one worker per copy would
@@ -274,14 +286,16 @@ export const SYMBOLS_PREFIX = '.symbols/';
 
 /**
  * Every file in its own ArrayBuffer (files of a tar are views into one inflated buffer): the page hands each
- * decode worker of the pool only its files, and a buffer can be transferred to one worker only.
+ * decode worker of the pool only its files, and a buffer can be transferred to one worker only. Blobs are left
+ * as they are (they clone without copying their bytes).
  */
-export function ownBuffers(datas: Uint8Array[]): Uint8Array[] {
+export function ownBuffers<D extends FileData>(datas: D[]): D[] {
   const seen = new Set<ArrayBufferLike>();
   return datas.map((d) => {
+    if (!(d instanceof Uint8Array)) return d;
     const whole = d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && !seen.has(d.buffer);
     seen.add(d.buffer);
-    return whole ? d : d.slice();
+    return whole ? d : (d.slice() as D);
   });
 }
 
@@ -291,51 +305,125 @@ function withTransfer(r: Result<UnpackedFiles>): Result<UnpackedFiles> {
   return transfer(r, buffersOf(r.value.datas));
 }
 
+/** Where an archive's inflated bytes or a download went: an OPFS file, or memory when the browser has no OPFS. */
+type Stored = Blob | Uint8Array | OpfsFile;
+
+/** Files the model and every decode worker read whole (small): metadata, packet indexes, symbol mappings. */
+function readWhole(path: string): boolean {
+  return path.startsWith(SYMBOLS_PREFIX) || path === 'metadata' || path.endsWith('/metadata') || /(^|\/)index\/[^/]+\.idx$/.test(path);
+}
+
+const NO_OPFS_NOTICE =
+  'This browser gives the page no Origin Private File System (private window, or storage turned off): the trace ' +
+  'is held in memory, which limits the size it can open.';
+
+/**
+ * Dropped or downloaded files (Blobs) to trace files, without copies: loose files stay Blobs, a `.tar`'s files are
+ * slices of it, compressed archives are inflated as streams into OPFS (else memory, with a notice) and their files
+ * are slices of that. Small files (metadata, indexes, symbols) are read into bytes. Runs in the unpack worker
+ * (FileReaderSync reads the Blobs).
+ */
+async function openBlobs(files: SourceFile[], opfs: OpfsLoad | null, onProgress: ProgressCallback, notices: string[]): Promise<Result<UnpackedFiles>> {
+  const inputs = files.map((f) => ({ path: f.path, source: new BlobSource(f.blob), handle: f.blob as Stored }));
+  // Spill files are created (asynchronously) before the synchronous expansion takes them.
+  const spills: Array<SpillFile<Stored>> = [];
+  for (const [i, input] of inputs.entries()) {
+    const kind = sniffArchive(input.source.read(0, SNIFF_BYTES));
+    if (kind !== 'gzip' && kind !== 'zip') continue;
+    if (opfs) spills.push(await opfs.create(`inflated-${i}`));
+    else {
+      spills.push(memorySpill());
+      if (!notices.includes(NO_OPFS_NOTICE)) notices.push(NO_OPFS_NOTICE);
+    }
+  }
+  const unpackProgress = throttle(onProgress);
+  const totalIn = inputs.reduce((n, i) => n + i.source.sizeBytes, 0);
+  let located: FileSet<Located<Stored>>;
+  try {
+    located = locateFiles(
+      inputs,
+      () => spills.shift()!,
+      (d, t) => unpackProgress.push({ phase: 'unpack', doneBytes: d, totalBytes: t, events: 0 }),
+    );
+  } catch (err) {
+    const name = files.map((f) => f.path).join(', ');
+    return failure(outOfMemory(name, totalIn, err, true) ?? ingestFailure(err));
+  }
+  unpackProgress.flush();
+  const blobs = new Map<Stored, Promise<Blob>>();
+  const blobOf = (h: Stored): Promise<Blob> => {
+    let b = blobs.get(h);
+    if (!b) {
+      b = h instanceof Blob ? Promise.resolve(h) : h instanceof Uint8Array ? Promise.resolve(new Blob([h as Uint8Array<ArrayBuffer>])) : h.file();
+      blobs.set(h, b);
+    }
+    return b;
+  };
+  const paths: string[] = [];
+  const datas: FileData[] = [];
+  let totalBytes = 0;
+  const add = async (path: string, l: Located<Stored>, whole = readWhole(path)) => {
+    const slice = (await blobOf(l.in)).slice(l.offsetBytes, l.offsetBytes + l.sizeBytes);
+    paths.push(path);
+    datas.push(whole ? new Uint8Array(await slice.arrayBuffer()) : slice);
+    totalBytes += l.sizeBytes;
+  };
+  for (const [path, l] of located.files) await add(path, l);
+  // A stream or trace given twice is opened once, before the pool splits the files (one worker per copy would
+  // otherwise count the events twice). Only files of equal size are read to be compared (duplicates.ts).
+  const copies = findCopies(groupTraceFiles(new Map<string, ByteInput>(paths.map((p, i) => [p, byteInputOf(datas[i])]))));
+  const dropped = new Set(copies.dropped);
+  for (let i = paths.length - 1; i >= 0; i--) {
+    if (!dropped.has(paths[i])) continue;
+    totalBytes -= dataBytes(datas[i]);
+    paths.splice(i, 1);
+    datas.splice(i, 1);
+  }
+  // nm listings are read whole (the model reads them); ELF files stay Blobs, read lazily by the symbolizer.
+  for (const [path, l] of located.symbolFiles) await add(`${SYMBOLS_PREFIX}${path}`, l, isSymbolListing(path));
+  return {
+    ok: true,
+    value: {
+      label: located.label,
+      traceDirs: located.traceDirs,
+      paths,
+      datas,
+      totalBytes,
+      notice: notices.length > 0 ? notices.join(' ') : undefined,
+      warnings: [...located.skipped, ...copies.warnings],
+    },
+  };
+}
+
 export function createUnpackService(baseUrl?: string) {
   return {
-    async openUrl(url: string, onProgress: ProgressCallback): Promise<Result<UnpackedFiles>> {
+    /** `loadId`: the load's OPFS directory, kept while the page holds its lock (opfs.ts). */
+    async openUrl(url: string, onProgress: ProgressCallback, loadId?: string): Promise<Result<UnpackedFiles>> {
+      const opfs = loadId !== undefined ? await OpfsLoad.open(loadId) : null;
+      const notices: string[] = [];
       const fetchProgress = throttle(onProgress);
-      const fetched = await fetchBytes(
+      const fetched = await fetchInto<Stored>(
         url,
         (doneBytes, totalBytes) => fetchProgress.push({ phase: 'fetch', doneBytes, totalBytes, events: 0 }),
+        async () => {
+          if (opfs) return opfs.create('download');
+          notices.push(NO_OPFS_NOTICE);
+          return memorySpill();
+        },
         baseUrl,
       );
       fetchProgress.flush();
       if (!fetched.ok) return fetched;
-      const unpackProgress = throttle(onProgress);
-      const r = unpackInputs([{ path: fetched.value.name, data: fetched.value.bytes }], (doneBytes, totalBytes) =>
-        unpackProgress.push({ phase: 'unpack', doneBytes, totalBytes, events: 0 }),
-      );
-      unpackProgress.flush();
+      const { handle } = fetched.value;
+      const blob = handle instanceof Blob ? handle : handle instanceof Uint8Array ? new Blob([handle as Uint8Array<ArrayBuffer>]) : await handle.file();
+      const r = await openBlobs([{ path: fetched.value.name, blob }], opfs, onProgress, notices);
       if (!r.ok && r.failure.kind === 'not-trace') r.failure.url = url;
       return withTransfer(r);
     },
 
-    async openFiles(files: SourceFile[], onProgress: ProgressCallback): Promise<Result<UnpackedFiles>> {
-      const totalBytes = files.reduce((n, f) => n + f.blob.size, 0);
-      const tooLarge = files.map((f) => sizeFailure(f.path, f.blob.size)).find((x) => x !== null) ?? sizeFailure('', totalBytes, true);
-      if (tooLarge) return failure(tooLarge);
-      const readProgress = throttle(onProgress);
-      const inputs: InputFile[] = [];
-      let doneBytes = 0;
-      for (const f of files) {
-        try {
-          inputs.push({ path: f.path, data: new Uint8Array(await f.blob.arrayBuffer()) });
-        } catch (err) {
-          return failure(outOfMemory(f.path, f.blob.size, err) ?? {
-            kind: 'internal',
-            file: f.path,
-            message: `cannot read ${f.path}: ${err instanceof Error ? err.message : String(err)}`,
-          });
-        }
-        doneBytes += f.blob.size;
-        readProgress.push({ phase: 'read', doneBytes, totalBytes, events: 0 });
-      }
-      readProgress.flush();
-      const unpackProgress = throttle(onProgress);
-      const r = unpackInputs(inputs, (d, t) => unpackProgress.push({ phase: 'unpack', doneBytes: d, totalBytes: t, events: 0 }));
-      unpackProgress.flush();
-      return withTransfer(r);
+    async openFiles(files: SourceFile[], onProgress: ProgressCallback, loadId?: string): Promise<Result<UnpackedFiles>> {
+      const opfs = loadId !== undefined ? await OpfsLoad.open(loadId) : null;
+      return withTransfer(await openBlobs(files, opfs, onProgress, []));
     },
   };
 }

@@ -8,12 +8,13 @@ import { CtfError } from '../errors';
 import { openExperiment, type TraceInput } from '../experiment';
 import { metadataText } from '../metadata';
 import { readTraceFolder } from '../node-fs';
+import { readAll } from './byte-source';
 import { minBits } from './limits';
 
 function withMetadataEdit(trace: string, from: string, to: string): TraceInput[] {
   const inputs = readTraceFolder(tracePath(trace));
   const t = inputs[0];
-  const text = metadataText(t.files.get('metadata')!);
+  const text = metadataText(readAll(t.files.get('metadata')!));
   expect(text).toContain(from);
   t.files.set('metadata', new TextEncoder().encode(text.replace(from, to)));
   return inputs;
@@ -48,7 +49,7 @@ describe('impossible lengths', () => {
   it('a CTF 2 static-length BLOB of 2^32 - 1 bytes', () => {
     const inputs = readTraceFolder(tracePath('tc-CTF2-7.0-smalltrace'));
     const t = inputs[0];
-    const json = new TextDecoder().decode(t.files.get('metadata')!);
+    const json = new TextDecoder().decode(readAll(t.files.get('metadata')!));
     expect(json).toContain('"length": 16,');
     // Without its uuid role (which the metadata checks is 16 bytes): a plain BLOB the decoder must bound.
     const edited = json.replace('"length": 16,', '"length": 4294967295,').replace(/"roles":\s*\[\s*"metadata-stream-uuid"\s*\],/, '');

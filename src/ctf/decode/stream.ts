@@ -1,8 +1,10 @@
 /**
  * One data stream file: packet scanning (or its index) and the event iterator used by the k-way merge.
- * Alignment is relative to each packet's start: every packet gets its own view.
+ * Alignment is relative to each packet's start: every packet gets its own view. The file is read through a
+ * ByteSource one packet at a time (headers only while scanning): a stream decoder holds its current packet only.
  */
 import { CtfError } from '../errors';
+import type { ByteSource } from './byte-source';
 import type { LossRecord, TraceEvent } from '../event';
 import type { ClockConv } from './clock';
 import { REC_EVENT, StagedRecord, type ColumnTables } from './columns';
@@ -31,12 +33,15 @@ function fault(e: unknown, file: string, packetOff: number, startBit: number, wh
   throw e;
 }
 
+/** Bytes read to decode a packet's header and context while scanning (retried with the whole packet if short). */
+const HEADER_WINDOW_BYTES = 4096;
+
 /**
- * Decode header and context of the packet at `off`, leaving the cursor after them. Returns the stream plan.
+ * Decode header and context of the packet whose bytes (from file offset `off`) are `packet`, leaving the cursor
+ * after them. Returns the stream plan.
  */
-function readPacketStart(c: Cursor, plan: TracePlan, bytes: Uint8Array, off: number, file: string): StreamPlan {
-  const avail = Math.min(bytes.length - off, MAX_PACKET_BYTES);
-  c.setPacket(bytes.subarray(off, off + avail));
+function readPacketStart(c: Cursor, plan: TracePlan, packet: Uint8Array, off: number, file: string): StreamPlan {
+  c.setPacket(packet.length > MAX_PACKET_BYTES ? packet.subarray(0, MAX_PACKET_BYTES) : packet);
   c.resetPacketFields();
   let sp: StreamPlan | undefined;
   try {
@@ -54,8 +59,20 @@ function readPacketStart(c: Cursor, plan: TracePlan, bytes: Uint8Array, off: num
   return sp;
 }
 
-function packetSizes(c: Cursor, bytes: Uint8Array, off: number, file: string): { packetBytes: number; contentBits: number } {
-  const left = bytes.length - off;
+/** Header and context of the packet at `off`, from a small read (a larger one when they do not fit in it). */
+function readPacketStartAt(c: Cursor, plan: TracePlan, source: ByteSource, off: number, file: string): StreamPlan {
+  const most = Math.min(source.sizeBytes - off, MAX_PACKET_BYTES);
+  const first = Math.min(most, HEADER_WINDOW_BYTES);
+  try {
+    return readPacketStart(c, plan, source.read(off, first), off, file);
+  } catch (e) {
+    if (first >= most) throw e;
+  }
+  return readPacketStart(c, plan, source.read(off, most), off, file);
+}
+
+/** `left`: bytes of the file from `off` to its end. */
+function packetSizes(c: Cursor, left: number, off: number, file: string): { packetBytes: number; contentBits: number } {
   let packetBits = c.packetBits;
   if (packetBits < 0) packetBits = left * 8;
   if (packetBits % 8 !== 0 || packetBits <= 0) {
@@ -80,27 +97,28 @@ function packetSizes(c: Cursor, bytes: Uint8Array, off: number, file: string): {
 }
 
 /** Find the packets of a stream file by walking the packet headers (or trusting a valid index). */
-export function scanStream(plan: TracePlan, bytes: Uint8Array, file: string, index: PacketTable | null): ScannedStream {
+export function scanStream(plan: TracePlan, source: ByteSource, file: string, index: PacketTable | null): ScannedStream {
   const c = new Cursor();
   const offsets: number[] = [];
   const sizes: number[] = [];
   let streamClassId = -1;
   let cpu: number | null = null;
-  if (bytes.length === 0) return { offsets, sizes, streamClassId: -1, cpu: null };
+  const fileBytes = source.sizeBytes;
+  if (fileBytes === 0) return { offsets, sizes, streamClassId: -1, cpu: null };
   if (index && index.offsets.length > 0) {
-    const sp = readPacketStart(c, plan, bytes, 0, file);
+    const sp = readPacketStartAt(c, plan, source, 0, file);
     return { ...index, streamClassId: sp.sc.id, cpu: c.cpu };
   }
   let off = 0;
-  while (off < bytes.length) {
-    const sp = readPacketStart(c, plan, bytes, off, file);
+  while (off < fileBytes) {
+    const sp = readPacketStartAt(c, plan, source, off, file);
     if (streamClassId < 0) {
       streamClassId = sp.sc.id;
       cpu = c.cpu;
     } else if (sp.sc.id !== streamClassId) {
       throw new CtfError(`packet of stream class ${sp.sc.id} in a stream of class ${streamClassId}`, { file, byteOffset: off });
     }
-    const { packetBytes } = packetSizes(c, bytes, off, file);
+    const { packetBytes } = packetSizes(c, fileBytes - off, off, file);
     offsets.push(off);
     sizes.push(packetBytes);
     off += packetBytes;
@@ -138,7 +156,7 @@ export class StreamDecoder {
 
   constructor(
     private readonly plan: TracePlan,
-    private readonly bytes: Uint8Array,
+    private readonly source: ByteSource,
     private readonly table: PacketTable,
     private readonly file: string,
     private readonly conv: ClockConv,
@@ -162,7 +180,8 @@ export class StreamDecoder {
   firstClock(): [number, number] | null {
     if (this.table.offsets.length === 0) return null;
     const c = this.c;
-    const sp = readPacketStart(c, this.plan, this.bytes, this.table.offsets[0], this.file);
+    const off = this.table.offsets[0];
+    const sp = readPacketStart(c, this.plan, this.source.read(off, this.table.sizes[0]), off, this.file);
     if (!sp.hasClock) return null;
     if (c.hasBegin) return [c.clockHi, c.clockLo];
     if (sp.eventHeader && c.pos < (c.contentBits >= 0 ? c.contentBits : this.table.sizes[0] * 8)) {
@@ -193,9 +212,10 @@ export class StreamDecoder {
     if (this.packetIdx >= this.table.offsets.length) return false;
     const off = this.table.offsets[this.packetIdx];
     this.packetOff = off;
-    const sp = readPacketStart(c, this.plan, this.bytes, off, this.file);
+    // The previous packet's bytes are dropped here: one packet per stream is held while decoding.
+    const sp = readPacketStart(c, this.plan, this.source.read(off, this.table.sizes[this.packetIdx]), off, this.file);
     this.sp = sp;
-    const { packetBytes, contentBits } = packetSizes(c, this.bytes, off, this.file);
+    const { packetBytes, contentBits } = packetSizes(c, this.source.sizeBytes - off, off, this.file);
     if (packetBytes !== this.table.sizes[this.packetIdx]) {
       throw new CtfError(`packet size ${packetBytes} bytes differs from the index (${this.table.sizes[this.packetIdx]} bytes)`, {
         file: this.file,

@@ -31,9 +31,9 @@ export function ShareControls() {
     setBundling(true);
     setBundleError(null);
     try {
-      const bytes = await useTraceStore.getState().bundle();
-      if (!bytes) throw new Error('no trace is loaded');
-      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/gzip' }));
+      const bundle = await useTraceStore.getState().bundle();
+      if (!bundle) throw new Error('no trace is loaded');
+      const url = URL.createObjectURL(bundle);
       const a = document.createElement('a');
       a.href = url;
       a.download = `${label.replace(/[^A-Za-z0-9._-]+/g, '_') || 'trace'}.tar.gz`;

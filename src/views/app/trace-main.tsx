@@ -28,6 +28,7 @@ export function TraceMain() {
   const model = useTraceStore((s) => s.model);
   const label = useTraceStore((s) => s.label);
   const partialFailure = useTraceStore((s) => s.partialFailure);
+  const notice = useTraceStore((s) => s.notice);
   const warnings = useTraceStore((s) => s.warnings);
   const [linkWarnings, setLinkWarnings] = useState<string[]>([]);
   // The model whose row layout is made: the timeline mounts only then, so that its first frame only draws.
@@ -54,6 +55,11 @@ export function TraceMain() {
   return (
     <main className="strata-main">
       {partialFailure && <FailurePanel failure={partialFailure} partial />}
+      {notice && (
+        <p className="strata-hint" role="status" data-testid="load-notice">
+          {notice}
+        </p>
+      )}
       <div className="strata-trace-bar">
         <TraceSummary model={model} label={label} warnings={warnings} />
         <ShareControls />

@@ -1,0 +1,82 @@
+/**
+ * Where the decoder's bytes come from. Stream files are never held whole: the scanner and the stream decoders read
+ * one packet (or one packet header) at a time through a `ByteSource`, so memory is a few packets per stream
+ * whatever the trace's size. Reads are synchronous because the decoder is: in a worker, `FileReaderSync` reads a
+ * slice of a `File`/`Blob` (the user's file, a `.tar` entry, an OPFS file) synchronously; in Node, positioned reads
+ * on a file descriptor (`../node-fs.ts`); in tests, plain memory.
+ */
+
+export interface ByteSource {
+  readonly sizeBytes: number;
+  /**
+   * `lengthBytes` bytes from `offsetBytes` (fewer at the end of the source). The result is the caller's: a source
+   * never reuses it, so a decoder may keep it as long as it decodes that packet.
+   */
+  read(offsetBytes: number, lengthBytes: number): Uint8Array;
+}
+
+/** What a trace file can be given as: bytes in memory, or a source read on demand. */
+export type ByteInput = Uint8Array | ByteSource;
+
+export function isByteSource(x: ByteInput): x is ByteSource {
+  return !(x instanceof Uint8Array);
+}
+
+/** Bytes in memory (tests, small files): reads are views, no copy. */
+export class MemorySource implements ByteSource {
+  readonly sizeBytes: number;
+  constructor(private readonly bytes: Uint8Array) {
+    this.sizeBytes = bytes.length;
+  }
+  read(offsetBytes: number, lengthBytes: number): Uint8Array {
+    return this.bytes.subarray(offsetBytes, Math.min(this.sizeBytes, offsetBytes + lengthBytes));
+  }
+}
+
+export function asByteSource(x: ByteInput): ByteSource {
+  return isByteSource(x) ? x : new MemorySource(x);
+}
+
+export function sizeOf(x: ByteInput): number {
+  return isByteSource(x) ? x.sizeBytes : x.length;
+}
+
+/** The whole input: for the small files (metadata, packet indexes) that are parsed in one piece. */
+export function readAll(x: ByteInput): Uint8Array {
+  return isByteSource(x) ? x.read(0, x.sizeBytes) : x;
+}
+
+/** The part of `Blob` this file needs (structural, so that the decoder does not depend on DOM typings). */
+export interface BlobLike {
+  readonly size: number;
+  slice(start?: number, end?: number): BlobLike;
+}
+
+interface FileReaderSyncLike {
+  readAsArrayBuffer(blob: BlobLike): ArrayBuffer;
+}
+
+/** True where blobs can be read synchronously: dedicated workers (not the page's main thread, not Node). */
+export function canReadBlobsSync(): boolean {
+  return typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync === 'function';
+}
+
+/**
+ * A `File`/`Blob` read slice by slice with `FileReaderSync` (workers only). A `File` from a drop or from OPFS is
+ * backed by disk: only the slices read are in memory.
+ */
+export class BlobSource implements ByteSource {
+  readonly sizeBytes: number;
+  private readonly reader: FileReaderSyncLike;
+  constructor(private readonly blob: BlobLike) {
+    const ctor = (globalThis as { FileReaderSync?: new () => FileReaderSyncLike }).FileReaderSync;
+    if (!ctor) throw new Error('FileReaderSync is not available here: blobs are read by sources in workers only');
+    this.reader = new ctor();
+    this.sizeBytes = blob.size;
+  }
+  read(offsetBytes: number, lengthBytes: number): Uint8Array {
+    const end = Math.min(this.sizeBytes, offsetBytes + lengthBytes);
+    if (end <= offsetBytes) return new Uint8Array(0);
+    return new Uint8Array(this.reader.readAsArrayBuffer(this.blob.slice(offsetBytes, end)));
+  }
+}
