@@ -47,7 +47,9 @@ test('the frame that blocks: sleep is shown blocked in clock_nanosleep', async (
   await expect(bar).toContainText('blocked');
 });
 
-test('the flame graph of the whole trace: foo > bar > baz with the C frames under it; tooltip and focus', async ({ page }) => {
+test('the flame graph of the whole trace: foo > bar > baz with the C frames under it; tooltip and focus', async ({
+  page,
+}) => {
   await openDemo(page);
   await page.getByRole('tab', { name: 'Flame graph' }).click();
   const paths = page.getByTestId('flame-paths');
@@ -71,11 +73,15 @@ test('the flame graph of the whole trace: foo > bar > baz with the C frames unde
   // The tab is part of the link: reopening it shows the flame graph again.
   await expect(page).toHaveURL(/[?&]tab=flame\b/);
   await page.goto(page.url());
-  await expect(page.getByRole('tab', { name: 'Flame graph' })).toHaveAttribute('aria-selected', 'true', { timeout: 60_000 });
+  await expect(page.getByRole('tab', { name: 'Flame graph' })).toHaveAttribute('aria-selected', 'true', {
+    timeout: 60_000,
+  });
   await expect(page.getByTestId('flame-canvas')).toBeVisible();
 });
 
-test('a measured range around the write in print: its syscall row, histogram and the listed syscall', async ({ page }) => {
+test('a measured range around the write in print: its syscall row, histogram and the listed syscall', async ({
+  page,
+}) => {
   await openDemo(page);
   // Zoom to the longest print (C frame around the write), then measure the visible part of the rows by a drag.
   await page.getByLabel('Filter functions').fill('print');

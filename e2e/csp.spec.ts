@@ -1,13 +1,18 @@
 /** The built page's Content-Security-Policy (vite.config.ts): no inline script runs, and the viewer needs none. */
 import { expect, test } from '@playwright/test';
 
-test('the demo opens under the policy without a single violation, and an inline script is refused', async ({ page }) => {
+test('the demo opens under the policy without a single violation, and an inline script is refused', async ({
+  page,
+}) => {
   const refused: string[] = [];
   page.on('console', (m) => {
     if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
   });
   await page.goto('/?demo');
-  await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute('content', /script-src 'self';/);
+  await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute(
+    'content',
+    /script-src 'self';/,
+  );
   await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('thread-item').first()).toBeAttached({ timeout: 30_000 });
   expect(refused).toEqual([]);

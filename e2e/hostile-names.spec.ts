@@ -42,7 +42,9 @@ function hostileSession(): Buffer {
   return Buffer.from(writeTar(entries));
 }
 
-test('names like <svg onload=...> from a trace render as text in the thread list, search results and details', async ({ page }) => {
+test('names like <svg onload=...> from a trace render as text in the thread list, search results and details', async ({
+  page,
+}) => {
   await page.addInitScript(() => {
     (window as unknown as { f: () => void }).f = () => {
       (window as unknown as { injected: boolean }).injected = true;
@@ -52,7 +54,9 @@ test('names like <svg onload=...> from a trace render as text in the thread list
     throw new Error('a dialog opened: trace text ran as script');
   });
   await page.goto('/?local');
-  await page.getByTestId('file-input').setInputFiles({ name: 'hostile.tar', mimeType: 'application/x-tar', buffer: hostileSession() });
+  await page
+    .getByTestId('file-input')
+    .setInputFiles({ name: 'hostile.tar', mimeType: 'application/x-tar', buffer: hostileSession() });
   await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 60_000 });
 
   const comm = COMM.to.padEnd(COMM.from.length, '.');

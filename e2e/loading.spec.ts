@@ -28,13 +28,21 @@ test.describe('loading from disk', () => {
     expect(page.url()).toContain('?local');
   });
 
-  test('loose files of a trace folder and a folder picked with the directory dialog open the same', async ({ page }) => {
+  test('loose files of a trace folder and a folder picked with the directory dialog open the same', async ({
+    page,
+  }) => {
     await openLanding(page);
     const files = folderEntries(tracePath(GLXGEARS), GLXGEARS);
     await page.getByTestId('file-input').setInputFiles(
-      files.map((f) => ({ name: f.path.split('/').pop()!, mimeType: 'application/octet-stream', buffer: Buffer.from(f.data) })),
+      files.map((f) => ({
+        name: f.path.split('/').pop()!,
+        mimeType: 'application/octet-stream',
+        buffer: Buffer.from(f.data),
+      })),
     );
     await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    // The thread list renders after the canvas's first frames: count it once it is there.
+    await expect(page.getByTestId('thread-item')).not.toHaveCount(0);
     const threads = await page.getByTestId('thread-item').count();
     expect(threads).toBeGreaterThan(0);
 
@@ -44,7 +52,9 @@ test.describe('loading from disk', () => {
     await expect(page.getByTestId('thread-item')).toHaveCount(threads);
   });
 
-  test('a session archive dropped on the page: kernel and user space on one timeline, with its lost events shown', async ({ page }) => {
+  test('a session archive dropped on the page: kernel and user space on one timeline, with its lost events shown', async ({
+    page,
+  }) => {
     await openLanding(page);
     const tar = Buffer.from(writeTar(folderEntries(tracePath('bt-multi-domains'), 'multi-session')));
     // A drop as the browser delivers it: a DataTransfer holding the file, dispatched on the page.
@@ -70,7 +80,9 @@ test.describe('loading from disk', () => {
 
   test('a file that is no trace says so', async ({ page }) => {
     await openLanding(page);
-    await page.getByTestId('file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await page
+      .getByTestId('file-input')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await expect(page.getByRole('alert')).toContainText('not a trace archive: notes.txt is neither tar, gzip nor zip');
   });
 });
@@ -97,7 +109,9 @@ test.describe('loading from a URL', () => {
   const glx = corpusTarGz(GLXGEARS);
   // A stream file cut short inside a packet: the decoder must name the file and the byte.
   const entries = folderEntries(tracePath(GLXGEARS), GLXGEARS);
-  const cut = entries.map((e) => (e.path.endsWith('/channel0_1') ? { path: e.path, data: e.data.subarray(0, Math.floor(e.data.length / 2) + 3) } : e));
+  const cut = entries.map((e) =>
+    e.path.endsWith('/channel0_1') ? { path: e.path, data: e.data.subarray(0, Math.floor(e.data.length / 2) + 3) } : e,
+  );
   const corrupt = Buffer.from(gzipSync(writeTar(cut)));
 
   test.beforeAll(async () => {
@@ -138,7 +152,9 @@ test.describe('loading from a URL', () => {
       return out;
     });
 
-  test('a download is streamed to OPFS and read from there; the next load deletes the earlier files', async ({ page }) => {
+  test('a download is streamed to OPFS and read from there; the next load deletes the earlier files', async ({
+    page,
+  }) => {
     await open(page, `${withCors.baseUrl}/glxgears.tar.gz`);
     await expect(page.getByTestId('thread-item').first()).toBeAttached({ timeout: 30_000 });
     await expect(page.getByTestId('load-notice')).toHaveCount(0);
@@ -169,7 +185,9 @@ test.describe('loading from a URL', () => {
     await expect(page.getByRole('alert')).toContainText('cannot reach 127.0.0.1:9', { timeout: 30_000 });
 
     await open(page, `${withCors.baseUrl}/notes.txt`);
-    await expect(page.getByRole('alert')).toContainText('not a trace archive: notes.txt is neither tar, gzip nor zip', { timeout: 30_000 });
+    await expect(page.getByRole('alert')).toContainText('not a trace archive: notes.txt is neither tar, gzip nor zip', {
+      timeout: 30_000,
+    });
 
     await open(page, `${withCors.baseUrl}/corrupt.tar.gz`);
     const alert = page.getByRole('alert');
@@ -247,7 +265,9 @@ test.describe('a 100 MB trace', () => {
     const t0 = Date.now();
     await page.goto(`/?trace=${encodeURIComponent(`${server.baseUrl}/scale.tar.gz`)}`);
     // Progress goes through the phases while the page stays responsive.
-    await expect(page.getByTestId('load-phase')).toHaveText(/Downloading|Unpacking|Decoding events/, { timeout: 60_000 });
+    await expect(page.getByTestId('load-phase')).toHaveText(/Downloading|Unpacking|Decoding events/, {
+      timeout: 60_000,
+    });
     await expect(page.getByTestId('load-phase')).toHaveText('Decoding events', { timeout: 120_000 });
     await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 240_000 });
     await page.waitForTimeout(500); // let the first frames draw
@@ -257,7 +277,10 @@ test.describe('a 100 MB trace', () => {
       return { tasks: w.__longTasks, maxGapMs: w.__maxGapMs, receivedMs: mark ? mark.startTime : Infinity };
     });
     // Split: until the model reached the page (fetch, unpack, decode, transfer), and the first render after it.
-    const show = (list: typeof tasks) => (list.length ? list.map((t) => `${t.durationMs.toFixed(0)} ms at ${(t.startMs / 1000).toFixed(2)} s`).join(', ') : 'none');
+    const show = (list: typeof tasks) =>
+      list.length
+        ? list.map((t) => `${t.durationMs.toFixed(0)} ms at ${(t.startMs / 1000).toFixed(2)} s`).join(', ')
+        : 'none';
     const loading = tasks.filter((t) => t.startMs < receivedMs);
     const rendering = tasks.filter((t) => t.startMs >= receivedMs);
     const longest = tasks.length ? Math.max(...tasks.map((t) => t.durationMs)) : 0;
@@ -268,7 +291,10 @@ test.describe('a 100 MB trace', () => {
         `longest stall seen by a 10 ms heartbeat: ${maxGapMs.toFixed(0)} ms`,
     );
     await expect(page.getByTestId('trace-summary')).toContainText(`${events.toLocaleString('en-US')} events`);
-    expect(tasks.map((t) => Math.round(t.durationMs)), `main-thread tasks over 50 ms: ${show(tasks)}`).toEqual([]);
+    expect(
+      tasks.map((t) => Math.round(t.durationMs)),
+      `main-thread tasks over 50 ms: ${show(tasks)}`,
+    ).toEqual([]);
   });
 
   test('Cancel during decoding stops the workers and returns to the landing page', async ({ page }) => {

@@ -30,16 +30,22 @@ async function tickPixels(page: Page): Promise<number> {
   });
 }
 
-test('a perf CTF trace (perf data convert --to-ctf) shows its threads with states and named syscalls', async ({ page }) => {
+test('a perf CTF trace (perf data convert --to-ctf) shows its threads with states and named syscalls', async ({
+  page,
+}) => {
   const tar = Buffer.from(gzipSync(writeTar(folderEntries(join(perfFixtures, 'task'), 'perf-task'))));
   await openBundle(page, 'perf-task', tar);
   await expect(page.getByTestId('timeline')).toBeVisible();
   await expect(page.getByTestId('trace-summary')).toContainText('kernel');
-  for (const n of ['sh', 'ls', 'sleep']) await expect(page.getByTestId('thread-item').filter({ hasText: n }).first()).toBeAttached();
+  for (const n of ['sh', 'ls', 'sleep'])
+    await expect(page.getByTestId('thread-item').filter({ hasText: n }).first()).toBeAttached();
   // The syscalls are named from their numbers: the test hook finds sh's wait4 on the canvas.
   const locate = (name: string) =>
     page.evaluate(
-      (n) => (window as unknown as { __strataTimeline?: { locate(k: string, n: string): unknown } }).__strataTimeline?.locate('syscall', n) ?? null,
+      (n) =>
+        (
+          window as unknown as { __strataTimeline?: { locate(k: string, n: string): unknown } }
+        ).__strataTimeline?.locate('syscall', n) ?? null,
       name,
     );
   await expect.poll(() => locate('wait4')).not.toBeNull();

@@ -28,9 +28,17 @@ function pickSlices() {
   });
   // A nested slice well inside the trace, and another one later with a different name.
   let first = -1;
-  for (let i = Math.floor(s.count / 3); i < s.count; i++) if (s.depth[i] > 0 && s.endNs[i] > s.startNs[i]) { first = i; break; }
+  for (let i = Math.floor(s.count / 3); i < s.count; i++)
+    if (s.depth[i] > 0 && s.endNs[i] > s.startNs[i]) {
+      first = i;
+      break;
+    }
   let second = -1;
-  for (let i = first + 1; i < s.count; i++) if (m.strings[s.name[i]] !== m.strings[s.name[first]] && s.endNs[i] > s.startNs[i]) { second = i; break; }
+  for (let i = first + 1; i < s.count; i++)
+    if (m.strings[s.name[i]] !== m.strings[s.name[first]] && s.endNs[i] > s.startNs[i]) {
+      second = i;
+      break;
+    }
   return { model: m, thread: t, first: describe(first), second: describe(second) };
 }
 
@@ -45,7 +53,10 @@ test.describe('links to a hosted trace', () => {
   const traceUrl = () => `${server.baseUrl}/glxgears.tar.gz`;
   const details = (page: Page) => page.getByTestId('details-panel');
 
-  test('a link with a time range and a slice opens that view; Copy link reproduces it in a new page', async ({ page, context }) => {
+  test('a link with a time range and a slice opens that view; Copy link reproduces it in a new page', async ({
+    page,
+    context,
+  }) => {
     const { first } = picked;
     const o = picked.model.originNs;
     const pad = Math.max(1000, Math.round((first.endNs - first.startNs) * 2));
@@ -75,7 +86,10 @@ test.describe('links to a hosted trace', () => {
     expect(other.url()).toBe(copied);
   });
 
-  test('a link naming only a thread selects that thread; Copy link reproduces it; arrows start at its first call', async ({ page, context }) => {
+  test('a link naming only a thread selects that thread; Copy link reproduces it; arrows start at its first call', async ({
+    page,
+    context,
+  }) => {
     const { first, thread, model } = picked;
     const o = model.originNs;
     const pad = Math.max(1000, Math.round((first.endNs - first.startNs) * 2));
@@ -84,10 +98,15 @@ test.describe('links to a hosted trace', () => {
     await page.goto(link);
     await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
     // No item: the details panel describes the thread, and the thread list marks it.
-    await expect(details(page).locator('h2')).toHaveText(`thread ${thread.name} ${thread.tid}${thread.pid >= 0 && thread.pid !== thread.tid ? ` (pid ${thread.pid})` : ''}`);
+    await expect(details(page).locator('h2')).toHaveText(
+      `thread ${thread.name} ${thread.tid}${thread.pid >= 0 && thread.pid !== thread.tid ? ` (pid ${thread.pid})` : ''}`,
+    );
     await expect(page.getByTestId('detail-tid')).toContainText(String(thread.tid));
     await expect(page.getByTestId('detail-calls')).toContainText(thread.slices.count.toLocaleString('en-US'));
-    await expect(page.locator('[data-testid="thread-item"][aria-current="true"]')).toHaveAttribute('data-tid', String(thread.tid));
+    await expect(page.locator('[data-testid="thread-item"][aria-current="true"]')).toHaveAttribute(
+      'data-tid',
+      String(thread.tid),
+    );
     expect(new URL(page.url()).search).toBe(new URL(link, 'http://x').search);
 
     await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -99,7 +118,15 @@ test.describe('links to a hosted trace', () => {
     await other.goto(copied);
     await expect(other.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
     await expect(details(other).locator('h2')).toHaveText((await details(page).locator('h2').textContent()) ?? '');
-    for (const id of ['visible-span', 'detail-name', 'detail-tid', 'detail-pid', 'detail-process', 'detail-calls', 'detail-max-depth']) {
+    for (const id of [
+      'visible-span',
+      'detail-name',
+      'detail-tid',
+      'detail-pid',
+      'detail-process',
+      'detail-calls',
+      'detail-max-depth',
+    ]) {
       await expect(other.getByTestId(id)).toHaveText((await page.getByTestId(id).textContent()) ?? '');
     }
     expect(other.url()).toBe(copied);
@@ -111,7 +138,9 @@ test.describe('links to a hosted trace', () => {
     await other.keyboard.press('ArrowRight');
     await expect(details(other).locator('h2')).toContainText(model.strings[thread.slices.name[firstCall]]);
     await expect.poll(() => other.evaluate(() => history.length)).toBe(historyBefore + 1);
-    expect(new URL(other.url()).searchParams.get('slice')).toBe(`${thread.tid},${o + BigInt(thread.slices.startNs[firstCall])},${thread.slices.depth[firstCall]}`);
+    expect(new URL(other.url()).searchParams.get('slice')).toBe(
+      `${thread.tid},${o + BigInt(thread.slices.startNs[firstCall])},${thread.slices.depth[firstCall]}`,
+    );
     expect(new URL(other.url()).searchParams.get('thread')).toBe(String(thread.tid));
     await other.goBack();
     await expect(details(other).locator('h2')).toContainText(`thread ${thread.name}`);
@@ -123,7 +152,9 @@ test.describe('links to a hosted trace', () => {
     const o = picked.model.originNs;
     const mid = Math.round((first.startNs + first.endNs) / 2);
     const view = `${o + BigInt(mid - 5_000_000)},${o + BigInt(mid + 5_000_000)}`;
-    await page.goto(`/?v=1&trace=${encodeURIComponent(traceUrl())}&view=${view}&slice=${first.tid},${first.startAbs},${first.depth}`);
+    await page.goto(
+      `/?v=1&trace=${encodeURIComponent(traceUrl())}&view=${view}&slice=${first.tid},${first.startAbs},${first.depth}`,
+    );
     await expect(details(page).locator('h2')).toContainText(first.name, { timeout: 30_000 });
     const firstUrl = page.url();
     const historyBefore = await page.evaluate(() => history.length);
@@ -151,7 +182,9 @@ test.describe('links to a hosted trace', () => {
 
 test('a trace opened from disk cannot be linked; its .tar.gz download reopens identically', async ({ page }) => {
   await page.goto('/?trace=');
-  await page.getByTestId('file-input').setInputFiles({ name: `${GLXGEARS}.tar.gz`, mimeType: 'application/gzip', buffer: bundle });
+  await page
+    .getByTestId('file-input')
+    .setInputFiles({ name: `${GLXGEARS}.tar.gz`, mimeType: 'application/gzip', buffer: bundle });
   await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
   const summary = await page.getByTestId('trace-summary').innerText();
   // The thread list renders after the canvas's first frames: count it once it is there.

@@ -31,14 +31,19 @@ async function open(page: Page, buffer: Buffer): Promise<void> {
   await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
 }
 
-test('a bundle with the trace and its .so: C frames named, searchable, with source lines; the Symbols panel says by what', async ({ page }) => {
+test('a bundle with the trace and its .so: C frames named, searchable, with source lines; the Symbols panel says by what', async ({
+  page,
+}) => {
   await open(page, bundle(true));
   const panel = page.getByTestId('symbols-panel');
   await expect(panel).toBeAttached();
   const libRow = panel.getByTestId('symbols-row').filter({ hasText: 'libcfoo.so' });
   await expect(libRow).toHaveAttribute('data-status', 'named', { timeout: 30_000 });
   await expect(libRow).toContainText(/\d+ by DWARF of (\S*\/)?bin\/libcfoo\.so/);
-  await expect(panel.getByTestId('symbols-row').filter({ hasText: rec.appPath })).toHaveAttribute('data-status', 'named');
+  await expect(panel.getByTestId('symbols-row').filter({ hasText: rec.appPath })).toHaveAttribute(
+    'data-status',
+    'named',
+  );
 
   await page.getByLabel('Search frames').fill('cfoo');
   await expect(page.getByTestId('search-count')).toHaveText(/^[1-9]\d* matching frames?$/);

@@ -27,13 +27,20 @@ function pixel(tracks: Locator, x: number, y: number): Promise<number[]> {
   return tracks.evaluate(
     (c: HTMLCanvasElement, [x, y]) => {
       const k = c.width / c.clientWidth;
-      return Array.from(c.getContext('2d')!.getImageData(Math.floor(x * k), Math.floor(y * k), 1, 1).data.slice(0, 3));
+      return Array.from(
+        c
+          .getContext('2d')!
+          .getImageData(Math.floor(x * k), Math.floor(y * k), 1, 1)
+          .data.slice(0, 3),
+      );
     },
     [x, y],
   );
 }
 
-test('clicking a thread label selects the thread: highlighted, described, arrows start at its first call', async ({ page }) => {
+test('clicking a thread label selects the thread: highlighted, described, arrows start at its first call', async ({
+  page,
+}) => {
   const tracks = await open(page);
   const box = (await tracks.boundingBox())!;
   const labelY = workerRow.yPx + 10;
@@ -63,7 +70,10 @@ test('clicking a thread label selects the thread: highlighted, described, arrows
   // A click on empty space (the worker's third stack level at 5 ms holds no call) clears both.
   const contentW = box.width - GUTTER_PX;
   const x = box.x + GUTTER_PX + ((5_000_000 - model.startNs) / (model.endNs - model.startNs)) * contentW;
-  await page.mouse.click(x, box.y + workerRow.yPx + laneYPx(workerRow, 'slice') + 2 * layout.metrics.sliceRowPx + layout.metrics.sliceRowPx / 2);
+  await page.mouse.click(
+    x,
+    box.y + workerRow.yPx + laneYPx(workerRow, 'slice') + 2 * layout.metrics.sliceRowPx + layout.metrics.sliceRowPx / 2,
+  );
   await expect(details.locator('h2')).toHaveCount(0);
   await expect(page.locator('[data-testid="thread-item"][aria-current="true"]')).toHaveCount(0);
   await expect.poll(() => pixel(tracks, 1, labelY)).toEqual(before);

@@ -30,7 +30,11 @@ async function open(page: Page, fixture = 'small'): Promise<Locator> {
 }
 
 /** Page x of model time `ns` for the current visible span (full view unless zoomed). */
-async function xOf(tracks: Locator, ns: number, range = { startNs: model.startNs, endNs: model.endNs }): Promise<number> {
+async function xOf(
+  tracks: Locator,
+  ns: number,
+  range = { startNs: model.startNs, endNs: model.endNs },
+): Promise<number> {
   const box = (await tracks.boundingBox())!;
   const contentW = box.width - GUTTER_PX;
   return box.x + GUTTER_PX + ((ns - range.startNs) / (range.endNs - range.startNs)) * contentW;
@@ -220,7 +224,10 @@ test('a user-space-only trace still shows its call stacks, without kernel lanes'
 });
 
 interface TimelineHook {
-  locate(kind: 'slice' | 'syscall', name: string): { x: number; y: number; widthPx: number; thread: number; index: number } | null;
+  locate(
+    kind: 'slice' | 'syscall',
+    name: string,
+  ): { x: number; y: number; widthPx: number; thread: number; index: number } | null;
   duration(kind: 'slice' | 'syscall', thread: number, index: number): string;
 }
 
@@ -234,7 +241,10 @@ async function openDemo(page: Page): Promise<Locator> {
 }
 
 const locate = (page: Page, kind: 'slice' | 'syscall', name: string) =>
-  page.evaluate(([k, n]) => (window as unknown as { __strataTimeline: TimelineHook }).__strataTimeline.locate(k as 'slice', n), [kind, name]);
+  page.evaluate(
+    ([k, n]) => (window as unknown as { __strataTimeline: TimelineHook }).__strataTimeline.locate(k as 'slice', n),
+    [kind, name],
+  );
 
 test.describe('the article demo trace on the app page', () => {
   test('its threads and frames are on screen', async ({ page }) => {

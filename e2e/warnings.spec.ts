@@ -7,10 +7,14 @@ import { tracePath } from '../src/fixtures/corpus';
 async function openArchive(page: Page, name: string, bytes: Uint8Array) {
   await page.goto('/?trace=');
   await expect(page.getByTestId('drop-zone')).toBeVisible();
-  await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'application/gzip', buffer: Buffer.from(bytes) });
+  await page
+    .getByTestId('file-input')
+    .setInputFiles({ name, mimeType: 'application/gzip', buffer: Buffer.from(bytes) });
 }
 
-test('a stream file given twice and an archive entry climbing out: opened once, both said in the trace summary', async ({ page }) => {
+test('a stream file given twice and an archive entry climbing out: opened once, both said in the trace summary', async ({
+  page,
+}) => {
   const entries = folderEntries(tracePath(GLXGEARS), GLXGEARS);
   const stream = entries.find((e) => e.path.endsWith('/channel0_0'))!;
   const tgz = gzipSync(
@@ -24,8 +28,12 @@ test('a stream file given twice and an archive entry climbing out: opened once, 
   await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
   const warnings = page.getByTestId('trace-warnings');
   await expect(warnings).toContainText('2 warnings about what was opened');
-  await expect(warnings).toContainText('channel0_0.bak is a byte-identical copy of channel0_0: opened once, channel0_0.bak left out');
-  await expect(warnings).toContainText(`doubled.tar.gz: entry "../outside.txt" skipped (name climbs out of the archive with '..')`);
+  await expect(warnings).toContainText(
+    'channel0_0.bak is a byte-identical copy of channel0_0: opened once, channel0_0.bak left out',
+  );
+  await expect(warnings).toContainText(
+    `doubled.tar.gz: entry "../outside.txt" skipped (name climbs out of the archive with '..')`,
+  );
   // The glxgears trace has 4,977 events: counted once.
   await expect(page.getByTestId('trace-summary')).toContainText('4,977 events');
 });
@@ -43,14 +51,20 @@ test('a loss range that ends before it begins is listed as damaged', async ({ pa
   const bytes = Buffer.from(stream.data);
   // Second packet's timestamp_end 40 -> 50, after the third packet's beginning (41): the range is [50, 41].
   bytes.writeBigUInt64BE(50n, 128 + 32);
-  const tgz = gzipSync(writeTar(entries.map((e) => (e === stream ? { path: e.path, data: new Uint8Array(bytes) } : e))));
+  const tgz = gzipSync(
+    writeTar(entries.map((e) => (e === stream ? { path: e.path, data: new Uint8Array(bytes) } : e))),
+  );
   await openArchive(page, 'psn.tar.gz', tgz);
   await expect(page.getByTestId('trace-summary')).toContainText('3 events', { timeout: 30_000 });
-  await expect(page.getByTestId('damaged-losses')).toContainText('1 loss record is damaged (the range ends before it begins)');
+  await expect(page.getByTestId('damaged-losses')).toContainText(
+    '1 loss record is damaged (the range ends before it begins)',
+  );
 });
 
 test.describe('URL error texts in the page', () => {
-  test('credentials in the link are refused before any request and never shown; a redirect to ftp says so', async ({ page }) => {
+  test('credentials in the link are refused before any request and never shown; a redirect to ftp says so', async ({
+    page,
+  }) => {
     const { createServer } = await import('node:http');
     const requests: string[] = [];
     const server = createServer((req, res) => {
@@ -63,12 +77,16 @@ test.describe('URL error texts in the page', () => {
     try {
       await page.goto(`/?trace=${encodeURIComponent(`http://alice:s3cret@127.0.0.1:${port}/trace.tar.gz`)}`);
       const alert = page.getByRole('alert');
-      await expect(alert).toContainText('trace URLs with a user name or password are refused (nothing was requested)', { timeout: 30_000 });
+      await expect(alert).toContainText('trace URLs with a user name or password are refused (nothing was requested)', {
+        timeout: 30_000,
+      });
       await expect(alert).not.toContainText('s3cret');
       expect(requests).toEqual([]);
 
       await page.goto(`/?trace=${encodeURIComponent(`http://127.0.0.1:${port}/trace.tar.gz`)}`);
-      await expect(page.getByRole('alert')).toContainText(`127.0.0.1:${port} answered with a redirect`, { timeout: 30_000 });
+      await expect(page.getByRole('alert')).toContainText(`127.0.0.1:${port} answered with a redirect`, {
+        timeout: 30_000,
+      });
       await expect(page.getByRole('alert')).not.toContainText('cannot reach');
     } finally {
       server.closeAllConnections();

@@ -41,17 +41,23 @@ const FREEZE_ON_CHUNK = `
 async function openGlxgears(page: Page) {
   await page.goto('/?local');
   await expect(page.getByTestId('drop-zone')).toBeVisible();
-  await page.getByTestId('file-input').setInputFiles({ name: `${GLXGEARS}.tar.gz`, mimeType: 'application/gzip', buffer: corpusTarGz(GLXGEARS) });
+  await page
+    .getByTestId('file-input')
+    .setInputFiles({ name: `${GLXGEARS}.tar.gz`, mimeType: 'application/gzip', buffer: corpusTarGz(GLXGEARS) });
 }
 
 test.describe('worker watchdog', () => {
-  test('a frozen decode worker is stopped; the user is told which file and can open what was decoded before', async ({ page }) => {
+  test('a frozen decode worker is stopped; the user is told which file and can open what was decoded before', async ({
+    page,
+  }) => {
     await freezeWorker(page, 'strata-decode-0', FREEZE_BEFORE_END);
     await openGlxgears(page);
     const alert = page.getByRole('alert');
     await expect(alert).toContainText('Decoding stopped: it made no progress', { timeout: 30_000 });
     // The glxgears trace's stream files, and how far their worker had come.
-    await expect(alert).toContainText(/Decoding channel0_\d, .* made no progress for \d+ s after [\d,]+ events, and was stopped\./);
+    await expect(alert).toContainText(
+      /Decoding channel0_\d, .* made no progress for \d+ s after [\d,]+ events, and was stopped\./,
+    );
     await expect(alert.locator('dt', { hasText: 'File' })).toBeVisible();
     await expect(alert.locator('dd').first()).toContainText(/^channel0_\d$/);
     // The page stayed responsive the whole time: the freeze is in the worker only.
@@ -66,12 +72,16 @@ test.describe('worker watchdog', () => {
     await expect(page.getByRole('alert')).toContainText('The events decoded before it stopped are shown.');
   });
 
-  test('a frozen model worker is stopped, and the page says the part decoded so far cannot be opened', async ({ page }) => {
+  test('a frozen model worker is stopped, and the page says the part decoded so far cannot be opened', async ({
+    page,
+  }) => {
     await freezeWorker(page, 'strata-model', FREEZE_ON_CHUNK);
     await openGlxgears(page);
     const alert = page.getByRole('alert');
     await expect(alert).toContainText('Decoding stopped: it made no progress', { timeout: 30_000 });
-    await expect(alert).toContainText(/Building the model \(from .*\) made no progress for \d+ s after \d+ events, and was stopped\./);
+    await expect(alert).toContainText(
+      /Building the model \(from .*\) made no progress for \d+ s after \d+ events, and was stopped\./,
+    );
     await expect(alert).toContainText('What was decoded so far cannot be opened');
     await expect(page.getByRole('button', { name: /Open what was decoded so far/ })).toHaveCount(0);
     // The landing page is back to open another trace.

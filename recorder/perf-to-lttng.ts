@@ -47,10 +47,24 @@ const TRACEPOINTS: Record<string, [string, Mapping]> = {
   'sched:sched_switch': [
     'sched_switch',
     {
-      fields: [f('prev_comm', comm), f('prev_tid', i32), f('prev_prio', i32), f('prev_state', i64),
-        f('next_comm', comm), f('next_tid', i32), f('next_prio', i32)],
-      values: (p) => [text(p.prev_comm), int(p.prev_pid), int(p.prev_prio), int(p.prev_state), text(p.next_comm),
-        int(p.next_pid), int(p.next_prio)],
+      fields: [
+        f('prev_comm', comm),
+        f('prev_tid', i32),
+        f('prev_prio', i32),
+        f('prev_state', i64),
+        f('next_comm', comm),
+        f('next_tid', i32),
+        f('next_prio', i32),
+      ],
+      values: (p) => [
+        text(p.prev_comm),
+        int(p.prev_pid),
+        int(p.prev_prio),
+        int(p.prev_state),
+        text(p.next_comm),
+        int(p.next_pid),
+        int(p.next_prio),
+      ],
     },
   ],
   'sched:sched_wakeup': ['sched_wakeup', wakeup],
@@ -74,11 +88,17 @@ const TRACEPOINTS: Record<string, [string, Mapping]> = {
   ],
   'sched:sched_process_exit': [
     'sched_process_exit',
-    { fields: [f('comm', comm), f('tid', i32), f('prio', i32)], values: (p) => [text(p.comm), int(p.pid), int(p.prio)] },
+    {
+      fields: [f('comm', comm), f('tid', i32), f('prio', i32)],
+      values: (p) => [text(p.comm), int(p.pid), int(p.prio)],
+    },
   ],
   'sched:sched_process_free': [
     'sched_process_free',
-    { fields: [f('comm', comm), f('tid', i32), f('prio', i32)], values: (p) => [text(p.comm), int(p.pid), int(p.prio)] },
+    {
+      fields: [f('comm', comm), f('tid', i32), f('prio', i32)],
+      values: (p) => [text(p.comm), int(p.pid), int(p.prio)],
+    },
   ],
   'irq:irq_handler_entry': [
     'irq_handler_entry',
@@ -106,7 +126,12 @@ export interface ConvertResult {
   cpus: number;
 }
 
-export function convertPerfTrace(perfDir: string, outDir: string, clockOffsetNs: bigint, unistd: Map<number, string>): ConvertResult {
+export function convertPerfTrace(
+  perfDir: string,
+  outDir: string,
+  clockOffsetNs: bigint,
+  unistd: Map<number, string>,
+): ConvertResult {
   const perfTraces = readTraceFolder(perfDir);
   const env = openExperiment(perfTraces).traces[0]?.env ?? {};
 
@@ -201,7 +226,13 @@ export function convertPerfTrace(perfDir: string, outDir: string, clockOffsetNs:
       ['trace_creation_datetime', new Date().toISOString()],
       ['converted_by', 'strata-record (perf data convert --to-ctf, then LTTng kernel layout)'],
     ],
-    clock: { name: 'monotonic', uuid: randomUUID(), description: 'Monotonic Clock', freq: 1_000_000_000, offset: clockOffsetNs },
+    clock: {
+      name: 'monotonic',
+      uuid: randomUUID(),
+      description: 'Monotonic Clock',
+      freq: 1_000_000_000,
+      offset: clockOffsetNs,
+    },
   });
   writeFileSync(join(outDir, 'metadata'), packetizeMetadata(withClasses(tsdl, classes), uuid));
   return { events, skipped, cpus: writers.size };
@@ -258,7 +289,8 @@ function main(argv: string[]): void {
       // try the next one
     }
   }
-  if (unistd.size === 0) console.error(`perf-to-lttng: no syscall table in ${headers.join(', ')}: syscalls named by number`);
+  if (unistd.size === 0)
+    console.error(`perf-to-lttng: no syscall table in ${headers.join(', ')}: syscalls named by number`);
   const r = convertPerfTrace(perfDir, outDir, BigInt(offset), unistd);
   console.log(JSON.stringify(r));
 }

@@ -14,7 +14,11 @@ type RefEvent = Extract<ReferenceRecord, { k: 'event' }>;
 type Fields = Record<string, number | string>;
 
 function runAnalyze(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/analyze.ts', ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/analyze.ts', ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -35,7 +39,8 @@ describe('npm run analyze', () => {
     const current = new Map<number, number>();
     const open = new Map<number, string>();
     const want = new Map<string, number>();
-    const add = (tid: number, name: string): void => void want.set(`${tid} ${name}`, (want.get(`${tid} ${name}`) ?? 0) + 1);
+    const add = (tid: number, name: string): void =>
+      void want.set(`${tid} ${name}`, (want.get(`${tid} ${name}`) ?? 0) + 1);
     for (const r of events('tc-many-threads')) {
       const f = r.fields as Fields;
       const tid = current.get(r.cpu!) ?? 0;
@@ -56,7 +61,8 @@ describe('npm run analyze', () => {
       }
     }
     const got = new Map<string, number>();
-    for (const t of summary.threads) for (const s of t.syscalls) got.set(`${t.tid} ${s.name}`, (got.get(`${t.tid} ${s.name}`) ?? 0) + s.count);
+    for (const t of summary.threads)
+      for (const s of t.syscalls) got.set(`${t.tid} ${s.name}`, (got.get(`${t.tid} ${s.name}`) ?? 0) + s.count);
     expect(got.size).toBeGreaterThan(1000);
     expect(Object.fromEntries([...got].sort())).toEqual(Object.fromEntries([...want].sort()));
     expect(summary.events).toBe(240644);
@@ -67,7 +73,11 @@ describe('npm run analyze', () => {
   });
 
   it('counts call slices and depth of tc-cyg-profile-glxgears-cyg-profile, named with the mapping file', () => {
-    const summary = analyzeJson([tracePath('tc-cyg-profile-glxgears-cyg-profile'), '--symbols', resolve(tracePath('tc-cyg-profile-glxgears-cyg-profile'), '..', 'cyg-profile-mapping.txt')]);
+    const summary = analyzeJson([
+      tracePath('tc-cyg-profile-glxgears-cyg-profile'),
+      '--symbols',
+      resolve(tracePath('tc-cyg-profile-glxgears-cyg-profile'), '..', 'cyg-profile-mapping.txt'),
+    ]);
     let depth = 0;
     let maxDepth = 0;
     let entries = 0;
@@ -114,7 +124,10 @@ describe('npm run analyze --from/--to/--thread: the analysis panel figures', () 
     const to = Math.round(span * 0.2);
     const r = runAnalyze([tracePath('tc-many-threads'), '--from', `${from}`, '--to', `${to}`, '--json']);
     expect(r.stderr).toBe('');
-    const sel = JSON.parse(r.stdout) as { query: { startNs: number; endNs: number }; syscalls: Array<{ name: string; count: number }> };
+    const sel = JSON.parse(r.stdout) as {
+      query: { startNs: number; endNs: number };
+      syscalls: Array<{ name: string; count: number }>;
+    };
     expect(sel.query.endNs - sel.query.startNs).toBe(to - from);
     // Independent pairing: each CPU's current thread from sched_switch, entry and exit per thread; a syscall
     // counts when it overlaps [from, to). Names with an unpaired entry or exit anywhere are left out.

@@ -50,8 +50,7 @@ export function parseArgs(argv: string[]): AnalyzeOptions {
       // `--symbols A B C`: every path up to the next option (TRACE comes first).
       opts.symbols.push(argv[++i] ?? '');
       while (i + 1 < argv.length && !argv[i + 1].startsWith('--')) opts.symbols.push(argv[++i]);
-    }
-    else if (a === '--top') opts.top = Number(argv[++i]);
+    } else if (a === '--top') opts.top = Number(argv[++i]);
     else if (a === '--reference') opts.reference = argv[++i];
     else if (a === '--from') opts.fromNs = parseDurationArg(argv[++i] ?? '');
     else if (a === '--to') opts.toNs = parseDurationArg(argv[++i] ?? '');
@@ -129,7 +128,10 @@ export type AnalyzeResult = ModelSummary & { symbols?: SymbolBinary[] };
 
 async function modelOf(opts: AnalyzeOptions): Promise<TraceModel> {
   const { listings, elves } = symbolInputs(opts.symbols);
-  const model = opts.reference !== undefined ? await modelOfReference(opts.reference, listings) : modelOfFolder(opts.path!, listings);
+  const model =
+    opts.reference !== undefined
+      ? await modelOfReference(opts.reference, listings)
+      : modelOfFolder(opts.path!, listings);
   if (model.symbols) symbolizeModel(model, new SymbolLibrary(elves, await loadDemanglerNode()));
   return model;
 }
@@ -175,7 +177,9 @@ async function main(): Promise<void> {
     if (wantsSelection(opts)) {
       const model = await modelOf(opts);
       const a = selectionOf(model, opts);
-      process.stdout.write(opts.json ? `${JSON.stringify(selectionJson(a), null, 2)}\n` : `${formatSelection(model, a, opts.top)}\n`);
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(selectionJson(a), null, 2)}\n` : `${formatSelection(model, a, opts.top)}\n`,
+      );
       return;
     }
     const summary = await analyze(opts);

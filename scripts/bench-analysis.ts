@@ -13,7 +13,9 @@ import { generatedModel } from '../src/fixtures/model-fixture';
 const slices = Number(process.argv[2] ?? 3_000_000);
 const t0 = performance.now();
 const model = generatedModel({ slices, threads: 8 });
-console.log(`model: ${slices} slices on ${model.threads.length} threads, ${(model.endNs / 1e9).toFixed(2)} s of trace (built in ${(performance.now() - t0).toFixed(0)} ms)`);
+console.log(
+  `model: ${slices} slices on ${model.threads.length} threads, ${(model.endNs / 1e9).toFixed(2)} s of trace (built in ${(performance.now() - t0).toFixed(0)} ms)`,
+);
 
 /** Program-like names: from the caller's name and the sibling's parity (rewrites the model's name column). */
 function programLike(): void {
@@ -39,7 +41,8 @@ function programLike(): void {
 function floorPassMs(): number {
   const s = performance.now();
   let acc = 0;
-  for (const t of model.threads) for (let i = 0; i < t.slices.count; i++) acc += t.slices.endNs[i] - t.slices.startNs[i];
+  for (const t of model.threads)
+    for (let i = 0; i < t.slices.count; i++) acc += t.slices.endNs[i] - t.slices.startNs[i];
   const ms = performance.now() - s;
   if (acc < 0) console.log(acc);
   return ms;
@@ -61,7 +64,8 @@ function best(q: AnalysisQuery, runs = 3): { wallMs: number; cpuMs: number } {
 }
 
 const floor = Math.min(floorPassMs(), floorPassMs(), floorPassMs());
-const countPaths = () => analyzeSelection(model, { startNs: model.startNs, endNs: model.endNs, threads: null, perThread: false }).flame.count;
+const countPaths = () =>
+  analyzeSelection(model, { startNs: model.startNs, endNs: model.endNs, threads: null, perThread: false }).flame.count;
 const whole = { startNs: model.startNs, endNs: model.endNs, threads: null, perThread: false };
 console.log(`read pass over every slice (floor): ${floor.toFixed(1)} ms`);
 for (const shape of ['random names', 'program-like'] as const) {
@@ -73,6 +77,8 @@ for (const shape of ['random names', 'program-like'] as const) {
     ['a tenth of the range', best({ ...whole, endNs: model.startNs + (model.endNs - model.startNs) / 10 })],
   ];
   for (const [what, t] of rows) {
-    console.log(`  ${what}: ${t.wallMs.toFixed(0)} ms wall, ${t.cpuMs.toFixed(0)} ms CPU (${(t.wallMs / floor).toFixed(0)}x the read pass)`);
+    console.log(
+      `  ${what}: ${t.wallMs.toFixed(0)} ms wall, ${t.cpuMs.toFixed(0)} ms CPU (${(t.wallMs / floor).toFixed(0)}x the read pass)`,
+    );
   }
 }

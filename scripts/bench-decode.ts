@@ -51,15 +51,25 @@ function decodeOnce(path: string): Result {
   });
   peakHeap = Math.max(peakHeap, getHeapStatistics().used_heap_size);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { seconds, events, bytes: exp.totalBytes, peakRssMB: process.resourceUsage().maxRSS / 1024, peakHeapMB: peakHeap / 1048576 };
+  return {
+    seconds,
+    events,
+    bytes: exp.totalBytes,
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    peakHeapMB: peakHeap / 1048576,
+  };
 }
 
 /** One decode in a fresh Node process (same loader as this one): peak memory of that decode alone. */
 function decodeInChild(path: string): Result {
-  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), `--child-decode=${path}`], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const r = spawnSync(
+    process.execPath,
+    [...process.execArgv, fileURLToPath(import.meta.url), `--child-decode=${path}`],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   if (r.status !== 0) throw new Error(`decode of ${path} failed:\n${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as Result;
 }
@@ -100,7 +110,11 @@ interface ProcessRun {
 function timedProcess(cmd: string, args: string[]): ProcessRun | null {
   const timeBin = gnuTime();
   if (timeBin === null) return null;
-  const r = spawnSync(timeBin, ['-f', '%e %U %S', cmd, ...args], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync(timeBin, ['-f', '%e %U %S', cmd, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   if (r.error || r.status !== 0) return null;
   const [wall, user, sys] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
   return { wall, cpu: user + sys };
@@ -115,16 +129,22 @@ function bestRun(make: () => ProcessRun | null): ProcessRun | null {
 /** Whole-process `dump --format=count` (npm, bundle) against babeltrace2's counter sink, run after run. */
 function wholeProcess(paths: Array<{ label: string; path: string }>): void {
   // Builds the bundle if a source changed, so that no timed run pays for it.
-  spawnSync(process.execPath, ['scripts/cli.mjs', 'dump', paths[0].path, '--format=count'], { cwd: repoRoot, encoding: 'utf8' });
+  spawnSync(process.execPath, ['scripts/cli.mjs', 'dump', paths[0].path, '--format=count'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   const rows = [
     '| trace | npm run dump s (CPU s) | bundle s (CPU s) | babeltrace2 counter s (CPU s) | ratio bt2 / npm run (wall) | ratio bt2 / bundle (wall) | ratio bt2 / bundle (CPU) |',
     '|---|---|---|---|---|---|---|',
   ];
   const f = (r: ProcessRun | null) => (r ? `${fmt(r.wall, 2)} (${fmt(r.cpu, 2)})` : 'n/a');
-  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? fmt(a / b, 2) : 'n/a');
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined && b > 0 ? fmt(a / b, 2) : 'n/a';
   for (const { label, path } of paths) {
     const viaNpm = bestRun(() => timedProcess('npm', ['run', '-s', 'dump', '--', path, '--format=count']));
-    const bundle = bestRun(() => timedProcess(process.execPath, [join(repoRoot, 'tmp', 'cli', 'dump.mjs'), path, '--format=count']));
+    const bundle = bestRun(() =>
+      timedProcess(process.execPath, [join(repoRoot, 'tmp', 'cli', 'dump.mjs'), path, '--format=count']),
+    );
     const bt = bestRun(() => timedProcess('babeltrace2', ['-c', 'sink.utils.counter', path]));
     rows.push(
       `| ${label} | ${f(viaNpm)} | ${f(bundle)} | ${f(bt)} | ${ratio(bt?.wall, viaNpm?.wall)} | ${ratio(bt?.wall, bundle?.wall)} | ${ratio(bt?.cpu, bundle?.cpu)} |`,
@@ -166,7 +186,10 @@ function synthTrace(label: string, bytes: number, seed: number): string {
   const r = synthesizeSession(new NodeDir(dir), { scenario: 'scale', events, seed });
   const written = r.kernel.bytes + r.ust.bytes;
   console.error(`  ${((performance.now() - t0) / 1000).toFixed(1)} s, ${(written / 1e6).toFixed(1)} MB of streams`);
-  writeFileSync(marker, JSON.stringify({ events, seed, writtenEvents: r.kernel.events + r.ust.events, bytes: written }));
+  writeFileSync(
+    marker,
+    JSON.stringify({ events, seed, writtenEvents: r.kernel.events + r.ust.events, bytes: written }),
+  );
   return dir;
 }
 
@@ -235,7 +258,9 @@ function main(): void {
       `| ${name} | ${fmt(mb, 1)} | ${fmt(ours.events)} | ${fmt(cold.seconds, 3)} | ${fmt(ours.seconds, 3)} | ${fmt(ours.events / ours.seconds / 1e6, 2)} | ${fmt(mb / ours.seconds, 1)} | ${fmt(ours.peakRssMB ?? 0)} | ${bt ? fmt(bt.seconds, 3) : 'n/a'} | ${bt ? fmt(ours.events / bt.seconds / 1e6, 2) : 'n/a'} | ${bt?.peakRssMB ? fmt(bt.peakRssMB) : 'n/a'} | ${bt ? fmt(bt.seconds / ours.seconds, 2) : 'n/a'} |`,
     );
   }
-  console.log(`Decoder benchmark (best of ${RUNS} runs; strata: Node ${process.version}, one thread; babeltrace2 -o dummy)\n`);
+  console.log(
+    `Decoder benchmark (best of ${RUNS} runs; strata: Node ${process.version}, one thread; babeltrace2 -o dummy)\n`,
+  );
   console.log(rows.join('\n'));
   wholeProcess(paths.map((p) => ({ label: p.split('/').filter(Boolean).pop()!, path: p })));
 }

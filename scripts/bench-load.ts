@@ -10,7 +10,17 @@
  * run is reported as not fitting, with how far it got.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,7 +57,11 @@ function session(events: number): string {
   const done = join(cacheDir, `scale-${events}.done`);
   if (!existsSync(done)) {
     console.error(`synthesizing ${events} events into ${dir} ...`);
-    const r = spawnSync('npx', ['tsx', 'scripts/synth.ts', '--out', dir, '--scenario', 'scale', '--events', String(events)], { stdio: 'inherit' });
+    const r = spawnSync(
+      'npx',
+      ['tsx', 'scripts/synth.ts', '--out', dir, '--scenario', 'scale', '--events', String(events)],
+      { stdio: 'inherit' },
+    );
     if (r.status !== 0) throw new Error('npm run synth failed');
     writeFileSync(done, '');
   }
@@ -60,18 +74,34 @@ function tarPlan(dir: string): { parts: Array<Uint8Array | { file: string; size:
   const parts: Array<Uint8Array | { file: string; size: number }> = [];
   for (const file of listFiles(dir)) {
     const size = statSync(file).size;
-    parts.push(...tarEntryHead(`${root}/${relative(dir, file).split(sep).join('/')}`, size), { file, size }, tarPadding(size));
+    parts.push(
+      ...tarEntryHead(`${root}/${relative(dir, file).split(sep).join('/')}`, size),
+      { file, size },
+      tarPadding(size),
+    );
   }
   parts.push(tarEnd());
   const sizeBytes = parts.reduce((n, p) => n + (p instanceof Uint8Array ? p.length : p.size), 0);
   return { parts, sizeBytes };
 }
 
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.gz': 'application/gzip', '.svg': 'image/svg+xml' };
+const MIME: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.gz': 'application/gzip',
+  '.svg': 'image/svg+xml',
+};
 
-function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; base: string }> {
+function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ server: Server; base: string }> {
   const server = createServer(handler);
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
+  return new Promise((done) =>
+    server.listen(0, '127.0.0.1', () =>
+      done({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    ),
+  );
 }
 
 /** The production build, as `vite preview` would serve it. */
@@ -164,7 +194,14 @@ async function measure(events: number, app: string): Promise<void> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     viewport: { width: 1400, height: 900 },
   });
   const browserPid = readdirSync('/proc')
@@ -222,7 +259,11 @@ async function measure(events: number, app: string): Promise<void> {
     overCap.finally(() => clearInterval(progressPoll));
     await page.goto(`${app}/?trace=${encodeURIComponent(`${traceServer.base}/scale.tar`)}`);
     // Both waits end in an error when the browser is closed (over the cap): ignored, `failure` says why.
-    const drawn = page.getByTestId('thread-item').first().waitFor({ state: 'attached', timeout: 30 * 60_000 }).catch(() => {});
+    const drawn = page
+      .getByTestId('thread-item')
+      .first()
+      .waitFor({ state: 'attached', timeout: 30 * 60_000 })
+      .catch(() => {});
     const failed = page
       .getByRole('alert')
       .first()
@@ -236,7 +277,9 @@ async function measure(events: number, app: string): Promise<void> {
     if (failure === null) {
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       drawnS = (performance.now() - t0) / 1000;
-      receivedS = await page.evaluate(() => (performance.getEntriesByName('strata-model-received')[0]?.startTime ?? NaN) / 1000);
+      receivedS = await page.evaluate(
+        () => (performance.getEntriesByName('strata-model-received')[0]?.startTime ?? NaN) / 1000,
+      );
     }
   } finally {
     clearInterval(sampler);
@@ -255,7 +298,9 @@ async function measure(events: number, app: string): Promise<void> {
         : `  Strata (?trace= of the .tar): model on the page ${receivedS.toFixed(1)} s, timeline drawn ${drawnS.toFixed(1)} s`,
       `  peak resident memory of the browser's processes: ${gb(peakRss)} GB (${(peakRss / streamBytes).toFixed(2)} x the trace); ` +
         `at the peak: ${[...peakByType].map(([t, b]) => `${t} ${gb(b)}`).join(', ')} GB`,
-      bt ? `  babeltrace2 -c sink.utils.counter: ${bt.seconds.toFixed(1)} s (Strata / babeltrace2: ${(drawnS / bt.seconds).toFixed(2)})` : '  babeltrace2: not run',
+      bt
+        ? `  babeltrace2 -c sink.utils.counter: ${bt.seconds.toFixed(1)} s (Strata / babeltrace2: ${(drawnS / bt.seconds).toFixed(2)})`
+        : '  babeltrace2: not run',
     ].join('\n'),
   );
 }

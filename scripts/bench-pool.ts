@@ -38,9 +38,18 @@ console.log(
   const s = unpackInputs([{ path: 'small.tar', data: writeTar(small.entries('small/')) }]);
   if (!s.ok) throw new Error(s.failure.message);
   decodeFiles(s.value);
-  const plan = planPool(s.value.paths, s.value.datas.map((d) => d.length), 2);
+  const plan = planPool(
+    s.value.paths,
+    s.value.datas.map((d) => d.length),
+    2,
+  );
   const parts = plan.subsets.map((sub) => {
-    const p = decodeSubset({ paths: sub.map((i) => s.value.paths[i]), datas: sub.map((i) => s.value.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder });
+    const p = decodeSubset({
+      paths: sub.map((i) => s.value.paths[i]),
+      datas: sub.map((i) => s.value.datas[i]),
+      streams: plan.streams,
+      fileOrder: plan.fileOrder,
+    });
     if (!p.ok) throw new Error(p.failure.message);
     return p.value;
   });
@@ -58,10 +67,16 @@ for (let rep = 0; rep < REPEAT; rep++) {
   singleMs = Math.min(singleMs, single.ms);
   singleEvents = single.value.value.model.eventCount;
 }
-console.log(`single worker (pool of one part, decode then model in one thread): ${singleMs.toFixed(0)} ms CPU, ${singleEvents} events`);
+console.log(
+  `single worker (pool of one part, decode then model in one thread): ${singleMs.toFixed(0)} ms CPU, ${singleEvents} events`,
+);
 
 for (const n of [1, 2, 3]) {
-  const plan = planPool(files.paths, files.datas.map((d) => d.length), n);
+  const plan = planPool(
+    files.paths,
+    files.datas.map((d) => d.length),
+    n,
+  );
   const partTimes = plan.subsets.map(() => Infinity);
   let modelMs = Infinity;
   let packedBytes = 0;
@@ -71,7 +86,12 @@ for (const n of [1, 2, 3]) {
     packedRecords = 0;
     const parts: DecodedPart[] = plan.subsets.map((sub, k) => {
       const p = cpuMs(() =>
-        decodeSubset({ paths: sub.map((i) => files.paths[i]), datas: sub.map((i) => files.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder }),
+        decodeSubset({
+          paths: sub.map((i) => files.paths[i]),
+          datas: sub.map((i) => files.datas[i]),
+          streams: plan.streams,
+          fileOrder: plan.fileOrder,
+        }),
       );
       if (!p.value.ok) throw new Error(p.value.failure.message);
       partTimes[k] = Math.min(partTimes[k], p.ms);

@@ -32,7 +32,8 @@ const addresses = opt('--addresses', 20_000);
 function generatedLibrary(): string {
   const dir = tempDir();
   const lines = ['static inline int mix(int x, int k) { return (x * 31) ^ k; }'];
-  for (let i = 0; i < functions; i++) lines.push(`int f${i}(int x) { int s = 0; for (int j = 0; j < x; j++) s += mix(j, ${i}); return s + ${i}; }`);
+  for (let i = 0; i < functions; i++)
+    lines.push(`int f${i}(int x) { int s = 0; for (int j = 0; j < x; j++) s += mix(j, ${i}); return s + ${i}; }`);
   writeFileSync(join(dir, 'gen.c'), lines.join('\n'));
   const out = join(dir, 'libgen.so');
   execFileSync('gcc', ['-g', '-O2', '-fPIC', '-shared', '-o', out, 'gen.c'], { cwd: dir });
@@ -56,7 +57,11 @@ async function bench(path: string): Promise<void> {
   source.close();
 
   const t1 = performance.now();
-  const r = spawnSync('addr2line', ['-a', '-f', '-i', '-C', '-e', path], { input: addrs.map((a) => `0x${a.toString(16)}`).join('\n'), encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync('addr2line', ['-a', '-f', '-i', '-C', '-e', path], {
+    input: addrs.map((a) => `0x${a.toString(16)}`).join('\n'),
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const tRef = performance.now() - t1;
   // Innermost name per address, as addr2line prints it (the first function line after each address line).
   const ref: string[] = [];

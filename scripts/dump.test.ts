@@ -12,7 +12,10 @@ import { manifest, referenceRecords, tracePath } from '../src/fixtures/corpus';
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function dumpCount(path: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['scripts/cli.mjs', 'dump', path, '--format=count'], { cwd: repoRoot, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['scripts/cli.mjs', 'dump', path, '--format=count'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -30,7 +33,13 @@ function referenceCounts(name: string): Map<string, number> {
 
 describe('npm run dump --format=count', () => {
   // Kernel, UST with contexts, cyg-profile, losses, CTF 1.8 oddities: one process each (a start-up is ~0.2 s).
-  const names = ['tc-many-threads', 'tc-cyg-profile-glxgears-cyg-profile', 'bt-psn-2-streams-lost-in-2', 'bt-multi-domains', 'bt-meta-variant-one-underscore'];
+  const names = [
+    'tc-many-threads',
+    'tc-cyg-profile-glxgears-cyg-profile',
+    'bt-psn-2-streams-lost-in-2',
+    'bt-multi-domains',
+    'bt-meta-variant-one-underscore',
+  ];
   for (const name of names) {
     it(`counts every event class as babeltrace2 does: ${name}`, () => {
       expect(manifest().find((m) => m.name === name)?.expect).toBe('ok');

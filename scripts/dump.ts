@@ -86,7 +86,9 @@ function main(): void {
         );
       } finally {
         showWarnings();
-        const counts = tables.names.map((name, id): [string, number] => [name, perName[id] ?? 0]).filter(([, n]) => n > 0);
+        const counts = tables.names
+          .map((name, id): [string, number] => [name, perName[id] ?? 0])
+          .filter(([, n]) => n > 0);
         for (const [name, n] of counts.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) write(`${n}\t${name}\n`);
         write(`${total}\ttotal events\n`);
         if (losses > 0) write(`${losses}\tloss records\n`);

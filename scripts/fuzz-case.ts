@@ -17,12 +17,22 @@ export interface CaseResult {
 export function runEntries(entries: Entry[]): CaseResult {
   const paths = entries.map((e) => e.path);
   const datas = entries.map((e) => e.data);
-  const traceDirs = [...new Set(paths.filter((p) => p.endsWith('/metadata')).map((p) => p.slice(0, -'/metadata'.length)))];
+  const traceDirs = [
+    ...new Set(paths.filter((p) => p.endsWith('/metadata')).map((p) => p.slice(0, -'/metadata'.length))),
+  ];
   try {
-    const r = decodeFiles({ label: 'fuzz', traceDirs, paths, datas, totalBytes: datas.reduce((n, d) => n + d.length, 0) });
+    const r = decodeFiles({
+      label: 'fuzz',
+      traceDirs,
+      paths,
+      datas,
+      totalBytes: datas.reduce((n, d) => n + d.length, 0),
+    });
     if (!r.ok) {
       // 'internal' is the viewer failing on its own code, not a clear message about the input.
-      return r.failure.kind === 'internal' ? { outcome: 'crash', message: r.failure.message } : { outcome: 'error', message: r.failure.message };
+      return r.failure.kind === 'internal'
+        ? { outcome: 'crash', message: r.failure.message }
+        : { outcome: 'error', message: r.failure.message };
     }
     if (r.value.partialFailure) return { outcome: 'error', message: `partial: ${r.value.partialFailure.message}` };
     return { outcome: 'decoded', message: `${r.value.model.threads.length} threads` };

@@ -66,9 +66,55 @@ function kindOf(path: string): Kind {
 }
 
 /** Values that make lengths and offsets impossible, or exactly at a boundary. */
-const BOUNDARY_U32 = [0, 1, 2, 7, 8, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff];
-const BOUNDARY_TEXT = ['0', '1', '2', '3', '7', '9', '31', '33', '63', '65', '128', '2147483647', '2147483648', '4294967295', '4294967296', '9007199254740993', '18446744073709551615', '-1'];
-const JUNK = ['{', '}', ';', '=', '[', ']', '<', '>', ':', '.', ',', '"', '*', '-', '0x', '_', '\n', ' ... ', 'struct', 'variant', 'enum', '"type": "', ']]', '\u0000'];
+const BOUNDARY_U32 = [
+  0, 1, 2, 7, 8, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff,
+];
+const BOUNDARY_TEXT = [
+  '0',
+  '1',
+  '2',
+  '3',
+  '7',
+  '9',
+  '31',
+  '33',
+  '63',
+  '65',
+  '128',
+  '2147483647',
+  '2147483648',
+  '4294967295',
+  '4294967296',
+  '9007199254740993',
+  '18446744073709551615',
+  '-1',
+];
+const JUNK = [
+  '{',
+  '}',
+  ';',
+  '=',
+  '[',
+  ']',
+  '<',
+  '>',
+  ':',
+  '.',
+  ',',
+  '"',
+  '*',
+  '-',
+  '0x',
+  '_',
+  '\n',
+  ' ... ',
+  'struct',
+  'variant',
+  'enum',
+  '"type": "',
+  ']]',
+  '\u0000',
+];
 
 /** The case `n` of run `seed`. */
 export function makeCase(seed: number, n: number): FuzzCase {
@@ -160,7 +206,12 @@ function mutateBytes(e: Entry, kind: Kind, int: (k: number) => number, pick: <T>
   }
 }
 
-function mutateMetadata(e: Entry, int: (k: number) => number, pick: <T>(xs: readonly T[]) => T, rnd: () => number): string {
+function mutateMetadata(
+  e: Entry,
+  int: (k: number) => number,
+  pick: <T>(xs: readonly T[]) => T,
+  rnd: () => number,
+): string {
   let text: string;
   try {
     text = metadataText(e.data, e.path);
@@ -176,7 +227,9 @@ function mutateMetadata(e: Entry, int: (k: number) => number, pick: <T>(xs: read
     // Half the time one of the numbers that size things (array lengths, sizes, alignments, CTF 2 lengths):
     // among hundreds of numbers they would rarely be hit, and they are what makes a decoder loop or allocate.
     const all = [...text.matchAll(/-?\b(0x[0-9a-fA-F]+|\d+)\b/g)];
-    const sizing = all.filter((m) => /(\[\s*|(size|align|length|alignment)"?\s*[=:]\s*)$/.test(text.slice(Math.max(0, m.index - 16), m.index)));
+    const sizing = all.filter((m) =>
+      /(\[\s*|(size|align|length|alignment)"?\s*[=:]\s*)$/.test(text.slice(Math.max(0, m.index - 16), m.index)),
+    );
     const nums = sizing.length > 0 && rnd() < 0.5 ? sizing : all;
     if (nums.length === 0) return mutateBytes(e, 'index', int, pick);
     const m = pick(nums);

@@ -13,7 +13,14 @@ import { FUZZ_TRACES, makeCase } from './fuzz-mutate';
 
 describe('npm run fuzz', () => {
   it('300 damaged traces of every kind: clean errors or decodes, no crash, no hang, no oom', async () => {
-    const opts: FuzzOptions = { cases: 300, seed: 1, jobs: 2, timeoutMs: 10000, memoryMb: 1024, saveDir: 'fuzz-failures' };
+    const opts: FuzzOptions = {
+      cases: 300,
+      seed: 1,
+      jobs: 2,
+      timeoutMs: 10000,
+      memoryMb: 1024,
+      saveDir: 'fuzz-failures',
+    };
     const report = await runFuzz(opts);
     console.log(formatReport(report, opts));
     expect(report.failures.map((f) => `case ${f.n} ${f.outcome}: ${f.mutations.join('; ')}: ${f.message}`)).toEqual([]);
@@ -41,7 +48,9 @@ describe('npm run fuzz', () => {
     const a = makeCase(42, 7);
     const b = makeCase(42, 7);
     expect(b.mutations).toEqual(a.mutations);
-    expect(b.entries.map((e) => [e.path, Buffer.from(e.data).toString('base64')])).toEqual(a.entries.map((e) => [e.path, Buffer.from(e.data).toString('base64')]));
+    expect(b.entries.map((e) => [e.path, Buffer.from(e.data).toString('base64')])).toEqual(
+      a.entries.map((e) => [e.path, Buffer.from(e.data).toString('base64')]),
+    );
     const others = [1, 2, 3, 4, 5].map((n) => makeCase(42, n).mutations.join());
     expect(new Set([...others, a.mutations.join()]).size).toBe(6);
   });
@@ -53,7 +62,11 @@ describe('npm run fuzz', () => {
       const report = await runFuzz({ cases: 2, seed: 3, jobs: 1, timeoutMs: 0, memoryMb: 256, saveDir: dir });
       expect(report.counts.hang).toBe(2);
       const saved = report.failures[0].saved!;
-      const meta = JSON.parse(readFileSync(join(saved, 'case.json'), 'utf8')) as { replay: string; trace: string; outcome: string };
+      const meta = JSON.parse(readFileSync(join(saved, 'case.json'), 'utf8')) as {
+        replay: string;
+        trace: string;
+        outcome: string;
+      };
       expect(meta.outcome).toBe('hang');
       expect(meta.replay).toBe('npm run fuzz -- --seed 3 --case 0');
       expect(existsSync(join(saved, meta.trace, 'metadata'))).toBe(true);

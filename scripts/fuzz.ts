@@ -49,7 +49,12 @@ export interface FuzzReport {
 const OUTCOMES: Outcome[] = ['error', 'decoded', 'crash', 'hang', 'oom'];
 const zeroCounts = (): Record<Outcome, number> => ({ error: 0, decoded: 0, crash: 0, hang: 0, oom: 0 });
 
-export function saveReproducer(dir: string, seed: number, n: number, r: CaseResult): { path: string; trace: string; mutations: string[] } {
+export function saveReproducer(
+  dir: string,
+  seed: number,
+  n: number,
+  r: CaseResult,
+): { path: string; trace: string; mutations: string[] } {
   const c = makeCase(seed, n);
   const path = join(dir, `s${seed}-c${n}-${r.outcome}`);
   for (const e of c.entries) {
@@ -57,7 +62,10 @@ export function saveReproducer(dir: string, seed: number, n: number, r: CaseResu
     writeFileSync(join(path, e.path), e.data);
   }
   const replay = `npm run fuzz -- --seed ${seed} --case ${n}`;
-  writeFileSync(join(path, 'case.json'), JSON.stringify({ seed, case: n, trace: c.trace, mutations: c.mutations, ...r, replay }, null, 2) + '\n');
+  writeFileSync(
+    join(path, 'case.json'),
+    JSON.stringify({ seed, case: n, trace: c.trace, mutations: c.mutations, ...r, replay }, null, 2) + '\n',
+  );
   return { path, trace: c.trace, mutations: c.mutations };
 }
 
@@ -99,8 +107,14 @@ class Runner {
         if (p) {
           clearTimeout(p.timer);
           this.pending = null;
-          const oom = /heap out of memory|Allocation failed|ERR_WORKER_OUT_OF_MEMORY|Invalid (array|typed array) length/.test(this.stderr);
-          p.resolve({ outcome: oom ? 'oom' : 'crash', message: `child exited (${signal ?? code}): ${this.stderr.trim().slice(-1500)}` });
+          const oom =
+            /heap out of memory|Allocation failed|ERR_WORKER_OUT_OF_MEMORY|Invalid (array|typed array) length/.test(
+              this.stderr,
+            );
+          p.resolve({
+            outcome: oom ? 'oom' : 'crash',
+            message: `child exited (${signal ?? code}): ${this.stderr.trim().slice(-1500)}`,
+          });
         } else if (code !== 0 && signal === null) {
           rej(new Error(`fuzz child failed to start (${code}): ${this.stderr}`));
         }
@@ -167,10 +181,17 @@ export function formatReport(r: FuzzReport, opts: FuzzOptions): string {
   lines.push(
     `fuzz: seed ${r.seed}, ${r.cases} cases in ${r.seconds.toFixed(1)} s (${(r.cases / r.seconds).toFixed(1)} cases/s, ${opts.jobs} jobs, ${opts.timeoutMs} ms and ${opts.memoryMb} MB per case)`,
   );
-  const label: Record<Outcome, string> = { error: 'clean error', decoded: 'decoded', crash: 'crash', hang: 'hang', oom: 'out of memory' };
+  const label: Record<Outcome, string> = {
+    error: 'clean error',
+    decoded: 'decoded',
+    crash: 'crash',
+    hang: 'hang',
+    oom: 'out of memory',
+  };
   for (const o of OUTCOMES) lines.push(`  ${label[o].padEnd(14)}${String(r.counts[o]).padStart(8)}`);
   lines.push('  per trace (error / decoded / crash / hang / oom):');
-  for (const [t, c] of Object.entries(r.byTrace).sort()) lines.push(`    ${t.padEnd(44)} ${OUTCOMES.map((o) => c[o]).join(' / ')}`);
+  for (const [t, c] of Object.entries(r.byTrace).sort())
+    lines.push(`    ${t.padEnd(44)} ${OUTCOMES.map((o) => c[o]).join(' / ')}`);
   for (const f of r.failures) {
     lines.push(`FAIL case ${f.n} (${f.outcome}) ${f.trace}: ${f.mutations.join('; ')}`);
     lines.push(`     ${f.message.split('\n').slice(0, 4).join('\n     ')}`);
@@ -180,7 +201,14 @@ export function formatReport(r: FuzzReport, opts: FuzzOptions): string {
 }
 
 function parseArgs(argv: string[]): { opts: FuzzOptions; replay: number | null } {
-  const opts: FuzzOptions = { cases: 1000, seed: 1, jobs: 2, timeoutMs: 10000, memoryMb: 1024, saveDir: join(repoRoot, 'fuzz-failures') };
+  const opts: FuzzOptions = {
+    cases: 1000,
+    seed: 1,
+    jobs: 2,
+    timeoutMs: 10000,
+    memoryMb: 1024,
+    saveDir: join(repoRoot, 'fuzz-failures'),
+  };
   let replay: number | null = null;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -196,7 +224,10 @@ function parseArgs(argv: string[]): { opts: FuzzOptions; replay: number | null }
     else if (flag === '--memory-mb') opts.memoryMb = value();
     else if (flag === '--case') replay = value();
     else if (flag === '--no-save') opts.saveDir = null;
-    else throw new Error(`unknown option ${argv[i]} (--cases N --seed S --jobs J --timeout-ms T --memory-mb M --case N --no-save)`);
+    else
+      throw new Error(
+        `unknown option ${argv[i]} (--cases N --seed S --jobs J --timeout-ms T --memory-mb M --case N --no-save)`,
+      );
   }
   return { opts, replay };
 }
@@ -222,7 +253,11 @@ async function main(): Promise<void> {
       // Running counts: a long run stopped early still leaves its figures.
       if (done % every === 0) {
         const s = ((performance.now() - t0) / 1000).toFixed(0);
-        process.stderr.write(`  ${done}/${opts.cases} in ${s} s: ${Object.entries(seen).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+        process.stderr.write(
+          `  ${done}/${opts.cases} in ${s} s: ${Object.entries(seen)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}\n`,
+        );
       }
     },
   });

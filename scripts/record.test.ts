@@ -42,8 +42,11 @@ function interpreters(): string[] {
   if (fromEnv) return fromEnv.split(':').filter(Boolean);
   const found = ['/usr/bin/python3'];
   for (const name of ['python3.12', 'python3.13', 'python3.14']) {
-    const r = sh(name, ['-c', 'import sys, sysconfig, os; print(sys.executable if os.path.exists(os.path.join('
-      + 'sysconfig.get_path("include"), "Python.h")) else "")']);
+    const r = sh(name, [
+      '-c',
+      'import sys, sysconfig, os; print(sys.executable if os.path.exists(os.path.join(' +
+        'sysconfig.get_path("include"), "Python.h")) else "")',
+    ]);
     const exe = r.out.trim();
     if (r.code === 0 && exe !== '' && !found.includes(exe)) found.push(exe);
   }
@@ -51,8 +54,11 @@ function interpreters(): string[] {
 }
 
 function pyInfo(python: string): { include: string; suffix: string; version: string } {
-  const r = sh(python, ['-c', 'import sys, sysconfig; print(sysconfig.get_path("include")); '
-    + 'print(sysconfig.get_config_var("EXT_SUFFIX")); print("%d.%d" % sys.version_info[:2])']);
+  const r = sh(python, [
+    '-c',
+    'import sys, sysconfig; print(sysconfig.get_path("include")); ' +
+      'print(sysconfig.get_config_var("EXT_SUFFIX")); print("%d.%d" % sys.version_info[:2])',
+  ]);
   if (r.code !== 0) throw new Error(`cannot run ${python}: ${r.err}`);
   const [include, suffix, version] = r.out.trim().split('\n');
   return { include, suffix, version };
@@ -70,13 +76,22 @@ interface Recording {
 function record(python: string, work: string, options: string[], pack = true, program = 'calls.py'): Recording {
   const { include, suffix } = pyInfo(python);
   if (!existsSync(join(include, 'Python.h'))) throw new Error(`${python}'s headers are missing (python3-dev)`);
-  const cc = sh(instrumentedCc, ['-shared', '-fPIC', '-O0', `-I${include}`, '-o', join(work, `cfast${suffix}`),
-    join(testdata, 'cfast.c')]);
+  const cc = sh(instrumentedCc, [
+    '-shared',
+    '-fPIC',
+    '-O0',
+    `-I${include}`,
+    '-o',
+    join(work, `cfast${suffix}`),
+    join(testdata, 'cfast.c'),
+  ]);
   if (cc.code !== 0) throw new Error(`building cfast failed: ${cc.out}${cc.err}`);
   copyFileSync(join(testdata, 'calls.py'), join(work, 'calls.py'));
   const session = join(work, 'session');
-  const r = sh(recorder, ['-o', session, ...options, ...(pack ? [] : ['--no-pack']), '--', python, program],
-    { cwd: work, timeoutMs: 300_000 });
+  const r = sh(recorder, ['-o', session, ...options, ...(pack ? [] : ['--no-pack']), '--', python, program], {
+    cwd: work,
+    timeoutMs: 300_000,
+  });
   return { dir: work, session, stdout: r.out, stderr: r.err, code: r.code };
 }
 
@@ -313,6 +328,10 @@ describe('recorder: real LTTng recordings of a Python program with an instrument
 
   it('perf-to-lttng names syscalls from asm/unistd_64.h', () => {
     const names = parseUnistd('#define __NR_read 0\n#define __NR_write 1\n#define __NR_clone3 435\n#define X 5\n');
-    expect([...names]).toEqual([[0, 'read'], [1, 'write'], [435, 'clone3']]);
+    expect([...names]).toEqual([
+      [0, 'read'],
+      [1, 'write'],
+      [435, 'clone3'],
+    ]);
   });
 });

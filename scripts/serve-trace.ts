@@ -58,9 +58,17 @@ export function packFolder(dir: string): Uint8Array {
 export function servedFileFor(path: string): ServedFile {
   const abs = resolve(path);
   if (statSync(abs).isDirectory()) {
-    return { urlPath: `/${encodeURIComponent(basename(abs))}.tar.gz`, bytes: packFolder(abs), contentType: 'application/gzip' };
+    return {
+      urlPath: `/${encodeURIComponent(basename(abs))}.tar.gz`,
+      bytes: packFolder(abs),
+      contentType: 'application/gzip',
+    };
   }
-  return { urlPath: `/${encodeURIComponent(basename(abs))}`, bytes: new Uint8Array(readFileSync(abs)), contentType: 'application/octet-stream' };
+  return {
+    urlPath: `/${encodeURIComponent(basename(abs))}`,
+    bytes: new Uint8Array(readFileSync(abs)),
+    contentType: 'application/octet-stream',
+  };
 }
 
 export function startTraceServer(opts: TraceServerOptions): Promise<TraceServer> {
@@ -82,8 +90,13 @@ export function startTraceServer(opts: TraceServerOptions): Promise<TraceServer>
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`no trace at ${path}\n`);
       return;
     }
-    res.writeHead(200, { 'Content-Type': file.contentType ?? 'application/octet-stream', 'Content-Length': file.bytes.length });
-    res.end(req.method === 'HEAD' ? undefined : Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.length));
+    res.writeHead(200, {
+      'Content-Type': file.contentType ?? 'application/octet-stream',
+      'Content-Length': file.bytes.length,
+    });
+    res.end(
+      req.method === 'HEAD' ? undefined : Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.length),
+    );
   };
   const server = createServer(handler);
   const host = opts.host ?? '127.0.0.1';

@@ -23,19 +23,22 @@ for (let i = 0; i < args.length; i++) {
   opts[a.slice(2)] = value;
   i++;
 }
-for (const key of Object.keys(opts)) if (!['out', 'scenario', 'events', 'seed'].includes(key)) usage(`unknown option --${key}`);
+for (const key of Object.keys(opts))
+  if (!['out', 'scenario', 'events', 'seed'].includes(key)) usage(`unknown option --${key}`);
 if (!opts.out) usage('--out is required');
 const scenario = (opts.scenario ?? 'article') as ScenarioName;
 if (scenario !== 'article' && scenario !== 'scale') usage(`unknown scenario ${scenario}`);
 const events = opts.events !== undefined ? Number(opts.events) : undefined;
 if (events !== undefined && !(Number.isInteger(events) && events > 0)) usage('--events must be a positive integer');
-if (events !== undefined && scenario !== 'scale') usage('--events applies to --scenario scale (the article trace has a fixed story)');
+if (events !== undefined && scenario !== 'scale')
+  usage('--events applies to --scenario scale (the article trace has a fixed story)');
 const seed = opts.seed !== undefined ? Number(opts.seed) : 1;
 if (!Number.isInteger(seed)) usage('--seed must be an integer');
 
 // Replace a previous session written here, but never delete anything else.
 if (existsSync(opts.out) && readdirSync(opts.out).length > 0) {
-  if (!existsSync(join(opts.out, 'kernel', 'metadata'))) usage(`${opts.out} exists and is not a synthesized session: refusing to write into it`);
+  if (!existsSync(join(opts.out, 'kernel', 'metadata')))
+    usage(`${opts.out} exists and is not a synthesized session: refusing to write into it`);
   for (const sub of ['kernel', 'ust']) rmSync(join(opts.out, sub), { recursive: true, force: true });
 }
 const t0 = performance.now();
@@ -48,7 +51,9 @@ const result = synthesizeSession(new NodeDir(opts.out), {
     const now = performance.now();
     if (now - lastReport > 2000) {
       lastReport = now;
-      console.error(`  ${n} events, ${(bytes / 1e6).toFixed(0)} MB, ${(bytes / 1e6 / ((now - t0) / 1000)).toFixed(1)} MB/s`);
+      console.error(
+        `  ${n} events, ${(bytes / 1e6).toFixed(0)} MB, ${(bytes / 1e6 / ((now - t0) / 1000)).toFixed(1)} MB/s`,
+      );
     }
   },
 });

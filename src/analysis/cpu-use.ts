@@ -21,7 +21,14 @@ export const enum CpuUse {
 }
 
 export const CPU_USE_COUNT = 6;
-export const CPU_USE_NAMES: readonly string[] = ['running user', 'syscall', 'blocked', 'waiting for CPU', 'interrupted', 'other'];
+export const CPU_USE_NAMES: readonly string[] = [
+  'running user',
+  'syscall',
+  'blocked',
+  'waiting for CPU',
+  'interrupted',
+  'other',
+];
 
 /** Detail keys pack a category with the syscall name it happened in: category + 8 * (nameIndex + 1); 0..7 = none. */
 export const detailKey = (use: CpuUse, syscallName: number): number => use + 8 * (syscallName + 1);
@@ -168,7 +175,13 @@ export class SplitScratch {
    * Adds the measured split to `entity`: `catNs` holds CPU_USE_COUNT ns per entity, `detail` maps
    * entity * keySpace + key to ns, and `detailKeys` lists each entity's keys (so results need not scan the map).
    */
-  addTo(entity: number, catNs: Float64Array, detail: Map<number, number>, detailKeys: Map<number, number[]>, keySpace: number): void {
+  addTo(
+    entity: number,
+    catNs: Float64Array,
+    detail: Map<number, number>,
+    detailKeys: Map<number, number[]>,
+    keySpace: number,
+  ): void {
     const base = entity * CPU_USE_COUNT;
     for (let k = 0; k < CPU_USE_COUNT; k++) catNs[base + k] += this.catNs[k];
     for (let j = 0; j < this.keys.length; j++) {

@@ -140,7 +140,9 @@ describe('off-CPU split on a model built so that the answer is known', () => {
     expect(a.syscallNames[detailSyscall(key)]).toBe('read');
     // The flame graph holds the same split on main -> read_config.
     const f = a.flame;
-    const node = Array.from({ length: f.count }, (_, i) => i).find((i) => pathOf(f, i).join('>') === 'main>read_config')!;
+    const node = Array.from({ length: f.count }, (_, i) => i).find(
+      (i) => pathOf(f, i).join('>') === 'main>read_config',
+    )!;
     expect(f.catNs[node * 6 + CpuUse.Blocked]).toBe(32 * ms);
     expect(f.totalNs[node]).toBe(40 * ms);
     // main: self 0, total 50 ms; parse all user.
@@ -171,7 +173,13 @@ describe('the article demo', () => {
     expect(paths.some((p) => /foo > bar > baz$/.test(p))).toBe(true);
     expect(paths.some((p) => /foo > bar > baz > print$/.test(p))).toBe(true);
     // foo2's instrumented C functions (Cython wrapper and implementation) below the Python frames.
-    expect(paths.some((p) => /__pyx_pw_4foo2_1foo > __pyx_pf_4foo2_foo > foo > __pyx_pw_4foo2_3bar > __pyx_pf_4foo2_bar > bar > __pyx_pw_4foo2_5baz > __pyx_pf_4foo2_baz > baz > print$/.test(p))).toBe(true);
+    expect(
+      paths.some((p) =>
+        /__pyx_pw_4foo2_1foo > __pyx_pf_4foo2_foo > foo > __pyx_pw_4foo2_3bar > __pyx_pf_4foo2_bar > bar > __pyx_pw_4foo2_5baz > __pyx_pf_4foo2_baz > baz > print$/.test(
+          p,
+        ),
+      ),
+    ).toBe(true);
     // Every node's total is at least the sum of its children's; the root sums its children.
     for (let i = 0; i < f.count; i++) {
       let kids = 0;
@@ -215,7 +223,12 @@ describe('the article demo', () => {
   it('the range around the write in print: one write row, its duration', () => {
     const sc = m.threads[mainIdx].syscalls!;
     const w = Array.from({ length: sc.count }, (_, i) => i).find((i) => m.strings[sc.name[i]] === 'write')!;
-    const a = analyzeSelection(m, { startNs: sc.startNs[w] - 100, endNs: sc.endNs[w] + 100, threads: null, perThread: false });
+    const a = analyzeSelection(m, {
+      startNs: sc.startNs[w] - 100,
+      endNs: sc.endNs[w] + 100,
+      threads: null,
+      perThread: false,
+    });
     const row = a.syscalls.find((r) => r.name === 'write')!;
     expect(row.count).toBe(1);
     expect(row.maxNs).toBe(sc.endNs[w] - sc.startNs[w]);

@@ -155,9 +155,18 @@ class I32 {
   }
 }
 
-function toSplit(catNs: Float64Array, entity: number, detail: Map<number, number>, keySpace: number, keysOf: Map<number, number[]>): CpuSplit {
+function toSplit(
+  catNs: Float64Array,
+  entity: number,
+  detail: Map<number, number>,
+  keySpace: number,
+  keysOf: Map<number, number[]>,
+): CpuSplit {
   const cat = Array.from(catNs.subarray(entity * CPU_USE_COUNT, (entity + 1) * CPU_USE_COUNT));
-  const details: Array<[number, number]> = (keysOf.get(entity) ?? []).map((k) => [k, detail.get(entity * keySpace + k)!]);
+  const details: Array<[number, number]> = (keysOf.get(entity) ?? []).map((k) => [
+    k,
+    detail.get(entity * keySpace + k)!,
+  ]);
   details.sort((a, b) => b[1] - a[1]);
   return { catNs: cat, details };
 }

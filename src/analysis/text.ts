@@ -35,7 +35,9 @@ export function formatSelection(m: TraceModel, a: SelectionAnalysis, top: number
   const q = a.query;
   const lines: string[] = [];
   const who = q.threads ? q.threads.map((t) => `tid ${m.threads[t].tid}`).join(', ') : 'all threads';
-  lines.push(`selection: ${ns(q.startNs - m.startNs)} to ${ns(q.endNs - m.startNs)} after the trace start (${ns(q.endNs - q.startNs)}), ${who}`);
+  lines.push(
+    `selection: ${ns(q.startNs - m.startNs)} to ${ns(q.endNs - m.startNs)} after the trace start (${ns(q.endNs - q.startNs)}), ${who}`,
+  );
   lines.push(`functions: ${a.functions.length} (by total time; durations are of whole calls)`);
   for (const f of a.functions.slice(0, top)) {
     lines.push(
@@ -46,11 +48,15 @@ export function formatSelection(m: TraceModel, a: SelectionAnalysis, top: number
   const sys = a.syscalls.slice().sort((x, y) => y.count - x.count || x.name.localeCompare(y.name));
   lines.push(`syscalls: ${a.syscallList.count}`);
   for (const s of sys.slice(0, top)) {
-    lines.push(`  ${s.name}: ${s.count}, total ${ns(s.totalNs)}, min ${ns(s.minNs)}, mean ${ns(s.meanNs)}, p95 ${ns(s.p95Ns)}, p99 ${ns(s.p99Ns)}, max ${ns(s.maxNs)}`);
+    lines.push(
+      `  ${s.name}: ${s.count}, total ${ns(s.totalNs)}, min ${ns(s.minNs)}, mean ${ns(s.meanNs)}, p95 ${ns(s.p95Ns)}, p99 ${ns(s.p99Ns)}, max ${ns(s.maxNs)}`,
+    );
   }
   lines.push(`states:`);
   for (const r of a.states) {
-    const parts = r.stateNs.map((v, st) => (v > 0 ? `${THREAD_STATE_NAMES[st]} ${ns(v)} (${((100 * v) / r.rangeNs).toFixed(1)}%)` : '')).filter((x) => x);
+    const parts = r.stateNs
+      .map((v, st) => (v > 0 ? `${THREAD_STATE_NAMES[st]} ${ns(v)} (${((100 * v) / r.rangeNs).toFixed(1)}%)` : ''))
+      .filter((x) => x);
     lines.push(`  ${r.label}: ${parts.join(', ')}`);
   }
   return lines.join('\n');
@@ -58,5 +64,11 @@ export function formatSelection(m: TraceModel, a: SelectionAnalysis, top: number
 
 /** JSON form: the panel's rows (the flame tree and the per-syscall list are left out). */
 export function selectionJson(a: SelectionAnalysis): object {
-  return { query: a.query, functions: a.functions, syscalls: a.syscalls, states: a.states, syscallNames: a.syscallNames };
+  return {
+    query: a.query,
+    functions: a.functions,
+    syscalls: a.syscalls,
+    states: a.states,
+    syscallNames: a.syscallNames,
+  };
 }

@@ -50,62 +50,81 @@ const entries = manifest();
 
 describe('corpus: ok traces equal the babeltrace2 reference', () => {
   for (const m of entries.filter((e) => e.expect === 'ok')) {
-    it(m.name, () => {
-      const { records, error, ms } = decodeTrace(m.name);
-      const stats: CompareStats = { emptyStringQuirks: 0 };
-      const diffs = compareRecords(records, referenceRecords(m.name) as RefRecord[], 5, stats);
-      const quirk = stats.emptyStringQuirks > 0 ? `, ${stats.emptyStringQuirks} empty strings shown stale by bt2 2.0.4` : '';
-      console.log(
-        `${diffs.length === 0 && !error ? 'PASS' : 'FAIL'} ${m.name}: ${events(records)}/${m.events} events, ${records.length - events(records)} loss records, ${ms.toFixed(0)} ms${quirk}`,
-      );
-      expect(error).toBeNull();
-      expect(diffs).toEqual([]);
-      expect(events(records)).toBe(m.events);
-    }, 120000);
+    it(
+      m.name,
+      () => {
+        const { records, error, ms } = decodeTrace(m.name);
+        const stats: CompareStats = { emptyStringQuirks: 0 };
+        const diffs = compareRecords(records, referenceRecords(m.name) as RefRecord[], 5, stats);
+        const quirk =
+          stats.emptyStringQuirks > 0 ? `, ${stats.emptyStringQuirks} empty strings shown stale by bt2 2.0.4` : '';
+        console.log(
+          `${diffs.length === 0 && !error ? 'PASS' : 'FAIL'} ${m.name}: ${events(records)}/${m.events} events, ${records.length - events(records)} loss records, ${ms.toFixed(0)} ms${quirk}`,
+        );
+        expect(error).toBeNull();
+        expect(diffs).toEqual([]);
+        expect(events(records)).toBe(m.events);
+      },
+      120000,
+    );
   }
 });
 
 describe('corpus: error traces are refused with a clear message', () => {
   for (const m of entries.filter((e) => e.expect === 'error')) {
-    it(m.name, () => {
-      const { records, error, ms } = decodeTrace(m.name);
-      console.log(`ERROR-OK ${m.name}: ${events(records)} valid events, then: ${(error as Error)?.message} (${ms.toFixed(0)} ms)`);
-      expect(error).toBeInstanceOf(CtfError);
-      const e = error as CtfError;
-      // Says where: a file, and a metadata line or byte offset.
-      expect(e.file).toBeTruthy();
-      expect(e.line !== undefined || e.byteOffset !== undefined).toBe(true);
-      expect(ms).toBeLessThan(TIME_BOUND_MS);
-    }, 60000);
+    it(
+      m.name,
+      () => {
+        const { records, error, ms } = decodeTrace(m.name);
+        console.log(
+          `ERROR-OK ${m.name}: ${events(records)} valid events, then: ${(error as Error)?.message} (${ms.toFixed(0)} ms)`,
+        );
+        expect(error).toBeInstanceOf(CtfError);
+        const e = error as CtfError;
+        // Says where: a file, and a metadata line or byte offset.
+        expect(e.file).toBeTruthy();
+        expect(e.line !== undefined || e.byteOffset !== undefined).toBe(true);
+        expect(ms).toBeLessThan(TIME_BOUND_MS);
+      },
+      60000,
+    );
   }
 });
 
 describe('corpus: none traces decode or report a CtfError', () => {
   const byName = new Map(entries.map((e) => [e.name, e]));
   for (const m of entries.filter((e) => e.expect === 'none')) {
-    it(m.name, () => {
-      const { records, error, ms } = decodeTrace(m.name);
-      if (error !== null) expect(error).toBeInstanceOf(CtfError);
-      expect(ms).toBeLessThan(TIME_BOUND_MS);
-      let twinNote = '';
-      // A CTF 2 twin with the same data streams as a CTF 1.8 trace must give that trace's reference.
-      const twin = m.name.startsWith('tc-CTF2-7.0-') ? byName.get(`bt-${m.name.slice('tc-CTF2-7.0-'.length)}`) : undefined;
-      if (twin && twin.expect === 'ok') {
-        const a = tracePath(m.name);
-        const b = tracePath(twin.name);
-        const fa = streamFiles(a);
-        const same = fa.join() === streamFiles(b).join() && fa.every((f) => readFileSync(join(a, f)).equals(readFileSync(join(b, f))));
-        if (same) {
-          expect(error).toBeNull();
-          expect(compareRecords(records, referenceRecords(twin.name) as RefRecord[])).toEqual([]);
-          twinNote = `, equal to the reference of its CTF 1.8 twin ${twin.name}`;
-        } else {
-          twinNote = `, data differs from ${twin.name} (not compared)`;
+    it(
+      m.name,
+      () => {
+        const { records, error, ms } = decodeTrace(m.name);
+        if (error !== null) expect(error).toBeInstanceOf(CtfError);
+        expect(ms).toBeLessThan(TIME_BOUND_MS);
+        let twinNote = '';
+        // A CTF 2 twin with the same data streams as a CTF 1.8 trace must give that trace's reference.
+        const twin = m.name.startsWith('tc-CTF2-7.0-')
+          ? byName.get(`bt-${m.name.slice('tc-CTF2-7.0-'.length)}`)
+          : undefined;
+        if (twin && twin.expect === 'ok') {
+          const a = tracePath(m.name);
+          const b = tracePath(twin.name);
+          const fa = streamFiles(a);
+          const same =
+            fa.join() === streamFiles(b).join() &&
+            fa.every((f) => readFileSync(join(a, f)).equals(readFileSync(join(b, f))));
+          if (same) {
+            expect(error).toBeNull();
+            expect(compareRecords(records, referenceRecords(twin.name) as RefRecord[])).toEqual([]);
+            twinNote = `, equal to the reference of its CTF 1.8 twin ${twin.name}`;
+          } else {
+            twinNote = `, data differs from ${twin.name} (not compared)`;
+          }
         }
-      }
-      console.log(
-        `NONE ${m.name}: ${events(records)} events${error ? `, then error: ${(error as Error).message}` : ''}${twinNote} (${ms.toFixed(0)} ms)`,
-      );
-    }, 60000);
+        console.log(
+          `NONE ${m.name}: ${events(records)} events${error ? `, then error: ${(error as Error).message}` : ''}${twinNote} (${ms.toFixed(0)} ms)`,
+        );
+      },
+      60000,
+    );
   }
 });

@@ -41,8 +41,12 @@ describe('copies among sources', () => {
     const reads = new Set<string>();
     const r = findCopies([recording(trace, reads)]);
     expect(r.dropped).toEqual([`${stream} (copy)`]);
-    expect(r.warnings).toEqual([`${stream} (copy) is a byte-identical copy of ${stream}: opened once, ${stream} (copy) left out (its events would show twice)`]);
-    expect([...r.kept[0].files.keys()].sort()).toEqual([...trace.files.keys()].filter((f) => f !== `${stream} (copy)`).sort());
+    expect(r.warnings).toEqual([
+      `${stream} (copy) is a byte-identical copy of ${stream}: opened once, ${stream} (copy) left out (its events would show twice)`,
+    ]);
+    expect([...r.kept[0].files.keys()].sort()).toEqual(
+      [...trace.files.keys()].filter((f) => f !== `${stream} (copy)`).sort(),
+    );
     expect(reads.has(`${stream} (longer)`)).toBe(false);
     expect(reads.has(`${stream} (edited)`)).toBe(true);
   });

@@ -94,7 +94,9 @@ export function findCopies(traces: TraceInput[]): CopyReport {
     if (!own && copies.size > 0 && mine.length === 0) {
       // Every stream is a copy: the whole folder is the same trace opened twice.
       for (const f of t.files.keys()) dropped.push(join(t.name, f));
-      warnings.push(`${label(t.name)} is a copy of ${label(fam.first)} (same metadata, same stream files): opened once, ${t.name} left out`);
+      warnings.push(
+        `${label(t.name)} is a copy of ${label(fam.first)} (same metadata, same stream files): opened once, ${t.name} left out`,
+      );
       continue;
     }
     if (copies.size === 0) {
@@ -106,7 +108,9 @@ export function findCopies(traces: TraceInput[]): CopyReport {
       files.delete(f);
       dropped.push(join(t.name, f));
       if (files.delete(`index/${f}.idx`)) dropped.push(join(t.name, `index/${f}.idx`));
-      warnings.push(`${join(t.name, f)} is a byte-identical copy of ${original}: opened once, ${join(t.name, f)} left out (its events would show twice)`);
+      warnings.push(
+        `${join(t.name, f)} is a byte-identical copy of ${original}: opened once, ${join(t.name, f)} left out (its events would show twice)`,
+      );
     }
     kept.push({ name: t.name, files });
   }

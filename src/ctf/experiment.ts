@@ -146,14 +146,16 @@ export function openExperiment(traces: TraceInput[]): Experiment {
     try {
       plan = compileTrace(schema);
     } catch (e) {
-      if (e instanceof CtfError && e.file === undefined) throw new CtfError(e.message, { file: joinPath(t.name, 'metadata') });
+      if (e instanceof CtfError && e.file === undefined)
+        throw new CtfError(e.message, { file: joinPath(t.name, 'metadata') });
       throw e;
     }
     expTraces.push({ name: t.name, domain: domainOf(schema.env), schema, env: schema.env });
     if (schema.warnings) warnings.push(...schema.warnings);
     plans.push(plan);
     const cm = new Map<number, ClockConv>();
-    for (const sc of schema.streams.values()) cm.set(sc.id, new ClockConv(sc.clock !== undefined ? schema.clocks.get(sc.clock) : undefined));
+    for (const sc of schema.streams.values())
+      cm.set(sc.id, new ClockConv(sc.clock !== undefined ? schema.clocks.get(sc.clock) : undefined));
     convs.push(cm);
     totalBytes += meta.length;
     const names = [...t.files.keys()].filter((f) => f !== 'metadata' && !f.includes('/') && !f.startsWith('.')).sort();
@@ -189,7 +191,8 @@ export function openExperiment(traces: TraceInput[]): Experiment {
     if (originNs === null || ns < originNs) originNs = ns;
   });
   if (originNs === null) {
-    for (const cm of convs) for (const c of cm.values()) if (originNs === null || c.baseNs < originNs) originNs = c.baseNs;
+    for (const cm of convs)
+      for (const c of cm.values()) if (originNs === null || c.baseNs < originNs) originNs = c.baseNs;
   }
   const origin: bigint = originNs ?? 0n;
   for (const cm of convs) for (const c of cm.values()) c.setOrigin(origin);
@@ -244,60 +247,60 @@ export function openExperiment(traces: TraceInput[]): Experiment {
     onStaged: ((rec: StagedRecord, trace: number, stream: number, cpu: number | null) => void) | null,
     onLoss: ((l: LossRecord) => void) | undefined,
   ): void {
-      const heap: StreamDecoder[] = [];
-      // A corrupt stream stops there; the other streams still deliver all their valid events, then the first
-      // error is thrown.
-      let firstError: unknown = null;
-      const advance = (d: StreamDecoder): boolean => {
-        try {
-          return d.advance();
-        } catch (e) {
-          if (firstError === null) firstError = e;
-          return false;
-        }
-      };
-      const decoders = open.map((s, si) => decoderOf(s, si));
-      for (const d of decoders) {
-        if (tables) d.readColumns(tables);
-        if (advance(d)) heapPush(heap, d);
+    const heap: StreamDecoder[] = [];
+    // A corrupt stream stops there; the other streams still deliver all their valid events, then the first
+    // error is thrown.
+    let firstError: unknown = null;
+    const advance = (d: StreamDecoder): boolean => {
+      try {
+        return d.advance();
+      } catch (e) {
+        if (firstError === null) firstError = e;
+        return false;
       }
-      // Time going backwards within a stream (a damaged or spliced file): babeltrace2's muxer stops there.
-      const lastNs = new Float64Array(open.length).fill(-Infinity);
-      const backwards: Array<{ count: number; atNs: number; afterNs: number } | undefined> = [];
-      while (heap.length > 0) {
-        const d = heap[0];
-        if (d.isStaged || d.event) {
-          if (d.key < lastNs[d.order]) {
-            const b = backwards[d.order];
-            if (b) b.count++;
-            else backwards[d.order] = { count: 1, atNs: d.key, afterNs: lastNs[d.order] };
-          } else if (Number.isFinite(d.key)) lastNs[d.order] = d.key;
-          if (d.isStaged) onStaged!(d.staged, d.traceIdx, d.order, d.cpu);
-          else onEvent!(d.event!);
-        } else if (d.loss) {
-          if (isDamagedLoss(d.loss)) d.loss.damaged = true;
-          onLoss?.(d.loss);
-        }
-        if (advance(d)) {
+    };
+    const decoders = open.map((s, si) => decoderOf(s, si));
+    for (const d of decoders) {
+      if (tables) d.readColumns(tables);
+      if (advance(d)) heapPush(heap, d);
+    }
+    // Time going backwards within a stream (a damaged or spliced file): babeltrace2's muxer stops there.
+    const lastNs = new Float64Array(open.length).fill(-Infinity);
+    const backwards: Array<{ count: number; atNs: number; afterNs: number } | undefined> = [];
+    while (heap.length > 0) {
+      const d = heap[0];
+      if (d.isStaged || d.event) {
+        if (d.key < lastNs[d.order]) {
+          const b = backwards[d.order];
+          if (b) b.count++;
+          else backwards[d.order] = { count: 1, atNs: d.key, afterNs: lastNs[d.order] };
+        } else if (Number.isFinite(d.key)) lastNs[d.order] = d.key;
+        if (d.isStaged) onStaged!(d.staged, d.traceIdx, d.order, d.cpu);
+        else onEvent!(d.event!);
+      } else if (d.loss) {
+        if (isDamagedLoss(d.loss)) d.loss.damaged = true;
+        onLoss?.(d.loss);
+      }
+      if (advance(d)) {
+        siftDown(heap, 0);
+      } else {
+        const last = heap.pop()!;
+        if (heap.length > 0) {
+          heap[0] = last;
           siftDown(heap, 0);
-        } else {
-          const last = heap.pop()!;
-          if (heap.length > 0) {
-            heap[0] = last;
-            siftDown(heap, 0);
-          }
         }
       }
-      const found = decoders.flatMap((d) => d.warnings());
-      backwards.forEach((b, si) => {
-        if (!b) return;
-        found.push(
-          `${open[si].path}: time goes backwards within the stream ${b.count} time${b.count > 1 ? 's' : ''} (first an event at ${b.atNs} ns after one at ${b.afterNs} ns from the trace start): its events are shown in file order there, the picture may be wrong`,
-        );
-      });
-      // A second decode finds the same: said once.
-      for (const w of found) if (!warnings.includes(w)) warnings.push(w);
-      if (firstError !== null) throw firstError;
+    }
+    const found = decoders.flatMap((d) => d.warnings());
+    backwards.forEach((b, si) => {
+      if (!b) return;
+      found.push(
+        `${open[si].path}: time goes backwards within the stream ${b.count} time${b.count > 1 ? 's' : ''} (first an event at ${b.atNs} ns after one at ${b.afterNs} ns from the trace start): its events are shown in file order there, the picture may be wrong`,
+      );
+    });
+    // A second decode finds the same: said once.
+    for (const w of found) if (!warnings.includes(w)) warnings.push(w);
+    if (firstError !== null) throw firstError;
   }
 }
 

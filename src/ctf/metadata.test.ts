@@ -41,7 +41,9 @@ describe('metadata file', () => {
   });
 
   it('reads plain-text metadata as is', () => {
-    expect(parseMetadata(new TextEncoder().encode(TEXT)).streams.get(0)?.events.get(0)?.name).toBe('a_rather_long_event_name');
+    expect(parseMetadata(new TextEncoder().encode(TEXT)).streams.get(0)?.events.get(0)?.name).toBe(
+      'a_rather_long_event_name',
+    );
   });
 
   it('refuses a metadata packet whose content goes beyond the file', () => {

@@ -28,14 +28,20 @@ function depacketize(bytes: Uint8Array, dv: DataView, le: boolean, file: string)
   let total = 0;
   while (off < bytes.length) {
     if (off + HEADER_BYTES > bytes.length) {
-      throw new CtfError(`truncated metadata packet header (${bytes.length - off} bytes left, expected ${HEADER_BYTES})`, {
-        file,
-        byteOffset: off,
-      });
+      throw new CtfError(
+        `truncated metadata packet header (${bytes.length - off} bytes left, expected ${HEADER_BYTES})`,
+        {
+          file,
+          byteOffset: off,
+        },
+      );
     }
     const magic = dv.getUint32(off, le);
     if (magic !== META_MAGIC) {
-      throw new CtfError(`bad metadata packet magic 0x${magic.toString(16)} (expected 0x75d11d57)`, { file, byteOffset: off });
+      throw new CtfError(`bad metadata packet magic 0x${magic.toString(16)} (expected 0x75d11d57)`, {
+        file,
+        byteOffset: off,
+      });
     }
     // Early lttng-modules wrote 35-byte headers without the version bytes: reading on would drop two characters
     // of text per packet and fail later on a mangled word. babeltrace2 refuses these packets the same way.
@@ -43,10 +49,13 @@ function depacketize(bytes: Uint8Array, dv: DataView, le: boolean, file: string)
     const minor = bytes[off + 36];
     // 1.8 for TSDL; LTTng writes 2.0 around CTF 2 JSON fragments.
     if (!((major === 1 && minor === 8) || (major === 2 && minor === 0))) {
-      throw new CtfError(`invalid metadata packet version ${major}.${minor} (expected 1.8, or 2.0 for CTF 2: the packet header lacks its version bytes or is damaged)`, {
-        file,
-        byteOffset: off,
-      });
+      throw new CtfError(
+        `invalid metadata packet version ${major}.${minor} (expected 1.8, or 2.0 for CTF 2: the packet header lacks its version bytes or is damaged)`,
+        {
+          file,
+          byteOffset: off,
+        },
+      );
     }
     const contentBits = dv.getUint32(off + 24, le);
     const packetBits = dv.getUint32(off + 28, le);
@@ -54,7 +63,10 @@ function depacketize(bytes: Uint8Array, dv: DataView, le: boolean, file: string)
     const encryption = bytes[off + 33];
     const checksumScheme = bytes[off + 34];
     if (compression !== 0 || encryption !== 0 || checksumScheme !== 0) {
-      throw new CtfError('compressed, encrypted or checksummed metadata packets are not supported', { file, byteOffset: off });
+      throw new CtfError('compressed, encrypted or checksummed metadata packets are not supported', {
+        file,
+        byteOffset: off,
+      });
     }
     if (contentBits % 8 !== 0 || packetBits % 8 !== 0 || contentBits > packetBits || contentBits < HEADER_BYTES * 8) {
       throw new CtfError(`invalid metadata packet sizes (content ${contentBits} bits, packet ${packetBits} bits)`, {
@@ -64,7 +76,10 @@ function depacketize(bytes: Uint8Array, dv: DataView, le: boolean, file: string)
     }
     const end = off + contentBits / 8;
     if (end > bytes.length) {
-      throw new CtfError(`metadata packet content (${contentBits / 8} bytes) goes beyond the end of the file`, { file, byteOffset: off });
+      throw new CtfError(`metadata packet content (${contentBits / 8} bytes) goes beyond the end of the file`, {
+        file,
+        byteOffset: off,
+      });
     }
     parts.push(bytes.subarray(off + HEADER_BYTES, end));
     total += end - off - HEADER_BYTES;
@@ -90,7 +105,10 @@ export function parseMetadata(bytes: Uint8Array, file = 'metadata'): TraceSchema
     } catch (e) {
       if (e instanceof CtfError) throw e;
       const line = (e as { line?: number }).line;
-      throw new CtfError(`CTF 2 metadata: ${(e as Error).message}`, { file, line: typeof line === 'number' ? line : undefined });
+      throw new CtfError(`CTF 2 metadata: ${(e as Error).message}`, {
+        file,
+        line: typeof line === 'number' ? line : undefined,
+      });
     }
   }
   if (i >= text.length) throw new CtfError('empty metadata', { file });

@@ -42,7 +42,8 @@ export class NodeFileSource implements ByteSource {
     let done = 0;
     while (done < n) {
       const got = readSync(fd, out, done, n - done, offsetBytes + done);
-      if (got === 0) throw new CtfError(`${this.path} shrank while being read (${offsetBytes + done} of ${this.sizeBytes} bytes)`);
+      if (got === 0)
+        throw new CtfError(`${this.path} shrank while being read (${offsetBytes + done} of ${this.sizeBytes} bytes)`);
       done += got;
     }
     return out;

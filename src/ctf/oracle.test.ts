@@ -25,7 +25,7 @@ const TRACES = ['bt-smalltrace', 'bt-succeed1', 'bt-psn-no-lost', 'bt-2packets',
 const RIGHTLY_BETTER: Record<string, string> = {};
 
 type Rnd = () => number;
-const pick = <T,>(r: Rnd, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
+const pick = <T>(r: Rnd, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 
 /** One mutation of a trace folder (in place); returns its label. */
 const MUTATIONS: Array<(dir: string, r: Rnd) => string | null> = [
@@ -137,7 +137,9 @@ describe('babeltrace2 as an oracle: no silent answer where it refuses', () => {
           tally.silent++;
           if (!(label in RIGHTLY_BETTER)) {
             const why = bt.stderr.split('\n').find((l) => / E /.test(l)) ?? '';
-            silent.push(`${label} (babeltrace2: ${why.replace(/^.* E /, '').slice(0, 200)}; Strata: ${s.events} events)`);
+            silent.push(
+              `${label} (babeltrace2: ${why.replace(/^.* E /, '').slice(0, 200)}; Strata: ${s.events} events)`,
+            );
           }
         } else if (bt.refused && s.error) tally.bothRefuse++;
         else if (bt.refused) tally.strataWarns++;

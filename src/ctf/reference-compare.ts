@@ -31,7 +31,8 @@ function sameUpToEmptyStrings(a: unknown, e: unknown, stats: CompareStats): bool
   if (ka.length !== ke.length) return false;
   for (const k of ka) {
     if (!(k in (e as object))) return false;
-    if (!sameUpToEmptyStrings((a as Record<string, unknown>)[k], (e as Record<string, unknown>)[k], stats)) return false;
+    if (!sameUpToEmptyStrings((a as Record<string, unknown>)[k], (e as Record<string, unknown>)[k], stats))
+      return false;
   }
   return true;
 }
@@ -96,13 +97,23 @@ export function compareRecords(
     for (const a of restA) {
       const m = restE.findIndex((e) => sameUpToEmptyStrings(a, e, stats));
       if (m >= 0) restE.splice(m, 1);
-      else if (diffs.length < max) diffs.push(`event at time ${ta}:\n  got      ${canon(a).slice(0, 400)}\n  expected ${restE.length > 0 ? canon(restE[0]).slice(0, 400) : '(none)'}`);
+      else if (diffs.length < max)
+        diffs.push(
+          `event at time ${ta}:\n  got      ${canon(a).slice(0, 400)}\n  expected ${restE.length > 0 ? canon(restE[0]).slice(0, 400) : '(none)'}`,
+        );
     }
     i = i2;
     j = j2;
   }
-  const lossA = actual.filter((r) => r.k !== 'event').map(canon).sort();
-  const lossE = expected.filter((r) => r.k !== 'event').map(canon).sort();
-  if (canon(lossA) !== canon(lossE)) diffs.push(`loss records:\n  got      ${lossA.join(' ')}\n  expected ${lossE.join(' ')}`);
+  const lossA = actual
+    .filter((r) => r.k !== 'event')
+    .map(canon)
+    .sort();
+  const lossE = expected
+    .filter((r) => r.k !== 'event')
+    .map(canon)
+    .sort();
+  if (canon(lossA) !== canon(lossE))
+    diffs.push(`loss records:\n  got      ${lossA.join(' ')}\n  expected ${lossE.join(' ')}`);
   return diffs.slice(0, max);
 }

@@ -72,7 +72,9 @@ describe('duplicate definitions in the metadata: an error naming both lines, whe
     {
       name: 'two events with the same id in one stream class',
       corpus: SMALL,
-      edit: (m) => m.replace('\tname = string;', '\tname = string;\n\tid = 0;') + 'event {\n\tname = other;\n\tid = 0;\n\tfields := struct { string str; };\n};\n',
+      edit: (m) =>
+        m.replace('\tname = string;', '\tname = string;\n\tid = 0;') +
+        'event {\n\tname = other;\n\tid = 0;\n\tfields := struct { string str; };\n};\n',
       bt2: /At line 25 in metadata stream: Duplicate event class \(same ID\) in the same stream class: id=0/,
       strata: /duplicate event id 0 in stream 0 \(event blocks at lines 16 and 21\)/,
     },
@@ -97,13 +99,19 @@ describe('duplicate definitions in the metadata: an error naming both lines, whe
   }
 
   it('an event name used twice (babeltrace2 accepts it): decoded, with a warning naming both lines', () => {
-    const dir = mutate(FLIP, 'same-name', (m) => m.replace('name = "irq_handler_entry";', 'name = "irq_handler_exit";'));
+    const dir = mutate(FLIP, 'same-name', (m) =>
+      m.replace('name = "irq_handler_entry";', 'name = "irq_handler_exit";'),
+    );
     const bt = babeltrace2(dir);
     expect(bt.refused).toBe(false);
     const s = strata(dir);
     expect(s.error).toBeNull();
     expect(s.events).toBe(14310);
-    expect(s.warnings).toEqual([expect.stringMatching(/event name 'irq_handler_exit' is used twice in stream 0 \(id 3 at line 129 and id 2 at line 139\)/)]);
+    expect(s.warnings).toEqual([
+      expect.stringMatching(
+        /event name 'irq_handler_exit' is used twice in stream 0 \(id 3 at line 129 and id 2 at line 139\)/,
+      ),
+    ]);
   });
 });
 
@@ -112,8 +120,12 @@ describe('field alignments', () => {
     const dir = mutate(SMALL, 'align-3', (m) => m.replace('size = 8; align = 8;', 'size = 8; align = 3;'));
     const bt = babeltrace2(dir);
     expect(bt.refused).toBe(true);
-    expect(bt.stderr).toMatch(/At line 2 in metadata stream: Invalid `align` attribute in integer field class: expecting power of two: align=3/);
-    expect(strata(dir).error?.message).toMatch(/metadata line 2: .*integer alignment 3 is not a power of two from 1 to 64 bits/);
+    expect(bt.stderr).toMatch(
+      /At line 2 in metadata stream: Invalid `align` attribute in integer field class: expecting power of two: align=3/,
+    );
+    expect(strata(dir).error?.message).toMatch(
+      /metadata line 2: .*integer alignment 3 is not a power of two from 1 to 64 bits/,
+    );
   });
 
   it('4294967296 bits (passes a 32-bit power-of-two test): babeltrace2 fails decoding, Strata refuses the metadata line', () => {
@@ -121,7 +133,9 @@ describe('field alignments', () => {
     const bt = babeltrace2(dir);
     expect(bt.refused).toBe(true);
     const s = strata(dir);
-    expect(s.error?.message).toMatch(/metadata line 6: .*integer alignment 4294967296 is not a power of two from 1 to 64 bits/);
+    expect(s.error?.message).toMatch(
+      /metadata line 6: .*integer alignment 4294967296 is not a power of two from 1 to 64 bits/,
+    );
     expect(s.events).toBe(0);
   });
 });
@@ -149,7 +163,9 @@ describe('the same stream file twice, the same trace twice: opened once, the cop
     const s = strata(dir);
     expect(s.error).toBeNull();
     expect(s.events).toBe(7809);
-    expect(s.warnings).toEqual(['dummystream (copy) is a byte-identical copy of dummystream: opened once, dummystream (copy) left out (its events would show twice)']);
+    expect(s.warnings).toEqual([
+      'dummystream (copy) is a byte-identical copy of dummystream: opened once, dummystream (copy) left out (its events would show twice)',
+    ]);
   });
 
   it('one trace in two folders: opened once, the second folder left out', () => {
@@ -159,7 +175,9 @@ describe('the same stream file twice, the same trace twice: opened once, the cop
     const s = strata(dir);
     expect(s.error).toBeNull();
     expect(s.events).toBe(7809);
-    expect(s.warnings).toEqual(['trace b is a copy of trace a (same metadata, same stream files): opened once, b left out']);
+    expect(s.warnings).toEqual([
+      'trace b is a copy of trace a (same metadata, same stream files): opened once, b left out',
+    ]);
   });
 
   it('session-rotation chunks (one trace UUID, different streams) are all kept, without a warning', () => {

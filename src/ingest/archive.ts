@@ -54,7 +54,13 @@ export const MAX_INFLATED_BYTES = 2 * 2 ** 30;
 const PROJECT_AFTER_BYTES = 128 << 20;
 
 /** Why inflating stops early: more output than `maxBytes`, now or projected from the ratio so far. */
-function inflationLimit(name: string, inBytes: number, consumed: number, outBytes: number, maxBytes: number): IngestError | null {
+function inflationLimit(
+  name: string,
+  inBytes: number,
+  consumed: number,
+  outBytes: number,
+  maxBytes: number,
+): IngestError | null {
   const ratio = outBytes / Math.max(1, consumed);
   const projected = ratio * inBytes;
   if (outBytes > maxBytes || (outBytes >= PROJECT_AFTER_BYTES && projected > maxBytes)) {
@@ -131,10 +137,14 @@ const PUSH_BYTES = 64 << 10;
  * Feed `source` to `push` (read 1 MiB at a time, pushed 64 KiB at a time, the last piece flagged), with progress.
  * `push` gets the input offset after its piece.
  */
-function feed(source: ByteSource, push: (chunk: Uint8Array, final: boolean, endBytes: number) => void, onProgress?: BytesProgress): void {
+function feed(
+  source: ByteSource,
+  push: (chunk: Uint8Array, final: boolean, endBytes: number) => void,
+  onProgress?: BytesProgress,
+): void {
   const total = source.sizeBytes;
   if (total === 0) push(new Uint8Array(0), true, 0);
-  for (let offset = 0; offset < total; ) {
+  for (let offset = 0; offset < total;) {
     const read = source.read(offset, Math.min(total, offset + INPUT_CHUNK_BYTES) - offset);
     for (let at = 0; at < read.length; at += PUSH_BYTES) {
       const end = offset + Math.min(read.length, at + PUSH_BYTES);
@@ -195,7 +205,12 @@ export function gunzipTo(name: string, source: ByteSource, out: SpillFile<unknow
 }
 
 /** Inflate a gzip held in memory (tests, small files), refused past `maxBytes`. */
-export function gunzip(name: string, bytes: Uint8Array, onProgress?: BytesProgress, maxBytes = MAX_INFLATED_BYTES): Uint8Array {
+export function gunzip(
+  name: string,
+  bytes: Uint8Array,
+  onProgress?: BytesProgress,
+  maxBytes = MAX_INFLATED_BYTES,
+): Uint8Array {
   const spill = memorySpill(maxBytes);
   gunzipTo(name, new MemorySource(bytes), spill, onProgress);
   return spill.finish().handle;
@@ -229,7 +244,8 @@ function zipDeclaredBytes(source: ByteSource): number | null {
   const count = u16(tail, end + 10);
   const dirBytes = u32(tail, end + 12);
   const dirOffset = u32(tail, end + 16);
-  if (dirOffset === 0xffffffff || dirBytes > MAX_CENTRAL_DIRECTORY_BYTES || dirOffset + dirBytes > source.sizeBytes) return null;
+  if (dirOffset === 0xffffffff || dirBytes > MAX_CENTRAL_DIRECTORY_BYTES || dirOffset + dirBytes > source.sizeBytes)
+    return null;
   const dir = source.read(dirOffset, dirBytes);
   let total = 0;
   for (let at = 0, n = 0; n < count; n++) {
@@ -247,10 +263,16 @@ function zipDeclaredBytes(source: ByteSource): number | null {
  * Into memory, the sizes the central directory declares are checked first, and the output while inflating.
  * Entries with unsafe names are listed as skipped, not inflated.
  */
-function unzipTo<H>(name: string, source: ByteSource, out: SpillFile<H>, onProgress?: BytesProgress): ArchiveEntry<H>[] {
+function unzipTo<H>(
+  name: string,
+  source: ByteSource,
+  out: SpillFile<H>,
+  onProgress?: BytesProgress,
+): ArchiveEntry<H>[] {
   if (Number.isFinite(out.maxBytes)) {
     const declared = zipDeclaredBytes(source);
-    const refused = declared === null ? null : inflationLimit(name, source.sizeBytes, source.sizeBytes, declared, out.maxBytes);
+    const refused =
+      declared === null ? null : inflationLimit(name, source.sizeBytes, source.sizeBytes, declared, out.maxBytes);
     if (refused) throw refused;
   }
   const located: Array<Omit<ArchiveEntry<H>, 'in'>> = [];
@@ -272,7 +294,11 @@ function unzipTo<H>(name: string, source: ByteSource, out: SpillFile<H>, onProgr
       out.write(data);
       written += data.length;
       if (!final) return;
-      const entry = archiveEntry(file.name, { offsetBytes, sizeBytes: written - offsetBytes }, { offsetBytes: 0, sizeBytes: 0 });
+      const entry = archiveEntry(
+        file.name,
+        { offsetBytes, sizeBytes: written - offsetBytes },
+        { offsetBytes: 0, sizeBytes: 0 },
+      );
       if (entry) located.push(entry);
     };
     file.start();
@@ -339,5 +365,11 @@ export function expandArchive<H>(
 /** Files of an archive in memory, as views (Node tools and tests). */
 export function unpackArchive(name: string, bytes: Uint8Array, onProgress?: BytesProgress): TarEntry[] | null {
   const entries = expandArchive(name, new MemorySource(bytes), bytes, () => memorySpill(), onProgress);
-  return entries && entries.map(({ in: inflated, offsetBytes, sizeBytes, ...e }) => ({ ...e, data: inflated.subarray(offsetBytes, offsetBytes + sizeBytes) }));
+  return (
+    entries &&
+    entries.map(({ in: inflated, offsetBytes, sizeBytes, ...e }) => ({
+      ...e,
+      data: inflated.subarray(offsetBytes, offsetBytes + sizeBytes),
+    }))
+  );
 }

@@ -43,12 +43,16 @@ describe('gzip bombs', () => {
     two.set(member);
     two.set(member, member.length);
     expect(gunzip('ok.gz', member, undefined, 12 << 20).length).toBe(8 << 20);
-    expect(() => gunzip('two.gz', two, undefined, 12 << 20)).toThrow(/^two\.gz inflates \d+:1 .*more than the 12\.0 MiB a tab can hold \(stopped after 16\.0 MiB\)$/);
+    expect(() => gunzip('two.gz', two, undefined, 12 << 20)).toThrow(
+      /^two\.gz inflates \d+:1 .*more than the 12\.0 MiB a tab can hold \(stopped after 16\.0 MiB\)$/,
+    );
   });
 
   it('inflating to disk (a spill file without a memory bound, as OPFS) is not cut by the ratio or the memory limit', () => {
     const bytes = bomb(4); // 256 MiB of zeros: past the 128 MiB projection point, at a 1000:1 ratio
-    expect(() => gunzip('bomb.gz', bytes, undefined, 200 << 20)).toThrow(/^bomb\.gz inflates \d+:1 .*more than the 200\.0 MiB/);
+    expect(() => gunzip('bomb.gz', bytes, undefined, 200 << 20)).toThrow(
+      /^bomb\.gz inflates \d+:1 .*more than the 200\.0 MiB/,
+    );
     let writtenBytes = 0;
     const disk: SpillFile<null> = {
       maxBytes: Infinity,
@@ -77,7 +81,9 @@ describe('gzip bombs', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.failure.kind).toBe('too-large');
-    expect(r.failure.message).toMatch(/^bomb\.tar\.gz inflates \d+:1 .* would make about 8\.0 GiB, more than the 2\.0 GiB a tab can hold \(stopped after 128\.\d MiB\)$/);
+    expect(r.failure.message).toMatch(
+      /^bomb\.tar\.gz inflates \d+:1 .* would make about 8\.0 GiB, more than the 2\.0 GiB a tab can hold \(stopped after 128\.\d MiB\)$/,
+    );
     expect(r.failure.hint).toMatch(/fewer streams/);
   });
 });

@@ -65,12 +65,16 @@ describe('archives', () => {
     const flipped = tgz.slice();
     flipped[tgz.length - 9] ^= 1; // last deflate byte: inflates, but the CRC tells
     expect(() => unpackArchive('glx.tar.gz', flipped)).toThrow(/corrupt gzip (at byte \d+ )?in glx\.tar\.gz/);
-    expect(() => unpackArchive('glx.tar.gz', tgz.subarray(0, 5000))).toThrow(/corrupt gzip at byte 5000 in glx\.tar\.gz/);
+    expect(() => unpackArchive('glx.tar.gz', tgz.subarray(0, 5000))).toThrow(
+      /corrupt gzip at byte 5000 in glx\.tar\.gz/,
+    );
   });
 
   it('reports a truncated tar inside a gzip with the archive name', () => {
     const tar = writeTar(glxgears());
-    expect(() => unpackArchive('glx.tgz', gzipSync(tar.subarray(0, 3000)))).toThrow(/truncated tar at byte \d+.*glx\.tgz/);
+    expect(() => unpackArchive('glx.tgz', gzipSync(tar.subarray(0, 3000)))).toThrow(
+      /truncated tar at byte \d+.*glx\.tgz/,
+    );
   });
 });
 
@@ -95,7 +99,9 @@ describe('file sets', () => {
   });
 
   it('picks up an nm-style symbol mapping given beside the trace', () => {
-    const mapping = new Uint8Array(readFileSync(join(tracePath('tc-cyg-profile-glxgears-cyg-profile'), '..', 'cyg-profile-mapping.txt')));
+    const mapping = new Uint8Array(
+      readFileSync(join(tracePath('tc-cyg-profile-glxgears-cyg-profile'), '..', 'cyg-profile-mapping.txt')),
+    );
     const set = buildFileSet([...glxgears(), { path: 'cyg-profile-mapping.txt', data: mapping }]);
     expect(set.traceDirs).toEqual(['']);
     expect(sameBytes(set.symbolFiles.get('cyg-profile-mapping.txt'), mapping)).toBe(true);
@@ -112,7 +118,12 @@ describe('file sets', () => {
       { path: 'bin/.debug/libfoo.so.1.debug', data: elf(4) },
       { path: 'bin/readme.txt', data: new TextEncoder().encode('not a binary') },
     ]);
-    expect([...set.symbolFiles.keys()].sort()).toEqual(['bin/.debug/libfoo.so.1.debug', 'bin/renamed-without-extension', 'debug/.build-id/ab/cdef0123.debug', 'sysroot/usr/lib/libfoo.so.1']);
+    expect([...set.symbolFiles.keys()].sort()).toEqual([
+      'bin/.debug/libfoo.so.1.debug',
+      'bin/renamed-without-extension',
+      'debug/.build-id/ab/cdef0123.debug',
+      'sysroot/usr/lib/libfoo.so.1',
+    ]);
     expect(set.symbolFiles.get('bin/renamed-without-extension')![8]).toBe(3);
   });
 

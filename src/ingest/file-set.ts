@@ -53,7 +53,9 @@ const SYMBOL_FILE_MAX_BYTES = 64 << 20;
 
 function isJunk(path: string): boolean {
   // `.build-id/` trees and `.debug/` folders hold separate debug files (GDB's layouts): kept.
-  return path.split('/').some((part) => (part.startsWith('.') && part !== '.build-id' && part !== '.debug') || part === '__MACOSX');
+  return path
+    .split('/')
+    .some((part) => (part.startsWith('.') && part !== '.build-id' && part !== '.debug') || part === '__MACOSX');
 }
 
 function dirOf(path: string): string {
@@ -93,7 +95,11 @@ export function buildFileSet(inputs: InputFile[], onProgress?: BytesProgress): F
  * that two dropped archives cannot collide, then strip the common root of the trace directories. Nothing is read
  * whole: files are located (in their input, or in the spill file a compressed archive was inflated into).
  */
-export function locateFiles<H>(inputs: SourcedInput<H>[], spill: Spill<H>, onProgress?: BytesProgress): FileSet<Located<H>> {
+export function locateFiles<H>(
+  inputs: SourcedInput<H>[],
+  spill: Spill<H>,
+  onProgress?: BytesProgress,
+): FileSet<Located<H>> {
   if (inputs.length === 0) throw new IngestError('nothing to open: no files were given');
   const totalBytes = inputs.reduce((n, f) => n + f.source.sizeBytes, 0);
   let doneBytes = 0;
@@ -112,15 +118,19 @@ export function locateFiles<H>(inputs: SourcedInput<H>[], spill: Spill<H>, onPro
       },
     };
   };
-  const headOf = (l: Located<H>): Uint8Array => sources.get(l.in)?.read(l.offsetBytes, Math.min(4, l.sizeBytes)) ?? new Uint8Array(0);
+  const headOf = (l: Located<H>): Uint8Array =>
+    sources.get(l.in)?.read(l.offsetBytes, Math.min(4, l.sizeBytes)) ?? new Uint8Array(0);
   const expanded: Array<{ path: string; data: Located<H> }> = [];
   const archiveNames: string[] = [];
   const skipped: string[] = [];
   for (const input of inputs) {
     const path = normalizeEntryPath(input.path);
-    if (input.source.sizeBytes === 0 && inputs.length === 1) throw new IngestError(`${path} is empty (0 bytes): nothing to open`, { file: path });
+    if (input.source.sizeBytes === 0 && inputs.length === 1)
+      throw new IngestError(`${path} is empty (0 bytes): nothing to open`, { file: path });
     const base = doneBytes;
-    const entries = expandArchive(path, input.source, input.handle, spillTracked, (d) => onProgress?.(base + d, totalBytes));
+    const entries = expandArchive(path, input.source, input.handle, spillTracked, (d) =>
+      onProgress?.(base + d, totalBytes),
+    );
     doneBytes += input.source.sizeBytes;
     onProgress?.(doneBytes, totalBytes);
     if (entries === null) {
@@ -159,7 +169,8 @@ export function locateFiles<H>(inputs: SourcedInput<H>[], spill: Spill<H>, onPro
     const inTrace = dirs.some((d) => d === '' || f.path.startsWith(`${d}/`));
     if (inTrace) continue;
     if (isElfMagic(headOf(f.data))) symbolFiles.set(f.path, f.data);
-    else if (isSymbolListing(f.path) && f.data.sizeBytes <= SYMBOL_FILE_MAX_BYTES) symbolFiles.set(f.path.split('/').pop()!, f.data);
+    else if (isSymbolListing(f.path) && f.data.sizeBytes <= SYMBOL_FILE_MAX_BYTES)
+      symbolFiles.set(f.path.split('/').pop()!, f.data);
   }
   const traceDirs = dirs.map((d) => (d === root ? '' : d.slice(rootPrefix.length)));
   let label: string;

@@ -74,7 +74,11 @@ export function unsafeEntryName(raw: string): string | null {
  * An archive entry under its normalized path, or listed as skipped with the reason (its raw name kept, no bytes:
  * `empty` stands for its data).
  */
-export function archiveEntry<T extends object>(raw: string, data: T, empty: T): (T & { path: string; skipped?: string }) | null {
+export function archiveEntry<T extends object>(
+  raw: string,
+  data: T,
+  empty: T,
+): (T & { path: string; skipped?: string }) | null {
   const unsafe = unsafeEntryName(raw);
   if (unsafe) return { ...empty, path: raw, skipped: unsafe };
   const path = normalizeEntryPath(raw);
@@ -166,7 +170,10 @@ export function listTar(source: ByteSource): TarListing[] {
 
 /** All regular files of a tar archive in memory. File data are views into `bytes` (no copy). */
 export function readTar(bytes: Uint8Array): TarEntry[] {
-  return listTar(new MemorySource(bytes)).map(({ offsetBytes, sizeBytes, ...e }) => ({ ...e, data: bytes.subarray(offsetBytes, offsetBytes + sizeBytes) }));
+  return listTar(new MemorySource(bytes)).map(({ offsetBytes, sizeBytes, ...e }) => ({
+    ...e,
+    data: bytes.subarray(offsetBytes, offsetBytes + sizeBytes),
+  }));
 }
 
 function checksumMatches(bytes: Uint8Array, headerOffset: number): boolean {
@@ -234,7 +241,9 @@ function fitsUstar(path: string): boolean {
   if (bytes <= 100) return true;
   const slash = path.lastIndexOf('/');
   if (slash < 0) return false;
-  return utf8Encoder.encode(path.slice(slash + 1)).length <= 100 && utf8Encoder.encode(path.slice(0, slash)).length <= 155;
+  return (
+    utf8Encoder.encode(path.slice(slash + 1)).length <= 100 && utf8Encoder.encode(path.slice(0, slash)).length <= 155
+  );
 }
 
 function paxRecord(key: string, value: string): Uint8Array {
@@ -252,7 +261,12 @@ export function tarEntryHead(entryPath: string, sizeBytes: number): Uint8Array[]
   if (path === '') throw new IngestError('writeTar: empty entry path');
   if (fitsUstar(path)) return [header(path, sizeBytes, '0')];
   const pax = paxRecord('path', path);
-  return [header('PaxHeaders/entry', pax.length, 'x'), pax, tarPadding(pax.length), header(path.slice(-100).replace(/^[^/]*\//, ''), sizeBytes, '0')];
+  return [
+    header('PaxHeaders/entry', pax.length, 'x'),
+    pax,
+    tarPadding(pax.length),
+    header(path.slice(-100).replace(/^[^/]*\//, ''), sizeBytes, '0'),
+  ];
 }
 
 /** Zero bytes after `sizeBytes` of data, up to the next block. */
@@ -268,7 +282,8 @@ export function tarEnd(): Uint8Array {
 /** A ustar archive of regular files (pax `path` records for names too long for ustar). */
 export function writeTar(entries: TarEntry[]): Uint8Array {
   const parts: Uint8Array[] = [];
-  for (const entry of entries) parts.push(...tarEntryHead(entry.path, entry.data.length), entry.data, tarPadding(entry.data.length));
+  for (const entry of entries)
+    parts.push(...tarEntryHead(entry.path, entry.data.length), entry.data, tarPadding(entry.data.length));
   parts.push(tarEnd());
   let total = 0;
   for (const p of parts) total += p.length;

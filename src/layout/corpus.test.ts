@@ -84,7 +84,9 @@ describe('kernel trace (tc-bug446190)', () => {
     expect(rows.length).toBe(m.threads.length);
     for (let i = 1; i < rows.length; i++) {
       if (rows[i].pid === rows[i - 1].pid) {
-        expect(m.threads[rows[i].threadIndex].eventCount).toBeLessThanOrEqual(m.threads[rows[i - 1].threadIndex].eventCount);
+        expect(m.threads[rows[i].threadIndex].eventCount).toBeLessThanOrEqual(
+          m.threads[rows[i - 1].threadIndex].eventCount,
+        );
       }
     }
     const real = rows.filter((r) => m.threads[r.threadIndex].cpuRow === undefined);

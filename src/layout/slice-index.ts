@@ -3,13 +3,7 @@
  * draws each visible depth with a binary search plus one pass over the visible pixels.
  */
 import type { SliceTable, ThreadModel } from '../model/types';
-import {
-  firstEndingAfter,
-  type IntervalLane,
-  lowerBoundStart,
-  sourceIndex,
-  upperBoundStart,
-} from './interval-lane';
+import { firstEndingAfter, type IntervalLane, lowerBoundStart, sourceIndex, upperBoundStart } from './interval-lane';
 
 export interface ThreadSliceIndex {
   /** lanes[depth]: the slices of that depth, sorted by start. */
@@ -76,7 +70,13 @@ export class SliceIndexBuild {
         this.pos = end;
         if (end === n) {
           for (const c of counts) {
-            this.lanes.push({ count: c, startNs: new Float64Array(c), endNs: new Float64Array(c), maxEndNs: new Float64Array(c), index: new Int32Array(c) });
+            this.lanes.push({
+              count: c,
+              startNs: new Float64Array(c),
+              endNs: new Float64Array(c),
+              maxEndNs: new Float64Array(c),
+              index: new Int32Array(c),
+            });
           }
           this.phase = 2;
           this.pos = 0;

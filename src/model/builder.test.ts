@@ -55,7 +55,13 @@ interface Build {
 
 function build(text: string, opts: Build = { ust: true }): TraceModel {
   const sources: ModelSourceInfo[] = [];
-  const kernel = opts.kernel ? sources.push({ name: 'kernel', domain: 'kernel', env: opts.kernelRelease ? { kernel_release: opts.kernelRelease } : {} }) - 1 : -1;
+  const kernel = opts.kernel
+    ? sources.push({
+        name: 'kernel',
+        domain: 'kernel',
+        env: opts.kernelRelease ? { kernel_release: opts.kernelRelease } : {},
+      }) - 1
+    : -1;
   const ust = opts.ust !== false ? sources.push({ name: 'ust', domain: 'ust' }) - 1 : -1;
   const events = parseFixture(text, ust, kernel);
   const losses = [...(opts.losses ?? [])];
@@ -75,7 +81,10 @@ function thread(m: TraceModel, tid: number): ThreadModel {
 }
 
 /** Slices as readable rows. */
-function slices(m: TraceModel, t: ThreadModel): { name: string; start: number; end: number; depth: number; self: number; flags: number; kind: number }[] {
+function slices(
+  m: TraceModel,
+  t: ThreadModel,
+): { name: string; start: number; end: number; depth: number; self: number; flags: number; kind: number }[] {
   const s = t.slices;
   return Array.from({ length: s.count }, (_, i) => ({
     name: m.strings[s.name[i]],
@@ -196,7 +205,15 @@ describe('call stacks', () => {
   });
 
   it('marks frames open across a loss on their CPU and restarts from an empty stack', () => {
-    const loss: LossRecord = { kind: 'discarded-events', count: 12, beginNs: 140, endNs: 160, trace: 0, stream: 0, cpu: 0 };
+    const loss: LossRecord = {
+      kind: 'discarded-events',
+      count: 12,
+      beginNs: 140,
+      endNs: 160,
+      trace: 0,
+      stream: 0,
+      cpu: 0,
+    };
     const m = build(
       `
       100 0 python:call vtid=7 co_name=outer
@@ -319,7 +336,13 @@ describe('kernel thread states and syscalls', () => {
     `${ts} ${cpu} sched_switch prev_comm=t${prev} prev_tid=${prev} prev_prio=20 prev_state=${prevState} next_comm=t${next} next_tid=${next} next_prio=20`;
 
   it('tells preemption from blocking with the >= 4.14 prev_state encoding', () => {
-    const text = [sw(100, 0, 0, 0, 10), sw(200, 0, 10, 0x100, 11), sw(300, 0, 11, 1, 10), sw(400, 0, 10, 2, 0), '500 1 sched_waking comm=t10 tid=10 prio=20 target_cpu=1'].join('\n');
+    const text = [
+      sw(100, 0, 0, 0, 10),
+      sw(200, 0, 10, 0x100, 11),
+      sw(300, 0, 11, 1, 10),
+      sw(400, 0, 10, 2, 0),
+      '500 1 sched_waking comm=t10 tid=10 prio=20 target_cpu=1',
+    ].join('\n');
     const m = build(text, { kernel: true, ust: false, kernelRelease: '5.15.0-91-generic' });
     expect(states(thread(m, 10))).toEqual([
       [100, 200, ThreadState.RunUser],
@@ -334,7 +357,9 @@ describe('kernel thread states and syscalls', () => {
   });
 
   it('reads the older prev_state encoding (TASK_RUNNING | TASK_STATE_MAX = preempted)', () => {
-    const text = [sw(100, 0, 0, 0, 10), sw(200, 0, 10, 2048, 11), sw(300, 0, 11, 1, 10), sw(400, 0, 10, 64, 0)].join('\n');
+    const text = [sw(100, 0, 0, 0, 10), sw(200, 0, 10, 2048, 11), sw(300, 0, 11, 1, 10), sw(400, 0, 10, 64, 0)].join(
+      '\n',
+    );
     const m = build(text, { kernel: true, ust: false, kernelRelease: '4.4.3-1-ARCH' });
     // 64 is TASK_DEAD before 4.14: the thread's states end there.
     expect(states(thread(m, 10))).toEqual([
@@ -349,7 +374,9 @@ describe('kernel thread states and syscalls', () => {
   });
 
   it('recognises the older encoding without kernel_release when a value is beyond the >= 4.14 range', () => {
-    const text = [sw(100, 0, 0, 0, 10), sw(200, 0, 10, 1024, 11), sw(300, 0, 11, 0x100, 12), sw(400, 0, 12, 1, 0)].join('\n');
+    const text = [sw(100, 0, 0, 0, 10), sw(200, 0, 10, 1024, 11), sw(300, 0, 11, 0x100, 12), sw(400, 0, 12, 1, 0)].join(
+      '\n',
+    );
     const m = build(text, { kernel: true, ust: false });
     expect(states(thread(m, 10))).toEqual([
       [100, 200, ThreadState.RunUser],
@@ -386,7 +413,13 @@ describe('kernel thread states and syscalls', () => {
     ]);
     const sc = t.syscalls!;
     expect(sc.count).toBe(1);
-    expect([m.strings[sc.name[0]], sc.startNs[0], sc.endNs[0], sc.ret[0], sc.flags[0]]).toEqual(['read', 110, 150, 10, 0]);
+    expect([m.strings[sc.name[0]], sc.startNs[0], sc.endNs[0], sc.ret[0], sc.flags[0]]).toEqual([
+      'read',
+      110,
+      150,
+      10,
+      0,
+    ]);
     // swapper (tid 0) is not a thread row.
     expect(m.threads.map((x) => x.tid)).toEqual([10]);
   });
@@ -405,7 +438,13 @@ describe('kernel thread states and syscalls', () => {
       { kernel: true, ust: false },
     );
     const sc = thread(m, 10).syscalls!;
-    const rows = Array.from({ length: sc.count }, (_, i) => [m.strings[sc.name[i]], sc.startNs[i], sc.endNs[i], sc.ret[i], sc.flags[i]]);
+    const rows = Array.from({ length: sc.count }, (_, i) => [
+      m.strings[sc.name[i]],
+      sc.startNs[i],
+      sc.endNs[i],
+      sc.ret[i],
+      sc.flags[i],
+    ]);
     expect(rows).toEqual([
       ['(unknown)', 100, 105, 0, SyscallFlag.NoEntry],
       ['open', 110, 120, 3, 0],
@@ -441,7 +480,12 @@ describe('kernel thread states and syscalls', () => {
       [160, 170, ThreadState.RunUser],
     ]);
     const sc = c.syscalls!;
-    expect([m.strings[sc.name[0]], sc.startNs[0], sc.endNs[0], sc.flags[0]]).toEqual(['clone', 120, 160, SyscallFlag.Inherited]);
+    expect([m.strings[sc.name[0]], sc.startNs[0], sc.endNs[0], sc.flags[0]]).toEqual([
+      'clone',
+      120,
+      160,
+      SyscallFlag.Inherited,
+    ]);
     const h = c.nameHistory!;
     expect(Array.from(h.name, (n) => m.strings[n])).toEqual(['t10', 'worker']);
     expect(Array.from(h.startNs)).toEqual([120, 165]);

@@ -334,7 +334,13 @@ export class ModelBuilder {
     }
     const n = t.stStart.length;
     // Re-open the previous interval when the state comes back unchanged at its end (after a zero-length blip).
-    if (state !== NO_STATE && n > 0 && t.stEnd.get(n - 1) === ts && t.stState.get(n - 1) === state && t.stCpu.get(n - 1) === cpu) {
+    if (
+      state !== NO_STATE &&
+      n > 0 &&
+      t.stEnd.get(n - 1) === ts &&
+      t.stState.get(n - 1) === state &&
+      t.stCpu.get(n - 1) === cpu
+    ) {
       ts = t.stStart.get(n - 1);
       t.stStart.pop();
       t.stEnd.pop();
@@ -413,11 +419,13 @@ export class ModelBuilder {
         if (f) this.onProcState(f, ts);
         return;
       case Ev.SysEntry:
-        if (c.sysById && f) this.onSysEntry(this.sysNameOfId(num(f, FIELD.rawSysEntry.id)), ts, cpu, num(f, FIELD.rawSysEntry.perf_tid));
+        if (c.sysById && f)
+          this.onSysEntry(this.sysNameOfId(num(f, FIELD.rawSysEntry.id)), ts, cpu, num(f, FIELD.rawSysEntry.perf_tid));
         else this.onSysEntry(c.sys, ts, cpu, -1);
         return;
       case Ev.SysExit:
-        if (c.sysById && f) this.onSysExit(this.sysNameOfId(num(f, FIELD.rawSysExit.id)), f, ts, cpu, num(f, FIELD.rawSysExit.perf_tid));
+        if (c.sysById && f)
+          this.onSysExit(this.sysNameOfId(num(f, FIELD.rawSysExit.id)), f, ts, cpu, num(f, FIELD.rawSysExit.perf_tid));
         else this.onSysExit(c.sys, f, ts, cpu, -1);
         return;
       case Ev.IrqEntry:
@@ -463,7 +471,8 @@ export class ModelBuilder {
    */
   private onOther(e: EventRecord, ts: number, cpu: number | null): void {
     if (this.sources[e.trace]?.domain === 'kernel') {
-      if (e.hasCtx) this.ustThread(e, ts); // a context added to kernel events (lttng add-context -k -t vtid)
+      if (e.hasCtx)
+        this.ustThread(e, ts); // a context added to kernel events (lttng add-context -k -t vtid)
       else if (e.hasFields) {
         // perf: the sample's thread (0: idle).
         const tid = num(e, FIELD.perfSample.perf_tid);
@@ -718,7 +727,14 @@ export class ModelBuilder {
         return;
       }
       case Ev.PyCCall:
-        this.pushFrame(t, ts, SliceKind.PythonBuiltin, this.strings.intern(f ? str(f, FIELD.pyCall.co_name) : ''), NaN, Frame.PythonC);
+        this.pushFrame(
+          t,
+          ts,
+          SliceKind.PythonBuiltin,
+          this.strings.intern(f ? str(f, FIELD.pyCall.co_name) : ''),
+          NaN,
+          Frame.PythonC,
+        );
         return;
       case Ev.PyCReturn: {
         const n = t.stack.length;
@@ -727,7 +743,8 @@ export class ModelBuilder {
         return;
       }
       case Ev.PyReturn:
-        if (!this.popTo(t, Frame.Python, ts, NaN)) this.unmatchedReturn(t, ts, SliceKind.Python, this.unknownNameIdx, NaN);
+        if (!this.popTo(t, Frame.Python, ts, NaN))
+          this.unmatchedReturn(t, ts, SliceKind.Python, this.unknownNameIdx, NaN);
         return;
       case Ev.CygEntry: {
         const addr = f ? num(f, FIELD.cyg.addr) : NaN;
@@ -861,7 +878,10 @@ export class ModelBuilder {
         const at = FIELD.buildId.build_id;
         const len = num(f, at); // -1: not a byte list
         let hex = '';
-        for (let b = 1; b <= len; b++) hex += num(f, at + b).toString(16).padStart(2, '0');
+        for (let b = 1; b <= len; b++)
+          hex += num(f, at + b)
+            .toString(16)
+            .padStart(2, '0');
         this.symbols.setBuildId(vpid, baddr, hex);
         return;
       }
@@ -931,7 +951,11 @@ export class ModelBuilder {
       if (t.tid === t.pid || p.name === '') p.name = t.name;
     });
     const processes = [...byPid.values()].sort((a, b) => a.pid - b.pid);
-    const sources: TraceSource[] = this.sources.map((s, i) => ({ name: s.name, domain: s.domain, eventCount: this.sourceEvents[i] }));
+    const sources: TraceSource[] = this.sources.map((s, i) => ({
+      name: s.name,
+      domain: s.domain,
+      eventCount: this.sourceEvents[i],
+    }));
     return {
       originNs: this.originNs,
       startNs,
@@ -974,7 +998,13 @@ export class ModelBuilder {
     if (t.cpuRow !== undefined) m.cpuRow = t.cpuRow;
     if (t.otherNs.length > 0) m.otherEventsNs = t.otherNs.finish().sort();
     if (this.hasKernel && t.cpuRow === undefined) {
-      m.states = { count: t.stStart.length, startNs: t.stStart.finish(), endNs: t.stEnd.finish(), state: t.stState.finish(), cpu: t.stCpu.finish() };
+      m.states = {
+        count: t.stStart.length,
+        startNs: t.stStart.finish(),
+        endNs: t.stEnd.finish(),
+        state: t.stState.finish(),
+        cpu: t.stCpu.finish(),
+      };
       m.syscalls = {
         count: t.scStart.length,
         startNs: t.scStart.finish(),
@@ -1025,7 +1055,8 @@ export function modelTransferables(m: TraceModel): ArrayBuffer[] {
     const s = t.slices;
     [s.startNs, s.endNs, s.selfNs, s.depth, s.kind, s.name, s.addr, s.flags].forEach(add);
     if (t.states) [t.states.startNs, t.states.endNs, t.states.state, t.states.cpu].forEach(add);
-    if (t.syscalls) [t.syscalls.startNs, t.syscalls.endNs, t.syscalls.name, t.syscalls.ret, t.syscalls.flags].forEach(add);
+    if (t.syscalls)
+      [t.syscalls.startNs, t.syscalls.endNs, t.syscalls.name, t.syscalls.ret, t.syscalls.flags].forEach(add);
     if (t.nameHistory) [t.nameHistory.startNs, t.nameHistory.name].forEach(add);
   }
   return [...out];

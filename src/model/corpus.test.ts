@@ -14,7 +14,11 @@ import { SliceFlag, SyscallFlag, type TraceModel } from './types';
 type RefEvent = Extract<ReferenceRecord, { k: 'event' }>;
 type Fields = Record<string, number | string>;
 
-function buildModel(records: ReferenceRecord[], env?: Record<string, string>, symbolFiles?: Map<string, string>): TraceModel {
+function buildModel(
+  records: ReferenceRecord[],
+  env?: Record<string, string>,
+  symbolFiles?: Map<string, string>,
+): TraceModel {
   const ref = referenceTraceFromRecords(records, env);
   return modelFromEvents({ sources: ref.sources, originNs: ref.originNs, symbolFiles }, (b) => {
     for (const e of ref.events) b.addEvent(e);

@@ -42,7 +42,14 @@ const SPECS = {
   none: {},
   schedSwitch: { prev_tid: 'num', next_tid: 'num', prev_comm: 'str', next_comm: 'str', prev_state: 'num' },
   wakeup: { tid: 'num', comm: 'str', target_cpu: 'num' },
-  fork: { parent_tid: 'num', child_tid: 'num', parent_pid: 'num', parent_comm: 'str', child_pid: 'num', child_comm: 'str' },
+  fork: {
+    parent_tid: 'num',
+    child_tid: 'num',
+    parent_pid: 'num',
+    parent_comm: 'str',
+    child_pid: 'num',
+    child_comm: 'str',
+  },
   exec: { tid: 'num', filename: 'str' },
   tid: { tid: 'num' },
   procState: { tid: 'num', name: 'str', pid: 'num', status: 'num', cpu: 'num' },
@@ -93,7 +100,8 @@ export const FIELD: { readonly [S in keyof Specs]: { readonly [K in keyof Specs[
 };
 
 const COLUMN_SPECS = {} as Record<keyof Specs, ColumnSpec>;
-for (const key of Object.keys(SPECS) as Array<keyof Specs>) COLUMN_SPECS[key] = Object.entries(SPECS[key]) as Array<[string, ColumnPick]>;
+for (const key of Object.keys(SPECS) as Array<keyof Specs>)
+  COLUMN_SPECS[key] = Object.entries(SPECS[key]) as Array<[string, ColumnPick]>;
 
 /**
  * The same fields under perf's names (`perf data convert --to-ctf` keeps the kernel tracepoints' own fields:

@@ -270,7 +270,12 @@ export class EventPacker {
     const ts = rec.tsNs;
     this.mark(stream, ts);
     const d = trace * 4;
-    if ((Number.isNaN(ts) || (this.keepUnknown[trace] !== 1 && this.tables.specs[rec.nameId] === null && (rec.flags & F_CTX) === 0)) && d >= 0 && d < this.dropped.length) {
+    if (
+      (Number.isNaN(ts) ||
+        (this.keepUnknown[trace] !== 1 && this.tables.specs[rec.nameId] === null && (rec.flags & F_CTX) === 0)) &&
+      d >= 0 &&
+      d < this.dropped.length
+    ) {
       this.dropped[d + D_COUNT]++;
       if (Number.isNaN(ts)) this.dropped[d + D_UNTIMED]++;
       else {
@@ -291,7 +296,13 @@ export class EventPacker {
     this.values.push(l.count);
     this.values.push(l.endNs);
     this.name.push(0);
-    this.common(l.beginNs, l.stream, l.trace, l.cpu, l.kind === 'discarded-events' ? REC_DISCARDED_EVENTS : REC_DISCARDED_PACKETS);
+    this.common(
+      l.beginNs,
+      l.stream,
+      l.trace,
+      l.cpu,
+      l.kind === 'discarded-events' ? REC_DISCARDED_EVENTS : REC_DISCARDED_PACKETS,
+    );
   }
 
   /** Close the current chunk: hand it over (onChunk) or keep it. */
@@ -598,7 +609,13 @@ export class PackedMerger {
         const d = t * 4;
         const count = dropped[d + D_COUNT];
         if (count === 0) continue;
-        this.builder.addCounted(t, count, dropped[d + D_UNTIMED], dropped[d + D_MIN] + p.shift, dropped[d + D_MAX] + p.shift);
+        this.builder.addCounted(
+          t,
+          count,
+          dropped[d + D_UNTIMED],
+          dropped[d + D_MIN] + p.shift,
+          dropped[d + D_MAX] + p.shift,
+        );
         this.events += count;
         if (this.onEvent) this.onEvent(this.events);
       }
@@ -607,7 +624,12 @@ export class PackedMerger {
 }
 
 /** Merges whole parts (all chunks at hand) into the builder. */
-export function mergePackedInto(builder: ModelBuilder, parts: PackedEvents[], originNs: bigint, onEvent?: (events: number) => void): void {
+export function mergePackedInto(
+  builder: ModelBuilder,
+  parts: PackedEvents[],
+  originNs: bigint,
+  onEvent?: (events: number) => void,
+): void {
   const merger = new PackedMerger(
     builder,
     parts.map((p) => p.originNs),

@@ -24,7 +24,12 @@ function babeltraceLines(name: string): string[] {
   return text
     .split('\n')
     .filter((l) => l !== '')
-    .map((l) => l.replace(/\[\d+\] = /g, '').replace(/\[ /g, '[').replace(/ \]/g, ']'));
+    .map((l) =>
+      l
+        .replace(/\[\d+\] = /g, '')
+        .replace(/\[ /g, '[')
+        .replace(/ \]/g, ']'),
+    );
 }
 
 function ourLines(name: string): string[] {
@@ -56,8 +61,16 @@ function syscallNames(m: TraceModel, t: ThreadModel): string[] {
 /** The generic decoder's TraceEvents through the packer: the same model as the column readers' must be. */
 function genericModel(name: string): TraceModel {
   const exp = openExperiment(readTraceFolder(join(fixtures, name)));
-  const opts = { sources: exp.traces.map((t) => ({ name: t.name, domain: t.domain, env: t.env })), originNs: exp.originNs };
-  return modelFromEvents(opts, (packer) => exp.decode((e) => packer.addEvent(e), (l) => packer.addLoss(l)));
+  const opts = {
+    sources: exp.traces.map((t) => ({ name: t.name, domain: t.domain, env: t.env })),
+    originNs: exp.originNs,
+  };
+  return modelFromEvents(opts, (packer) =>
+    exp.decode(
+      (e) => packer.addEvent(e),
+      (l) => packer.addLoss(l),
+    ),
+  );
 }
 
 /** Typed arrays as plain lists, for a deep comparison with a readable diff. */
@@ -108,7 +121,8 @@ function refEvents(name: string): RefEvent[] {
 function stateAt(t: ThreadModel, ns: number): { state: ThreadState; cpu: number } | undefined {
   const s = t.states;
   if (!s) return undefined;
-  for (let i = 0; i < s.count; i++) if (s.startNs[i] <= ns && ns < s.endNs[i]) return { state: s.state[i], cpu: s.cpu[i] };
+  for (let i = 0; i < s.count; i++)
+    if (s.startNs[i] <= ns && ns < s.endNs[i]) return { state: s.state[i], cpu: s.cpu[i] };
   return undefined;
 }
 
@@ -128,7 +142,8 @@ describe('perf CTF: the model', () => {
     // One syscall per sys_enter the thread made (perf_tid), besides a forked child's copy of its parent's vfork.
     const entries = new Map<number, number>();
     for (const e of refEvents('task')) {
-      if (e.name === 'raw_syscalls:sys_enter') entries.set(e.ints.get('perf_tid')!, (entries.get(e.ints.get('perf_tid')!) ?? 0) + 1);
+      if (e.name === 'raw_syscalls:sys_enter')
+        entries.set(e.ints.get('perf_tid')!, (entries.get(e.ints.get('perf_tid')!) ?? 0) + 1);
     }
     expect(entries.size).toBeGreaterThan(3);
     for (const [tid, n] of entries) {
@@ -139,7 +154,11 @@ describe('perf CTF: the model', () => {
     }
     // sh waits in wait4 for its children: blocked most of the time, and the syscall is long.
     const wait4 = sh[0].syscalls!;
-    const longest = Math.max(...Array.from(wait4.name.subarray(0, wait4.count), (n, i) => (m.strings[n] === 'wait4' ? wait4.endNs[i] - wait4.startNs[i] : 0)));
+    const longest = Math.max(
+      ...Array.from(wait4.name.subarray(0, wait4.count), (n, i) =>
+        m.strings[n] === 'wait4' ? wait4.endNs[i] - wait4.startNs[i] : 0,
+      ),
+    );
     expect(longest).toBeGreaterThan(5e6);
     expect(m.anomalies?.unattributedKernelEvents).toBe(0);
     // Events the model does not know (sched_process_wait/exit, softirq_raise...) tick on their perf_tid thread.
@@ -149,7 +168,8 @@ describe('perf CTF: the model', () => {
       if (eventKindOf(e.name).kind === Ev.Other && tid > 0) other.set(tid, (other.get(tid) ?? 0) + 1);
     }
     expect(other.size).toBeGreaterThan(1);
-    for (const [tid, n] of other) expect(m.threads.find((t) => t.tid === tid)!.otherEventsNs?.length, `ticks of ${tid}`).toBe(n);
+    for (const [tid, n] of other)
+      expect(m.threads.find((t) => t.tid === tid)!.otherEventsNs?.length, `ticks of ${tid}`).toBe(n);
   });
 
   it('system: after every sched_switch the next thread runs on that CPU and the previous one waits as prev_state says', () => {
@@ -164,19 +184,31 @@ describe('perf CTF: the model', () => {
       const next = e.ints.get('next_pid')!;
       const prev = e.ints.get('prev_pid')!;
       if (next > 0) {
-        const st = stateAt(m.threads.find((t) => t.tid === next)!, ns);
-        expect(st?.state, `tid ${next} at ${ns}`).toBeOneOf([ThreadState.RunUser, ThreadState.RunSyscall, ThreadState.Interrupted]);
+        const st = stateAt(
+          m.threads.find((t) => t.tid === next)!,
+          ns,
+        );
+        expect(st?.state, `tid ${next} at ${ns}`).toBeOneOf([
+          ThreadState.RunUser,
+          ThreadState.RunSyscall,
+          ThreadState.Interrupted,
+        ]);
         expect(st?.cpu).toBe(e.cpu);
         checked++;
       }
       if (prev > 0) {
-        const st = stateAt(m.threads.find((t) => t.tid === prev)!, ns);
+        const st = stateAt(
+          m.threads.find((t) => t.tid === prev)!,
+          ns,
+        );
         const prevState = e.ints.get('prev_state')!;
         // Unless the thread is switched back in at the same instant.
         if (st && st.cpu !== e.cpu) continue;
         if (st === undefined) continue;
-        if (prevState === 0 || prevState === 0x100) expect([ThreadState.WaitCpu, ThreadState.RunUser]).toContain(st.state);
-        else if (prevState === 1 || prevState === 2) expect([ThreadState.WaitBlocked, ThreadState.RunUser]).toContain(st.state);
+        if (prevState === 0 || prevState === 0x100)
+          expect([ThreadState.WaitCpu, ThreadState.RunUser]).toContain(st.state);
+        else if (prevState === 1 || prevState === 2)
+          expect([ThreadState.WaitBlocked, ThreadState.RunUser]).toContain(st.state);
       }
     }
     expect(checked).toBeGreaterThan(20);

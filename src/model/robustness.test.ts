@@ -58,7 +58,25 @@ function randomValue(r: () => number): FieldValue {
   return 0x100;
 }
 
-const KEYS = ['tid', 'prev_tid', 'next_tid', 'prev_state', 'child_tid', 'parent_tid', 'child_pid', 'addr', 'baddr', 'memsz', 'co_name', 'status', 'pid', 'ret', 'target_cpu', 'is_pic', 'path'];
+const KEYS = [
+  'tid',
+  'prev_tid',
+  'next_tid',
+  'prev_state',
+  'child_tid',
+  'parent_tid',
+  'child_pid',
+  'addr',
+  'baddr',
+  'memsz',
+  'co_name',
+  'status',
+  'pid',
+  'ret',
+  'target_cpu',
+  'is_pic',
+  'path',
+];
 
 function randomEvents(seed: number, n: number, jitter = false): TraceEvent[] {
   const r = rng(seed);
@@ -70,7 +88,8 @@ function randomEvents(seed: number, n: number, jitter = false): TraceEvent[] {
     const name = NAMES[Math.floor(r() * NAMES.length)];
     const fields: FieldStruct = {};
     for (const k of KEYS) if (r() < 0.5) fields[k] = randomValue(r);
-    const ctx: FieldStruct | null = r() < 0.7 ? { vtid: 1 + Math.floor(r() * 4), vpid: 1 } : r() < 0.5 ? { procname: 'p' } : null;
+    const ctx: FieldStruct | null =
+      r() < 0.7 ? { vtid: 1 + Math.floor(r() * 4), vpid: 1 } : r() < 0.5 ? { procname: 'p' } : null;
     out.push({
       name,
       tsNs: r() < 0.01 ? NaN : evTs,
@@ -91,10 +110,14 @@ function checkTables(m: TraceModel): string[] {
     const s = t.slices;
     for (let i = 0; i < s.count; i++) {
       if (!(s.endNs[i] >= s.startNs[i])) problems.push(`${t.tid}: slice ${i} ends before it starts`);
-      if (s.selfNs[i] < -1e-6 || s.selfNs[i] > s.endNs[i] - s.startNs[i] + 1e-6) problems.push(`${t.tid}: slice ${i} self ${s.selfNs[i]}`);
+      if (s.selfNs[i] < -1e-6 || s.selfNs[i] > s.endNs[i] - s.startNs[i] + 1e-6)
+        problems.push(`${t.tid}: slice ${i} self ${s.selfNs[i]}`);
       if (s.depth[i] >= t.maxDepth) problems.push(`${t.tid}: slice ${i} depth ${s.depth[i]} >= maxDepth ${t.maxDepth}`);
       if (s.name[i] < 0 || s.name[i] >= m.strings.length) problems.push(`${t.tid}: slice ${i} name`);
-      if (i > 0 && (s.startNs[i] < s.startNs[i - 1] || (s.startNs[i] === s.startNs[i - 1] && s.depth[i] < s.depth[i - 1]))) {
+      if (
+        i > 0 &&
+        (s.startNs[i] < s.startNs[i - 1] || (s.startNs[i] === s.startNs[i - 1] && s.depth[i] < s.depth[i - 1]))
+      ) {
         problems.push(`${t.tid}: slice ${i} out of order`);
       }
     }
@@ -106,38 +129,50 @@ function checkTables(m: TraceModel): string[] {
       }
     }
     const sc = t.syscalls;
-    if (sc) for (let i = 0; i < sc.count; i++) if (!(sc.endNs[i] >= sc.startNs[i])) problems.push(`${t.tid}: syscall ${i}`);
+    if (sc)
+      for (let i = 0; i < sc.count; i++) if (!(sc.endNs[i] >= sc.startNs[i])) problems.push(`${t.tid}: syscall ${i}`);
   }
   return problems;
 }
 
 describe('robustness', () => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])('builds consistent tables from random events, out of order from seed 5 (seed %i)', (seed) => {
-    const events = randomEvents(seed, 4000, seed > 4);
-    const r = rng(seed + 100);
-    const opts = {
-      sources: [
-        { name: 'kernel', domain: 'kernel' as const },
-        { name: 'ust', domain: 'ust' as const },
-      ],
-      originNs: 0n,
-      symbolFiles: new Map([['app.nm', '0000000000400000 T main\n0000000000400100 t f\nbroken line\n']]),
-    };
-    const m = modelFromEvents(opts, (b) => {
-      for (const e of events) {
-        if (r() < 0.01) {
-          b.addLoss({ kind: 'discarded-events', count: 3, beginNs: e.tsNs - 1, endNs: e.tsNs + (r() < 0.5 ? 0 : 5), trace: 1, stream: 0, cpu: r() < 0.5 ? null : 1 });
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'builds consistent tables from random events, out of order from seed 5 (seed %i)',
+    (seed) => {
+      const events = randomEvents(seed, 4000, seed > 4);
+      const r = rng(seed + 100);
+      const opts = {
+        sources: [
+          { name: 'kernel', domain: 'kernel' as const },
+          { name: 'ust', domain: 'ust' as const },
+        ],
+        originNs: 0n,
+        symbolFiles: new Map([['app.nm', '0000000000400000 T main\n0000000000400100 t f\nbroken line\n']]),
+      };
+      const m = modelFromEvents(opts, (b) => {
+        for (const e of events) {
+          if (r() < 0.01) {
+            b.addLoss({
+              kind: 'discarded-events',
+              count: 3,
+              beginNs: e.tsNs - 1,
+              endNs: e.tsNs + (r() < 0.5 ? 0 : 5),
+              trace: 1,
+              stream: 0,
+              cpu: r() < 0.5 ? null : 1,
+            });
+          }
+          b.addEvent(e);
         }
-        b.addEvent(e);
-      }
-    });
-    expect(m.eventCount).toBe(4000);
-    expect(m.threads.length).toBeGreaterThan(0);
-    expect(m.threads.reduce((n, t) => n + t.slices.count, 0)).toBeGreaterThan(0);
-    expect(m.threads.reduce((n, t) => n + (t.states?.count ?? 0), 0)).toBeGreaterThan(0);
-    expect(m.threads.reduce((n, t) => n + (t.syscalls?.count ?? 0), 0)).toBeGreaterThan(0);
-    const a = m.anomalies!;
-    expect(a.unmatchedReturns + a.mismatchedReturns + a.ignoredCReturns).toBeGreaterThan(0);
-    expect(checkTables(m).slice(0, 10)).toEqual([]);
-  });
+      });
+      expect(m.eventCount).toBe(4000);
+      expect(m.threads.length).toBeGreaterThan(0);
+      expect(m.threads.reduce((n, t) => n + t.slices.count, 0)).toBeGreaterThan(0);
+      expect(m.threads.reduce((n, t) => n + (t.states?.count ?? 0), 0)).toBeGreaterThan(0);
+      expect(m.threads.reduce((n, t) => n + (t.syscalls?.count ?? 0), 0)).toBeGreaterThan(0);
+      const a = m.anomalies!;
+      expect(a.unmatchedReturns + a.mismatchedReturns + a.ignoredCReturns).toBeGreaterThan(0);
+      expect(checkTables(m).slice(0, 10)).toEqual([]);
+    },
+  );
 });

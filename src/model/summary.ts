@@ -66,7 +66,9 @@ export function summarizeThread(m: TraceModel, t: ThreadModel, topN = 5): Thread
     f.count++;
     f.selfNs += s.selfNs[i];
   }
-  const topFunctions = [...fn.values()].sort((a, b) => b.selfNs - a.selfNs || a.name.localeCompare(b.name)).slice(0, topN);
+  const topFunctions = [...fn.values()]
+    .sort((a, b) => b.selfNs - a.selfNs || a.name.localeCompare(b.name))
+    .slice(0, topN);
 
   const sys = new Map<number, SyscallSummary & { totalNs: number }>();
   const sc = t.syscalls;
@@ -142,7 +144,9 @@ export function formatSummary(s: ModelSummary): string {
     const total = s.losses.reduce((a, l) => a + l.count, 0);
     lines.push(`losses: ${s.losses.length} records, ${total} lost`);
     for (const l of s.losses.slice(0, 20)) {
-      lines.push(`  ${l.kind} x${l.count} on ${l.trace || '(root)'} cpu ${l.cpu ?? '?'} in [${fmtNs(l.beginNs)}, ${fmtNs(l.endNs)}]`);
+      lines.push(
+        `  ${l.kind} x${l.count} on ${l.trace || '(root)'} cpu ${l.cpu ?? '?'} in [${fmtNs(l.beginNs)}, ${fmtNs(l.endNs)}]`,
+      );
     }
   }
   const a = s.anomalies;

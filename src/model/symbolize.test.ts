@@ -27,7 +27,9 @@ function filesOf(...paths: string[]): [string, Uint8Array][] {
 
 /** addr2line -f for one offset: function name, and file:line. */
 function addr2line(file: string, offset: number): { fn: string; file: string; line: number } {
-  const [fn, loc] = execFileSync('addr2line', ['-f', '-e', file, `0x${offset.toString(16)}`], { encoding: 'utf8' }).trim().split('\n');
+  const [fn, loc] = execFileSync('addr2line', ['-f', '-e', file, `0x${offset.toString(16)}`], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
   const colon = loc.lastIndexOf(':');
   return { fn, file: loc.slice(0, colon), line: Number(loc.slice(colon + 1).replace(/ .*/, '')) };
 }
@@ -35,7 +37,9 @@ function addr2line(file: string, offset: number): { fn: string; file: string; li
 /** Every C slice's name, in time order per thread. */
 function cNames(model: TraceModel): string[] {
   const out: string[] = [];
-  for (const t of model.threads) for (let i = 0; i < t.slices.count; i++) if (t.slices.kind[i] === SliceKind.C) out.push(model.strings[t.slices.name[i]]);
+  for (const t of model.threads)
+    for (let i = 0; i < t.slices.count; i++)
+      if (t.slices.kind[i] === SliceKind.C) out.push(model.strings[t.slices.name[i]]);
   return out;
 }
 
@@ -45,7 +49,7 @@ describe('symbols of a real LTTng recording', () => {
     rec = await recordCygProfile();
   }, 60_000);
 
-  it('every cyg-profile frame gets addr2line -f\'s name and file:line, from the dropped .so and executable', async () => {
+  it("every cyg-profile frame gets addr2line -f's name and file:line, from the dropped .so and executable", async () => {
     const model = modelOf(rec);
     const info = model.symbols!;
     const lib = info.binaries.findIndex((b) => b.path === rec.libPath);
@@ -57,7 +61,10 @@ describe('symbols of a real LTTng recording', () => {
     expect(cNames(model).some((n) => /^libcfoo\.so\+0x[0-9a-f]+$/.test(n))).toBe(true);
 
     // Dropped under other paths and names than recorded: matched by build-id.
-    const library = new SymbolLibrary(elfFilesOf(filesOf(rec.libPath, rec.appPath).map(([n, d]) => [`dropped/${n}`, d])), await loadDemanglerNode());
+    const library = new SymbolLibrary(
+      elfFilesOf(filesOf(rec.libPath, rec.appPath).map(([n, d]) => [`dropped/${n}`, d])),
+      await loadDemanglerNode(),
+    );
     symbolizeModel(model, library);
     const named = info.frames.filter((f) => f.binary === lib || f.binary === app);
     expect(named.length).toBeGreaterThanOrEqual(8);
@@ -66,7 +73,9 @@ describe('symbols of a real LTTng recording', () => {
       expect(model.strings[f.label]).toBe(want.fn);
       expect(f.source?.[f.source.length - 1]).toMatchObject({ fn: want.fn, file: want.file, line: want.line });
     }
-    expect(new Set(named.map((f) => model.strings[f.label]))).toEqual(new Set(['main', 'twice', 'cbar', 'cfoo', 'inl', 'cbaz', 'leaf', 'helper']));
+    expect(new Set(named.map((f) => model.strings[f.label]))).toEqual(
+      new Set(['main', 'twice', 'cbar', 'cfoo', 'inl', 'cbaz', 'leaf', 'helper']),
+    );
     // No C frame is left as an offset or an address.
     expect(cNames(model).filter((n) => /\+0x|^0x/.test(n))).toEqual([]);
     expect(info.binaries[lib].resolution).toMatchObject({ namedBy: 'DWARF', file: 'dropped/libcfoo.so' });
@@ -79,9 +88,16 @@ describe('symbols of a real LTTng recording', () => {
     mkdirSync(join(dropped, 'sub'), { recursive: true });
     copyFileSync(rec.libPath, join(dropped, 'sub', 'libcfoo.so'));
     copyFileSync(rec.appPath, join(dropped, 'app'));
-    expect(parseArgs([rec.tracePath, '--symbols', rec.libPath, dropped, '--top', '20']).symbols).toEqual([rec.libPath, dropped]);
+    expect(parseArgs([rec.tracePath, '--symbols', rec.libPath, dropped, '--top', '20']).symbols).toEqual([
+      rec.libPath,
+      dropped,
+    ]);
     const result = await analyze({ path: rec.tracePath, json: true, symbols: [dropped], top: 20, threads: [] });
-    expect(formatAnalyze(result)).toMatch(new RegExp(`${rec.libPath}  build-id [0-9a-f]{40}  \\d+ frames  \\d+ named by DWARF of ${dropped}/sub/libcfoo\\.so`));
+    expect(formatAnalyze(result)).toMatch(
+      new RegExp(
+        `${rec.libPath}  build-id [0-9a-f]{40}  \\d+ frames  \\d+ named by DWARF of ${dropped}/sub/libcfoo\\.so`,
+      ),
+    );
     const top = result.threads.flatMap((t) => t.topFunctions.map((f) => f.name));
     expect(top).toEqual(expect.arrayContaining(['cfoo', 'cbar', 'cbaz', 'leaf', 'main']));
     const lib = result.symbols!.find((b) => b.path === rec.libPath)!;
@@ -91,12 +107,25 @@ describe('symbols of a real LTTng recording', () => {
   it('a rebuilt .so with the same name is reported as a build-id mismatch and names nothing', async () => {
     const other = join(rec.dir, 'rebuilt');
     mkdirSync(other);
-    execFileSync('gcc', ['-g', '-O2', '-DREBUILT', '-fPIC', '-shared', '-finstrument-functions', '-Wl,--build-id', '-o', join(other, 'libcfoo.so'), join(rec.dir, 'cfoo.c')]);
+    execFileSync('gcc', [
+      '-g',
+      '-O2',
+      '-DREBUILT',
+      '-fPIC',
+      '-shared',
+      '-finstrument-functions',
+      '-Wl,--build-id',
+      '-o',
+      join(other, 'libcfoo.so'),
+      join(rec.dir, 'cfoo.c'),
+    ]);
     const model = modelOf(rec);
     const info = model.symbols!;
     const lib = info.binaries.findIndex((b) => b.path === rec.libPath);
     symbolizeModel(model, new SymbolLibrary(elfFilesOf(filesOf(join(other, 'libcfoo.so'))), await loadDemanglerNode()));
-    expect(info.binaries[lib].resolution?.problem).toMatch(/^build-id mismatch: .*libcfoo\.so has [0-9a-f]{40}, the trace recorded [0-9a-f]{40}/);
+    expect(info.binaries[lib].resolution?.problem).toMatch(
+      /^build-id mismatch: .*libcfoo\.so has [0-9a-f]{40}, the trace recorded [0-9a-f]{40}/,
+    );
     expect(info.binaries[lib].resolution?.named).toBe(0);
     const libFrames = info.frames.filter((f) => f.binary === lib);
     expect(libFrames.every((f) => /^libcfoo\.so\+0x/.test(model.strings[f.label]))).toBe(true);
@@ -108,7 +137,8 @@ describe('symbols of a real LTTng recording', () => {
     const demangle = await loadDemanglerNode();
     for (let k = 0; k < 120; k++) {
       const bad = lib.slice(0, k % 4 === 0 ? Math.floor(random() * lib.length) : lib.length);
-      for (let j = 0; j < 1 + (k % 7); j++) bad[4 + Math.floor(random() * (bad.length - 4))] ^= 1 + Math.floor(random() * 255);
+      for (let j = 0; j < 1 + (k % 7); j++)
+        bad[4 + Math.floor(random() * (bad.length - 4))] ^= 1 + Math.floor(random() * 255);
       const model = modelOf(rec);
       const info = model.symbols!;
       symbolizeModel(model, new SymbolLibrary(elfFilesOf([...filesOf(rec.appPath), ['libcfoo.so', bad]]), demangle));
@@ -133,7 +163,9 @@ describe('symbols of a real LTTng recording', () => {
     const lib = info.binaries.findIndex((b) => b.path === rec.libPath);
     symbolizeModel(model, new SymbolLibrary(elfFilesOf(filesOf(so, `${so}.debug`)), await loadDemanglerNode()));
     expect(info.binaries[lib].resolution).toMatchObject({ namedBy: 'DWARF', file: 'libcfoo.so.debug' });
-    expect(info.frames.filter((f) => f.binary === lib).map((f) => model.strings[f.label])).toEqual(expect.arrayContaining(['helper', 'leaf', 'cfoo']));
+    expect(info.frames.filter((f) => f.binary === lib).map((f) => model.strings[f.label])).toEqual(
+      expect.arrayContaining(['helper', 'leaf', 'cfoo']),
+    );
 
     const bare = modelOf(rec);
     symbolizeModel(bare, new SymbolLibrary([]));
@@ -149,7 +181,11 @@ describe('binaries of the corpus debug-info traces', () => {
     const byPath = new Map(bins.map((b) => [b.path, b]));
     expect([...byPath.keys()].sort()).toEqual(['/tmp/foo_nn', '/tmp/foo_ny', '/tmp/foo_yn', '/tmp/foo_yy']);
     expect(byPath.get('/tmp/foo_yn')).toMatchObject({ buildId: 'aa'.repeat(20), isPic: false });
-    expect(byPath.get('/tmp/foo_yy')).toMatchObject({ buildId: 'bb'.repeat(20), debugLink: '/tmp/debug_link2', debugLinkCrc: 0 });
+    expect(byPath.get('/tmp/foo_yy')).toMatchObject({
+      buildId: 'bb'.repeat(20),
+      debugLink: '/tmp/debug_link2',
+      debugLinkCrc: 0,
+    });
     expect(byPath.get('/tmp/foo_ny')).toMatchObject({ debugLink: '/tmp/debug_link1', debugLinkCrc: 0 });
     expect(byPath.get('/tmp/foo_nn')!.buildId).toBeUndefined();
 
@@ -157,16 +193,45 @@ describe('binaries of the corpus debug-info traces', () => {
     // (whose CRC is not the recorded 0), and one with the right name but another build-id.
     const dir = tempDir();
     const build = (out: string, buildId?: string) =>
-      execFileSync('gcc', ['-O0', '-g', '-no-pie', '-fno-pie', `-Wl,--build-id${buildId ? `=0x${buildId}` : '=none'}`, '-o', join(dir, out), '-x', 'c', '-'], { input: 'int main(void){return 0;}\n' });
+      execFileSync(
+        'gcc',
+        [
+          '-O0',
+          '-g',
+          '-no-pie',
+          '-fno-pie',
+          `-Wl,--build-id${buildId ? `=0x${buildId}` : '=none'}`,
+          '-o',
+          join(dir, out),
+          '-x',
+          'c',
+          '-',
+        ],
+        { input: 'int main(void){return 0;}\n' },
+      );
     mkdirSync(join(dir, 'sysroot', 'tmp'), { recursive: true });
     build('any-name', 'aa'.repeat(20));
     build('sysroot/tmp/foo_nn');
     build('debug_link1');
     build('foo_yy', 'cc'.repeat(20));
-    const library = new SymbolLibrary(elfFilesOf(['any-name', 'sysroot/tmp/foo_nn', 'debug_link1', 'foo_yy'].map((p) => [p, new Uint8Array(readFileSync(join(dir, p)))])));
+    const library = new SymbolLibrary(
+      elfFilesOf(
+        ['any-name', 'sysroot/tmp/foo_nn', 'debug_link1', 'foo_yy'].map((p) => [
+          p,
+          new Uint8Array(readFileSync(join(dir, p))),
+        ]),
+      ),
+    );
     expect(library.match(byPath.get('/tmp/foo_yn')!).resolution).toMatchObject({ file: 'any-name', namedBy: 'DWARF' });
-    expect(library.match(byPath.get('/tmp/foo_nn')!).resolution).toMatchObject({ file: 'sysroot/tmp/foo_nn', namedBy: 'DWARF' });
-    expect(library.match(byPath.get('/tmp/foo_ny')!).resolution.problem).toMatch(/^debug-link CRC mismatch: debug_link1/);
-    expect(library.match(byPath.get('/tmp/foo_yy')!).resolution.problem).toMatch(/^build-id mismatch: foo_yy has c{40}, the trace recorded b{40}/);
+    expect(library.match(byPath.get('/tmp/foo_nn')!).resolution).toMatchObject({
+      file: 'sysroot/tmp/foo_nn',
+      namedBy: 'DWARF',
+    });
+    expect(library.match(byPath.get('/tmp/foo_ny')!).resolution.problem).toMatch(
+      /^debug-link CRC mismatch: debug_link1/,
+    );
+    expect(library.match(byPath.get('/tmp/foo_yy')!).resolution.problem).toMatch(
+      /^build-id mismatch: foo_yy has c{40}, the trace recorded b{40}/,
+    );
   });
 });

@@ -26,7 +26,11 @@ export function* symbolizeBinaries(info: SymbolInfo, library: SymbolLibrary): Ge
     const pending = framesOf.get(b) ?? [];
     if (bin.path.startsWith('[')) {
       // [vdso], [vvar]: pseudo-objects with no file.
-      yield { binary: b, resolution: bin.frames > 0 ? { named: 0, problem: 'a kernel-provided object: no file to read' } : { named: 0 }, frames: [] };
+      yield {
+        binary: b,
+        resolution: bin.frames > 0 ? { named: 0, problem: 'a kernel-provided object: no file to read' } : { named: 0 },
+        frames: [],
+      };
       continue;
     }
     if (pending.length === 0 && bin.listing) {
@@ -63,7 +67,11 @@ function resolveBinary(info: SymbolInfo, b: number, pending: number[], library: 
   } catch (err) {
     // A damaged file names nothing for its binary, and says so; the other binaries go on.
     const why = err instanceof Error ? err.message : String(err);
-    return { binary: b, resolution: { named: 0, file, problem: `could not read ${file ?? 'the symbol file'}: ${why}` }, frames: [] };
+    return {
+      binary: b,
+      resolution: { named: 0, file, problem: `could not read ${file ?? 'the symbol file'}: ${why}` },
+      frames: [],
+    };
   }
 }
 
@@ -87,11 +95,18 @@ export function symbolizeModel(model: TraceModel, library: SymbolLibrary): void 
 
 /** The resolution table: one line per binary (what `analyze --symbols` prints and the Symbols panel shows). */
 export function formatSymbolTable(info: SymbolInfo | undefined): string {
-  if (!info || info.binaries.length === 0) return 'symbols: the trace maps no binary (no lttng_ust_statedump / lttng_ust_dl events)';
+  if (!info || info.binaries.length === 0)
+    return 'symbols: the trace maps no binary (no lttng_ust_statedump / lttng_ust_dl events)';
   const lines = ['symbols:'];
   for (const b of [...info.binaries].sort((x, y) => y.frames - x.frames)) {
     const r = b.resolution;
-    const how = !r ? 'not looked up' : r.namedBy ? `${r.named} named by ${r.namedBy} of ${r.file}` : b.frames === 0 ? 'no frames' : '';
+    const how = !r
+      ? 'not looked up'
+      : r.namedBy
+        ? `${r.named} named by ${r.namedBy} of ${r.file}`
+        : b.frames === 0
+          ? 'no frames'
+          : '';
     const problem = r?.problem ? `${how ? '; ' : ''}${r.problem}` : '';
     lines.push(`  ${b.path}  build-id ${b.buildId ?? '-'}  ${b.frames} frames  ${how}${problem}`);
   }

@@ -210,7 +210,8 @@ export class SymbolResolver {
     const binary = m ? this.binaryOf(m) : -1;
     if (m) {
       const offset = m.isPic ? addr - m.baddr : addr;
-      const table = this.byBinary.get(baseName(m.path)) ?? (m.debugLink ? this.byBinary.get(stem(m.debugLink)) : undefined);
+      const table =
+        this.byBinary.get(baseName(m.path)) ?? (m.debugLink ? this.byBinary.get(stem(m.debugLink)) : undefined);
       const sym = table?.lookup(offset);
       if (sym !== undefined) return this.namedByListing(sym, binary, table!);
     }

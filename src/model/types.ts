@@ -121,7 +121,12 @@ export interface ThreadModel {
 
 /** A row with nothing but events the model does not know (see ThreadModel.otherEventsNs). */
 export function isEventsOnly(t: ThreadModel): boolean {
-  return t.otherEventsNs !== undefined && t.slices.count === 0 && (t.states === undefined || t.states.count === 0) && (t.syscalls === undefined || t.syscalls.count === 0);
+  return (
+    t.otherEventsNs !== undefined &&
+    t.slices.count === 0 &&
+    (t.states === undefined || t.states.count === 0) &&
+    (t.syscalls === undefined || t.syscalls.count === 0)
+  );
 }
 
 export interface ProcessModel {

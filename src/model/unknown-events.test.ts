@@ -41,7 +41,12 @@ describe('unknown events: threads with events-only rows', () => {
     const m = model('bt-lttng-crash');
     const ref = events('bt-lttng-crash');
     const cpus = new Set(ref.map((e) => e.cpu));
-    expect(m.threads.filter((t) => t.cpuRow !== undefined).map((t) => t.cpuRow).sort()).toEqual([...cpus].sort());
+    expect(
+      m.threads
+        .filter((t) => t.cpuRow !== undefined)
+        .map((t) => t.cpuRow)
+        .sort(),
+    ).toEqual([...cpus].sort());
     for (const t of m.threads) {
       expect(isEventsOnly(t)).toBe(true);
       expect(t.otherEventsNs!.length).toBe(ref.filter((e) => e.cpu === t.cpuRow).length);

@@ -25,7 +25,14 @@ describe('rect batch', () => {
     const r = recorder();
     expect(b.flush(r.ctx)).toBe(4);
     expect(r.fills).toEqual([
-      { color: 'red', rects: [[0, 0, 8, 10], [20, 0, 1, 10], [21, 18, 1, 10]] },
+      {
+        color: 'red',
+        rects: [
+          [0, 0, 8, 10],
+          [20, 0, 1, 10],
+          [21, 18, 1, 10],
+        ],
+      },
       { color: 'blue', rects: [[8, 0, 2, 10]] },
     ]);
     // Emptied after a flush.

@@ -5,7 +5,13 @@
 import { create } from 'zustand';
 import type { TraceModel } from '../model/types';
 import { applySymbolBatch } from '../model/symbolize';
-import { LoadCancelled, startLoad, type LoadHandle, type LoadedTrace, type TraceSourceSpec } from '../worker-api/load-client';
+import {
+  LoadCancelled,
+  startLoad,
+  type LoadHandle,
+  type LoadedTrace,
+  type TraceSourceSpec,
+} from '../worker-api/load-client';
 import type { LoadFailure, LoadProgress } from '../worker-api/protocol';
 
 /** Where the loaded trace came from; `files` traces have no URL and cannot be linked. */
@@ -82,7 +88,16 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     current = handle;
     stalled?.dispose();
     stalled = null;
-    set({ status: 'loading', origin: originOf(spec), progress: null, failure: null, partialFailure: null, stalledEvents: null, warnings: [], notice: null });
+    set({
+      status: 'loading',
+      origin: originOf(spec),
+      progress: null,
+      failure: null,
+      partialFailure: null,
+      stalledEvents: null,
+      warnings: [],
+      notice: null,
+    });
     let result;
     try {
       result = await handle.promise;
@@ -102,7 +117,12 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     if (result.value.partialFailure?.kind === 'stalled') {
       // Not shown at once: the user is told where it stopped and chooses to open the part decoded before.
       stalled = result.value;
-      set({ status: 'error', failure: result.value.partialFailure, stalledEvents: result.value.model.eventCount, progress: null });
+      set({
+        status: 'error',
+        failure: result.value.partialFailure,
+        stalledEvents: result.value.model.eventCount,
+        progress: null,
+      });
       return;
     }
     showLoaded(result.value);
@@ -130,7 +150,18 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     loaded?.dispose();
     loaded = null;
     loadedOrigin = null;
-    set({ status: 'idle', origin: null, model: null, failure: null, partialFailure: null, warnings: [], notice: null, progress: null, traceNames: [], label: '' });
+    set({
+      status: 'idle',
+      origin: null,
+      model: null,
+      failure: null,
+      partialFailure: null,
+      warnings: [],
+      notice: null,
+      progress: null,
+      traceNames: [],
+      label: '',
+    });
   },
 
   async bundle() {
@@ -167,12 +198,19 @@ function showLoaded(value: LoadedTrace): void {
         if (loaded !== mine) return;
         for (const batch of batches) applySymbolBatch(model, batch);
         const renamed = batches.some((b) => b.frames.length > 0);
-        setState({ symbolStatusVersion: getState().symbolStatusVersion + 1, ...(renamed ? { symbolsVersion: getState().symbolsVersion + 1 } : {}) });
+        setState({
+          symbolStatusVersion: getState().symbolStatusVersion + 1,
+          ...(renamed ? { symbolsVersion: getState().symbolsVersion + 1 } : {}),
+        });
       })
       .catch((err: unknown) => {
         if (loaded !== mine) return; // the trace was closed or replaced: its worker is gone
         // Say so on every binary still waiting, rather than leaving "reading…" forever.
-        for (const b of model.symbols!.binaries) b.resolution ??= { named: 0, problem: `reading the symbol files failed: ${err instanceof Error ? err.message : String(err)}` };
+        for (const b of model.symbols!.binaries)
+          b.resolution ??= {
+            named: 0,
+            problem: `reading the symbol files failed: ${err instanceof Error ? err.message : String(err)}`,
+          };
         setState({ symbolStatusVersion: getState().symbolStatusVersion + 1 });
       });
   }

@@ -51,7 +51,9 @@ describe('view <-> url', () => {
     const worker = model.threads.findIndex((t) => t.tid === 4243);
     const v = view({ visibleRange: { startNs: 1_000_000, endNs: 2_000_000 }, selectedThread: worker });
     const query = formatUrlState(viewToUrlState(v, model, { kind: 'demo' }));
-    expect(query).toBe(`?v=1&demo&view=${FIXTURE_ORIGIN_NS + 1_000_000n},${FIXTURE_ORIGIN_NS + 2_000_000n}&thread=4243`);
+    expect(query).toBe(
+      `?v=1&demo&view=${FIXTURE_ORIGIN_NS + 1_000_000n},${FIXTURE_ORIGIN_NS + 2_000_000n}&thread=4243`,
+    );
     const patch = urlStateToView(parseUrlState(query).state, model, bounds);
     expect(patch.selectedThread).toBe(worker);
     expect(patch.selection).toBeNull();
@@ -63,8 +65,13 @@ describe('view <-> url', () => {
     const main = model.threads.findIndex((t) => t.tid === 4242);
     const worker = model.threads.findIndex((t) => t.tid === 4243);
     const s = model.threads[main].slices;
-    const withItem = parseUrlState(`?v=1&demo&slice=4242,${FIXTURE_ORIGIN_NS + BigInt(s.startNs[0])},${s.depth[0]}`).state;
-    expect(urlStateToView(withItem, model, bounds)).toMatchObject({ selection: { kind: 'slice', thread: main, index: 0 }, selectedThread: main });
+    const withItem = parseUrlState(
+      `?v=1&demo&slice=4242,${FIXTURE_ORIGIN_NS + BigInt(s.startNs[0])},${s.depth[0]}`,
+    ).state;
+    expect(urlStateToView(withItem, model, bounds)).toMatchObject({
+      selection: { kind: 'slice', thread: main, index: 0 },
+      selectedThread: main,
+    });
     const missing = parseUrlState(`?v=1&demo&slice=4243,5,0&thread=4243`).state;
     expect(urlStateToView(missing, model, bounds)).toMatchObject({ selection: null, selectedThread: worker });
     const unknown = parseUrlState('?v=1&demo&thread=31337').state;
@@ -94,6 +101,8 @@ describe('view <-> url', () => {
     // Selecting a thread alone is a step too.
     const thread = { ...before, selectedThread: main };
     expect(isMeaningfulChange(before, thread, model)).toBe(true);
-    expect(isMeaningfulChange(thread, { ...thread, visibleRange: { startNs: 100_000, endNs: 5_100_000 } }, model)).toBe(false);
+    expect(isMeaningfulChange(thread, { ...thread, visibleRange: { startNs: 100_000, endNs: 5_100_000 } }, model)).toBe(
+      false,
+    );
   });
 });

@@ -19,7 +19,10 @@ export function looksMangled(name: string): boolean {
  */
 type WasmBytes = ArrayBuffer | ArrayBufferView;
 interface WasmApi {
-  instantiate(bytes: WasmBytes, imports: Record<string, object>): Promise<{ instance: { exports: Record<string, unknown> } }>;
+  instantiate(
+    bytes: WasmBytes,
+    imports: Record<string, object>,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 

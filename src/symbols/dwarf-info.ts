@@ -335,7 +335,24 @@ export class DwarfInfo {
         try {
           const { table, next } = LineTable.parse(section, o, this.le, '', this.strings());
           const ranges = table.sequences.map((s): [number, number] => [s.low, s.high]);
-          units.push({ offset: o, diesAt: 0, end: 0, version: 0, addrSize: 8, offsetSize: 4, abbrevs: new Map(), ranges, stmtList: o, compDir: '', strOffsetsBase: 0, addrBase: 0, rnglistsBase: 0, lowPc: 0, lines: table, funcs: [] });
+          units.push({
+            offset: o,
+            diesAt: 0,
+            end: 0,
+            version: 0,
+            addrSize: 8,
+            offsetSize: 4,
+            abbrevs: new Map(),
+            ranges,
+            stmtList: o,
+            compDir: '',
+            strOffsetsBase: 0,
+            addrBase: 0,
+            rnglistsBase: 0,
+            lowPc: 0,
+            lines: table,
+            funcs: [],
+          });
           o = next;
         } catch (e) {
           if (!(e instanceof DwarfError)) throw e;
@@ -401,7 +418,16 @@ export class DwarfInfo {
           if (ranges.length > 0) {
             const ownName = a.linkageName ?? (a.origin === undefined && a.spec === undefined ? (a.name ?? '') : '');
             self = funcs.length;
-            funcs.push({ ranges, depth, tag: ab.tag, nameRef: a.origin ?? a.spec ?? dieOffset, ownName, callFile: a.callFile ?? 0, callLine: a.callLine ?? 0, parent });
+            funcs.push({
+              ranges,
+              depth,
+              tag: ab.tag,
+              nameRef: a.origin ?? a.spec ?? dieOffset,
+              ownName,
+              callFile: a.callFile ?? 0,
+              callLine: a.callLine ?? 0,
+              parent,
+            });
           }
         } else {
           this.skipAttrs(r, u, ab);
@@ -527,7 +553,9 @@ export class DwarfInfo {
           break;
         case DW_AT_high_pc:
           a.highPcIsOffset = form !== DW_FORM.addr && !isAddrx(form);
-          a.highPc = isAddrx(form) ? this.addrx(u, this.readValue(r, u, form, 0)) : this.readValue(r, u, form, ab.implicit[i]);
+          a.highPc = isAddrx(form)
+            ? this.addrx(u, this.readValue(r, u, form, 0))
+            : this.readValue(r, u, form, ab.implicit[i]);
           break;
         case DW_AT_ranges:
           a.rangesIsIndex = form === DW_FORM.rnglistx;
@@ -695,9 +723,17 @@ export class DwarfInfo {
 const KNOWN_FORMS = new Set<number>(Object.values(DW_FORM));
 
 function isAddrx(form: number): boolean {
-  return form === DW_FORM.addrx || form === DW_FORM.GNU_addr_index || (form >= DW_FORM.addrx1 && form <= DW_FORM.addrx4);
+  return (
+    form === DW_FORM.addrx || form === DW_FORM.GNU_addr_index || (form >= DW_FORM.addrx1 && form <= DW_FORM.addrx4)
+  );
 }
 
 function isLocalRef(form: number): boolean {
-  return form === DW_FORM.ref1 || form === DW_FORM.ref2 || form === DW_FORM.ref4 || form === DW_FORM.ref8 || form === DW_FORM.ref_udata;
+  return (
+    form === DW_FORM.ref1 ||
+    form === DW_FORM.ref2 ||
+    form === DW_FORM.ref4 ||
+    form === DW_FORM.ref8 ||
+    form === DW_FORM.ref_udata
+  );
 }

@@ -52,7 +52,13 @@ export class LineTable {
    * Parse the program at `offset` of `.debug_line`; `compDir` is the unit's DW_AT_comp_dir (directory 0 before
    * DWARF 5). Returns the table and the offset just past the program.
    */
-  static parse(section: Uint8Array, offset: number, littleEndian: boolean, compDir: string, strings: LineStrings): { table: LineTable; next: number } {
+  static parse(
+    section: Uint8Array,
+    offset: number,
+    littleEndian: boolean,
+    compDir: string,
+    strings: LineStrings,
+  ): { table: LineTable; next: number } {
     const r = new DwarfReader(section, littleEndian, offset);
     const { length, offsetSize } = r.unitLength();
     const end = r.pos + length;

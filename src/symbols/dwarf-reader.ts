@@ -17,7 +17,8 @@ export class DwarfReader {
   }
 
   private need(n: number): void {
-    if (this.pos + n > this.bytes.length) throw new DwarfError(`read of ${n} bytes at ${this.pos} past the section end (${this.bytes.length})`);
+    if (this.pos + n > this.bytes.length)
+      throw new DwarfError(`read of ${n} bytes at ${this.pos} past the section end (${this.bytes.length})`);
   }
   u8(): number {
     this.need(1);

@@ -51,7 +51,11 @@ function compareWithAddr2line(path: string, demangle: Demangle, debugPath?: stri
     const known = want.filter((f) => f.line !== '?' && f.line !== '0');
     if (known.length === 0) return; // addr2line knows no line here (padding, PLT)
     expect(got, `0x${addr.toString(16)}`).toBeDefined();
-    const gotFrames = got!.frames.map((f, j) => ({ fn: sameFunction(f.fn, want[j]?.fn) ? want[j].fn : f.fn || '??', file: f.file, line: f.line === 0 ? '?' : String(f.line) }));
+    const gotFrames = got!.frames.map((f, j) => ({
+      fn: sameFunction(f.fn, want[j]?.fn) ? want[j].fn : f.fn || '??',
+      file: f.file,
+      line: f.line === 0 ? '?' : String(f.line),
+    }));
     expect(gotFrames, `frames at 0x${addr.toString(16)}`).toEqual(want);
     compared++;
   });
@@ -62,7 +66,8 @@ describe('ELF and DWARF against binutils', () => {
   let dir: string;
   let demangle: Demangle;
   beforeAll(async () => {
-    for (const tool of ['gcc', 'nm', 'addr2line', 'objcopy']) if (!hasTool(tool)) throw new Error(`${tool} is needed by this test (apt-get install gcc binutils)`);
+    for (const tool of ['gcc', 'nm', 'addr2line', 'objcopy'])
+      if (!hasTool(tool)) throw new Error(`${tool} is needed by this test (apt-get install gcc binutils)`);
     dir = tempDir();
     demangle = await loadDemanglerNode();
   });
@@ -76,7 +81,13 @@ describe('ELF and DWARF against binutils', () => {
     ['-O2 compressed debug sections', ['-O2', '-g', '-gz=zlib']],
   ] as const) {
     it(`C shared object, ${label}: symbols as nm, lines and inlined chains as addr2line`, () => {
-      const so = compile(dir, `lib-${label.replace(/\W+/g, '_')}.so`, C_SOURCE, ['-shared', '-fPIC', '-finstrument-functions', '-Wl,--build-id', ...flags]);
+      const so = compile(dir, `lib-${label.replace(/\W+/g, '_')}.so`, C_SOURCE, [
+        '-shared',
+        '-fPIC',
+        '-finstrument-functions',
+        '-Wl,--build-id',
+        ...flags,
+      ]);
       const elf = open(so);
       const syms = elf.functionSymbols();
       const nm = nmText(so);
@@ -132,7 +143,12 @@ describe('ELF and DWARF against binutils', () => {
   });
 
   it('non-PIE executable: addresses are absolute', () => {
-    const exe = compile(dir, 'app', `${C_SOURCE}\nint main(void){ cbaz(); return cbar(3); }\n`, ['-O1', '-g', '-no-pie', '-fno-pie']);
+    const exe = compile(dir, 'app', `${C_SOURCE}\nint main(void){ cbaz(); return cbar(3); }\n`, [
+      '-O1',
+      '-g',
+      '-no-pie',
+      '-fno-pie',
+    ]);
     const elf = open(exe);
     expect(elf.isPic).toBe(false);
     const main = nmText(exe).find((s) => s.name === 'main')!;
@@ -148,7 +164,9 @@ describe('ELF and DWARF against binutils', () => {
     const elf = open(so);
     const symbols = new BinarySymbols(elf, undefined, demangle);
     const total = nmText(so).find((s) => s.name.startsWith('_ZN3geo5total'))!;
-    expect(symbols.resolve(total.addr)?.name).toBe('geo::total(std::vector<geo::Box<int>, std::allocator<geo::Box<int> > > const&)');
+    expect(symbols.resolve(total.addr)?.name).toBe(
+      'geo::total(std::vector<geo::Box<int>, std::allocator<geo::Box<int> > > const&)',
+    );
     expect(compareWithAddr2line(so, demangle)).toBeGreaterThan(50);
   });
 
@@ -156,7 +174,10 @@ describe('ELF and DWARF against binutils', () => {
     const so = compile(dir, 'liblazy.so', CXX_SOURCE, ['-shared', '-fPIC', '-O0', '-g'], true);
     const bytes = new Uint8Array(readFileSync(so));
     let readBytes = 0;
-    const counting = { sizeBytes: bytes.length, read: (o: number, n: number) => ((readBytes += Math.min(n, bytes.length - o)), bytes.subarray(o, o + n)) };
+    const counting = {
+      sizeBytes: bytes.length,
+      read: (o: number, n: number) => ((readBytes += Math.min(n, bytes.length - o)), bytes.subarray(o, o + n)),
+    };
     const elf = new ElfFile(counting, so);
     const total = nmText(so).find((s) => s.name.startsWith('_ZN3geo5total'))!;
     expect(elf.functionAt(total.addr)?.name).toMatch(/^_ZN3geo5total/);

@@ -174,7 +174,9 @@ export class ElfFile {
 
   private readChecked(offsetBytes: number, lengthBytes: number, what: string): Uint8Array {
     if (offsetBytes + lengthBytes > this.source.sizeBytes) {
-      throw new ElfError(`${this.name}: ${what} at byte ${offsetBytes} run past the end of the file (${this.source.sizeBytes} bytes)`);
+      throw new ElfError(
+        `${this.name}: ${what} at byte ${offsetBytes} run past the end of the file (${this.source.sizeBytes} bytes)`,
+      );
     }
     return this.source.read(offsetBytes, lengthBytes);
   }
@@ -212,7 +214,8 @@ export class ElfFile {
   private inflateChdr(data: Uint8Array, name: string): Uint8Array {
     const f = this.fields(data);
     const type = f.u32(0);
-    if (type !== ELFCOMPRESS_ZLIB) throw new ElfError(`${this.name}: section ${name} uses compression ${type}, only zlib is read`);
+    if (type !== ELFCOMPRESS_ZLIB)
+      throw new ElfError(`${this.name}: section ${name} uses compression ${type}, only zlib is read`);
     return unzlibSync(data.subarray(this.is64 ? 24 : 12));
   }
 
@@ -290,7 +293,13 @@ export class ElfFile {
         const bind = info >> 4;
         const name = nameOffset < strs.length ? cString(strs, nameOffset) : '';
         if (name === '') continue;
-        all.push({ addr, size, name, rank: (bind === 1 ? 2 : bind === 2 ? 1 : 0) + (size > 0 ? 4 : 0), symtab: s.type === SHT_SYMTAB });
+        all.push({
+          addr,
+          size,
+          name,
+          rank: (bind === 1 ? 2 : bind === 2 ? 1 : 0) + (size > 0 ? 4 : 0),
+          symtab: s.type === SHT_SYMTAB,
+        });
       }
     }
     all.sort((a, b) => a.addr - b.addr || b.rank - a.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

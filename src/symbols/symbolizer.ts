@@ -88,7 +88,8 @@ export class BinarySymbols {
       if (!(e instanceof Error)) throw e; // damaged DWARF: keep the symbol
     }
     // A line with no DWARF function around it (padding, assembly): named after the symbol before it, as addr2line does.
-    if (frames.length === 1 && !frames[0].fn) frames[0] = { ...frames[0], fn: this.symbolFile.functionAt(vaddr, true)?.name ?? '' };
+    if (frames.length === 1 && !frames[0].fn)
+      frames[0] = { ...frames[0], fn: this.symbolFile.functionAt(vaddr, true)?.name ?? '' };
     frames = frames.map((f) => ({ ...f, fn: f.fn ? this.demangle(f.fn) : '' }));
     const outer = frames.length > 0 ? frames[frames.length - 1].fn : '';
     const name = sym ? this.demangle(sym.name) : outer;
@@ -118,7 +119,12 @@ export class SymbolLibrary {
     for (const file of files) {
       try {
         const elf = new ElfFile(file.source, file.path);
-        this.candidates.push({ file, elf, buildId: elf.buildId(), hasDebug: elf.hasSection('.debug_info') || elf.hasSection('.debug_line') });
+        this.candidates.push({
+          file,
+          elf,
+          buildId: elf.buildId(),
+          hasDebug: elf.hasSection('.debug_info') || elf.hasSection('.debug_line'),
+        });
       } catch (e) {
         // Damaged headers: this file is left out (and listed), the others are still read.
         this.unreadable.push({ path: file.path, reason: e instanceof Error ? e.message : String(e) });
@@ -149,7 +155,11 @@ export class SymbolLibrary {
       if (found.length === 0) {
         const wrong = byName.find((c) => c.buildId !== undefined);
         if (wrong) {
-          return { resolution: { problem: `build-id mismatch: ${wrong.file.path} has ${wrong.buildId}, the trace recorded ${bin.buildId} (a rebuilt binary); give the file of that build` } };
+          return {
+            resolution: {
+              problem: `build-id mismatch: ${wrong.file.path} has ${wrong.buildId}, the trace recorded ${bin.buildId} (a rebuilt binary); give the file of that build`,
+            },
+          };
         }
       }
     }
@@ -158,7 +168,11 @@ export class SymbolLibrary {
       const linked = this.candidates.filter((c) => baseName(c.file.path) === linkName);
       const good = bin.debugLinkCrc === undefined ? linked : linked.filter((c) => this.crcOf(c) === bin.debugLinkCrc);
       if (linked.length > 0 && good.length === 0) {
-        return { resolution: { problem: `debug-link CRC mismatch: ${linked[0].file.path} is not the debug file the trace's binary links to` } };
+        return {
+          resolution: {
+            problem: `debug-link CRC mismatch: ${linked[0].file.path} is not the debug file the trace's binary links to`,
+          },
+        };
       }
       found = good.filter((c) => !bin.buildId || c.buildId === undefined || c.buildId === bin.buildId);
     }
@@ -175,7 +189,11 @@ export class SymbolLibrary {
     }
     if (found.length === 0) {
       const wanted = bin.buildId ? `${name} (build-id ${bin.buildId})` : name;
-      return { resolution: { problem: `no file given: drop ${wanted}${bin.debugLink ? ` or its debug file ${bin.debugLink}` : ''}` } };
+      return {
+        resolution: {
+          problem: `no file given: drop ${wanted}${bin.debugLink ? ` or its debug file ${bin.debugLink}` : ''}`,
+        },
+      };
     }
     // The code file is the one with program headers that is not only debug info; a debug file beside it (same
     // build-id, or named by the code file's own .gnu_debuglink) gives lines and the full symbol table.
@@ -184,13 +202,28 @@ export class SymbolLibrary {
     if (!debug && !code.hasDebug) {
       const link = code.elf.debugLink();
       if (link) {
-        debug = this.candidates.find((c) => c !== code && baseName(c.file.path) === link.fileName && (c.buildId === code.buildId || this.crcOf(c) === link.crc));
+        debug = this.candidates.find(
+          (c) =>
+            c !== code &&
+            baseName(c.file.path) === link.fileName &&
+            (c.buildId === code.buildId || this.crcOf(c) === link.crc),
+        );
       }
     }
     const symbols = new BinarySymbols(code.elf, debug?.elf, this.demangle);
     const namedBy = symbols.namedBy;
-    if (!namedBy) return { symbols, resolution: { file: code.file.path, problem: `${code.file.path} is stripped and no debug file was given${bin.debugLink ? ` (drop ${bin.debugLink})` : ''}` } };
-    const resolution: BinaryResolution = { file: symbols.namingFile === debug?.elf ? debug.file.path : code.file.path, namedBy };
+    if (!namedBy)
+      return {
+        symbols,
+        resolution: {
+          file: code.file.path,
+          problem: `${code.file.path} is stripped and no debug file was given${bin.debugLink ? ` (drop ${bin.debugLink})` : ''}`,
+        },
+      };
+    const resolution: BinaryResolution = {
+      file: symbols.namingFile === debug?.elf ? debug.file.path : code.file.path,
+      namedBy,
+    };
     if (namedBy !== 'DWARF') resolution.problem = 'no line tables: build with -g, or drop the debug file too';
     return { symbols, resolution };
   }

@@ -54,10 +54,14 @@ export function hasTool(tool: string): boolean {
 
 /** `addr2line -a -f -i -C -e file addrs...`: per address, its frames innermost first. */
 export function addr2line(file: string, addrs: number[]): { fn: string; file: string; line: string }[][] {
-  const out = execFileSync('addr2line', ['-a', '-f', '-i', '-C', '-e', file, ...addrs.map((a) => `0x${a.toString(16)}`)], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-  });
+  const out = execFileSync(
+    'addr2line',
+    ['-a', '-f', '-i', '-C', '-e', file, ...addrs.map((a) => `0x${a.toString(16)}`)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+    },
+  );
   const groups: { fn: string; file: string; line: string }[][] = [];
   const lines = out.split('\n');
   let i = 0;

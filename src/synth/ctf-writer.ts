@@ -297,7 +297,12 @@ export class StreamWriter {
     return p + 4;
   }
 
-  private encodeEvent(ts: number, classId: number, values: readonly FieldInput[], context?: readonly FieldInput[]): number {
+  private encodeEvent(
+    ts: number,
+    classId: number,
+    values: readonly FieldInput[],
+    context?: readonly FieldInput[],
+  ): number {
     let p = this.writeHeader(this.pos, ts, classId);
     if (this.contextPlan.length > 0) p = this.encodeFields(this.contextPlan, context!, p);
     return this.encodeFields(this.plans[classId], values, p);

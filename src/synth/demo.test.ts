@@ -18,7 +18,11 @@ describe('built-in demo archive', () => {
     const main = model.threads.find((t) => t.tid === 4242);
     expect(main).toBeDefined();
     const s = main!.slices;
-    const frames = Array.from({ length: s.count }, (_, i) => ({ name: model.strings[s.name[i]], kind: s.kind[i], depth: s.depth[i] }));
+    const frames = Array.from({ length: s.count }, (_, i) => ({
+      name: model.strings[s.name[i]],
+      kind: s.kind[i],
+      depth: s.depth[i],
+    }));
     // Python frames of the article's program...
     for (const fn of ['foo', 'bar', 'baz']) expect(frames.some((f) => f.name === fn && f.kind === 0)).toBe(true);
     // ...and the instrumented extension's C frames, named through the nm file shipped in the bundle.

@@ -70,7 +70,15 @@ const KERNEL_TRACEPOINTS: Proto[] = [
   ],
   [
     'sched_switch',
-    [comm('prev_comm'), pidT('prev_tid'), f('prev_prio', s(32)), f('prev_state', s(64)), comm('next_comm'), pidT('next_tid'), f('next_prio', s(32))],
+    [
+      comm('prev_comm'),
+      pidT('prev_tid'),
+      f('prev_prio', s(32)),
+      f('prev_state', s(64)),
+      comm('next_comm'),
+      pidT('next_tid'),
+      f('next_prio', s(32)),
+    ],
   ],
   ['sched_waking', [comm('comm'), pidT('tid'), f('prio', s(32)), f('target_cpu', s(32))]],
   ['sched_wakeup', [comm('comm'), pidT('tid'), f('prio', s(32)), f('target_cpu', s(32))]],
@@ -132,7 +140,9 @@ const SYSCALLS: [string, FieldDef[], FieldDef[]][] = [
 ];
 
 function numberClasses(protos: Proto[], loglevel?: number): EventClassDef[] {
-  return protos.map(([name, fields], id) => (loglevel === undefined ? { name, id, fields } : { name, id, loglevel, fields }));
+  return protos.map(([name, fields], id) =>
+    loglevel === undefined ? { name, id, fields } : { name, id, loglevel, fields },
+  );
 }
 
 /**
@@ -169,7 +179,11 @@ const UST_PROTOS: [Proto, number][] = [
   [
     [
       'lttng_ust_statedump:build_id',
-      [f('baddr', hex64), f('_build_id_length', u(64)), f('build_id', { k: 'seq', elem: { bits: 8, signed: false, hex: true } })],
+      [
+        f('baddr', hex64),
+        f('_build_id_length', u(64)),
+        f('build_id', { k: 'seq', elem: { bits: 8, signed: false, hex: true } }),
+      ],
     ],
     TRACE_DEBUG_LINE,
   ],
@@ -182,7 +196,12 @@ const UST_PROTOS: [Proto, number][] = [
   [['lttng_ust_cyg_profile:func_exit', [f('addr', hex64), f('call_site', hex64)]], TRACE_DEBUG_FUNCTION],
 ];
 
-export const UST_EVENTS: EventClassDef[] = UST_PROTOS.map(([[name, fields], loglevel], id) => ({ name, id, loglevel, fields }));
+export const UST_EVENTS: EventClassDef[] = UST_PROTOS.map(([[name, fields], loglevel], id) => ({
+  name,
+  id,
+  loglevel,
+  fields,
+}));
 
 /** `lttng add-context -u -t vpid -t vtid -t procname`. */
 export const UST_CONTEXT: FieldDef[] = [f('vpid', s(32)), f('vtid', s(32)), f('procname', text(UST_PROCNAME_BYTES))];
@@ -201,7 +220,9 @@ export interface TraceDescription {
 }
 
 function envBlock(env: [string, string | number][]): string {
-  const lines = env.map(([k, v]) => `\t${k} = ${typeof v === 'number' ? v : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`};\n`);
+  const lines = env.map(
+    ([k, v]) => `\t${k} = ${typeof v === 'number' ? v : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`};\n`,
+  );
   return `env {\n${lines.join('')}};\n\n`;
 }
 

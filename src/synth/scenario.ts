@@ -120,9 +120,24 @@ export const FOO2_SYMBOLS: Record<string, { pw: number; pf: number }> = {
 };
 
 export const BIN_INFO: { path: string; baddr: number; memsz: number; buildId: string | null }[] = [
-  { path: '/usr/bin/python3.11', baddr: PYTHON.pythonBase, memsz: 0x2d4000, buildId: '3a8c9e1f0b7d54e26a1c8f93d0e4b7a2c5f61d08' },
-  { path: '/usr/lib/x86_64-linux-gnu/libc.so.6', baddr: 0x7f3a1c200000, memsz: 0x1f5000, buildId: '82ce4e6e4ef08fa58a3535f7437bd3e592db5ac0' },
-  { path: '/usr/lib/x86_64-linux-gnu/liblttng-ust.so.1.0.0', baddr: 0x7f3a1bc00000, memsz: 0x62000, buildId: 'f0a49c2b7e0d3c5a1e6b8d4f2a9c7e5b3d1f0a2c' },
+  {
+    path: '/usr/bin/python3.11',
+    baddr: PYTHON.pythonBase,
+    memsz: 0x2d4000,
+    buildId: '3a8c9e1f0b7d54e26a1c8f93d0e4b7a2c5f61d08',
+  },
+  {
+    path: '/usr/lib/x86_64-linux-gnu/libc.so.6',
+    baddr: 0x7f3a1c200000,
+    memsz: 0x1f5000,
+    buildId: '82ce4e6e4ef08fa58a3535f7437bd3e592db5ac0',
+  },
+  {
+    path: '/usr/lib/x86_64-linux-gnu/liblttng-ust.so.1.0.0',
+    baddr: 0x7f3a1bc00000,
+    memsz: 0x62000,
+    buildId: 'f0a49c2b7e0d3c5a1e6b8d4f2a9c7e5b3d1f0a2c',
+  },
   {
     path: '/usr/lib/x86_64-linux-gnu/liblttng-ust-cyg-profile.so.1.0.0',
     baddr: 0x7f3a1bb00000,
@@ -224,7 +239,14 @@ export class Cpu {
     return this.k(SYSCALL_EXIT.get(name) ?? `syscall_exit_${name}`, [ret, ...out]);
   }
   /** A syscall that does not block: entry, `during`, exit. */
-  sys(name: string, args: FieldInput[], durNs: number, ret: number, out: FieldInput[] = [], during?: (c: Cpu) => unknown): this {
+  sys(
+    name: string,
+    args: FieldInput[],
+    durNs: number,
+    ret: number,
+    out: FieldInput[] = [],
+    during?: (c: Cpu) => unknown,
+  ): this {
     this.sysEntry(name, args).adv(durNs / 2);
     during?.(this);
     return this.adv(durNs / 2).sysExit(name, ret, out);
@@ -276,7 +298,11 @@ export class Cpu {
     this.k('irq_handler_entry', [irq, name]).adv(durNs);
     if (softirq !== undefined) this.k('irq_softirq_raise', [softirq]).adv(300);
     this.k('irq_handler_exit', [irq, 1]);
-    if (softirq !== undefined) this.adv(400).k('irq_softirq_entry', [softirq]).adv(durNs * 2).k('irq_softirq_exit', [softirq]);
+    if (softirq !== undefined)
+      this.adv(400)
+        .k('irq_softirq_entry', [softirq])
+        .adv(durNs * 2)
+        .k('irq_softirq_exit', [softirq]);
     return this;
   }
 }
@@ -300,7 +326,9 @@ export class Simulation {
     readonly rand: () => number,
     startTs: number,
   ) {
-    this.idle = Array.from({ length: cpus }, (_, cpu) => this.thread(0, 0, 0, `swapper/${cpu}`, { kernelThread: true }));
+    this.idle = Array.from({ length: cpus }, (_, cpu) =>
+      this.thread(0, 0, 0, `swapper/${cpu}`, { kernelThread: true }),
+    );
     this.idle.forEach((th) => (th.state = 'running'));
     this.current = [...this.idle];
     this.runqueue = Array.from({ length: cpus }, () => []);
@@ -451,7 +479,9 @@ export class ArticleStory {
       c.adv(2000).k('lttng_statedump_end', []);
       // The start ioctl returns; sessiond tells the application's listener thread (over its socket) to dump.
       c.adv(1500).sysExit('ioctl', 0, [0]);
-      c.sys('write', [44, 0x7ffc2e3a1b40, 48], 4000, 48, [], (cc) => cc.wake(this.listener, 3, (l) => this.ustStatedump(l)));
+      c.sys('write', [44, 0x7ffc2e3a1b40, 48], 4000, 48, [], (cc) =>
+        cc.wake(this.listener, 3, (l) => this.ustStatedump(l)),
+      );
       c.adv(3000).sysEntry('poll', [0x7ffc2e3a1c00, 3, -1]);
       return c.block(PREV_STATE.interruptible);
     });
@@ -478,12 +508,13 @@ export class ArticleStory {
     const sim = this.sim;
     const round = withPython ? this.round++ : -1;
     // The hrtimer of time.sleep() fires on the idle CPU 2.
-    if (withPython) sim.at(at, 2, (c) => {
-      c.k('sched_waking', [this.main.comm, this.main.tid, this.main.prio, 2]).adv(700);
-      c.k('sched_wakeup', [this.main.comm, this.main.tid, this.main.prio, 2]).adv(1500);
-      c.switchTo(this.main, PREV_STATE.running).adv(1200);
-      return this.mainIteration(c, round);
-    });
+    if (withPython)
+      sim.at(at, 2, (c) => {
+        c.k('sched_waking', [this.main.comm, this.main.tid, this.main.prio, 2]).adv(700);
+        c.k('sched_wakeup', [this.main.comm, this.main.tid, this.main.prio, 2]).adv(1500);
+        c.switchTo(this.main, PREV_STATE.running).adv(1200);
+        return this.mainIteration(c, round);
+      });
     // bash's `while sleep 0.004; do date; done` in another tab.
     sim.at(at + 60_000 + Math.round(sim.rand() * 300_000), 0, (c) => this.shellLoop(c));
     // Periodic kernel housekeeping.
@@ -498,7 +529,9 @@ export class ArticleStory {
   private kthreadBurst(c: Cpu, th: Thread): Step | void {
     if (th.state !== 'blocked') return;
     c.k('irq_softirq_raise', [SOFTIRQ.TIMER]).adv(400).k('irq_softirq_entry', [SOFTIRQ.TIMER]).adv(1500);
-    c.k('sched_waking', [th.comm, th.tid, th.prio, c.cpu]).adv(600).k('sched_wakeup', [th.comm, th.tid, th.prio, c.cpu]);
+    c.k('sched_waking', [th.comm, th.tid, th.prio, c.cpu])
+      .adv(600)
+      .k('sched_wakeup', [th.comm, th.tid, th.prio, c.cpu]);
     c.adv(1200).k('irq_softirq_exit', [SOFTIRQ.TIMER]).adv(2000);
     c.switchTo(th, PREV_STATE.running).adv(8000 + 10000 * this.sim.rand());
     return c.block(PREV_STATE.idle);
@@ -519,7 +552,18 @@ export class ArticleStory {
       c.call('start').cCall('start_new_thread');
       c.adv(1500).sysEntry('clone', [CLONE_THREAD_FLAGS, 0x7f3a19ffee70, 0x7f3a19fff9d0, 0x7f3a19fff9d0]).adv(9000);
       const w = this.worker;
-      c.k('sched_process_fork', [main.comm, main.tid, main.pid, 0xeffffffc, w.comm, w.tid, 1, [w.tid], w.pid, 0xeffffffc]);
+      c.k('sched_process_fork', [
+        main.comm,
+        main.tid,
+        main.pid,
+        0xeffffffc,
+        w.comm,
+        w.tid,
+        1,
+        [w.tid],
+        w.pid,
+        0xeffffffc,
+      ]);
       w.state = 'blocked';
       c.adv(2500).k('sched_wakeup_new', [w.comm, w.tid, w.prio, 3]);
       w.state = 'runnable';
@@ -580,7 +624,9 @@ export class ArticleStory {
   /** print(): a write(1, ...) of a few microseconds that wakes the terminal emulator. */
   private print(c: Cpu): void {
     c.cCall('print').adv(1500);
-    c.sys('write', [1, 0x7f3a1b0a3f20, 4], 5600, 4, [], (cc) => cc.wake(this.terminal, 1, (tc) => this.terminalRedraw(tc)));
+    c.sys('write', [1, 0x7f3a1b0a3f20, 4], 5600, 4, [], (cc) =>
+      cc.wake(this.terminal, 1, (tc) => this.terminalRedraw(tc)),
+    );
     c.cRet();
   }
 
@@ -618,7 +664,9 @@ export class ArticleStory {
     }
     c.call('log').cCall('print').adv(1200);
     yield;
-    c.sys('write', [1, 0x7f3a1b0a3f20, 22], 6200, 22, [], (cc) => cc.wake(this.terminal, 1, (tc) => this.terminalRedraw(tc)));
+    c.sys('write', [1, 0x7f3a1b0a3f20, 22], 6200, 22, [], (cc) =>
+      cc.wake(this.terminal, 1, (tc) => this.terminalRedraw(tc)),
+    );
     c.cRet().ret();
     c.ret(); // process
     yield* drive(this.workerBlock(c));
@@ -630,7 +678,9 @@ export class ArticleStory {
     c.sysExit('epoll_wait', 1, [0x7ffd8c1e4a50]).adv(2000);
     c.sys('read', [14, 4096], 3500, 4, [0x55e4b8a1c000]).adv(6000);
     c.sys('ioctl', [14, TIOCGWINSZ, 0x7ffd8c1e49f0], 1500, 0, [0x7ffd8c1e49f0]).adv(12000);
-    c.sys('write', [5, 0x55e4b8f3e100, 312], 4000, 312, [], (cc) => cc.wake(this.xorg, 1, (xc) => this.xorgFrame(xc), 2000));
+    c.sys('write', [5, 0x55e4b8f3e100, 312], 4000, 312, [], (cc) =>
+      cc.wake(this.xorg, 1, (xc) => this.xorgFrame(xc), 2000),
+    );
     c.adv(3000).sys('poll', [0x7ffd8c1e4b00, 2, 0], 1500, 1, [0x7ffd8c1e4b00]).adv(2000);
     c.sysEntry('epoll_wait', [3, 16, Math.round(sim.rand() * 100)]);
     return c.block(PREV_STATE.interruptible);
@@ -639,7 +689,8 @@ export class ArticleStory {
   private xorgFrame(c: Cpu): Step | void {
     c.sysExit('epoll_wait', 1, [0x7ffe1a2b3c40]).adv(1500);
     c.sys('read', [5, 4096], 2500, 312, [0x55a1d0e00000]).adv(8000);
-    for (let i = 0; i < 3; i++) c.sys('ioctl', [12, 0xc04064a0, 0x7ffe1a2b3a00 + i * 64], 6000, 0, [0x7ffe1a2b3a00]).adv(3000);
+    for (let i = 0; i < 3; i++)
+      c.sys('ioctl', [12, 0xc04064a0, 0x7ffe1a2b3a00 + i * 64], 6000, 0, [0x7ffe1a2b3a00]).adv(3000);
     c.sys('write', [5, 0x55a1d0e01000, 32], 3000, 32).adv(1500);
     c.sysEntry('epoll_wait', [3, 256, -1]);
     return c.block(PREV_STATE.interruptible);
@@ -669,7 +720,9 @@ export class ArticleStory {
     c.sys('read', [3, 4096], 5000, 2298, [0x55f0c1a2b000]).adv(1500);
     c.sys('close', [3], 1500, 0).adv(25000);
     yield;
-    c.sys('write', [1, 0x55f0c1a2c2a0, 32], 6000, 32, [], (cc) => cc.wake(this.terminal, 1, (tc) => this.terminalRedraw(tc)));
+    c.sys('write', [1, 0x55f0c1a2c2a0, 32], 6000, 32, [], (cc) =>
+      cc.wake(this.terminal, 1, (tc) => this.terminalRedraw(tc)),
+    );
     c.adv(3000).sys('munmap', [0x7f0e8c3f1000, 8192], 4000, 0).adv(2000);
     this.exitProcess(c, date);
 
@@ -695,7 +748,18 @@ export class ArticleStory {
 
   private fork(c: Cpu, parent: Thread, child: Thread): void {
     c.sysEntry('clone', [CLONE_FORK_FLAGS, 0, 0, 0x7f5b2c1d0a10]).adv(35000);
-    c.k('sched_process_fork', [parent.comm, parent.tid, parent.pid, 0xeffffffc, child.comm, child.tid, 1, [child.tid], child.pid, 0xeffffffc]);
+    c.k('sched_process_fork', [
+      parent.comm,
+      parent.tid,
+      parent.pid,
+      0xeffffffc,
+      child.comm,
+      child.tid,
+      1,
+      [child.tid],
+      child.pid,
+      0xeffffffc,
+    ]);
     c.adv(3000).k('sched_wakeup_new', [child.comm, child.tid, child.prio, c.cpu]);
     child.state = 'runnable';
     c.adv(3000).sysExit('clone', child.tid);
@@ -713,7 +777,9 @@ export class ArticleStory {
     c.sysEntry('exit_group', [0]).adv(12000);
     c.k('sched_process_exit', [th.comm, th.tid, th.prio]).adv(3000);
     const bash = this.bash;
-    c.k('sched_waking', [bash.comm, bash.tid, bash.prio, c.cpu]).adv(700).k('sched_wakeup', [bash.comm, bash.tid, bash.prio, c.cpu]);
+    c.k('sched_waking', [bash.comm, bash.tid, bash.prio, c.cpu])
+      .adv(700)
+      .k('sched_wakeup', [bash.comm, bash.tid, bash.prio, c.cpu]);
     bash.state = 'runnable';
     c.adv(2500).switchTo(bash, PREV_STATE.zombie).adv(2000);
   }
@@ -723,7 +789,9 @@ export class ArticleStory {
     const sim = this.sim;
     for (let t = at; t < at + durationNs; t += 400_000) {
       const jitter = Math.round(sim.rand() * 200_000);
-      sim.at(t + jitter, (t / 400_000) % 2 === 0 ? 0 : 3, (c) => this.kthreadBurst(c, c.cpu === 0 ? this.rcu : this.kworkers[3]));
+      sim.at(t + jitter, (t / 400_000) % 2 === 0 ? 0 : 3, (c) =>
+        this.kthreadBurst(c, c.cpu === 0 ? this.rcu : this.kworkers[3]),
+      );
       sim.at(t + 150_000 + jitter, 1, (c) => void c.irq(31, 'enp0s31f6', 2000, SOFTIRQ.NET_RX));
     }
   }

@@ -74,7 +74,13 @@ export function synthesizeSession(out: OutputDir, options: SynthOptions = {}): S
   const idRand = prng(seed ^ 0x5eed);
   const clockOffsetNs = REALTIME_AT_START_NS - BigInt(MONOTONIC_AT_START_NS);
   const startTs = MONOTONIC_AT_START_NS;
-  const clock = { name: 'monotonic', uuid: CLOCK_UUID, description: 'Monotonic Clock', freq: 1e9, offset: clockOffsetNs };
+  const clock = {
+    name: 'monotonic',
+    uuid: CLOCK_UUID,
+    description: 'Monotonic Clock',
+    freq: 1e9,
+    offset: clockOffsetNs,
+  };
   const created = '20141202T143000+0000';
 
   const kernelDesc: TraceDescription = {
@@ -192,7 +198,13 @@ export function synthesizeSession(out: OutputDir, options: SynthOptions = {}): S
     streams: writers.length,
     bytes: writers.reduce((n, w) => n + w.bytes, 0),
   });
-  return { kernel: summary(KERNEL_PATH, kernelWriters), ust: summary(UST_PATH, ustWriters), startTs, endTs, clockOffsetNs };
+  return {
+    kernel: summary(KERNEL_PATH, kernelWriters),
+    ust: summary(UST_PATH, ustWriters),
+    startTs,
+    endTs,
+    clockOffsetNs,
+  };
 }
 
 /** An `OutputDir` that keeps every file in memory (the demo archive, tests). */

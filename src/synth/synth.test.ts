@@ -26,7 +26,9 @@ interface BtEvent {
 function requireBabeltrace(): void {
   const r = spawnSync('babeltrace2', ['--version'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) {
-    throw new Error('babeltrace2 is required by the synthesizer tests: install it (Debian/Ubuntu: apt-get install babeltrace2)');
+    throw new Error(
+      'babeltrace2 is required by the synthesizer tests: install it (Debian/Ubuntu: apt-get install babeltrace2)',
+    );
   }
 }
 
@@ -83,7 +85,8 @@ function checkUstAgainstKernel(events: BtEvent[]): number {
   for (const e of events) {
     if (e.name === 'sched_switch') {
       expect(running.get(e.cpu) ?? e.f.prev_tid, `sched_switch at ${e.t}`).toBe(e.f.prev_tid);
-      if (e.f.next_tid !== '0') expect([...running.values()], `${e.f.next_tid} runs twice at ${e.t}`).not.toContain(e.f.next_tid);
+      if (e.f.next_tid !== '0')
+        expect([...running.values()], `${e.f.next_tid} runs twice at ${e.t}`).not.toContain(e.f.next_tid);
       running.set(e.cpu, e.f.next_tid);
     } else if (e.name.startsWith('syscall_entry_')) inSyscall.add(running.get(e.cpu) ?? '?');
     else if (e.name.startsWith('syscall_exit_')) inSyscall.delete(running.get(e.cpu) ?? '?');
@@ -168,9 +171,19 @@ describe('article scenario', () => {
       expect(addr).toBeLessThan(foo2.baddr + foo2.memsz);
     }
     // Second run: func_entry(wrapper), func_entry(impl), python:call for each level.
-    const secondFoo = main.findIndex((e, i) => e.name === 'python:call' && e.f.co_name === 'foo' && main[i - 1]?.name.endsWith('func_entry'));
+    const secondFoo = main.findIndex(
+      (e, i) => e.name === 'python:call' && e.f.co_name === 'foo' && main[i - 1]?.name.endsWith('func_entry'),
+    );
     expect(main.slice(secondFoo - 2, secondFoo + 7).map((e) => e.name.split(':')[1])).toEqual([
-      'func_entry', 'func_entry', 'call', 'func_entry', 'func_entry', 'call', 'func_entry', 'func_entry', 'call',
+      'func_entry',
+      'func_entry',
+      'call',
+      'func_entry',
+      'func_entry',
+      'call',
+      'func_entry',
+      'func_entry',
+      'call',
     ]);
   });
 
@@ -188,18 +201,28 @@ describe('article scenario', () => {
 
   it('blocks and wakes the worker, preempts the main thread and interrupts it', () => {
     const switches = bt.events.filter((e) => e.name === 'sched_switch');
-    const workerBlocks = switches.filter((e) => e.f.prev_tid === String(PYTHON.workerTid) && e.f.prev_state === String(PREV_STATE.interruptible));
+    const workerBlocks = switches.filter(
+      (e) => e.f.prev_tid === String(PYTHON.workerTid) && e.f.prev_state === String(PREV_STATE.interruptible),
+    );
     expect(workerBlocks.length).toBeGreaterThanOrEqual(2);
     const wakeup = bt.events.find((e) => e.name === 'sched_wakeup' && e.f.tid === String(PYTHON.workerTid))!;
     expect(wakeup.t).toBeGreaterThan(workerBlocks[0].t);
-    expect(switches.some((e) => e.f.prev_tid === String(PYTHON.pid) && e.f.prev_state === String(PREV_STATE.preempted))).toBe(true);
+    expect(
+      switches.some((e) => e.f.prev_tid === String(PYTHON.pid) && e.f.prev_state === String(PREV_STATE.preempted)),
+    ).toBe(true);
     expect(bt.events.some((e) => e.name === 'irq_handler_entry' && e.cpu === 2)).toBe(true);
-    for (const name of ['sched_process_fork', 'sched_process_exec', 'sched_process_exit', 'sched_process_free', 'lttng_statedump_process_state']) {
+    for (const name of [
+      'sched_process_fork',
+      'sched_process_exec',
+      'sched_process_exit',
+      'sched_process_free',
+      'lttng_statedump_process_state',
+    ]) {
       expect(bt.events.some((e) => e.name === name)).toBe(true);
     }
   });
 
-  it('emits a thread\'s UST events only while the kernel trace shows it running on that CPU, outside syscalls', () => {
+  it("emits a thread's UST events only while the kernel trace shows it running on that CPU, outside syscalls", () => {
     expect(checkUstAgainstKernel(bt.events)).toBe(result.ust.events);
   });
 

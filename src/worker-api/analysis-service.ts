@@ -15,8 +15,23 @@ export function resultBuffers(r: SelectionAnalysis): ArrayBuffer[] {
   const f = r.flame;
   const l = r.syscallList;
   return [
-    f.parent, f.depth, f.label, f.kind, f.calls, f.totalNs, f.selfNs, f.xNs, f.catNs, f.detailNode, f.detailKey, f.detailNs,
-    l.thread, l.index, l.row, l.startNs, l.durationNs,
+    f.parent,
+    f.depth,
+    f.label,
+    f.kind,
+    f.calls,
+    f.totalNs,
+    f.selfNs,
+    f.xNs,
+    f.catNs,
+    f.detailNode,
+    f.detailKey,
+    f.detailNs,
+    l.thread,
+    l.index,
+    l.row,
+    l.startNs,
+    l.durationNs,
   ].map((a) => a.buffer as ArrayBuffer);
 }
 
@@ -63,7 +78,8 @@ export async function copyModelForWorker(
   for (const t of model.threads) {
     for (const table of [t.slices, t.states, t.syscalls]) {
       if (!table) continue;
-      for (const [k, v] of Object.entries(table)) if (ArrayBuffer.isView(v) && ANALYZED_COLUMNS.has(k)) remaining += Math.ceil(v.byteLength / 8) * 8;
+      for (const [k, v] of Object.entries(table))
+        if (ArrayBuffer.isView(v) && ANALYZED_COLUMNS.has(k)) remaining += Math.ceil(v.byteLength / 8) * 8;
     }
   }
   let arena: ArrayBuffer | null = null;

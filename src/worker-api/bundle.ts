@@ -20,9 +20,14 @@ export function writeBundle(label: string, paths: string[], datas: FileData[], o
   paths.forEach((p, i) => {
     const d = datas[i];
     const size = dataBytes(d);
-    for (const part of tarEntryHead(p.startsWith(SYMBOLS_PREFIX) ? p.slice(SYMBOLS_PREFIX.length) : `${root}/${p}`, size)) gz.push(part);
+    for (const part of tarEntryHead(
+      p.startsWith(SYMBOLS_PREFIX) ? p.slice(SYMBOLS_PREFIX.length) : `${root}/${p}`,
+      size,
+    ))
+      gz.push(part);
     const source = asByteSource(byteInputOf(d));
-    for (let off = 0; off < size; off += READ_CHUNK_BYTES) gz.push(source.read(off, Math.min(READ_CHUNK_BYTES, size - off)));
+    for (let off = 0; off < size; off += READ_CHUNK_BYTES)
+      gz.push(source.read(off, Math.min(READ_CHUNK_BYTES, size - off)));
     gz.push(tarPadding(size));
   });
   gz.push(tarEnd(), true);

@@ -59,7 +59,8 @@ function digest(value: unknown): unknown {
     return `${value.constructor.name}[${bytes.length}] ${createHash('sha1').update(bytes).digest('hex')}`;
   }
   if (Array.isArray(value)) return value.map(digest);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, digest(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, digest(v)]));
   return value;
 }
 

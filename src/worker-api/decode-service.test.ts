@@ -63,7 +63,9 @@ describe('decode service', () => {
 
   it('names the file and byte of a stream cut short', () => {
     const cut = corpusEntries(GLX).map((e) =>
-      e.path.endsWith('/channel0_1') ? { path: e.path, data: e.data.subarray(0, Math.floor(e.data.length / 2) + 3) } : e,
+      e.path.endsWith('/channel0_1')
+        ? { path: e.path, data: e.data.subarray(0, Math.floor(e.data.length / 2) + 3) }
+        : e,
     );
     const r = decodeFiles(unpacked('cut.tar', writeTar(cut)));
     const failure = r.ok ? r.value.partialFailure : r.failure;

@@ -15,10 +15,28 @@ import { ctfFailure } from './failure';
 export { ctfFailure };
 import type { TraceModel } from '../model/types';
 import { bundleBlob } from './bundle';
-import { buffersOf, byteInputOf, dataBytes, type DecodedTrace, type FileData, type LoadFailure, type ProgressCallback, type Result, type UnpackedFiles } from './protocol';
+import {
+  buffersOf,
+  byteInputOf,
+  dataBytes,
+  type DecodedTrace,
+  type FileData,
+  type LoadFailure,
+  type ProgressCallback,
+  type Result,
+  type UnpackedFiles,
+} from './protocol';
 import { packValue, type PackedValue } from './model-transfer';
 import { chunkTransferables, type PackedChunk } from '../model/packed-events';
-import { buildFromParts, decodeSubset, modelInputs, planPool, PoolModelBuild, type PartError, type SubsetInput } from './pool';
+import {
+  buildFromParts,
+  decodeSubset,
+  modelInputs,
+  planPool,
+  PoolModelBuild,
+  type PartError,
+  type SubsetInput,
+} from './pool';
 import type { SymbolInfo } from '../model/types';
 import { symbolizeBinaries, type SymbolBatch } from '../model/symbolize';
 import { isElfMagic } from '../symbols/elf';
@@ -44,7 +62,12 @@ export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback)
   const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
   const subset = plan.subsets[0];
   const part = decodeSubset(
-    { paths: subset.map((i) => input.paths[i]), datas: subset.map((i) => input.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder },
+    {
+      paths: subset.map((i) => input.paths[i]),
+      datas: subset.map((i) => input.datas[i]),
+      streams: plan.streams,
+      fileOrder: plan.fileOrder,
+    },
     onProgress,
   );
   if (!part.ok) return { ok: false, failure: part.failure };
@@ -103,7 +126,10 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
       if (!r.ok) send({ t: 'fail', failure: r.failure, rank: r.rank });
       else {
         const { packed, error, warnings, paths, datas } = r.value;
-        send({ t: 'end', dropped: packed.dropped, error, warnings, paths, datas }, [packed.dropped.buffer as ArrayBuffer, ...buffersOf(datas)]);
+        send({ t: 'end', dropped: packed.dropped, error, warnings, paths, datas }, [
+          packed.dropped.buffer as ArrayBuffer,
+          ...buffersOf(datas),
+        ]);
       }
     },
     /**
@@ -161,7 +187,8 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
       if (!a) return;
       a.ports[part].onmessage = null;
       a.ports[part].close();
-      if (a.opened[part]) a.build.end(part, new Float64Array(0), { failure, atStart: false, key: Infinity, stream: Infinity });
+      if (a.opened[part])
+        a.build.end(part, new Float64Array(0), { failure, atStart: false, key: Infinity, stream: Infinity });
       else a.build.openFailed(part, failure, -1);
       a.settle();
     },
@@ -190,7 +217,8 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
         const source = input instanceof Uint8Array ? bytesSource(input) : input;
         if (isElfMagic(source.read(0, 4))) elves.push({ path: p.slice(SYMBOLS_PREFIX.length), source });
       });
-      const demangle = elves.length > 0 && options.loadDemangleWasm ? await loadDemangler(options.loadDemangleWasm) : undefined;
+      const demangle =
+        elves.length > 0 && options.loadDemangleWasm ? await loadDemangler(options.loadDemangleWasm) : undefined;
       const library = new SymbolLibrary(elves, demangle);
       // Batches that rename frames go at once; status-only ones wait for the next (one page update, not one each).
       let held: SymbolBatch[] = [];

@@ -39,7 +39,9 @@ describe('trace URLs', () => {
     if (r.ok) return;
     expect(requests.length).toBe(before);
     expect(r.failure.kind).toBe('bad-url');
-    expect(r.failure.message).toMatch(/^trace URLs with a user name or password are refused \(nothing was requested\): http:\/\/\*\*\*@127\.0\.0\.1/);
+    expect(r.failure.message).toMatch(
+      /^trace URLs with a user name or password are refused \(nothing was requested\): http:\/\/\*\*\*@127\.0\.0\.1/,
+    );
     expect(JSON.stringify(r.failure)).not.toMatch(/s3cret|alice/);
   });
 
@@ -65,7 +67,9 @@ describe('trace URLs', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.failure.kind).toBe('unreachable');
-    expect(r.failure.message).toBe('cannot reach 127.0.0.1:9: the request for http://127.0.0.1:9/trace.tar.gz got no answer');
+    expect(r.failure.message).toBe(
+      'cannot reach 127.0.0.1:9: the request for http://127.0.0.1:9/trace.tar.gz got no answer',
+    );
   });
 });
 
@@ -99,7 +103,9 @@ describe('opened files', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.paths.sort()).toEqual(['a/dummystream', 'a/metadata']);
-    expect(r.value.warnings).toEqual(['trace b is a copy of trace a (same metadata, same stream files): opened once, b left out']);
+    expect(r.value.warnings).toEqual([
+      'trace b is a copy of trace a (same metadata, same stream files): opened once, b left out',
+    ]);
   });
 
   it('out of memory: the real size, not "0.0 GiB"', () => {
@@ -107,24 +113,37 @@ describe('opened files', () => {
     expect(f?.message).toBe(
       'the browser ran out of memory unpacking bomb.tar.gz (3.0 MiB, inflating to more than the tab can hold): Array buffer allocation failed',
     );
-    expect(outOfMemory('channel0_0', 5 * 2 ** 30, new RangeError('x'))?.message).toBe('the browser ran out of memory reading channel0_0 (5.0 GiB): x');
+    expect(outOfMemory('channel0_0', 5 * 2 ** 30, new RangeError('x'))?.message).toBe(
+      'the browser ran out of memory reading channel0_0 (5.0 GiB): x',
+    );
   });
 });
 
 describe('warnings found while decoding', () => {
-  it('reach the result from the pool\'s parts as from the single-worker path (tc-hello-lost: packets overlap)', () => {
+  it("reach the result from the pool's parts as from the single-worker path (tc-hello-lost: packets overlap)", () => {
     const r = unpackInputs([{ path: 'hello.tar', data: writeTar(folderEntries(tracePath('tc-hello-lost'), 'hello')) }]);
     if (!r.ok) throw new Error(r.failure.message);
     const files = r.value;
     const single = decodeFiles(files);
     if (!single.ok) throw new Error(single.failure.message);
     expect(single.value.warnings).toEqual([
-      expect.stringMatching(/^channel1_2: packets begin before the previous one ends: 849 packets, first at byte 4096 \(by 4647 ns\)/),
+      expect.stringMatching(
+        /^channel1_2: packets begin before the previous one ends: 849 packets, first at byte 4096 \(by 4647 ns\)/,
+      ),
     ]);
     for (const workers of [2, 3]) {
-      const plan = planPool(files.paths, files.datas.map((d) => d.length), workers);
+      const plan = planPool(
+        files.paths,
+        files.datas.map((d) => d.length),
+        workers,
+      );
       const parts: DecodedPart[] = plan.subsets.map((subset) => {
-        const p = decodeSubset({ paths: subset.map((i) => files.paths[i]), datas: subset.map((i) => files.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder });
+        const p = decodeSubset({
+          paths: subset.map((i) => files.paths[i]),
+          datas: subset.map((i) => files.datas[i]),
+          streams: plan.streams,
+          fileOrder: plan.fileOrder,
+        });
         if (!p.ok) throw new Error(p.failure.message);
         return p.value;
       });

@@ -12,7 +12,9 @@ describe('failures as the page shows them', () => {
     }
     const f = ctfFailure(refused);
     expect(f.kind).toBe('too-large');
-    expect(f.message).toMatch(/^this trace's model does not fit in the memory the browser gives this page: an allocation failed \(/);
+    expect(f.message).toMatch(
+      /^this trace's model does not fit in the memory the browser gives this page: an allocation failed \(/,
+    );
     expect(f.hint).toMatch(/npm run analyze/);
   });
 

@@ -32,7 +32,10 @@ export function ctfFailure(err: unknown): LoadFailure {
 
 /** V8's refusals to allocate (typed arrays, array buffers, arrays past their limit). */
 export function isAllocationFailure(err: unknown): boolean {
-  return err instanceof RangeError && /allocation failed|invalid typed array length|invalid array length|array buffer/i.test(err.message);
+  return (
+    err instanceof RangeError &&
+    /allocation failed|invalid typed array length|invalid array length|array buffer/i.test(err.message)
+  );
 }
 
 /**

@@ -10,16 +10,21 @@ import type { SymbolBatch } from '../model/symbolize';
 import { PART_BATCH, unpackValue } from './model-transfer';
 import type { DecodeService, ModelPart } from './decode-service';
 import { planPool, poolSize } from './pool';
-import { buffersOf, dataBytes, type LoadFailure, type LoadProgress, type Result, type SourceFile, type UnpackedFiles } from './protocol';
+import {
+  buffersOf,
+  dataBytes,
+  type LoadFailure,
+  type LoadProgress,
+  type Result,
+  type SourceFile,
+  type UnpackedFiles,
+} from './protocol';
 import type { UnpackService } from './unpack-service';
 import { loadLockName, newLoadId } from './opfs';
 import { handOverFailure } from './failure';
 import { DEFAULT_STALL_MS, stallMessage, Watchdog, type Stall } from './watchdog';
 
-export type TraceSourceSpec =
-  | { kind: 'url'; url: string }
-  | { kind: 'demo' }
-  | { kind: 'files'; files: SourceFile[] };
+export type TraceSourceSpec = { kind: 'url'; url: string } | { kind: 'demo' } | { kind: 'files'; files: SourceFile[] };
 
 export interface LoadedTrace {
   model: TraceModel;
@@ -85,7 +90,8 @@ function holdLoadLock(loadId: string): () => void {
   const held = new Promise<void>((resolve) => {
     release = resolve;
   });
-  if (typeof navigator !== 'undefined' && navigator.locks) void navigator.locks.request(loadLockName(loadId), () => held);
+  if (typeof navigator !== 'undefined' && navigator.locks)
+    void navigator.locks.request(loadLockName(loadId), () => held);
   return release;
 }
 
@@ -123,7 +129,9 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
   let onStall: (s: Stall) => void = () => {};
   const watchdog = new Watchdog({ stallMs: DEFAULT_STALL_MS, onStall: (s) => onStall(s) });
   const watch = (w: Worker, what: string) =>
-    w.addEventListener('error', (e) => rejectCrash(new Error(`the ${what} worker crashed: ${e.message || 'unknown error'}`)));
+    w.addEventListener('error', (e) =>
+      rejectCrash(new Error(`the ${what} worker crashed: ${e.message || 'unknown error'}`)),
+    );
   watch(unpack.worker, 'unpack');
   watch(model.worker, 'model');
   const progress = proxy(onProgress);
@@ -144,11 +152,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
       return unpacked;
     }
     const files = unpacked.value;
-    const plan = planPool(
-      files.paths,
-      files.datas.map(dataBytes),
-      poolSize(navigator.hardwareConcurrency, Infinity),
-    );
+    const plan = planPool(files.paths, files.datas.map(dataBytes), poolSize(navigator.hardwareConcurrency, Infinity));
     onProgress({ phase: 'decode', doneBytes: 0, totalBytes: files.totalBytes, events: 0 });
     const eventsByWorker = plan.subsets.map(() => 0);
     countEvents = () => eventsByWorker.reduce((a, b) => a + b, 0);
@@ -179,30 +183,45 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
       };
       void model.api.abandonPart(k, failure);
     };
-    const streamFiles = (subset: number[]) => subset.filter((i) => !shared.has(i)).map((i) => files.paths[i]);    plan.subsets.forEach((subset, k) => {
+    const streamFiles = (subset: number[]) => subset.filter((i) => !shared.has(i)).map((i) => files.paths[i]);
+    plan.subsets.forEach((subset, k) => {
       const w = startWorker<DecodeService>('decode', `strata-decode-${k}`);
       watch(w.worker, 'decode');
       pool.push(w);
       // Stream and index files move to their worker; metadata (in every subset) is copied.
       const moved = buffersOf(subset.filter((i) => !shared.has(i)).map((i) => files.datas[i]));
-      const input = { paths: subset.map((i) => files.paths[i]), datas: subset.map((i) => files.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder };
+      const input = {
+        paths: subset.map((i) => files.paths[i]),
+        datas: subset.map((i) => files.datas[i]),
+        streams: plan.streams,
+        fileOrder: plan.fileOrder,
+      };
       watchdog.watch(`decode-${k}`, { files: streamFiles(subset), events: 0 });
       const onPart = proxy((p: LoadProgress) => {
         watchdog.progress(`decode-${k}`, p.events);
         eventsByWorker[k] = p.events;
-        onProgress({ phase: 'decode', doneBytes: 0, totalBytes: files.totalBytes, events: eventsByWorker.reduce((a, b) => a + b, 0) });
+        onProgress({
+          phase: 'decode',
+          doneBytes: 0,
+          totalBytes: files.totalBytes,
+          events: eventsByWorker.reduce((a, b) => a + b, 0),
+        });
       });
       // A throw here (a bug, not a corrupt trace: those come back as values) would leave the model waiting.
       w.api
         .decodePart(transfer(input, moved), transfer(channels[k].port1, [channels[k].port1]), onPart)
         .then(() => watchdog.done(`decode-${k}`))
-        .catch((err: unknown) => rejectCrash(new Error(`the decode worker failed: ${err instanceof Error ? err.message : String(err)}`)));
+        .catch((err: unknown) =>
+          rejectCrash(new Error(`the decode worker failed: ${err instanceof Error ? err.message : String(err)}`)),
+        );
     });
     // The model worker gets the metadata, symbol files and Blobs now (Blobs clone without their bytes), the
     // moved bytes back from the decode workers.
     const modelFiles: UnpackedFiles = {
       ...files,
-      datas: files.datas.map((d, i) => (inSubset.has(i) && !shared.has(i) && d instanceof Uint8Array ? new Uint8Array(0) : d)),
+      datas: files.datas.map((d, i) =>
+        inSubset.has(i) && !shared.has(i) && d instanceof Uint8Array ? new Uint8Array(0) : d,
+      ),
     };
     const ports = channels.map((c) => c.port2);
     const moving = buffersOf(modelFiles.datas.filter((_, i) => !inSubset.has(i)));
@@ -234,7 +253,12 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     const losses = await fetchPart('losses');
     void model.api.release();
     const traceModel: TraceModel = { ...decoded.value.model, threads, processes, losses };
-    onProgress({ phase: 'done', doneBytes: files.totalBytes, totalBytes: files.totalBytes, events: traceModel.eventCount });
+    onProgress({
+      phase: 'done',
+      doneBytes: files.totalBytes,
+      totalBytes: files.totalBytes,
+      events: traceModel.eventCount,
+    });
     return {
       ok: true,
       value: {

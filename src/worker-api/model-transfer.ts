@@ -7,7 +7,17 @@
  * (transferred) and replaces them by markers, so every message is small and is received in its own short task.
  */
 
-const TYPED = [Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array, Uint8ClampedArray] as const;
+const TYPED = [
+  Float64Array,
+  Float32Array,
+  Int32Array,
+  Uint32Array,
+  Int16Array,
+  Uint16Array,
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+] as const;
 type Typed = InstanceType<(typeof TYPED)[number]>;
 const MARK = '\u0000typed-array';
 

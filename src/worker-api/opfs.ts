@@ -83,7 +83,8 @@ export class OpfsWriter implements SpillFile<OpfsFile> {
     let done = 0;
     while (done < chunk.length) {
       const n = this.access.write(chunk.subarray(done), { at: this.sizeBytes + done });
-      if (n <= 0) throw new RangeError(`the browser's storage refused more data after ${this.sizeBytes + done} bytes (quota)`);
+      if (n <= 0)
+        throw new RangeError(`the browser's storage refused more data after ${this.sizeBytes + done} bytes (quota)`);
       done += n;
     }
     this.sizeBytes += chunk.length;

@@ -5,7 +5,15 @@ import { corpusEntries } from '../fixtures/corpus';
 import { writeTar } from '../ingest/tar';
 import { MemoryDir, synthesizeSession } from '../synth/session';
 import { decodeFiles } from './decode-service';
-import { buildFromParts, decodeSubset, modelInputs, planPool, PoolModelBuild, poolSize, type DecodedPart } from './pool';
+import {
+  buildFromParts,
+  decodeSubset,
+  modelInputs,
+  planPool,
+  PoolModelBuild,
+  poolSize,
+  type DecodedPart,
+} from './pool';
 import { ownBuffers, unpackInputs } from './unpack-service';
 import { dataBytes, type DecodedTrace, type Result, type UnpackedFiles } from './protocol';
 
@@ -21,12 +29,12 @@ function unpacked(list: Entry[]): UnpackedFiles<Uint8Array> {
  * The pool path run in-process: plan, decode each subset into chunks, then hand the model step every part's
  * messages interleaved one by one (as workers running at once would), so merges wait for chunks mid-way.
  */
-function decodeWithPool(files: UnpackedFiles, workers: number, chunkRecords = 1000): { result: Result<DecodedTrace>; subsets: number; streams: number } {
-  const plan = planPool(
-    files.paths,
-    files.datas.map(dataBytes),
-    workers,
-  );
+function decodeWithPool(
+  files: UnpackedFiles,
+  workers: number,
+  chunkRecords = 1000,
+): { result: Result<DecodedTrace>; subsets: number; streams: number } {
+  const plan = planPool(files.paths, files.datas.map(dataBytes), workers);
   const logs: Array<Array<(b: PoolModelBuild, k: number) => void>> = plan.subsets.map((subset) => {
     const log: Array<(b: PoolModelBuild, k: number) => void> = [];
     const r = decodeSubset(
@@ -51,21 +59,23 @@ function decodeWithPool(files: UnpackedFiles, workers: number, chunkRecords = 10
   });
   const { metadata, symbolFiles } = modelInputs(files.paths, files.datas);
   const build = new PoolModelBuild(metadata, symbolFiles, logs.length);
-  for (let step = 0; logs.some((l) => step < l.length); step++) logs.forEach((l, k) => step < l.length && l[step](build, k));
+  for (let step = 0; logs.some((l) => step < l.length); step++)
+    logs.forEach((l, k) => step < l.length && l[step](build, k));
   const result = build.result ?? { ok: false, failure: { kind: 'internal', message: 'no result' } };
   return { result, subsets: plan.subsets.length, streams: plan.streams.length };
 }
 
 /** The batch form: whole parts handed to buildFromParts. */
 function decodeWithPoolBatch(files: UnpackedFiles, workers: number): Result<DecodedTrace> {
-  const plan = planPool(
-    files.paths,
-    files.datas.map(dataBytes),
-    workers,
-  );
+  const plan = planPool(files.paths, files.datas.map(dataBytes), workers);
   const parts: DecodedPart[] = [];
   for (const subset of plan.subsets) {
-    const r = decodeSubset({ paths: subset.map((i) => files.paths[i]), datas: subset.map((i) => files.datas[i]), streams: plan.streams, fileOrder: plan.fileOrder });
+    const r = decodeSubset({
+      paths: subset.map((i) => files.paths[i]),
+      datas: subset.map((i) => files.datas[i]),
+      streams: plan.streams,
+      fileOrder: plan.fileOrder,
+    });
     if (!r.ok) return { ok: false, failure: r.failure };
     parts.push(r.value);
   }
@@ -80,7 +90,8 @@ function digest(value: unknown): unknown {
     return `${value.constructor.name}[${bytes.length}] ${createHash('sha1').update(bytes).digest('hex')}`;
   }
   if (Array.isArray(value)) return value.map(digest);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, digest(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, digest(v)]));
   return value;
 }
 
@@ -120,13 +131,9 @@ describe('decode pool', () => {
     });
   });
 
-  it('spreads streams by bytes, gives every subset all metadata and its streams\' index files', () => {
+  it("spreads streams by bytes, gives every subset all metadata and its streams' index files", () => {
     const files = unpacked(corpusEntries('bt-multi-domains', 's'));
-    const plan = planPool(
-      files.paths,
-      files.datas.map(dataBytes),
-      3,
-    );
+    const plan = planPool(files.paths, files.datas.map(dataBytes), 3);
     expect(plan.subsets).toHaveLength(3);
     expect(plan.streams).toHaveLength(8);
     const names = plan.subsets.map((s) => s.map((i) => files.paths[i]));

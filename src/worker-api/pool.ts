@@ -10,7 +10,14 @@ import { isElfMagic } from '../symbols/elf';
 import { CtfError, findTraceDirs, groupTraceFiles, openExperiment } from '../ctf';
 import type { ByteInput } from '../ctf/decode/byte-source';
 import { modelBuilderFor } from '../model/from-experiment';
-import { EventPacker, mergedOriginNs, keepsUnknown, PackedMerger, type PackedChunk, type PackedEvents } from '../model/packed-events';
+import {
+  EventPacker,
+  mergedOriginNs,
+  keepsUnknown,
+  PackedMerger,
+  type PackedChunk,
+  type PackedEvents,
+} from '../model/packed-events';
 import type { ModelBuilder } from '../model/builder';
 import { ctfFailure } from './failure';
 import {
@@ -151,7 +158,11 @@ export interface StreamingOptions {
 }
 
 /** Decode worker: decode one subset into packed columns. Events decoded so far are reported as they come. */
-export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback, streaming: StreamingOptions = {}): PartResult {
+export function decodeSubset(
+  input: SubsetInput,
+  onProgress?: ProgressCallback,
+  streaming: StreamingOptions = {},
+): PartResult {
   const files = new Map<string, ByteInput>();
   input.paths.forEach((p, i) => files.set(p, byteInputOf(input.datas[i])));
   let experiment: ReturnType<typeof openExperiment>;
@@ -185,7 +196,8 @@ export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback, 
       packer.tables,
       (rec, trace, stream, cpu) => {
         packer.addStaged(rec, trace, stream, cpu);
-        if (++events % EVENTS_PER_CLOCK_CHECK === 0) progress.push({ phase: 'decode', doneBytes: 0, totalBytes: null, events });
+        if (++events % EVENTS_PER_CLOCK_CHECK === 0)
+          progress.push({ phase: 'decode', doneBytes: 0, totalBytes: null, events });
       },
       (l) => packer.addLoss(l),
     );
@@ -197,7 +209,8 @@ export function decodeSubset(input: SubsetInput, onProgress?: ProgressCallback, 
   let error: PartError | undefined;
   if (decodeError !== undefined) {
     const failure = ctfFailure(decodeError);
-    const local = decodeError instanceof CtfError && decodeError.file !== undefined ? localPaths.indexOf(decodeError.file) : -1;
+    const local =
+      decodeError instanceof CtfError && decodeError.file !== undefined ? localPaths.indexOf(decodeError.file) : -1;
     error =
       local < 0
         ? { failure, atStart: false, key: Infinity, stream: Infinity }
@@ -366,7 +379,10 @@ export function buildFromParts(
 }
 
 /** Metadata files and symbol mappings of an unpacked file list: what the model worker needs besides the parts. */
-export function modelInputs(paths: string[], datas: FileData[]): { metadata: Map<string, Uint8Array>; symbolFiles: Map<string, string> } {
+export function modelInputs(
+  paths: string[],
+  datas: FileData[],
+): { metadata: Map<string, Uint8Array>; symbolFiles: Map<string, string> } {
   const metadata = new Map<string, Uint8Array>();
   const symbolFiles = new Map<string, string>();
   const text = new TextDecoder();

@@ -11,7 +11,14 @@ import { findCopies } from '../ctf/duplicates';
 import { groupTraceFiles } from '../ctf/experiment';
 import { memorySpill, sniffArchive, SNIFF_BYTES, type SpillFile } from '../ingest/archive';
 import { IngestError } from '../ingest/errors';
-import { buildFileSet, type FileSet, type InputFile, isSymbolListing, type Located, locateFiles } from '../ingest/file-set';
+import {
+  buildFileSet,
+  type FileSet,
+  type InputFile,
+  isSymbolListing,
+  type Located,
+  locateFiles,
+} from '../ingest/file-set';
 import { type OpfsFile, OpfsLoad } from './opfs';
 import {
   buffersOf,
@@ -55,7 +62,8 @@ export function outOfMemory(name: string, bytes: number, err: unknown, unpacking
 
 export function ingestFailure(err: unknown): LoadFailure {
   if (err instanceof IngestError) {
-    if (/ inflates \d+:1 /.test(err.message)) return { kind: 'too-large', message: err.message, file: err.file, hint: TOO_LARGE_HINT };
+    if (/ inflates \d+:1 /.test(err.message))
+      return { kind: 'too-large', message: err.message, file: err.file, hint: TOO_LARGE_HINT };
     const notTrace = /^(not a trace archive|no `metadata` file|nothing to open)|is empty \(0 bytes\)/.test(err.message);
     return {
       kind: notTrace ? 'not-trace' : 'corrupt',
@@ -67,7 +75,10 @@ export function ingestFailure(err: unknown): LoadFailure {
         : undefined,
     };
   }
-  return { kind: 'internal', message: `unexpected error while unpacking: ${err instanceof Error ? err.message : String(err)}` };
+  return {
+    kind: 'internal',
+    message: `unexpected error while unpacking: ${err instanceof Error ? err.message : String(err)}`,
+  };
 }
 
 /** File name a URL points at ('https://h/x/trace.tar.gz?sig=1' -> 'trace.tar.gz'). */
@@ -112,7 +123,12 @@ async function diagnoseFetchFailure(url: URL): Promise<'cors' | 'redirect' | 'un
 }
 
 /** A download larger than `sink` can hold (a memory sink; an OPFS file has no bound but the disk). */
-function downloadTooLarge(name: string, url: string, bytes: number, maxBytes: number): { ok: false; failure: LoadFailure } {
+function downloadTooLarge(
+  name: string,
+  url: string,
+  bytes: number,
+  maxBytes: number,
+): { ok: false; failure: LoadFailure } {
   return failure({
     kind: 'too-large',
     file: name,
@@ -198,7 +214,10 @@ export async function fetchInto<H>(
       kind: 'http',
       url: url.href,
       status: response.status,
-      message: response.status === 404 ? `trace not found (${status}): ${url.href}` : `the server answered ${status} for ${url.href}`,
+      message:
+        response.status === 404
+          ? `trace not found (${status}): ${url.href}`
+          : `the server answered ${status} for ${url.href}`,
       hint: response.status === 404 ? 'Check the link: the server has no file at this address.' : undefined,
     });
   }
@@ -210,7 +229,8 @@ export async function fetchInto<H>(
   let doneBytes = 0;
   try {
     const sink = await openSink();
-    if (totalBytes !== null && totalBytes > sink.maxBytes) return downloadTooLarge(name, url.href, totalBytes, sink.maxBytes);
+    if (totalBytes !== null && totalBytes > sink.maxBytes)
+      return downloadTooLarge(name, url.href, totalBytes, sink.maxBytes);
     if (!response.body) {
       const all = new Uint8Array(await response.arrayBuffer());
       sink.write(all);
@@ -258,7 +278,10 @@ export async function fetchBytes(
 }
 
 /** Files in memory to trace files (Node tools and tests; the browser's path is openBlobs). */
-export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, total: number) => void): Result<UnpackedFiles<Uint8Array>> {
+export function unpackInputs(
+  inputs: InputFile[],
+  onProgress?: (done: number, total: number) => void,
+): Result<UnpackedFiles<Uint8Array>> {
   try {
     const set = buildFileSet(inputs, onProgress);
     // A stream or trace given twice is opened once, before the pool splits the files (one worker per copy would
@@ -277,7 +300,14 @@ export function unpackInputs(inputs: InputFile[], onProgress?: (done: number, to
   } catch (err) {
     // An archive can inflate to far more than it weighs: allocation failures say so rather than "internal error".
     const name = inputs.map((i) => i.path).join(', ');
-    return failure(outOfMemory(name, inputs.reduce((n, i) => n + i.data.length, 0), err, true) ?? ingestFailure(err));
+    return failure(
+      outOfMemory(
+        name,
+        inputs.reduce((n, i) => n + i.data.length, 0),
+        err,
+        true,
+      ) ?? ingestFailure(err),
+    );
   }
 }
 
@@ -310,7 +340,12 @@ type Stored = Blob | Uint8Array | OpfsFile;
 
 /** Files the model and every decode worker read whole (small): metadata, packet indexes, symbol mappings. */
 function readWhole(path: string): boolean {
-  return path.startsWith(SYMBOLS_PREFIX) || path === 'metadata' || path.endsWith('/metadata') || /(^|\/)index\/[^/]+\.idx$/.test(path);
+  return (
+    path.startsWith(SYMBOLS_PREFIX) ||
+    path === 'metadata' ||
+    path.endsWith('/metadata') ||
+    /(^|\/)index\/[^/]+\.idx$/.test(path)
+  );
 }
 
 const NO_OPFS_NOTICE =
@@ -323,7 +358,12 @@ const NO_OPFS_NOTICE =
  * are slices of that. Small files (metadata, indexes, symbols) are read into bytes. Runs in the unpack worker
  * (FileReaderSync reads the Blobs).
  */
-async function openBlobs(files: SourceFile[], opfs: OpfsLoad | null, onProgress: ProgressCallback, notices: string[]): Promise<Result<UnpackedFiles>> {
+async function openBlobs(
+  files: SourceFile[],
+  opfs: OpfsLoad | null,
+  onProgress: ProgressCallback,
+  notices: string[],
+): Promise<Result<UnpackedFiles>> {
   const inputs = files.map((f) => ({ path: f.path, source: new BlobSource(f.blob), handle: f.blob as Stored }));
   // Spill files are created (asynchronously) before the synchronous expansion takes them.
   const spills: Array<SpillFile<Stored>> = [];
@@ -354,7 +394,12 @@ async function openBlobs(files: SourceFile[], opfs: OpfsLoad | null, onProgress:
   const blobOf = (h: Stored): Promise<Blob> => {
     let b = blobs.get(h);
     if (!b) {
-      b = h instanceof Blob ? Promise.resolve(h) : h instanceof Uint8Array ? Promise.resolve(new Blob([h as Uint8Array<ArrayBuffer>])) : h.file();
+      b =
+        h instanceof Blob
+          ? Promise.resolve(h)
+          : h instanceof Uint8Array
+            ? Promise.resolve(new Blob([h as Uint8Array<ArrayBuffer>]))
+            : h.file();
       blobs.set(h, b);
     }
     return b;
@@ -371,7 +416,9 @@ async function openBlobs(files: SourceFile[], opfs: OpfsLoad | null, onProgress:
   for (const [path, l] of located.files) await add(path, l);
   // A stream or trace given twice is opened once, before the pool splits the files (one worker per copy would
   // otherwise count the events twice). Only files of equal size are read to be compared (duplicates.ts).
-  const copies = findCopies(groupTraceFiles(new Map<string, ByteInput>(paths.map((p, i) => [p, byteInputOf(datas[i])]))));
+  const copies = findCopies(
+    groupTraceFiles(new Map<string, ByteInput>(paths.map((p, i) => [p, byteInputOf(datas[i])]))),
+  );
   const dropped = new Set(copies.dropped);
   for (let i = paths.length - 1; i >= 0; i--) {
     if (!dropped.has(paths[i])) continue;
@@ -415,13 +462,22 @@ export function createUnpackService(baseUrl?: string) {
       fetchProgress.flush();
       if (!fetched.ok) return fetched;
       const { handle } = fetched.value;
-      const blob = handle instanceof Blob ? handle : handle instanceof Uint8Array ? new Blob([handle as Uint8Array<ArrayBuffer>]) : await handle.file();
+      const blob =
+        handle instanceof Blob
+          ? handle
+          : handle instanceof Uint8Array
+            ? new Blob([handle as Uint8Array<ArrayBuffer>])
+            : await handle.file();
       const r = await openBlobs([{ path: fetched.value.name, blob }], opfs, onProgress, notices);
       if (!r.ok && r.failure.kind === 'not-trace') r.failure.url = url;
       return withTransfer(r);
     },
 
-    async openFiles(files: SourceFile[], onProgress: ProgressCallback, loadId?: string): Promise<Result<UnpackedFiles>> {
+    async openFiles(
+      files: SourceFile[],
+      onProgress: ProgressCallback,
+      loadId?: string,
+    ): Promise<Result<UnpackedFiles>> {
       const opfs = loadId !== undefined ? await OpfsLoad.open(loadId) : null;
       return withTransfer(await openBlobs(files, opfs, onProgress, []));
     },

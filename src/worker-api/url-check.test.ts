@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { fetchBytes } from './unpack-service';
 
 describe('trace URLs', () => {
-  for (const url of ['javascript:alert(1)', 'data:application/gzip;base64,AAAA', 'file:///etc/passwd', 'ftp://example.org/t.tar.gz', 'blob:https://example.org/x']) {
+  for (const url of [
+    'javascript:alert(1)',
+    'data:application/gzip;base64,AAAA',
+    'file:///etc/passwd',
+    'ftp://example.org/t.tar.gz',
+    'blob:https://example.org/x',
+  ]) {
     it(`refuses ${url.split(':')[0]}:`, async () => {
       const r = await fetchBytes(url, () => {});
       expect(r.ok).toBe(false);
@@ -18,7 +24,9 @@ describe('trace URLs', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.failure.kind).toBe('bad-url');
-    expect(r.failure.message).toMatch(/^trace URLs with a user name or password are refused \(nothing was requested\): https:\/\/\*\*\*@example\.org\/t\.tar\.gz/);
+    expect(r.failure.message).toMatch(
+      /^trace URLs with a user name or password are refused \(nothing was requested\): https:\/\/\*\*\*@example\.org\/t\.tar\.gz/,
+    );
     expect(JSON.stringify(r.failure)).not.toContain('s3cret');
   });
 });

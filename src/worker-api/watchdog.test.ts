@@ -57,8 +57,17 @@ describe('Watchdog', () => {
   });
 
   it('says which files and how far, in one sentence', () => {
-    const s: Stall = { task: 'decode-0', files: ['k/c0', 'k/c1', 'k/c2', 'k/c3', 'k/c4'], events: 123456, idleMs: 8200 };
-    expect(stallMessage(s, 'decode')).toBe('Decoding k/c0, k/c1, k/c2 and 2 more made no progress for 8 s after 123,456 events, and was stopped.');
-    expect(stallMessage({ ...s, files: ['k/c0'] }, 'model')).toBe('Building the model (from k/c0) made no progress for 8 s after 123,456 events, and was stopped.');
+    const s: Stall = {
+      task: 'decode-0',
+      files: ['k/c0', 'k/c1', 'k/c2', 'k/c3', 'k/c4'],
+      events: 123456,
+      idleMs: 8200,
+    };
+    expect(stallMessage(s, 'decode')).toBe(
+      'Decoding k/c0, k/c1, k/c2 and 2 more made no progress for 8 s after 123,456 events, and was stopped.',
+    );
+    expect(stallMessage({ ...s, files: ['k/c0'] }, 'model')).toBe(
+      'Building the model (from k/c0) made no progress for 8 s after 123,456 events, and was stopped.',
+    );
   });
 });

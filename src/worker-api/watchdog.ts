@@ -64,7 +64,8 @@ export class Watchdog {
   }
 
   stop(): void {
-    if (this.timer !== null) (this.opts.clearInterval ?? ((id: unknown) => clearInterval(id as ReturnType<typeof setInterval>)))(this.timer);
+    if (this.timer !== null)
+      (this.opts.clearInterval ?? ((id: unknown) => clearInterval(id as ReturnType<typeof setInterval>)))(this.timer);
     this.timer = null;
     this.tasks.clear();
   }
@@ -84,7 +85,8 @@ export class Watchdog {
 
 /** One sentence for the user: which files, and how far the stopped step had come. */
 export function stallMessage(s: Stall, what: 'decode' | 'model'): string {
-  const files = s.files.length <= 3 ? s.files.join(', ') : `${s.files.slice(0, 3).join(', ')} and ${s.files.length - 3} more`;
+  const files =
+    s.files.length <= 3 ? s.files.join(', ') : `${s.files.slice(0, 3).join(', ')} and ${s.files.length - 3} more`;
   const seconds = Math.round(s.idleMs / 1000);
   const step = what === 'decode' ? `Decoding ${files}` : `Building the model (from ${files})`;
   return `${step} made no progress for ${seconds} s after ${s.events.toLocaleString('en-US')} events, and was stopped.`;

@@ -134,7 +134,10 @@ describe('CTF 2 corpus traces', () => {
     expect(s.clocks.get('monotonic')).toMatchObject({ freq: 1e9, offsetSeconds: 1565056443n, offsetCycles: 54742594n });
     const eh = sc.eventHeader as StructClass;
     expect(eh.minAlign).toBe(8);
-    expect(eh.members[0]).toMatchObject({ name: 'id', type: { kind: 'int', size: 16, roles: ['event-record-class-id'] } });
+    expect(eh.members[0]).toMatchObject({
+      name: 'id',
+      type: { kind: 'int', size: 16, roles: ['event-record-class-id'] },
+    });
     const ev = sc.events.get(0)!;
     expect(ev.name).toBe('my_app:current_temp');
     expect(ev.logLevel).toBe(13); // "debug:line", the twin's `loglevel = 13`

@@ -37,7 +37,10 @@ const metadata = [
           },
         },
         { name: 'nope', 'field-class': { type: 'fixed-length-boolean', length: 8, 'byte-order': le, alignment: 8 } },
-        { name: 'maybe_not', 'field-class': { type: 'optional', 'selector-field-location': { path: ['nope'] }, 'field-class': 'u8' } },
+        {
+          name: 'maybe_not',
+          'field-class': { type: 'optional', 'selector-field-location': { path: ['nope'] }, 'field-class': 'u8' },
+        },
         { name: 'sel', 'field-class': 'u8' },
         {
           name: 'opt_int',
@@ -49,9 +52,29 @@ const metadata = [
           },
         },
         { name: 'bits', 'field-class': { type: 'fixed-length-bit-array', length: 8, 'byte-order': le, alignment: 8 } },
-        { name: 'flags', 'field-class': { type: 'fixed-length-bit-map', length: 8, 'byte-order': le, alignment: 8, flags: { r: [[0, 0]], w: [[1, 1]] } } },
-        { name: 'f32', 'field-class': { type: 'fixed-length-floating-point-number', length: 32, 'byte-order': le, alignment: 32 } },
-        { name: 'f64', 'field-class': { type: 'fixed-length-floating-point-number', length: 64, 'byte-order': 'big-endian', alignment: 8 } },
+        {
+          name: 'flags',
+          'field-class': {
+            type: 'fixed-length-bit-map',
+            length: 8,
+            'byte-order': le,
+            alignment: 8,
+            flags: { r: [[0, 0]], w: [[1, 1]] },
+          },
+        },
+        {
+          name: 'f32',
+          'field-class': { type: 'fixed-length-floating-point-number', length: 32, 'byte-order': le, alignment: 32 },
+        },
+        {
+          name: 'f64',
+          'field-class': {
+            type: 'fixed-length-floating-point-number',
+            length: 64,
+            'byte-order': 'big-endian',
+            alignment: 8,
+          },
+        },
         { name: 'fixed', 'field-class': { type: 'static-length-string', length: 8 } },
         { name: 'n', 'field-class': 'u8' },
         { name: 'dyn', 'field-class': { type: 'dynamic-length-string', 'length-field-location': { path: ['n'] } } },
@@ -90,7 +113,15 @@ const metadata = [
             ],
           },
         },
-        { name: 'be32', 'field-class': { type: 'fixed-length-unsigned-integer', length: 32, 'byte-order': 'big-endian', alignment: 8 } },
+        {
+          name: 'be32',
+          'field-class': {
+            type: 'fixed-length-unsigned-integer',
+            length: 32,
+            'byte-order': 'big-endian',
+            alignment: 8,
+          },
+        },
         { name: 'vu', 'field-class': { type: 'variable-length-unsigned-integer', mappings: { small: [[0, 9]] } } },
       ],
     },

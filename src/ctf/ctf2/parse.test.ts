@@ -130,13 +130,26 @@ const full = seq(
     attributes: { 'lttng.org,2009': { 'log-level': 'debug:line' } },
     'specific-context-field-class': {
       type: 'structure',
-      'member-classes': [{ name: 'flag', 'field-class': { type: 'fixed-length-boolean', length: 8, 'byte-order': 'big-endian', alignment: 8 } }],
+      'member-classes': [
+        {
+          name: 'flag',
+          'field-class': { type: 'fixed-length-boolean', length: 8, 'byte-order': 'big-endian', alignment: 8 },
+        },
+      ],
     },
     'payload-field-class': {
       type: 'structure',
       'minimum-alignment': 32,
       'member-classes': [
-        { name: 'bits', 'field-class': { type: 'fixed-length-bit-array', length: 3, 'byte-order': 'little-endian', 'bit-order': 'last-to-first' } },
+        {
+          name: 'bits',
+          'field-class': {
+            type: 'fixed-length-bit-array',
+            length: 3,
+            'byte-order': 'little-endian',
+            'bit-order': 'last-to-first',
+          },
+        },
         {
           name: 'perms',
           'field-class': {
@@ -158,14 +171,32 @@ const full = seq(
             mappings: { low: [[-9223372036854775808n, -1]], high: [[0, 9223372036854775807n]] },
           },
         },
-        { name: 'ratio', 'field-class': { type: 'fixed-length-floating-point-number', length: 64, 'byte-order': 'little-endian', alignment: 64 } },
+        {
+          name: 'ratio',
+          'field-class': {
+            type: 'fixed-length-floating-point-number',
+            length: 64,
+            'byte-order': 'little-endian',
+            alignment: 64,
+          },
+        },
         { name: 'vu', 'field-class': { type: 'variable-length-unsigned-integer', 'preferred-display-base': 16 } },
         { name: 'vs', 'field-class': { type: 'variable-length-signed-integer', mappings: { minus: [[-5, -1]] } } },
         { name: 'comm', 'field-class': { type: 'static-length-string', length: 16 } },
         { name: 'len', 'field-class': u(16) },
-        { name: 'name', 'field-class': { type: 'dynamic-length-string', 'length-field-location': { path: ['len'] }, encoding: 'utf-16le' } },
+        {
+          name: 'name',
+          'field-class': {
+            type: 'dynamic-length-string',
+            'length-field-location': { path: ['len'] },
+            encoding: 'utf-16le',
+          },
+        },
         { name: 'text', 'field-class': { type: 'null-terminated-string', encoding: 'utf-32be' } },
-        { name: 'digest', 'field-class': { type: 'static-length-blob', length: 20, 'media-type': 'application/octet-stream' } },
+        {
+          name: 'digest',
+          'field-class': { type: 'static-length-blob', length: 20, 'media-type': 'application/octet-stream' },
+        },
         { name: 'data', 'field-class': { type: 'dynamic-length-blob', 'length-field-location': { path: ['len'] } } },
         {
           name: 'pairs',
@@ -178,15 +209,32 @@ const full = seq(
               'member-classes': [
                 { name: 'n', 'field-class': u(8) },
                 // relative to the element struct: its own `n`
-                { name: 'items', 'field-class': { type: 'dynamic-length-array', 'length-field-location': { path: ['n'] }, 'element-field-class': 'u32' } },
+                {
+                  name: 'items',
+                  'field-class': {
+                    type: 'dynamic-length-array',
+                    'length-field-location': { path: ['n'] },
+                    'element-field-class': 'u32',
+                  },
+                },
                 // null: up to the payload struct, then its `len`
-                { name: 'more', 'field-class': { type: 'dynamic-length-array', 'length-field-location': { path: [null, 'len'] }, 'element-field-class': u(8) } },
+                {
+                  name: 'more',
+                  'field-class': {
+                    type: 'dynamic-length-array',
+                    'length-field-location': { path: [null, 'len'] },
+                    'element-field-class': u(8),
+                  },
+                },
               ],
             },
           },
         },
         { name: 'has', 'field-class': { type: 'fixed-length-boolean', length: 8, 'byte-order': 'little-endian' } },
-        { name: 'maybe', 'field-class': { type: 'optional', 'selector-field-location': { path: ['has'] }, 'field-class': 'u32' } },
+        {
+          name: 'maybe',
+          'field-class': { type: 'optional', 'selector-field-location': { path: ['has'] }, 'field-class': 'u32' },
+        },
         {
           name: 'maybe2',
           'field-class': {
@@ -203,7 +251,13 @@ const full = seq(
             'selector-field-location': { origin: 'event-record-payload', path: ['len'] },
             options: [
               { name: 'small', 'selector-field-ranges': [[0, 9]], 'field-class': u(8) },
-              { 'selector-field-ranges': [[10, 10], [20, 30]], 'field-class': { type: 'null-terminated-string' } },
+              {
+                'selector-field-ranges': [
+                  [10, 10],
+                  [20, 30],
+                ],
+                'field-class': { type: 'null-terminated-string' },
+              },
             ],
           },
         },
@@ -246,13 +300,26 @@ describe('parseCtf2Metadata: a complete CTF 2.0 trace', () => {
     const ph = schema.packetHeader!;
     expect(ph.members.map((m) => m.name)).toEqual(['magic', 'uuid', 'stream_id']);
     expect(member(ph, 'magic')).toEqual({
-      kind: 'int', size: 32, align: 8, signed: false, byteOrder: 'le', base: 16, roles: ['packet-magic-number'],
+      kind: 'int',
+      size: 32,
+      align: 8,
+      signed: false,
+      byteOrder: 'le',
+      base: 16,
+      roles: ['packet-magic-number'],
     });
     expect(member(ph, 'uuid')).toEqual({ kind: 'blob', length: 16, roles: ['metadata-stream-uuid'] });
     const pc = schema.streams.get(3)!.packetContext!;
     // the default-clock-timestamp role maps the integer to the stream's default clock
-    expect(member(pc, 'timestamp_begin')).toMatchObject({ size: 64, roles: ['default-clock-timestamp'], mappedClock: 'monotonic' });
-    expect(member(pc, 'timestamp_end')).toMatchObject({ mappedClock: 'monotonic', roles: ['packet-end-default-clock-timestamp'] });
+    expect(member(pc, 'timestamp_begin')).toMatchObject({
+      size: 64,
+      roles: ['default-clock-timestamp'],
+      mappedClock: 'monotonic',
+    });
+    expect(member(pc, 'timestamp_end')).toMatchObject({
+      mappedClock: 'monotonic',
+      roles: ['packet-end-default-clock-timestamp'],
+    });
     expect(member(pc, 'cpu_id')).toEqual({ kind: 'int', size: 32, align: 8, signed: false, byteOrder: 'le', base: 10 });
   });
 
@@ -263,14 +330,26 @@ describe('parseCtf2Metadata: a complete CTF 2.0 trace', () => {
     const eh = sc.eventHeader!;
     expect(eh.minAlign).toBe(8);
     expect(member(eh, 'id')).toEqual({
-      kind: 'int', size: 5, align: 1, signed: false, byteOrder: 'le', base: 10, roles: ['event-record-class-id'],
-      mappings: [{ label: 'compact', ranges: [[0, 30]] }, { label: 'extended', ranges: [[31, 31]] }],
+      kind: 'int',
+      size: 5,
+      align: 1,
+      signed: false,
+      byteOrder: 'le',
+      base: 10,
+      roles: ['event-record-class-id'],
+      mappings: [
+        { label: 'compact', ranges: [[0, 30]] },
+        { label: 'extended', ranges: [[31, 31]] },
+      ],
     });
     const v = member(eh, 'v');
     expect(v.kind).toBe('variant');
     if (v.kind !== 'variant') return;
     expect(v.selector).toEqual({ scope: 'event.header', path: ['id'] });
-    expect(v.options.map((o) => [o.name, o.ranges])).toEqual([['compact', [[0, 30]]], ['extended', [[31, 31]]]]);
+    expect(v.options.map((o) => [o.name, o.ranges])).toEqual([
+      ['compact', [[0, 30]]],
+      ['extended', [[31, 31]]],
+    ]);
     const ext = v.options[1].type as StructClass;
     expect(member(ext, 'timestamp')).toMatchObject({ size: 64, mappedClock: 'monotonic' });
   });
@@ -284,9 +363,18 @@ describe('parseCtf2Metadata: a complete CTF 2.0 trace', () => {
   it('reads every fixed-length class, with bit order only when not the default', () => {
     const p = payloadOf(full);
     expect(p.minAlign).toBe(32);
-    expect(member(p, 'bits')).toEqual({ kind: 'bitarray', size: 3, align: 1, byteOrder: 'le', bitOrder: 'last-to-first' });
+    expect(member(p, 'bits')).toEqual({
+      kind: 'bitarray',
+      size: 3,
+      align: 1,
+      byteOrder: 'le',
+      bitOrder: 'last-to-first',
+    });
     expect(member(p, 'perms')).toEqual({
-      kind: 'bitarray', size: 8, align: 1, byteOrder: 'le',
+      kind: 'bitarray',
+      size: 8,
+      align: 1,
+      byteOrder: 'le',
       flags: [
         { label: 'read', ranges: [[0, 0]] },
         { label: 'write', ranges: [[1, 1]] },
@@ -295,7 +383,12 @@ describe('parseCtf2Metadata: a complete CTF 2.0 trace', () => {
     });
     // big-endian + last-to-first is the default: no bitOrder; 64-bit bounds kept exact as bigint
     expect(member(p, 'state')).toEqual({
-      kind: 'int', size: 64, align: 64, signed: true, byteOrder: 'be', base: 2,
+      kind: 'int',
+      size: 64,
+      align: 64,
+      signed: true,
+      byteOrder: 'be',
+      base: 2,
       mappings: [
         { label: 'low', ranges: [[-9223372036854775808n, -1]] },
         { label: 'high', ranges: [[0, 9223372036854775807n]] },
@@ -307,9 +400,18 @@ describe('parseCtf2Metadata: a complete CTF 2.0 trace', () => {
   it('reads variable-length integers, strings and BLOBs', () => {
     const p = payloadOf(full);
     expect(member(p, 'vu')).toEqual({ kind: 'varint', signed: false, base: 16 });
-    expect(member(p, 'vs')).toEqual({ kind: 'varint', signed: true, base: 10, mappings: [{ label: 'minus', ranges: [[-5, -1]] }] });
+    expect(member(p, 'vs')).toEqual({
+      kind: 'varint',
+      signed: true,
+      base: 10,
+      mappings: [{ label: 'minus', ranges: [[-5, -1]] }],
+    });
     expect(member(p, 'comm')).toEqual({ kind: 'static-string', length: 16, encoding: 'utf-8' });
-    expect(member(p, 'name')).toEqual({ kind: 'dynamic-string', length: { scope: 'event.payload', path: ['len'] }, encoding: 'utf-16le' });
+    expect(member(p, 'name')).toEqual({
+      kind: 'dynamic-string',
+      length: { scope: 'event.payload', path: ['len'] },
+      encoding: 'utf-16le',
+    });
     expect(member(p, 'text')).toEqual({ kind: 'string', encoding: 'utf-32be' });
     expect(member(p, 'digest')).toEqual({ kind: 'blob', length: 20 });
     expect(member(p, 'data')).toEqual({ kind: 'blob', length: { scope: 'event.payload', path: ['len'] } });
@@ -322,7 +424,11 @@ describe('parseCtf2Metadata: a complete CTF 2.0 trace', () => {
     expect(pairs.length).toBe(2);
     expect(pairs.minAlign).toBe(16);
     const el = pairs.element as StructClass;
-    expect(member(el, 'items')).toMatchObject({ kind: 'sequence', length: { scope: 'event.payload', path: ['pairs', 'n'] }, minAlign: 1 });
+    expect(member(el, 'items')).toMatchObject({
+      kind: 'sequence',
+      length: { scope: 'event.payload', path: ['pairs', 'n'] },
+      minAlign: 1,
+    });
     expect(member(el, 'more')).toMatchObject({ kind: 'sequence', length: { scope: 'event.payload', path: ['len'] } });
   });
 
@@ -342,7 +448,14 @@ describe('parseCtf2Metadata: a complete CTF 2.0 trace', () => {
     const c = member(p, 'choice');
     if (c.kind !== 'variant') throw new Error('not a variant');
     expect(c.selector).toEqual({ scope: 'event.payload', path: ['len'] });
-    expect(c.options[1]).toEqual({ name: '', ranges: [[10, 10], [20, 30]], type: { kind: 'string', encoding: 'utf-8' } });
+    expect(c.options[1]).toEqual({
+      name: '',
+      ranges: [
+        [10, 10],
+        [20, 30],
+      ],
+      type: { kind: 'string', encoding: 'utf-8' },
+    });
   });
 
   it('gives a schema that survives structured cloning (it is sent to a worker)', () => {
@@ -356,7 +469,12 @@ describe('parseCtf2Metadata: a complete CTF 2.0 trace', () => {
           type: 'trace-class',
           'packet-header-field-class': {
             type: 'structure',
-            'member-classes': [{ name: 'magic', 'field-class': { ...u(32), 'byte-order': 'big-endian', roles: ['packet-magic-number'] } }],
+            'member-classes': [
+              {
+                name: 'magic',
+                'field-class': { ...u(32), 'byte-order': 'big-endian', roles: ['packet-magic-number'] },
+              },
+            ],
           },
         }) +
         '\x1e',
@@ -408,7 +526,9 @@ describe('parseCtf2Metadata: invalid metadata is refused with the fragment and t
     }
     expect(err).toBeInstanceOf(CtfError);
     expect((err as CtfError).file).toBe('kernel/metadata');
-    expect((err as CtfError).message).toMatch(/^kernel\/metadata, metadata line 1: CTF 2 metadata fragment #0 \(preamble\)/);
+    expect((err as CtfError).message).toMatch(
+      /^kernel\/metadata, metadata line 1: CTF 2 metadata fragment #0 \(preamble\)/,
+    );
   });
 
   it('reports JSON syntax errors with the metadata line', () => {
@@ -419,7 +539,9 @@ describe('parseCtf2Metadata: invalid metadata is refused with the fragment and t
   });
 
   it('names the fragment index, type and property path of a bad field class', () => {
-    const e = errorOf(seq(preamble, dsc, ev([{ name: 'a', 'field-class': { type: 'fixed-length-unsigned-integer', length: 8 } }])));
+    const e = errorOf(
+      seq(preamble, dsc, ev([{ name: 'a', 'field-class': { type: 'fixed-length-unsigned-integer', length: 8 } }])),
+    );
     expect(e.message).toContain('fragment #2 (event-record-class "e" (id 0))');
     expect(e.message).toContain('payload-field-class.member-classes[0].field-class.byte-order');
     expect(e.message).toContain('expected "little-endian" or "big-endian"');
@@ -428,10 +550,30 @@ describe('parseCtf2Metadata: invalid metadata is refused with the fragment and t
   });
 
   it.each([
-    ['an unknown field class type', [{ name: 'a', 'field-class': { type: 'quantum-bit' } }], /unknown field class type "quantum-bit"/],
+    [
+      'an unknown field class type',
+      [{ name: 'a', 'field-class': { type: 'quantum-bit' } }],
+      /unknown field class type "quantum-bit"/,
+    ],
     ['an unknown alias', [{ name: 'a', 'field-class': 'u99' }], /unknown field class alias "u99"/],
-    ['a duplicate member', [{ name: 'a', 'field-class': u(8) }, { name: 'a', 'field-class': u(8) }], /duplicate structure member name "a"/],
-    ['a 24-bit float', [{ name: 'f', 'field-class': { type: 'fixed-length-floating-point-number', length: 24, 'byte-order': 'little-endian' } }], /16, 32, 64 or 128/],
+    [
+      'a duplicate member',
+      [
+        { name: 'a', 'field-class': u(8) },
+        { name: 'a', 'field-class': u(8) },
+      ],
+      /duplicate structure member name "a"/,
+    ],
+    [
+      'a 24-bit float',
+      [
+        {
+          name: 'f',
+          'field-class': { type: 'fixed-length-floating-point-number', length: 24, 'byte-order': 'little-endian' },
+        },
+      ],
+      /16, 32, 64 or 128/,
+    ],
     ['an alignment of 3', [{ name: 'a', 'field-class': u(8, { alignment: 3 }) }], /power of two, found 3/],
     [
       'a length location naming no field',
@@ -442,7 +584,14 @@ describe('parseCtf2Metadata: invalid metadata is refused with the fragment and t
       'a signed length',
       [
         { name: 'n', 'field-class': { ...u(8), type: 'fixed-length-signed-integer' } },
-        { name: 's', 'field-class': { type: 'dynamic-length-array', 'length-field-location': { path: ['n'] }, 'element-field-class': u(8) } },
+        {
+          name: 's',
+          'field-class': {
+            type: 'dynamic-length-array',
+            'length-field-location': { path: ['n'] },
+            'element-field-class': u(8),
+          },
+        },
       ],
       /the field's class is int, expected an unsigned integer/,
     ],
@@ -478,17 +627,27 @@ describe('parseCtf2Metadata: invalid metadata is refused with the fragment and t
       'an integer optional selector without ranges',
       [
         { name: 'n', 'field-class': u(8) },
-        { name: 'o', 'field-class': { type: 'optional', 'selector-field-location': { path: ['n'] }, 'field-class': u(8) } },
+        {
+          name: 'o',
+          'field-class': { type: 'optional', 'selector-field-location': { path: ['n'] }, 'field-class': u(8) },
+        },
       ],
       /the field's class is int, expected a boolean \(optional selector without selector-field-ranges\)/,
     ],
     [
       'an origin named like an Object.prototype property',
-      [{ name: 's', 'field-class': { type: 'dynamic-length-blob', 'length-field-location': { origin: 'toString', path: ['n'] } } }],
+      [
+        {
+          name: 's',
+          'field-class': { type: 'dynamic-length-blob', 'length-field-location': { origin: 'toString', path: ['n'] } },
+        },
+      ],
       /unknown origin "toString"/,
     ],
   ])('refuses %s', (_what, payload, re) => {
-    expect(errorOf(seq(preamble, { type: 'field-class-alias', name: 'u8', 'field-class': u(8) }, dsc, ev(payload))).message).toMatch(re);
+    expect(
+      errorOf(seq(preamble, { type: 'field-class-alias', name: 'u8', 'field-class': u(8) }, dsc, ev(payload))).message,
+    ).toMatch(re);
   });
 
   it('refuses a location into a scope decoded later', () => {
@@ -498,7 +657,13 @@ describe('parseCtf2Metadata: invalid metadata is refused with the fragment and t
         'packet-context-field-class': {
           type: 'structure',
           'member-classes': [
-            { name: 's', 'field-class': { type: 'dynamic-length-blob', 'length-field-location': { origin: 'event-record-payload', path: ['n'] } } },
+            {
+              name: 's',
+              'field-class': {
+                type: 'dynamic-length-blob',
+                'length-field-location': { origin: 'event-record-payload', path: ['n'] },
+              },
+            },
           ],
         },
       }),
@@ -507,16 +672,29 @@ describe('parseCtf2Metadata: invalid metadata is refused with the fragment and t
   });
 
   it('refuses references to undefined things and duplicates', () => {
-    expect(errorOf(seq(preamble, { ...dsc, 'default-clock-class-id': 'rt' })).message).toMatch(/unknown clock class "rt"/);
-    expect(errorOf(seq(preamble, ev([], { 'data-stream-class-id': 4 }))).message).toMatch(/unknown data stream class 4/);
-    expect(errorOf(seq(preamble, dsc, ev([]), ev([]))).message).toMatch(/fragment #3 .*already has an event record class 0/);
+    expect(errorOf(seq(preamble, { ...dsc, 'default-clock-class-id': 'rt' })).message).toMatch(
+      /unknown clock class "rt"/,
+    );
+    expect(errorOf(seq(preamble, ev([], { 'data-stream-class-id': 4 }))).message).toMatch(
+      /unknown data stream class 4/,
+    );
+    expect(errorOf(seq(preamble, dsc, ev([]), ev([]))).message).toMatch(
+      /fragment #3 .*already has an event record class 0/,
+    );
     expect(errorOf(seq(preamble, dsc, dsc)).message).toMatch(/data stream class 0 is already defined/);
     // an alias may only use aliases defined before it
     expect(
-      errorOf(seq(preamble, { type: 'field-class-alias', name: 'a', 'field-class': 'b' }, { type: 'field-class-alias', name: 'b', 'field-class': u(8) }))
-        .message,
+      errorOf(
+        seq(
+          preamble,
+          { type: 'field-class-alias', name: 'a', 'field-class': 'b' },
+          { type: 'field-class-alias', name: 'b', 'field-class': u(8) },
+        ),
+      ).message,
     ).toMatch(/fragment #1 \(field-class-alias "a"\).*unknown field class alias "b"/);
-    expect(errorOf(seq(preamble, dsc, { type: 'trace-class' })).message).toMatch(/trace-class fragment must come before/);
+    expect(errorOf(seq(preamble, dsc, { type: 'trace-class' })).message).toMatch(
+      /trace-class fragment must come before/,
+    );
     expect(errorOf(seq(preamble, { type: 'stream-class' })).message).toMatch(/unknown fragment type "stream-class"/);
   });
 

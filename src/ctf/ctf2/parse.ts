@@ -134,8 +134,7 @@ function fail(w: Where, what: string): never {
 // ---------------------------------------------------------------------------------------------------------
 // JSON accessors with errors that say where
 
-const isObj = (v: JsonValue | undefined): v is JsonObject =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: JsonValue | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function describe(v: JsonValue | undefined): string {
   if (v === undefined) return 'nothing';
@@ -177,11 +176,13 @@ function arr(v: JsonValue | undefined, w: Where): JsonValue[] {
 function uuidBytes(v: JsonValue | undefined, w: Where): Uint8Array {
   const a = arr(v, w);
   if (a.length !== 16) fail(w, `a UUID is 16 bytes, found ${a.length}`);
-  return Uint8Array.from(a.map((b, i) => {
-    const n = count(b, at(w, i));
-    if (n > 255) fail(at(w, i), `a UUID byte is 0..255, found ${n}`);
-    return n;
-  }));
+  return Uint8Array.from(
+    a.map((b, i) => {
+      const n = count(b, at(w, i));
+      if (n > 255) fail(at(w, i), `a UUID byte is 0..255, found ${n}`);
+      return n;
+    }),
+  );
 }
 
 function uuidString(b: Uint8Array): string {
@@ -336,7 +337,8 @@ class FieldClassReader {
         if (!flags || flags.length === 0) fail(at(w, 'flags'), 'a bit map needs at least one flag');
         for (const fl of flags) {
           for (const [, hi] of fl.ranges) {
-            if (!lessThan(hi, f.size)) fail(at(at(w, 'flags'), fl.label), `bit index ${hi} is beyond the ${f.size}-bit map`);
+            if (!lessThan(hi, f.size))
+              fail(at(at(w, 'flags'), fl.label), `bit index ${hi} is beyond the ${f.size}-bit map`);
           }
         }
         return { kind: 'bitarray', ...f, flags };
@@ -384,7 +386,13 @@ class FieldClassReader {
         const signed = type.startsWith('variable-length-signed');
         const roles = this.roles(o, w, ctx, signed, 'varint');
         const maps = mappings(o.mappings, at(w, 'mappings'), signed);
-        return { kind: 'varint', signed, base: base(), ...(roles ? { roles } : {}), ...(maps ? { mappings: maps } : {}) };
+        return {
+          kind: 'varint',
+          signed,
+          base: base(),
+          ...(roles ? { roles } : {}),
+          ...(maps ? { mappings: maps } : {}),
+        };
       }
       case 'null-terminated-string':
         return { kind: 'string', encoding: encoding(o.encoding, at(w, 'encoding')) };
@@ -480,7 +488,10 @@ class FieldClassReader {
       if (seen.has(name)) fail(at(w2, 'name'), `duplicate structure member name "${name}"`);
       seen.add(name);
       noExtensions(m, w2);
-      members.push({ name, type: this.read(m['field-class'], at(w2, 'field-class'), { ...ctx, prefix, memberName: name }) });
+      members.push({
+        name,
+        type: this.read(m['field-class'], at(w2, 'field-class'), { ...ctx, prefix, memberName: name }),
+      });
     }
     return { kind: 'struct', minAlign: align(o['minimum-alignment'], at(w, 'minimum-alignment'), 1), members };
   }
@@ -537,7 +548,10 @@ class FieldClassReader {
     if (!ctx.scope) {
       // Alias definition check: only the syntax can be checked without a scope.
       path.forEach((p, i) => p === null || str(p, at(pw, i)));
-      return { scope: origin ? ORIGIN_TO_SCOPE[origin] : 'event.payload', path: path.filter((p): p is string => p !== null) };
+      return {
+        scope: origin ? ORIGIN_TO_SCOPE[origin] : 'event.payload',
+        path: path.filter((p): p is string => p !== null),
+      };
     }
     const scope = origin ? ORIGIN_TO_SCOPE[origin] : ctx.scope.scope;
     if (SCOPE_ORDER.indexOf(scope) > SCOPE_ORDER.indexOf(ctx.scope.scope)) {
@@ -569,7 +583,6 @@ function checkDisjoint(options: VariantOption[], w: Where): void {
     }
   }
 }
-
 
 /** Classes a location may reach by following `path` from `fc` (several when it crosses variant options). */
 function lookup(fc: FieldClass, path: string[]): FieldClass[] {
@@ -731,7 +744,8 @@ export function parseCtf2Metadata(text: string, file?: string): TraceSchema {
       }
       const o = obj(json, base);
       type = str(o.type, at(base, 'type'));
-      if (f.index === 0 && type !== 'preamble') fail(at(base, 'type'), `the first fragment must be the preamble, found "${type}"`);
+      if (f.index === 0 && type !== 'preamble')
+        fail(at(base, 'type'), `the first fragment must be the preamble, found "${type}"`);
       if (f.index > 0 && type === 'preamble') fail(at(base, 'type'), 'a second preamble');
       noExtensions(o, base);
 
@@ -747,7 +761,12 @@ export function parseCtf2Metadata(text: string, file?: string): TraceSchema {
           if (reader.aliases.has(name)) fail(at(base, 'name'), `field class alias "${name}" is already defined`);
           const index = reader.aliases.size;
           // Check the alias now (syntax, nested aliases); locations are resolved where it is used.
-          reader.read(o['field-class'], at(base, 'field-class'), { scope: null, prefix: [], memberName: null, aliasLimit: index });
+          reader.read(o['field-class'], at(base, 'field-class'), {
+            scope: null,
+            prefix: [],
+            memberName: null,
+            aliasLimit: index,
+          });
           reader.aliases.set(name, { json: o['field-class'], index });
           break;
         }
@@ -759,7 +778,10 @@ export function parseCtf2Metadata(text: string, file?: string): TraceSchema {
             // Pre-release: the trace class carried the UUID the packet headers repeat.
             const u = uuidBytes(o.uuid, at(base, 'uuid'));
             if (traceUuid && uuidString(traceUuid) !== uuidString(u)) {
-              fail(at(base, 'uuid'), `trace-class uuid ${uuidString(u)} differs from the preamble's ${uuidString(traceUuid)}`);
+              fail(
+                at(base, 'uuid'),
+                `trace-class uuid ${uuidString(u)} differs from the preamble's ${uuidString(traceUuid)}`,
+              );
             }
             traceUuid = u;
           }
@@ -777,7 +799,14 @@ export function parseCtf2Metadata(text: string, file?: string): TraceSchema {
           }
           const ph = o['packet-header-field-class'];
           if (ph !== undefined) {
-            schema.packetHeader = readScope(reader, ph, at(base, 'packet-header-field-class'), 'packet.header', {}, undefined);
+            schema.packetHeader = readScope(
+              reader,
+              ph,
+              at(base, 'packet-header-field-class'),
+              'packet.header',
+              {},
+              undefined,
+            );
           }
           break;
         }
@@ -832,7 +861,8 @@ export function parseCtf2Metadata(text: string, file?: string): TraceSchema {
           let clock: string | undefined;
           if (o[ck] !== undefined) {
             clock = str(o[ck], at(base, ck));
-            if (!schema.clocks.has(clock)) fail(at(base, ck), `unknown clock class "${clock}" (it must be defined by an earlier fragment)`);
+            if (!schema.clocks.has(clock))
+              fail(at(base, ck), `unknown clock class "${clock}" (it must be defined by an earlier fragment)`);
           }
           const roots: Partial<Record<ScopeName, StructClass>> = {};
           if (schema.packetHeader) roots['packet.header'] = schema.packetHeader;
@@ -854,12 +884,20 @@ export function parseCtf2Metadata(text: string, file?: string): TraceSchema {
         }
         case 'event-record-class': {
           const id = o.id === undefined ? 0 : count(o.id, at(base, 'id'));
-          const dscId = o['data-stream-class-id'] === undefined ? 0 : count(o['data-stream-class-id'], at(base, 'data-stream-class-id'));
+          const dscId =
+            o['data-stream-class-id'] === undefined
+              ? 0
+              : count(o['data-stream-class-id'], at(base, 'data-stream-class-id'));
           const name = o.name === undefined ? '' : str(o.name, at(base, 'name'));
           label = ` "${name}" (id ${id})`;
           const sc = schema.streams.get(dscId);
-          if (!sc) fail(at(base, 'data-stream-class-id'), `unknown data stream class ${dscId} (it must be defined by an earlier fragment)`);
-          if (sc.events.has(id)) fail(at(base, 'id'), `data stream class ${dscId} already has an event record class ${id}`);
+          if (!sc)
+            fail(
+              at(base, 'data-stream-class-id'),
+              `unknown data stream class ${dscId} (it must be defined by an earlier fragment)`,
+            );
+          if (sc.events.has(id))
+            fail(at(base, 'id'), `data stream class ${dscId} already has an event record class ${id}`);
           const roots: Partial<Record<ScopeName, StructClass>> = {};
           if (schema.packetHeader) roots['packet.header'] = schema.packetHeader;
           if (sc.packetContext) roots['packet.context'] = sc.packetContext;
@@ -867,11 +905,25 @@ export function parseCtf2Metadata(text: string, file?: string): TraceSchema {
           if (sc.eventCommonContext) roots['event.common-context'] = sc.eventCommonContext;
           const ev: EventClass = { id, streamClassId: dscId, name };
           if (o['specific-context-field-class'] !== undefined) {
-            ev.specificContext = readScope(reader, o['specific-context-field-class'], at(base, 'specific-context-field-class'), 'event.specific-context', roots, sc.clock);
+            ev.specificContext = readScope(
+              reader,
+              o['specific-context-field-class'],
+              at(base, 'specific-context-field-class'),
+              'event.specific-context',
+              roots,
+              sc.clock,
+            );
             roots['event.specific-context'] = ev.specificContext;
           }
           if (o['payload-field-class'] !== undefined) {
-            ev.payload = readScope(reader, o['payload-field-class'], at(base, 'payload-field-class'), 'event.payload', roots, sc.clock);
+            ev.payload = readScope(
+              reader,
+              o['payload-field-class'],
+              at(base, 'payload-field-class'),
+              'event.payload',
+              roots,
+              sc.clock,
+            );
           }
           const ll = logLevelOf(o);
           if (ll !== undefined) ev.logLevel = ll;
@@ -885,7 +937,10 @@ export function parseCtf2Metadata(text: string, file?: string): TraceSchema {
       if (e instanceof Fail) {
         const path = pathOf(e.where);
         const where = path ? ` at ${path}` : '';
-        throw new CtfError(`CTF 2 metadata fragment #${f.index} (${type}${label})${where}: ${e.what}`, { file, line: f.line });
+        throw new CtfError(`CTF 2 metadata fragment #${f.index} (${type}${label})${where}: ${e.what}`, {
+          file,
+          line: f.line,
+        });
       }
       throw e;
     }

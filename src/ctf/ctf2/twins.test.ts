@@ -84,7 +84,8 @@ describe('CTF 2 traces decode like their CTF 1.8 twins', () => {
     expect(canonical(events)).toEqual(canonical(refEvents));
 
     // Losses come from the discarded-event-record-counter-snapshot and packet-sequence-number roles.
-    const lossKey = (r: RefRecord) => (r.k === 'event' ? null : { k: r.k, count: r.count, t: r.begin, end: r.end, stream: r.stream });
+    const lossKey = (r: RefRecord) =>
+      r.k === 'event' ? null : { k: r.k, count: r.count, t: r.begin, end: r.end, stream: r.stream };
     const refLosses = ref.filter((r) => r.k !== 'event').map(lossKey) as { t: string | null }[];
     const gotLosses = records.filter((r) => r.k !== 'event').map(lossKey) as { t: string | null }[];
     expect(canonical(gotLosses)).toEqual(canonical(refLosses));
@@ -101,7 +102,7 @@ describe('tc-CTF2-7.0-debug-info, whose stream differs from its twin by one byte
     expect([String.fromCharCode(a[190]), String.fromCharCode(b[190])]).toEqual(['_', '-']);
   });
 
-  it('decodes to the twin\'s reference with that one string changed (the event common context included)', () => {
+  it("decodes to the twin's reference with that one string changed (the event common context included)", () => {
     const { records, error } = decodeToRecords(openExperiment(readTraceFolder(tracePath('tc-CTF2-7.0-debug-info'))));
     expect(error).toBeNull();
     const ref = referenceRecords('bt-debug-info').filter((r) => r.k === 'event');

@@ -55,7 +55,9 @@ describe('bit reader', () => {
     const scratch = [0, 0];
     expect(readInt(new Uint8Array([0xff]), 0, 5, true, true, scratch)).toBe(-1);
     expect(readInt(new Uint8Array([0x10]), 0, 5, true, true, scratch)).toBe(-16);
-    expect(readInt(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), 0, 64, true, true, scratch)).toBe(-1);
+    expect(readInt(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), 0, 64, true, true, scratch)).toBe(
+      -1,
+    );
     expect(readInt(new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), 0, 64, true, false, scratch)).toBe(
       18446744073709551615n,
     );

@@ -61,7 +61,14 @@ export function joinParts(hi: number, lo: number, size: number, signed: boolean)
 }
 
 /** Any integer read (1..64 bits). */
-export function readInt(u8: Uint8Array, pos: number, size: number, le: boolean, signed: boolean, scratch: number[]): number | bigint {
+export function readInt(
+  u8: Uint8Array,
+  pos: number,
+  size: number,
+  le: boolean,
+  signed: boolean,
+  scratch: number[],
+): number | bigint {
   if (size <= 32) {
     let v = le ? readBitsLE(u8, pos, size) : readBitsBE(u8, pos, size);
     if (signed && v >= 2 ** (size - 1)) v -= 2 ** size;

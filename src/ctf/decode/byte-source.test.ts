@@ -46,7 +46,11 @@ describe('byte sources', () => {
 });
 
 /** Wraps the stream files' sources to record every read. */
-function recorded(traces: TraceInput[]): { traces: TraceInput[]; reads: Array<{ file: string; lengthBytes: number }>; streamBytes: number } {
+function recorded(traces: TraceInput[]): {
+  traces: TraceInput[];
+  reads: Array<{ file: string; lengthBytes: number }>;
+  streamBytes: number;
+} {
   const reads: Array<{ file: string; lengthBytes: number }> = [];
   let streamBytes = 0;
   const out = traces.map((t) => {
@@ -85,7 +89,10 @@ describe('a trace far larger than what the decoder holds', () => {
 
   it('reads each stream one packet at a time, each packet once, and decodes as from memory', () => {
     const { traces, reads, streamBytes } = recorded(readTraceFolder(dir));
-    const streamCount = traces.reduce((n, t) => n + [...t.files.keys()].filter((f) => f !== 'metadata' && !f.includes('/')).length, 0);
+    const streamCount = traces.reduce(
+      (n, t) => n + [...t.files.keys()].filter((f) => f !== 'metadata' && !f.includes('/')).length,
+      0,
+    );
     // The point of the test: the streams are a hundred packets each on average.
     expect(streamBytes).toBeGreaterThan(100 * streamCount * packetBytes);
 

@@ -134,7 +134,12 @@ export type ScopeReader = (c: Cursor, rec: StagedRecord, tables: ColumnTables) =
  * A struct whose members named in `wanted` are decoded (into `vals[k]`, k their index in `wanted`) and the others
  * only skipped. `outEnv`/`skipEnv`: the scope's compile environment with out = true / false.
  */
-function pickStruct(cls: StructClass, wanted: string[], outEnv: CompileEnv, skipEnv: CompileEnv): (c: Cursor, vals: Array<FieldValue | undefined>) => void {
+function pickStruct(
+  cls: StructClass,
+  wanted: string[],
+  outEnv: CompileEnv,
+  skipEnv: CompileEnv,
+): (c: Cursor, vals: Array<FieldValue | undefined>) => void {
   const m = alignOf(cls) - 1;
   const n = cls.members.length;
   const slotOfMember = new Int32Array(n).fill(-1);
@@ -182,7 +187,12 @@ export function compileContextReader(cls: StructClass, outEnv: CompileEnv, skipE
 }
 
 /** The payload reader of an event class the table names fields for. */
-export function compilePayloadReader(cls: StructClass, spec: ColumnSpec, outEnv: CompileEnv, skipEnv: CompileEnv): ScopeReader {
+export function compilePayloadReader(
+  cls: StructClass,
+  spec: ColumnSpec,
+  outEnv: CompileEnv,
+  skipEnv: CompileEnv,
+): ScopeReader {
   const { fields, types } = compileSpec(spec);
   const read = pickStruct(cls, fields, outEnv, skipEnv);
   const vals: Array<FieldValue | undefined> = new Array(fields.length).fill(undefined);

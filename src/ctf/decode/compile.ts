@@ -5,8 +5,25 @@
  * sequences and variants read their length / tag from.
  */
 import type { EnumValue, FieldStruct, FieldValue } from '../event';
-import type { EnumMapping, FieldClass, FieldLocation, IntegerClass, Role, ScopeName, StructClass, TextEncoding } from '../schema';
-import { floatFromBits, joinParts, readBigBits, readBitsBE, readBitsLE, readReversedBitOrder, readWideParts } from './bits';
+import type {
+  EnumMapping,
+  FieldClass,
+  FieldLocation,
+  IntegerClass,
+  Role,
+  ScopeName,
+  StructClass,
+  TextEncoding,
+} from '../schema';
+import {
+  floatFromBits,
+  joinParts,
+  readBigBits,
+  readBitsBE,
+  readBitsLE,
+  readReversedBitOrder,
+  readWideParts,
+} from './bits';
 import type { Cursor } from './cursor';
 import { checkCount, checkedLength, checkInside, DecodeFault, fieldName, minBits } from './limits';
 
@@ -149,7 +166,13 @@ function reversedBits(cls: { byteOrder: 'le' | 'be'; bitOrder?: string }): boole
 }
 
 /** Any fixed-length integer reader (1..64 bits): the specialised ones, or the slow one for reversed bit orders. */
-function fixedReader(size: number, align: number, le: boolean, signed: boolean, reversed: boolean): (c: Cursor) => number | bigint {
+function fixedReader(
+  size: number,
+  align: number,
+  le: boolean,
+  signed: boolean,
+  reversed: boolean,
+): (c: Cursor) => number | bigint {
   if (reversed) return reversedReader(size, align, le, signed);
   return size <= 32 ? plainReader(size, align, le, signed) : wideReader(size, align, le, signed);
 }
@@ -239,7 +262,13 @@ export function compileField(cls: FieldClass, path: string[], env: CompileEnv): 
       return compileStruct(cls, path, env);
     case 'array':
     case 'sequence':
-      return compileArray(cls.kind === 'array' ? cls.length : slotOf(cls.length, env), cls.kind === 'sequence', cls, path, env);
+      return compileArray(
+        cls.kind === 'array' ? cls.length : slotOf(cls.length, env),
+        cls.kind === 'sequence',
+        cls,
+        path,
+        env,
+      );
     case 'variant':
       return compileVariant(cls, path, env);
     case 'optional': {
@@ -311,7 +340,8 @@ function wideNulString(enc: TextEncoding): Dec {
     c.pos = (c.pos + 7) & ~7;
     const start = c.pos >>> 3;
     const end = findNulUnit(c.u8, start, c.u8.length, unit);
-    if (end < 0) throw new DecodeFault(`string without a terminating ${unit}-byte NUL code unit before the end of the packet`);
+    if (end < 0)
+      throw new DecodeFault(`string without a terminating ${unit}-byte NUL code unit before the end of the packet`);
     c.pos = (end + unit) * 8;
     return decodeWideText(c.u8, start, end, enc);
   };
@@ -507,7 +537,8 @@ function compileInt(cls: IntegerClass, path: string[], env: CompileEnv): Dec {
     };
   }
   let rd: (c: Cursor) => number | bigint;
-  if (isClock || isEnd) rd = clockReader(size, align, le, signed, isEnd, reversed ? reversedReader(size, align, le, false) : undefined);
+  if (isClock || isEnd)
+    rd = clockReader(size, align, le, signed, isEnd, reversed ? reversedReader(size, align, le, false) : undefined);
   else rd = fixedReader(size, align, le, signed, reversed);
 
   let withHooks: (c: Cursor) => number | bigint = rd;
@@ -707,7 +738,8 @@ function compileFloat(size: number, align: number, le: boolean, reversed: boolea
   }
   return (c) => {
     const p = (c.pos + m) & ~m;
-    if (p + size > c.u8.length * 8) throw new DecodeFault(`${size}-bit floating point number goes beyond the end of the packet`);
+    if (p + size > c.u8.length * 8)
+      throw new DecodeFault(`${size}-bit floating point number goes beyond the end of the packet`);
     c.pos = p + size;
     return floatFromBits(reversed ? readReversedBitOrder(c.u8, p, size, le) : readBigBits(c.u8, p, size, le), size);
   };
@@ -736,7 +768,15 @@ function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
   cls.members.forEach((mm, i) => {
     const t = mm.type;
     const hasSlot = env.slots.has(locKey(env.scope, [...path, mm.name]));
-    if (t.kind === 'int' && !hasSlot && !t.mappings && !t.roles && t.mappedClock === undefined && t.align >= 8 && !reversedBits(t)) {
+    if (
+      t.kind === 'int' &&
+      !hasSlot &&
+      !t.mappings &&
+      !t.roles &&
+      t.mappedClock === undefined &&
+      t.align >= 8 &&
+      !reversedBits(t)
+    ) {
       const op = t.size === 8 ? OP_U8 : t.size === 16 ? OP_U16 : t.size === 32 ? OP_U32 : t.size === 64 ? OP_U64 : 0;
       if (op !== 0) {
         ops[i] = op + (t.signed ? 1 : 0);
@@ -760,7 +800,8 @@ function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
       const o: FieldStruct = {};
       for (let i = 0; i < n; i++) {
         // `o.__proto__ = x` would set the prototype: define it as an own field instead.
-        if (names[i] === '__proto__') Object.defineProperty(o, '__proto__', { value: v[i], writable: true, enumerable: true, configurable: true });
+        if (names[i] === '__proto__')
+          Object.defineProperty(o, '__proto__', { value: v[i], writable: true, enumerable: true, configurable: true });
         else o[names[i]] = v[i];
       }
       return o;
@@ -824,7 +865,10 @@ function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
           const len = lens[i];
           const u8 = c.u8;
           if (b + len > u8.length) {
-            throw new DecodeFault(`${fieldName(env.scope, [...path, cls.members[i].name])}: text array goes beyond the end of the packet`, pos);
+            throw new DecodeFault(
+              `${fieldName(env.scope, [...path, cls.members[i].name])}: text array goes beyond the end of the packet`,
+              pos,
+            );
           }
           let end = b;
           const lim = b + len;
@@ -889,7 +933,8 @@ function compileArray(
       if (step) step(c);
       const n = lenOf(c);
       const start = c.pos >>> 3;
-      if (start + n > c.u8.length) throw new DecodeFault(`${name}: text array goes beyond the end of the packet`, c.pos);
+      if (start + n > c.u8.length)
+        throw new DecodeFault(`${name}: text array goes beyond the end of the packet`, c.pos);
       c.pos += n * 8;
       if (!env.out) return undefined;
       let end = c.u8.indexOf(0, start);
@@ -926,7 +971,12 @@ function compileVariant(cls: FieldClass & { kind: 'variant' }, path: string[], e
   const slot = slotOf(cls.selector, env);
   const sel = findClass(env.roots[cls.selector.scope], cls.selector.path);
   const mappings = sel && (sel.kind === 'int' || sel.kind === 'varint') ? sel.mappings : undefined;
-  const opts = cls.options.map((o) => ({ name: displayName(o.name), raw: o.name, ranges: o.ranges, dec: compileField(o.type, path, env) }));
+  const opts = cls.options.map((o) => ({
+    name: displayName(o.name),
+    raw: o.name,
+    ranges: o.ranges,
+    dec: compileField(o.type, path, env),
+  }));
   const pick = (v: number | bigint): number => {
     if (opts.some((o) => o.ranges)) {
       return opts.findIndex((o) => o.ranges !== undefined && inRanges(v, o.ranges));
@@ -945,7 +995,8 @@ function compileVariant(cls: FieldClass & { kind: 'variant' }, path: string[], e
   const out = env.out;
   return (c) => {
     const v = c.regs[slot];
-    if (v === undefined) throw new DecodeFault(`${fieldName(env.scope, path)}: variant tag not decoded before the variant`, c.pos);
+    if (v === undefined)
+      throw new DecodeFault(`${fieldName(env.scope, path)}: variant tag not decoded before the variant`, c.pos);
     let i = cache.get(v);
     if (i === undefined) {
       i = pick(v);
@@ -1047,4 +1098,3 @@ export function collectLocations(cls: FieldClass | undefined, into: FieldLocatio
       return;
   }
 }
-

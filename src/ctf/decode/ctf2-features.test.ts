@@ -20,7 +20,12 @@ const uint = (length: number, byteOrder: string, bitOrder: string, alignment = 1
   'bit-order': bitOrder,
   alignment,
 });
-const float = (length: number, byteOrder: string) => ({ type: 'fixed-length-floating-point-number', length, 'byte-order': byteOrder, alignment: 8 });
+const float = (length: number, byteOrder: string) => ({
+  type: 'fixed-length-floating-point-number',
+  length,
+  'byte-order': byteOrder,
+  alignment: 8,
+});
 
 function trace(members: object[], stream: number[]): TraceEvent {
   const metadata = [
@@ -55,7 +60,11 @@ describe('CTF 2 text encodings', () => {
         member('s32le', nulString('utf-32le')),
         member('fixed32be', { type: 'static-length-string', length: 12, encoding: 'utf-32be' }),
         member('n', u8c),
-        member('dyn16be', { type: 'dynamic-length-string', 'length-field-location': { path: ['n'] }, encoding: 'utf-16be' }),
+        member('dyn16be', {
+          type: 'dynamic-length-string',
+          'length-field-location': { path: ['n'] },
+          encoding: 'utf-16be',
+        }),
         member('after', u8c),
       ],
       // prettier-ignore
@@ -69,7 +78,15 @@ describe('CTF 2 text encodings', () => {
         0x2a,
       ],
     );
-    expect(ev.fields).toEqual({ s16le: 'aĀ😀', s16be: 'hé', s32le: 'A😀', fixed32be: 'hi', n: 6, dyn16be: '!', after: 42 });
+    expect(ev.fields).toEqual({
+      s16le: 'aĀ😀',
+      s16be: 'hé',
+      s32le: 'A😀',
+      fixed32be: 'hi',
+      n: 6,
+      dyn16be: '!',
+      after: 42,
+    });
   });
 
   it('refuses a UTF-16 string without a NUL code unit', () => {
@@ -86,7 +103,13 @@ describe('CTF 2 bit order', () => {
         member('c', uint(16, be, 'first-to-last', 8)),
         member('d', { ...uint(4, le, 'last-to-first', 8), type: 'fixed-length-signed-integer' }),
         member('pad', uint(4, le, 'last-to-first')),
-        member('flag', { type: 'fixed-length-boolean', length: 8, 'byte-order': le, 'bit-order': 'last-to-first', alignment: 8 }),
+        member('flag', {
+          type: 'fixed-length-boolean',
+          length: 8,
+          'byte-order': le,
+          'bit-order': 'last-to-first',
+          alignment: 8,
+        }),
         member('wide', uint(40, le, 'last-to-first', 8)),
         member('plain', uint(8, le, 'first-to-last', 8)),
       ],
@@ -108,7 +131,13 @@ describe('CTF 2 16- and 128-bit floats', () => {
   it('decodes binary16 and binary128 (to the nearest double)', () => {
     const third = [0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0x55, 0xfd, 0x3f];
     const ev = trace(
-      [member('h1', float(16, le)), member('h2', float(16, be)), member('h3', float(16, le)), member('q1', float(128, le)), member('q2', float(128, be))],
+      [
+        member('h1', float(16, le)),
+        member('h2', float(16, be)),
+        member('h3', float(16, le)),
+        member('q1', float(128, le)),
+        member('q2', float(128, be)),
+      ],
       // prettier-ignore
       [
         0x00, 0x3e, // 1.5
@@ -126,7 +155,7 @@ describe('CTF 2 16- and 128-bit floats', () => {
     const ulpBits = 112n - 52n; // binary128 mantissa bits below a double's last one
     expect(floatFromBits(q(0x3fff, 1n << (ulpBits - 1n)), 128)).toBe(1); // exactly half an ulp above 1: to even
     expect(floatFromBits(q(0x3fff, (1n << (ulpBits - 1n)) + 1n), 128)).toBe(1 + 2 ** -52); // just above half
-    expect(floatFromBits(q(0x3fff, (3n << (ulpBits - 1n))), 128)).toBe(1 + 2 ** -51); // 1.5 ulp: to even (up)
+    expect(floatFromBits(q(0x3fff, 3n << (ulpBits - 1n)), 128)).toBe(1 + 2 ** -51); // 1.5 ulp: to even (up)
     expect(floatFromBits(q(0x3fff + 1024, 0n), 128)).toBe(Infinity);
     expect(floatFromBits(q(0xbfff + 1023, 0n), 128)).toBe(-(2 ** 1023));
     expect(floatFromBits(q(0x3fff - 1074, 0n), 128)).toBe(2 ** -1074);
@@ -148,7 +177,9 @@ describe('CTF 2 metadata errors', () => {
     }
     expect(err).toBeInstanceOf(CtfError);
     expect((err as CtfError).file).toBe('ust/uid/1000/64-bit/metadata');
-    expect((err as CtfError).message).toMatch(/^ust\/uid\/1000\/64-bit\/metadata, metadata line \d+: .*JSON syntax error/);
+    expect((err as CtfError).message).toMatch(
+      /^ust\/uid\/1000\/64-bit\/metadata, metadata line \d+: .*JSON syntax error/,
+    );
   });
 });
 

@@ -66,14 +66,25 @@ interface Ev {
   text: string;
 }
 
-function packet(opts: { begin: number; end: number; seq: number; discarded: number; cpu: number; events: Ev[]; padTo?: number }): Uint8Array {
+function packet(opts: {
+  begin: number;
+  end: number;
+  seq: number;
+  discarded: number;
+  cpu: number;
+  events: Ev[];
+  padTo?: number;
+}): Uint8Array {
   const body = new BitWriterBE();
   for (const e of opts.events) {
     body.align(8);
     if (e.extended) body.put(31, 5).align(8).put(0, 32).put(e.ts, 64);
     else body.put(0, 5).put(e.ts & MASK27, 27);
     const t = new TextEncoder().encode(e.text);
-    body.put(e.small & 7, 3).put(e.odd, 13).put(t.length, 8);
+    body
+      .put(e.small & 7, 3)
+      .put(e.odd, 13)
+      .put(t.length, 8);
     for (const b of t) body.put(b, 8);
   }
   const headerBits = (8 + 52) * 8;
@@ -81,7 +92,13 @@ function packet(opts: { begin: number; end: number; seq: number; discarded: numb
   const size = opts.padTo ?? Math.ceil(content / 8 / 16) * 16;
   const w = new BitWriterBE();
   w.put(0xc1fc1fc1, 32).put(0, 32);
-  w.put(opts.begin, 64).put(opts.end, 64).put(content, 64).put(size * 8, 64).put(opts.seq, 64).put(opts.discarded, 64).put(opts.cpu, 32);
+  w.put(opts.begin, 64)
+    .put(opts.end, 64)
+    .put(content, 64)
+    .put(size * 8, 64)
+    .put(opts.seq, 64)
+    .put(opts.discarded, 64)
+    .put(opts.cpu, 32);
   w.bits.push(...body.bits);
   return w.bytes(size);
 }
@@ -122,10 +139,22 @@ describe('decoding hand-built big-endian traces', () => {
       { ts: 5e9, extended: true, small: -1, odd: 8191, text: 'far' },
     ],
   });
-  const p1 = packet({ begin: 6e9, end: 6e9 + 100, seq: 3, discarded: 7, cpu: 1, events: [{ ts: 6e9 + 50, small: 0, odd: 2, text: 'x' }] });
+  const p1 = packet({
+    begin: 6e9,
+    end: 6e9 + 100,
+    seq: 3,
+    discarded: 7,
+    cpu: 1,
+    events: [{ ts: 6e9 + 50, small: 0, odd: 2, text: 'x' }],
+  });
 
   it('rebuilds wrapped and extended timestamps and reads odd-sized fields', () => {
-    const { exp, events } = decodeAll(new Map([['t/metadata', new TextEncoder().encode(META)], ['t/chan_1', concat(p0, p1)]]));
+    const { exp, events } = decodeAll(
+      new Map([
+        ['t/metadata', new TextEncoder().encode(META)],
+        ['t/chan_1', concat(p0, p1)],
+      ]),
+    );
     expect(exp.traces[0].domain).toBe('kernel');
     expect(exp.streams).toEqual([{ trace: 0, file: 'chan_1', cpu: 1, packetCount: 2, bytes: p0.length + p1.length }]);
     expect(events.map((e) => exp.absoluteNs(e.tsNs))).toEqual([
@@ -134,31 +163,90 @@ describe('decoding hand-built big-endian traces', () => {
       10n ** 18n + 5000000000n,
       10n ** 18n + 6000000050n,
     ]);
-    expect(events[0]).toMatchObject({ name: 'tick', cpu: 1, ctx: null, ectx: null, fields: { small: -3, odd: 0x1abc, n: 6, text: 'héllo' } });
+    expect(events[0]).toMatchObject({
+      name: 'tick',
+      cpu: 1,
+      ctx: null,
+      ectx: null,
+      fields: { small: -3, odd: 0x1abc, n: 6, text: 'héllo' },
+    });
     expect(events[1].fields).toEqual({ small: 2, odd: 1, n: 0, text: '' });
     expect(events[2].fields).toEqual({ small: -1, odd: 8191, n: 3, text: 'far' });
   });
 
   it('reports discarded events and a packet_seq_num gap with their time ranges', () => {
-    const { exp, losses } = decodeAll(new Map([['t/metadata', new TextEncoder().encode(META)], ['t/chan_1', concat(p0, p1)]]));
-    const shown = losses.map((l) => ({ kind: l.kind, count: l.count, begin: exp.absoluteNs(l.beginNs), end: exp.absoluteNs(l.endNs) }));
-    expect(shown).toContainEqual({ kind: 'discarded-events', count: 7, begin: 10n ** 18n + 5000000001n, end: 10n ** 18n + 6000000100n });
-    expect(shown).toContainEqual({ kind: 'discarded-packets', count: 2, begin: 10n ** 18n + 5000000001n, end: 10n ** 18n + 6000000000n });
+    const { exp, losses } = decodeAll(
+      new Map([
+        ['t/metadata', new TextEncoder().encode(META)],
+        ['t/chan_1', concat(p0, p1)],
+      ]),
+    );
+    const shown = losses.map((l) => ({
+      kind: l.kind,
+      count: l.count,
+      begin: exp.absoluteNs(l.beginNs),
+      end: exp.absoluteNs(l.endNs),
+    }));
+    expect(shown).toContainEqual({
+      kind: 'discarded-events',
+      count: 7,
+      begin: 10n ** 18n + 5000000001n,
+      end: 10n ** 18n + 6000000100n,
+    });
+    expect(shown).toContainEqual({
+      kind: 'discarded-packets',
+      count: 2,
+      begin: 10n ** 18n + 5000000001n,
+      end: 10n ** 18n + 6000000000n,
+    });
   });
 
   it('merges streams by time', () => {
-    const a = packet({ begin: 100, end: 400, seq: 0, discarded: 0, cpu: 0, events: [100, 300].map((ts) => ({ ts, small: 0, odd: 0, text: 'a' })) });
-    const b = packet({ begin: 100, end: 400, seq: 0, discarded: 0, cpu: 1, events: [200, 400].map((ts) => ({ ts, small: 0, odd: 0, text: 'b' })) });
-    const { events } = decodeAll(new Map([['metadata', new TextEncoder().encode(META)], ['c_0', a], ['c_1', b]]));
+    const a = packet({
+      begin: 100,
+      end: 400,
+      seq: 0,
+      discarded: 0,
+      cpu: 0,
+      events: [100, 300].map((ts) => ({ ts, small: 0, odd: 0, text: 'a' })),
+    });
+    const b = packet({
+      begin: 100,
+      end: 400,
+      seq: 0,
+      discarded: 0,
+      cpu: 1,
+      events: [200, 400].map((ts) => ({ ts, small: 0, odd: 0, text: 'b' })),
+    });
+    const { events } = decodeAll(
+      new Map([
+        ['metadata', new TextEncoder().encode(META)],
+        ['c_0', a],
+        ['c_1', b],
+      ]),
+    );
     expect(events.map((e) => `${e.tsNs}:${e.cpu}`)).toEqual(['0:0', '100:1', '200:0', '300:1']);
   });
 
   it('emits the valid events, then throws a CtfError naming the file, the field and its byte in a corrupt event', () => {
-    const bad = packet({ begin: 100, end: 400, seq: 0, discarded: 0, cpu: 0, events: [{ ts: 100, small: 0, odd: 0, text: 'ok' }, { ts: 200, small: 0, odd: 0, text: 'zz' }] });
+    const bad = packet({
+      begin: 100,
+      end: 400,
+      seq: 0,
+      discarded: 0,
+      cpu: 0,
+      events: [
+        { ts: 100, small: 0, odd: 0, text: 'ok' },
+        { ts: 200, small: 0, odd: 0, text: 'zz' },
+      ],
+    });
     // Make the second event's text length run past the packet content.
     const secondEventByte = 60 + 4 + 2 + 1 + 2;
     bad[secondEventByte + 6] = 200;
-    const files = new Map([['k/metadata', new TextEncoder().encode(META)], ['k/chan_0', bad]]);
+    const files = new Map([
+      ['k/metadata', new TextEncoder().encode(META)],
+      ['k/chan_0', bad],
+    ]);
     const exp = openExperiment(groupTraceFiles(files));
     const got: string[] = [];
     let err: unknown;
@@ -172,22 +260,54 @@ describe('decoding hand-built big-endian traces', () => {
     expect((err as CtfError).file).toBe('k/chan_0');
     // The text starts after the event's 1-byte length: that is where the impossible length bites.
     expect((err as CtfError).byteOffset).toBe(secondEventByte + 7);
-    expect((err as CtfError).message).toMatch(/event\.payload field '_text': length 200 .* only 16 are left in the packet \(event at bit 552 of the packet, packet at byte 0\)/);
+    expect((err as CtfError).message).toMatch(
+      /event\.payload field '_text': length 200 .* only 16 are left in the packet \(event at bit 552 of the packet, packet at byte 0\)/,
+    );
   });
 
   it('keeps decoding the other streams after a corrupt one, then throws', () => {
-    const good = packet({ begin: 100, end: 400, seq: 0, discarded: 0, cpu: 1, events: [150, 250, 350].map((ts) => ({ ts, small: 0, odd: 0, text: 'g' })) });
-    const bad = packet({ begin: 100, end: 400, seq: 0, discarded: 0, cpu: 0, events: [{ ts: 100, small: 0, odd: 0, text: 'ok' }, { ts: 200, small: 0, odd: 0, text: 'zz' }] });
+    const good = packet({
+      begin: 100,
+      end: 400,
+      seq: 0,
+      discarded: 0,
+      cpu: 1,
+      events: [150, 250, 350].map((ts) => ({ ts, small: 0, odd: 0, text: 'g' })),
+    });
+    const bad = packet({
+      begin: 100,
+      end: 400,
+      seq: 0,
+      discarded: 0,
+      cpu: 0,
+      events: [
+        { ts: 100, small: 0, odd: 0, text: 'ok' },
+        { ts: 200, small: 0, odd: 0, text: 'zz' },
+      ],
+    });
     bad[60 + 4 + 2 + 1 + 2 + 6] = 200;
-    const exp = openExperiment(groupTraceFiles(new Map([['metadata', new TextEncoder().encode(META)], ['c_0', bad], ['c_1', good]])));
+    const exp = openExperiment(
+      groupTraceFiles(
+        new Map([
+          ['metadata', new TextEncoder().encode(META)],
+          ['c_0', bad],
+          ['c_1', good],
+        ]),
+      ),
+    );
     const got: string[] = [];
-    expect(() => exp.decode((e) => got.push(`${e.cpu}:${e.fields?.text}`))).toThrow(/c_0, byte 76: event.payload field '_text': length 200 of 8 bits needs at least 1600 bits/);
+    expect(() => exp.decode((e) => got.push(`${e.cpu}:${e.fields?.text}`))).toThrow(
+      /c_0, byte 76: event.payload field '_text': length 200 of 8 bits needs at least 1600 bits/,
+    );
     expect(got).toEqual(['0:ok', '1:g', '1:g', '1:g']);
   });
 
   it('refuses a packet whose size goes beyond the file', () => {
     const p = packet({ begin: 1, end: 2, seq: 0, discarded: 0, cpu: 0, events: [] });
-    const files = new Map([['metadata', new TextEncoder().encode(META)], ['c', p.subarray(0, p.length - 4)]]);
+    const files = new Map([
+      ['metadata', new TextEncoder().encode(META)],
+      ['c', p.subarray(0, p.length - 4)],
+    ]);
     expect(() => openExperiment(groupTraceFiles(files))).toThrow(/goes beyond the end of the file/);
   });
 });

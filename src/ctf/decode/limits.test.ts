@@ -43,7 +43,9 @@ describe('impossible lengths', () => {
 
   it('a static array of empty structs (elements that take no bits) longer than the bits left', () => {
     const err = decodeError(withMetadataEdit('bt-smalltrace', 'uint8_t  uuid[16]', 'struct { } uuid[4294967295]'));
-    expect(err.message).toMatch(/packet\.header field 'uuid': length 4294967295 needs at least 4294967295 bits, only \d+ are left/);
+    expect(err.message).toMatch(
+      /packet\.header field 'uuid': length 4294967295 needs at least 4294967295 bits, only \d+ are left/,
+    );
   });
 
   it('a CTF 2 static-length BLOB of 2^32 - 1 bytes', () => {
@@ -52,7 +54,9 @@ describe('impossible lengths', () => {
     const json = new TextDecoder().decode(readAll(t.files.get('metadata')!));
     expect(json).toContain('"length": 16,');
     // Without its uuid role (which the metadata checks is 16 bytes): a plain BLOB the decoder must bound.
-    const edited = json.replace('"length": 16,', '"length": 4294967295,').replace(/"roles":\s*\[\s*"metadata-stream-uuid"\s*\],/, '');
+    const edited = json
+      .replace('"length": 16,', '"length": 4294967295,')
+      .replace(/"roles":\s*\[\s*"metadata-stream-uuid"\s*\],/, '');
     t.files.set('metadata', new TextEncoder().encode(edited));
     const err = decodeError(inputs);
     expect(err.message).toContain("packet.header field 'uuid': length 4294967295 of 8 bits");
@@ -61,9 +65,15 @@ describe('impossible lengths', () => {
 
   it('a sequence whose length field reads 2^31 - 1', () => {
     // The sequence's length field widened to 32 bits of the bytes that follow it: a huge, impossible length.
-    const inputs = withMetadataEdit('bt-sequence', 'seq_int_field[ __seq_int_field_length ]', 'seq_int_field[ 2147483647 ]');
+    const inputs = withMetadataEdit(
+      'bt-sequence',
+      'seq_int_field[ __seq_int_field_length ]',
+      'seq_int_field[ 2147483647 ]',
+    );
     const err = decodeError(inputs);
-    expect(err.message).toMatch(/event\.payload field '_seq_int_field': length 2147483647 of 32 bits needs at least \d+ bits, only \d+ are left in the packet \(event at bit \d+ of the packet, packet at byte \d+\)/);
+    expect(err.message).toMatch(
+      /event\.payload field '_seq_int_field': length 2147483647 of 32 bits needs at least \d+ bits, only \d+ are left in the packet \(event at bit \d+ of the packet, packet at byte \d+\)/,
+    );
   });
 });
 
@@ -71,7 +81,11 @@ describe('impossible sizes and alignments in the metadata', () => {
   // An alignment past 2^31 wraps the readers' 32-bit position masks: the cursor went back to the packet start for ever.
   for (const align of ['2147483648', '4294967296', '9007199254740993']) {
     it(`align = ${align}`, () => {
-      const inputs = withMetadataEdit('bt-sequence', 'integer { size = 32; align = 8; signed = 1; encoding = none; base = 10; } _seq_int_field[', `integer { size = 32; align = ${align}; signed = 1; encoding = none; base = 10; } _seq_int_field[`);
+      const inputs = withMetadataEdit(
+        'bt-sequence',
+        'integer { size = 32; align = 8; signed = 1; encoding = none; base = 10; } _seq_int_field[',
+        `integer { size = 32; align = ${align}; signed = 1; encoding = none; base = 10; } _seq_int_field[`,
+      );
       let err: unknown;
       try {
         openExperiment(inputs);
@@ -90,6 +104,15 @@ describe('minBits', () => {
     const u8 = { kind: 'int', size: 8, align: 8, signed: false, byteOrder: 'le', base: 10 } as const;
     expect(minBits(u8)).toBe(8);
     expect(minBits({ kind: 'array', length: 16, element: u8, minAlign: 1 })).toBe(128);
-    expect(minBits({ kind: 'struct', members: [{ name: 'a', type: u8 }, { name: 'b', type: u8 }], minAlign: 64 })).toBe(16);
+    expect(
+      minBits({
+        kind: 'struct',
+        members: [
+          { name: 'a', type: u8 },
+          { name: 'b', type: u8 },
+        ],
+        minAlign: 64,
+      }),
+    ).toBe(16);
   });
 });

@@ -77,7 +77,10 @@ export function checkCount(c: Cursor, count: number, elemMinBits: number, field:
   const need = count * Math.max(elemMinBits, 1);
   if (need > left) {
     const unit = elemMinBits > 1 ? ` of ${elemMinBits} bits` : '';
-    throw new DecodeFault(`${field}: length ${count}${unit} needs at least ${need} bits, only ${Math.max(left, 0)} are left in the packet`, c.pos);
+    throw new DecodeFault(
+      `${field}: length ${count}${unit} needs at least ${need} bits, only ${Math.max(left, 0)} are left in the packet`,
+      c.pos,
+    );
   }
 }
 
@@ -94,7 +97,8 @@ export function checkedLength(c: Cursor, v: number | bigint | undefined, elemMin
 
 /** Throws when the cursor went past the end of the packet (elements larger than their minimum, read in a loop). */
 export function checkInside(c: Cursor, field: string): void {
-  if (c.pos > c.endBits) throw new DecodeFault(`${field} goes beyond the end of the packet (bit ${c.pos} of ${c.endBits})`, c.pos);
+  if (c.pos > c.endBits)
+    throw new DecodeFault(`${field} goes beyond the end of the packet (bit ${c.pos} of ${c.endBits})`, c.pos);
 }
 
 /** The name of a field in messages: `event.payload: msg.uuid`. */
@@ -120,7 +124,8 @@ export function checkSchemaLimits(schema: TraceSchema): void {
       case 'int':
       case 'bool':
       case 'bitarray':
-        if (!Number.isInteger(cls.size) || cls.size < 1 || cls.size > 64) bad(`integer size ${cls.size} bits is not from 1 to 64`);
+        if (!Number.isInteger(cls.size) || cls.size < 1 || cls.size > 64)
+          bad(`integer size ${cls.size} bits is not from 1 to 64`);
         align(cls.align, 'alignment');
         return;
       case 'float':

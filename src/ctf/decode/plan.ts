@@ -90,13 +90,20 @@ export function compileTrace(schema: TraceSchema): TracePlan {
     let skipCtx: Dec | null | undefined;
     let colTables: ColumnTables | null = null;
     let colById: Array<ColumnEventPlan | undefined> = [];
-    const env = (scope: ScopeName, r: Partial<Record<ScopeName, StructClass>>, out: boolean): CompileEnv => ({ slots, roots: r, scope, out, clock: hasClock });
+    const env = (scope: ScopeName, r: Partial<Record<ScopeName, StructClass>>, out: boolean): CompileEnv => ({
+      slots,
+      roots: r,
+      scope,
+      out,
+      clock: hasClock,
+    });
     return {
       sc,
       hasClock,
       context: mk(sc.packetContext, 'packet.context', roots, false, hasClock),
       eventHeader:
-        (sc.eventHeader && compileLttngHeader(sc.eventHeader, { slots, roots, scope: 'event.header', out: false, clock: hasClock })) ??
+        (sc.eventHeader &&
+          compileLttngHeader(sc.eventHeader, { slots, roots, scope: 'event.header', out: false, clock: hasClock })) ??
         mk(sc.eventHeader, 'event.header', roots, false, hasClock),
       commonCtx: mk(sc.eventCommonContext, 'event.common-context', roots, true, hasClock),
       event(id: number): EventPlan | undefined {
@@ -123,7 +130,13 @@ export function compileTrace(schema: TraceSchema): TracePlan {
       columnContext(): ScopeReader | null {
         if (colCtx === undefined) {
           const cc = sc.eventCommonContext;
-          colCtx = cc ? compileContextReader(cc, env('event.common-context', roots, true), env('event.common-context', roots, false)) : null;
+          colCtx = cc
+            ? compileContextReader(
+                cc,
+                env('event.common-context', roots, true),
+                env('event.common-context', roots, false),
+              )
+            : null;
         }
         return colCtx;
       },
@@ -149,7 +162,15 @@ export function compileTrace(schema: TraceSchema): TracePlan {
         p = {
           nameId,
           ectx: mk(cls.specificContext, 'event.specific-context', eroots, false, hasClock),
-          payload: spec && cls.payload ? compilePayloadReader(cls.payload, spec, env('event.payload', eroots, true), env('event.payload', eroots, false)) : null,
+          payload:
+            spec && cls.payload
+              ? compilePayloadReader(
+                  cls.payload,
+                  spec,
+                  env('event.payload', eroots, true),
+                  env('event.payload', eroots, false),
+                )
+              : null,
           skipPayload: spec ? null : mk(cls.payload, 'event.payload', eroots, false, hasClock),
         };
         colById[key] = p;

@@ -24,12 +24,17 @@ export interface ScannedStream extends PacketTable {
 
 /** Any failure while decoding a packet as a CtfError naming the file, the packet and the byte of the faulty field. */
 function fault(e: unknown, file: string, packetOff: number, startBit: number, what: string): CtfError {
-  if (e instanceof CtfError) return e.file !== undefined ? e : new CtfError(e.message, { file, byteOffset: packetOff + (startBit >>> 3) });
+  if (e instanceof CtfError)
+    return e.file !== undefined ? e : new CtfError(e.message, { file, byteOffset: packetOff + (startBit >>> 3) });
   if (e instanceof DecodeFault) {
     const bit = e.bitPos ?? startBit;
-    return new CtfError(`${e.message} (${what}, packet at byte ${packetOff})`, { file, byteOffset: packetOff + (bit >>> 3) });
+    return new CtfError(`${e.message} (${what}, packet at byte ${packetOff})`, {
+      file,
+      byteOffset: packetOff + (bit >>> 3),
+    });
   }
-  if (e instanceof RangeError) return new CtfError(`data ends before the ${what} is complete`, { file, byteOffset: packetOff + (startBit >>> 3) });
+  if (e instanceof RangeError)
+    return new CtfError(`data ends before the ${what} is complete`, { file, byteOffset: packetOff + (startBit >>> 3) });
   throw e;
 }
 
@@ -47,11 +52,19 @@ function readPacketStart(c: Cursor, plan: TracePlan, packet: Uint8Array, off: nu
   try {
     if (plan.header) plan.header(c);
     if (c.magic !== -1 && c.magic !== PACKET_MAGIC) {
-      throw new CtfError(`bad packet magic number 0x${(c.magic >>> 0).toString(16)} (expected 0xc1fc1fc1)`, { file, byteOffset: off });
+      throw new CtfError(`bad packet magic number 0x${(c.magic >>> 0).toString(16)} (expected 0xc1fc1fc1)`, {
+        file,
+        byteOffset: off,
+      });
     }
-    const sid = c.streamClassId >= 0 ? c.streamClassId : plan.schema.streams.size === 1 ? [...plan.schema.streams.keys()][0] : 0;
+    const sid =
+      c.streamClassId >= 0 ? c.streamClassId : plan.schema.streams.size === 1 ? [...plan.schema.streams.keys()][0] : 0;
     sp = plan.stream(sid);
-    if (!sp) throw new CtfError(`packet refers to stream class ${sid}, which the metadata does not declare`, { file, byteOffset: off });
+    if (!sp)
+      throw new CtfError(`packet refers to stream class ${sid}, which the metadata does not declare`, {
+        file,
+        byteOffset: off,
+      });
     if (sp.context) sp.context(c);
   } catch (e) {
     throw fault(e, file, off, 0, 'packet header and context');
@@ -76,28 +89,46 @@ function packetSizes(c: Cursor, left: number, off: number, file: string): { pack
   let packetBits = c.packetBits;
   if (packetBits < 0) packetBits = left * 8;
   if (packetBits % 8 !== 0 || packetBits <= 0) {
-    throw new CtfError(`invalid packet size ${packetBits} bits (expected a positive multiple of 8)`, { file, byteOffset: off });
-  }
-  const packetBytes = packetBits / 8;
-  if (packetBytes > left) {
-    throw new CtfError(`packet size ${packetBytes} bytes goes beyond the end of the file (${left} bytes left)`, { file, byteOffset: off });
-  }
-  if (packetBytes > MAX_PACKET_BYTES) throw new CtfError(`packet of ${packetBytes} bytes is too large to decode`, { file, byteOffset: off });
-  const contentBits = c.contentBits >= 0 ? c.contentBits : packetBits;
-  if (contentBits > packetBits) {
-    throw new CtfError(`packet content size ${contentBits} bits exceeds its packet size ${packetBits} bits`, { file, byteOffset: off });
-  }
-  if (contentBits < c.pos) {
-    throw new CtfError(`packet content size ${contentBits} bits is smaller than its header and context (${c.pos} bits)`, {
+    throw new CtfError(`invalid packet size ${packetBits} bits (expected a positive multiple of 8)`, {
       file,
       byteOffset: off,
     });
+  }
+  const packetBytes = packetBits / 8;
+  if (packetBytes > left) {
+    throw new CtfError(`packet size ${packetBytes} bytes goes beyond the end of the file (${left} bytes left)`, {
+      file,
+      byteOffset: off,
+    });
+  }
+  if (packetBytes > MAX_PACKET_BYTES)
+    throw new CtfError(`packet of ${packetBytes} bytes is too large to decode`, { file, byteOffset: off });
+  const contentBits = c.contentBits >= 0 ? c.contentBits : packetBits;
+  if (contentBits > packetBits) {
+    throw new CtfError(`packet content size ${contentBits} bits exceeds its packet size ${packetBits} bits`, {
+      file,
+      byteOffset: off,
+    });
+  }
+  if (contentBits < c.pos) {
+    throw new CtfError(
+      `packet content size ${contentBits} bits is smaller than its header and context (${c.pos} bits)`,
+      {
+        file,
+        byteOffset: off,
+      },
+    );
   }
   return { packetBytes, contentBits };
 }
 
 /** Find the packets of a stream file by walking the packet headers (or trusting a valid index). */
-export function scanStream(plan: TracePlan, source: ByteSource, file: string, index: PacketTable | null): ScannedStream {
+export function scanStream(
+  plan: TracePlan,
+  source: ByteSource,
+  file: string,
+  index: PacketTable | null,
+): ScannedStream {
   const c = new Cursor();
   const offsets: number[] = [];
   const sizes: number[] = [];
@@ -116,7 +147,10 @@ export function scanStream(plan: TracePlan, source: ByteSource, file: string, in
       streamClassId = sp.sc.id;
       cpu = c.cpu;
     } else if (sp.sc.id !== streamClassId) {
-      throw new CtfError(`packet of stream class ${sp.sc.id} in a stream of class ${streamClassId}`, { file, byteOffset: off });
+      throw new CtfError(`packet of stream class ${sp.sc.id} in a stream of class ${streamClassId}`, {
+        file,
+        byteOffset: off,
+      });
     }
     const { packetBytes } = packetSizes(c, fileBytes - off, off, file);
     offsets.push(off);
@@ -217,10 +251,13 @@ export class StreamDecoder {
     this.sp = sp;
     const { packetBytes, contentBits } = packetSizes(c, this.source.sizeBytes - off, off, this.file);
     if (packetBytes !== this.table.sizes[this.packetIdx]) {
-      throw new CtfError(`packet size ${packetBytes} bytes differs from the index (${this.table.sizes[this.packetIdx]} bytes)`, {
-        file: this.file,
-        byteOffset: off,
-      });
+      throw new CtfError(
+        `packet size ${packetBytes} bytes differs from the index (${this.table.sizes[this.packetIdx]} bytes)`,
+        {
+          file: this.file,
+          byteOffset: off,
+        },
+      );
     }
     c.u8 = c.u8.subarray(0, packetBytes);
     c.dv = new DataView(c.u8.buffer, c.u8.byteOffset, packetBytes);
@@ -234,7 +271,12 @@ export class StreamDecoder {
   private checkLosses(): void {
     const c = this.c;
     const hasClock = this.sp!.hasClock;
-    if (hasClock && c.hasBegin && this.prevHasEnd && (c.clockHi < this.prevEndHi || (c.clockHi === this.prevEndHi && c.clockLo < this.prevEndLo))) {
+    if (
+      hasClock &&
+      c.hasBegin &&
+      this.prevHasEnd &&
+      (c.clockHi < this.prevEndHi || (c.clockHi === this.prevEndHi && c.clockLo < this.prevEndLo))
+    ) {
       // Packets of one stream follow each other in time: an overlap means a damaged packet context.
       const ns = this.conv.tsNs(this.prevEndHi, this.prevEndLo) - this.conv.tsNs(c.clockHi, c.clockLo);
       this.noteDamage('packets begin before the previous one ends', `by ${ns} ns`);
@@ -250,7 +292,10 @@ export class StreamDecoder {
         count = diff >= 0 ? diff : diff + 2 ** c.discardedSize;
         // A narrow counter wraps; a 64-bit one never does in practice: it went backwards in a damaged context.
         if (diff < 0 && c.discardedSize >= 64) {
-          this.noteDamage('events_discarded goes down (no loss recorded there)', `from ${this.prevDiscarded} to ${c.discarded}`);
+          this.noteDamage(
+            'events_discarded goes down (no loss recorded there)',
+            `from ${this.prevDiscarded} to ${c.discarded}`,
+          );
           count = 0;
         }
         if (this.prevHasEnd) begin = this.conv.tsNs(this.prevEndHi, this.prevEndLo);
@@ -263,7 +308,10 @@ export class StreamDecoder {
       }
     }
     if (c.seqNum >= 0 && this.prevSeq >= 0 && c.seqNum < this.prevSeq) {
-      this.noteDamage('packet_seq_num goes down (lost packets cannot be counted there)', `from ${this.prevSeq} to ${c.seqNum}`);
+      this.noteDamage(
+        'packet_seq_num goes down (lost packets cannot be counted there)',
+        `from ${this.prevSeq} to ${c.seqNum}`,
+      );
     }
     if (c.seqNum >= 0 && this.prevSeq >= 0 && c.seqNum > this.prevSeq + 1) {
       const begin = this.prevHasEnd ? this.conv.tsNs(this.prevEndHi, this.prevEndLo) : NaN;
@@ -359,10 +407,13 @@ export class StreamDecoder {
       });
     }
     if (c.pos > this.limitBits) {
-      throw new CtfError(`event '${name}' ends at bit ${c.pos} of its packet, beyond the packet content (${this.limitBits} bits)`, {
-        file: this.file,
-        byteOffset: this.packetOff + (start >>> 3),
-      });
+      throw new CtfError(
+        `event '${name}' ends at bit ${c.pos} of its packet, beyond the packet content (${this.limitBits} bits)`,
+        {
+          file: this.file,
+          byteOffset: this.packetOff + (start >>> 3),
+        },
+      );
     }
   }
 

@@ -20,7 +20,9 @@ describe('dump text format', () => {
     expect(clone && fieldText(clone.fields!, classes.get('syscall_entry_clone')?.event.payload)).toBe(
       '{ clone_flags = 0x1200011, newsp = 0x0, parent_tid = 0x0, child_tid = 0x7FB3E20339D0 }',
     );
-    expect(sw && fieldText(sw.fields!, classes.get('sched_switch')?.event.payload)).toMatch(/^\{ prev_comm = "[^"]*", prev_tid = \d+, /);
+    expect(sw && fieldText(sw.fields!, classes.get('sched_switch')?.event.payload)).toMatch(
+      /^\{ prev_comm = "[^"]*", prev_tid = \d+, /,
+    );
   });
 
   it('writes binary, octal and negative values like babeltrace2', () => {

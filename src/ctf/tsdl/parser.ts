@@ -133,7 +133,8 @@ export class TsdlParser {
   }
   private expectId(): Token {
     const t = this.peek();
-    if (t.kind !== 'id') throw this.err(`expected an identifier but found ${t.kind === 'eof' ? 'end of metadata' : `'${t.text}'`}`);
+    if (t.kind !== 'id')
+      throw this.err(`expected an identifier but found ${t.kind === 'eof' ? 'end of metadata' : `'${t.text}'`}`);
     return this.next();
   }
   /** `;` that tolerates being absent before `}`. */
@@ -151,7 +152,10 @@ export class TsdlParser {
   private top(): Scope {
     return this.scopes[this.scopes.length - 1];
   }
-  private lookup<K extends keyof Scope>(kind: K, name: string): Scope[K] extends Map<string, infer V> ? V | undefined : never {
+  private lookup<K extends keyof Scope>(
+    kind: K,
+    name: string,
+  ): Scope[K] extends Map<string, infer V> ? V | undefined : never {
     for (let s = this.scopes.length - 1; s >= 0; s--) {
       const v = (this.scopes[s][kind] as Map<string, unknown>).get(name);
       if (v !== undefined) return v as never;
@@ -167,7 +171,11 @@ export class TsdlParser {
         continue;
       }
       const t = this.peek();
-      if (t.kind === 'id' && ['trace', 'env', 'clock', 'stream', 'event', 'callsite'].includes(t.text) && this.isP('{', 1)) {
+      if (
+        t.kind === 'id' &&
+        ['trace', 'env', 'clock', 'stream', 'event', 'callsite'].includes(t.text) &&
+        this.isP('{', 1)
+      ) {
         this.parseBlock();
         continue;
       }
@@ -197,7 +205,13 @@ export class TsdlParser {
         this.parseDeclarationStatement(null);
         continue;
       }
-      if (t.kind === 'id' && TYPE_KEYWORDS.has(t.text) && !this.isP('=', 1) && !this.isP(':=', 1) && !this.isP('.', 1)) {
+      if (
+        t.kind === 'id' &&
+        TYPE_KEYWORDS.has(t.text) &&
+        !this.isP('=', 1) &&
+        !this.isP(':=', 1) &&
+        !this.isP('.', 1)
+      ) {
         this.parseDeclarationStatement(null);
         continue;
       }
@@ -216,7 +230,8 @@ export class TsdlParser {
       } else if (this.isP('=')) {
         this.next();
         const first = block.attrLines.get(key);
-        if (first !== undefined) throw this.err(`duplicate attribute '${key}' in ${kw.text} block${linesText(first, keyTok.line)}`, keyTok);
+        if (first !== undefined)
+          throw this.err(`duplicate attribute '${key}' in ${kw.text} block${linesText(first, keyTok.line)}`, keyTok);
         block.attrs.set(key, this.parseAttrValue());
         block.attrLines.set(key, keyTok.line);
         this.endStatement();
@@ -360,7 +375,10 @@ export class TsdlParser {
       }
       for (let d = dims.length - 1; d >= 0; d--) {
         const dim = dims[d];
-        type = 'len' in dim ? { k: 'array', length: dim.len, elem: type } : { k: 'seq', length: dim.path, elem: type, line: dim.line };
+        type =
+          'len' in dim
+            ? { k: 'array', length: dim.len, elem: type }
+            : { k: 'seq', length: dim.path, elem: type, line: dim.line };
       }
       if (isTypedef) this.top().aliases.set(name, type);
       else if (into) into.push({ name, type, line: nameLine });
@@ -436,7 +454,8 @@ export class TsdlParser {
       const keyTok = this.expectId();
       const key = keyTok.text;
       const first = lines.get(key);
-      if (first !== undefined) throw this.err(`duplicate attribute '${key}' in ${what}${linesText(first, keyTok.line)}`, keyTok);
+      if (first !== undefined)
+        throw this.err(`duplicate attribute '${key}' in ${what}${linesText(first, keyTok.line)}`, keyTok);
       lines.set(key, keyTok.line);
       this.expectP('=');
       attrs.set(key, this.parseAttrValue());
@@ -486,7 +505,8 @@ export class TsdlParser {
     const exp = get('exp_dig');
     const mant = get('mant_dig');
     const total = exp + mant;
-    if (total !== 32 && total !== 64) throw this.err(`unsupported floating point size ${total} (exp_dig ${exp}, mant_dig ${mant})`, kw);
+    if (total !== 32 && total !== 64)
+      throw this.err(`unsupported floating point size ${total} (exp_dig ${exp}, mant_dig ${mant})`, kw);
     const a = attrs.get('align');
     const align = a && a.kind === 'num' ? Number(a.value) : 8;
     checkAlign(align, () => this.err(`floating point alignment ${align} is not a power of two from 1 to 64 bits`, kw));
@@ -518,7 +538,8 @@ export class TsdlParser {
     let nextVal = 0n;
     while (!this.isP('}')) {
       const lt = this.next();
-      if (lt.kind !== 'id' && lt.kind !== 'str') throw this.err(`expected an enum label but found '${lt.text || 'end of metadata'}'`, lt);
+      if (lt.kind !== 'id' && lt.kind !== 'str')
+        throw this.err(`expected an enum label but found '${lt.text || 'end of metadata'}'`, lt);
       let lo = nextVal;
       let hi = nextVal;
       if (this.isP('=')) {
@@ -572,7 +593,10 @@ export class TsdlParser {
         const first = seen.get(m.name);
         const line = m.line ?? kw.line;
         if (first !== undefined) {
-          throw new CtfError(`duplicate field name '${m.name}' in struct${linesText(first, line)}`, { file: this.fileName, line });
+          throw new CtfError(`duplicate field name '${m.name}' in struct${linesText(first, line)}`, {
+            file: this.fileName,
+            line,
+          });
         }
         seen.set(m.name, line);
       }

@@ -95,9 +95,19 @@ class Resolver {
     }
 
     const warnings: string[] = [];
-    const schema: TraceSchema = { version: '1.8', byteOrder: this.bo, env: {}, clocks: new Map(), streams: new Map(), warnings };
+    const schema: TraceSchema = {
+      version: '1.8',
+      byteOrder: this.bo,
+      env: {},
+      clocks: new Map(),
+      streams: new Map(),
+      warnings,
+    };
     const uuid = trace.attrs.get('uuid');
-    if (uuid) schema.uuid = parseUuid(uuid.value.toString(), () => this.err('malformed trace uuid', trace.attrLines.get('uuid')));
+    if (uuid)
+      schema.uuid = parseUuid(uuid.value.toString(), () =>
+        this.err('malformed trace uuid', trace.attrLines.get('uuid')),
+      );
 
     for (const b of this.blocks) {
       if (b.kind === 'env') {
@@ -115,7 +125,6 @@ class Resolver {
       schema.packetHeader = this.rootStruct(ph, 'packet.header', roots, trace.line);
     }
 
-
     const streamBlocks = this.blocks.filter((b) => b.kind === 'stream');
     const streamLines = new Map<number, number>();
     // Per stream class: event id -> line, and event name -> [id, line] (a repeated name is legal but suspect).
@@ -126,7 +135,8 @@ class Resolver {
       if (idv && idv.kind !== 'num') throw this.err('stream id must be a number', sb.attrLines.get('id'));
       const id = idv ? Number(idv.value) : 0;
       const firstStream = streamLines.get(id);
-      if (firstStream !== undefined) throw this.err(`duplicate stream id ${id} (stream blocks at lines ${firstStream} and ${sb.line})`, sb.line);
+      if (firstStream !== undefined)
+        throw this.err(`duplicate stream id ${id} (stream blocks at lines ${firstStream} and ${sb.line})`, sb.line);
       streamLines.set(id, sb.line);
       const sroots = { ...roots };
       const sc: StreamClass = { id, events: new Map() };
@@ -178,7 +188,10 @@ class Resolver {
       const firstEvent = eventLines.get(sid)!.get(id);
       if (firstEvent !== undefined) {
         const implicit = idv ? '' : '; an event block without an id has id 0';
-        throw this.err(`duplicate event id ${id} in stream ${sid} (event blocks at lines ${firstEvent} and ${eb.line}${implicit})`, eb.line);
+        throw this.err(
+          `duplicate event id ${id} in stream ${sid} (event blocks at lines ${firstEvent} and ${eb.line}${implicit})`,
+          eb.line,
+        );
       }
       eventLines.get(sid)!.set(id, eb.line);
       const namev = eb.attrs.get('name');
@@ -295,7 +308,12 @@ class Resolver {
         return this.int(tt.container, ctx, path, [...byLabel.values()]);
       }
       case 'float':
-        return { kind: 'float', size: (tt.exp + tt.mant) as 32 | 64, align: tt.align, byteOrder: tt.bo === 'native' ? this.bo : tt.bo };
+        return {
+          kind: 'float',
+          size: (tt.exp + tt.mant) as 32 | 64,
+          align: tt.align,
+          byteOrder: tt.bo === 'native' ? this.bo : tt.bo,
+        };
       case 'string':
         return { kind: 'string', encoding: tt.encoding };
       case 'struct':
@@ -315,7 +333,10 @@ class Resolver {
         }
         const { loc, target } = this.resolvePath(tt.length, ctx, tt.line);
         if (target.k !== 'int' || target.signed) {
-          throw this.err(`sequence length '${tt.length}' must be an unsigned integer field (found ${describe(target)})`, tt.line);
+          throw this.err(
+            `sequence length '${tt.length}' must be an unsigned integer field (found ${describe(target)})`,
+            tt.line,
+          );
         }
         const element = this.convert(tt.elem, ctx, path);
         return { kind: 'sequence', length: loc, element, minAlign: 1 };
@@ -323,7 +344,8 @@ class Resolver {
       case 'variant': {
         if (tt.tag === undefined) throw this.err('variant without a tag', tt.line);
         const { loc, target } = this.resolvePath(tt.tag, ctx, tt.line);
-        if (target.k !== 'enum') throw this.err(`variant tag '${tt.tag}' must be an enumeration field (found ${describe(target)})`, tt.line);
+        if (target.k !== 'enum')
+          throw this.err(`variant tag '${tt.tag}' must be an enumeration field (found ${describe(target)})`, tt.line);
         // Locations cross variants without naming the option (schema.ts FieldLocation).
         const options = tt.options.map((o) => ({ name: o.name, type: this.convert(o.type, ctx, path) }));
         return { kind: 'variant', selector: loc, options };
@@ -343,7 +365,8 @@ class Resolver {
           return { loc: { scope, path: found.path }, target: found.target };
         }
         const root = ctx.roots[scope];
-        if (!root || root.k !== 'struct') throw this.err(`cannot find field '${ref}': scope ${scope} is not declared`, line);
+        if (!root || root.k !== 'struct')
+          throw this.err(`cannot find field '${ref}': scope ${scope} is not declared`, line);
         const found = lookupIn(root.members, names);
         if (!found) throw this.err(`cannot find field '${ref}'`, line);
         return { loc: { scope, path: found.path }, target: found.target };

@@ -125,7 +125,9 @@ describe('TSDL parser', () => {
 
   it('refuses an unknown type, a sequence length that is not an unsigned integer, an unknown tag', () => {
     const base = `${HEAD}trace { major = 1; minor = 8; byte_order = le; };\n`;
-    expect(() => parseTsdl(`${base}event { name = e; fields := struct { nope_t x; }; };`)).toThrow(/unknown type 'nope_t'/);
+    expect(() => parseTsdl(`${base}event { name = e; fields := struct { nope_t x; }; };`)).toThrow(
+      /unknown type 'nope_t'/,
+    );
     expect(() => parseTsdl(`${base}event { name = e; fields := struct { string n; uint8_t a[n]; }; };`)).toThrow(
       /sequence length 'n' must be an unsigned integer/,
     );

@@ -20,7 +20,10 @@ function depthCount(t: { slices: { count: number }; maxDepth: number }): number 
 export const callStackLane: Lane = {
   kind: 'slice',
   heightPx: (_model, t, m) => depthCount(t) * m.sliceRowPx,
-  gutterLabel: (t, m) => ({ text: t.slices.count > 0 ? 'calls' : t.otherEventsNs ? 'events' : 'no calls', yPx: m.sliceRowPx / 2 }),
+  gutterLabel: (t, m) => ({
+    text: t.slices.count > 0 ? 'calls' : t.otherEventsNs ? 'events' : 'no calls',
+    yPx: m.sliceRowPx / 2,
+  }),
   table: (t) => t.slices,
   draw(f, thread, yPx) {
     const { vp, painter, palette, model } = f;

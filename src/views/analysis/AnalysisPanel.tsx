@@ -36,10 +36,23 @@ export function AnalysisPanel(props: { model: TraceModel }): JSX.Element {
   };
 
   let body: JSX.Element;
-  if (error) body = <p className="an-error" role="alert">The analysis failed: {error}</p>;
+  if (error)
+    body = (
+      <p className="an-error" role="alert">
+        The analysis failed: {error}
+      </p>
+    );
   else if (!result) body = <p className="an-muted">Computing…</p>;
-  else if (tab === 'functions') body = result.functions.length > 0 ? <FunctionsTable model={model} result={result} /> : <p className="an-muted">No calls in the selection.</p>;
-  else if (tab === 'flame') body = result.flame.count > 1 ? <FlameGraph result={result} /> : <p className="an-muted">No calls in the selection.</p>;
+  else if (tab === 'functions')
+    body =
+      result.functions.length > 0 ? (
+        <FunctionsTable model={model} result={result} />
+      ) : (
+        <p className="an-muted">No calls in the selection.</p>
+      );
+  else if (tab === 'flame')
+    body =
+      result.flame.count > 1 ? <FlameGraph result={result} /> : <p className="an-muted">No calls in the selection.</p>;
   else if (tab === 'syscalls') body = <SyscallsView model={model} result={result} />;
   else body = <StatesView result={result} />;
 
@@ -64,11 +77,16 @@ export function AnalysisPanel(props: { model: TraceModel }): JSX.Element {
         </div>
         {query && (
           <span className="an-scope" data-testid="analysis-scope">
-            {hasRange ? 'selected range' : 'visible range'} {formatDuration(query.endNs - query.startNs)} ({formatOffset(query.startNs - model.startNs)} →{' '}
-            {formatOffset(query.endNs - model.startNs)}), {query.threads ? threadLabel(model, query.threads[0]) : 'all threads'}
+            {hasRange ? 'selected range' : 'visible range'} {formatDuration(query.endNs - query.startNs)} (
+            {formatOffset(query.startNs - model.startNs)} → {formatOffset(query.endNs - model.startNs)}),{' '}
+            {query.threads ? threadLabel(model, query.threads[0]) : 'all threads'}
           </span>
         )}
-        {pending && <span className="an-muted" data-testid="analysis-pending">updating…</span>}
+        {pending && (
+          <span className="an-muted" data-testid="analysis-pending">
+            updating…
+          </span>
+        )}
       </div>
       <div role="tabpanel" id="an-tabpanel" aria-labelledby={`an-tab-${tab}`} className="an-body">
         {body}

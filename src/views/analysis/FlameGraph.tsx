@@ -24,7 +24,8 @@ function nodeSplit(f: FlameTree, node: number): CpuSplit {
   const catNs = Array.from(f.catNs.subarray(node * CPU_USE_COUNT, (node + 1) * CPU_USE_COUNT));
   // A node's (key, ns) pairs may repeat a key: sum them.
   const byKey = new Map<number, number>();
-  for (let i = 0; i < f.detailNode.length; i++) if (f.detailNode[i] === node) byKey.set(f.detailKey[i], (byKey.get(f.detailKey[i]) ?? 0) + f.detailNs[i]);
+  for (let i = 0; i < f.detailNode.length; i++)
+    if (f.detailNode[i] === node) byKey.set(f.detailKey[i], (byKey.get(f.detailKey[i]) ?? 0) + f.detailNs[i]);
   const details = [...byKey].sort((a, b) => b[1] - a[1]);
   return { catNs, details };
 }
@@ -81,7 +82,8 @@ export function FlameGraph(props: { result: SelectionAnalysis }): JSX.Element {
       out.push({ node, xPx, yPx, wPx });
       let color: string;
       if (f.kind[node] === FLAME_KIND_GROUP) color = '#d5dbe3';
-      else if (hasKernel && f.totalNs[node] > 0) color = offCpuColor(offCpuNs(f.catNs, node * CPU_USE_COUNT) / f.totalNs[node]);
+      else if (hasKernel && f.totalNs[node] > 0)
+        color = offCpuColor(offCpuNs(f.catNs, node * CPU_USE_COUNT) / f.totalNs[node]);
       else color = sliceColor(f.label[node], f.kind[node], f.labels[f.label[node]]);
       ctx.fillStyle = color;
       ctx.fillRect(xPx, yPx, Math.max(wPx - 0.5, MIN_WIDTH_PX), ROW_PX - 1);
@@ -125,7 +127,8 @@ export function FlameGraph(props: { result: SelectionAnalysis }): JSX.Element {
     <div className="an-flame">
       <div className="an-toolbar">
         <label>
-          <input type="checkbox" checked={perThread} onChange={(e) => setFlamePerThread(e.target.checked)} /> one tree per thread
+          <input type="checkbox" checked={perThread} onChange={(e) => setFlamePerThread(e.target.checked)} /> one tree
+          per thread
         </label>
         {focus !== 0 && (
           <button type="button" onClick={() => setFocus(0)}>
@@ -153,13 +156,20 @@ export function FlameGraph(props: { result: SelectionAnalysis }): JSX.Element {
           }}
         />
         {h >= 0 && (
-          <div className="an-tooltip" role="tooltip" data-testid="flame-tooltip" style={{ left: Math.min(hover!.x + 12, widthPx - 260), top: hover!.y + 14 }}>
+          <div
+            className="an-tooltip"
+            role="tooltip"
+            data-testid="flame-tooltip"
+            style={{ left: Math.min(hover!.x + 12, widthPx - 260), top: hover!.y + 14 }}
+          >
             <b>{f.labels[f.label[h]]}</b>
             <div>
-              total {formatDuration(f.totalNs[h])} ({formatShare(f.totalNs[h], f.totalNs[0])}), self {formatDuration(f.selfNs[h])}, {f.calls[h]}{' '}
-              calls
+              total {formatDuration(f.totalNs[h])} ({formatShare(f.totalNs[h], f.totalNs[0])}), self{' '}
+              {formatDuration(f.selfNs[h])}, {f.calls[h]} calls
             </div>
-            {hasKernel && f.totalNs[h] > 0 && <div>{describeSplit(nodeSplit(f, h), f.totalNs[h], props.result.syscallNames)}</div>}
+            {hasKernel && f.totalNs[h] > 0 && (
+              <div>{describeSplit(nodeSplit(f, h), f.totalNs[h], props.result.syscallNames)}</div>
+            )}
           </div>
         )}
       </div>

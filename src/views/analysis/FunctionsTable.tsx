@@ -32,7 +32,9 @@ export function FunctionsTable(props: { model: TraceModel; result: SelectionAnal
     const r = q ? result.functions.filter((f) => f.name.toLowerCase().includes(q)) : result.functions.slice();
     const dir = sort.desc ? -1 : 1;
     r.sort((a: FunctionRow, b: FunctionRow) =>
-      sort.key === 'name' ? dir * a.name.localeCompare(b.name) : dir * (a[sort.key] - b[sort.key]) || a.name.localeCompare(b.name),
+      sort.key === 'name'
+        ? dir * a.name.localeCompare(b.name)
+        : dir * (a[sort.key] - b[sort.key]) || a.name.localeCompare(b.name),
     );
     return r;
   }, [result, search, sort]);
@@ -74,7 +76,10 @@ export function FunctionsTable(props: { model: TraceModel; result: SelectionAnal
             {rows.slice(0, ROW_LIMIT).map((f) => (
               <tr key={`${f.kind}:${f.name}`} data-testid="function-row" data-name={f.name}>
                 <td className="an-name">
-                  <span className={f.kind === 'C' ? 'an-kind an-kind-c' : 'an-kind'}>{f.kind === 'C' ? 'C' : f.kind === 'Builtin' ? 'Bi' : 'Py'}</span> {f.name}
+                  <span className={f.kind === 'C' ? 'an-kind an-kind-c' : 'an-kind'}>
+                    {f.kind === 'C' ? 'C' : f.kind === 'Builtin' ? 'Bi' : 'Py'}
+                  </span>{' '}
+                  {f.name}
                 </td>
                 <td className="an-num">{f.calls}</td>
                 <td className="an-num">{formatDuration(f.totalNs)}</td>
@@ -85,9 +90,15 @@ export function FunctionsTable(props: { model: TraceModel; result: SelectionAnal
                 <td className="an-num">{formatDuration(f.p95Ns)}</td>
                 <td className="an-num">{formatDuration(f.p99Ns)}</td>
                 <td className="an-num">{formatDuration(f.maxNs)}</td>
-                {result.hasKernel && <td>{f.split && <SplitBar split={f.split} totalNs={f.totalNs} names={result.syscallNames} />}</td>}
+                {result.hasKernel && (
+                  <td>{f.split && <SplitBar split={f.split} totalNs={f.totalNs} names={result.syscallNames} />}</td>
+                )}
                 <td>
-                  <button type="button" aria-label={`Go to the longest call of ${f.name}`} onClick={() => goToItem(model, 'slice', f.max)}>
+                  <button
+                    type="button"
+                    aria-label={`Go to the longest call of ${f.name}`}
+                    onClick={() => goToItem(model, 'slice', f.max)}
+                  >
                     go to max
                   </button>
                 </td>

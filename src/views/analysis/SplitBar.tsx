@@ -12,7 +12,11 @@ export function SplitBar(props: { split: CpuSplit; totalNs: number; names: Recor
       <span className="an-bar" aria-hidden="true">
         {Array.from({ length: CPU_USE_COUNT }, (_, k) =>
           split.catNs[k] > 0 && totalNs > 0 ? (
-            <span key={k} style={{ width: `${(100 * split.catNs[k]) / totalNs}%`, background: CPU_USE_COLORS[k] }} title={CPU_USE_NAMES[k]} />
+            <span
+              key={k}
+              style={{ width: `${(100 * split.catNs[k]) / totalNs}%`, background: CPU_USE_COLORS[k] }}
+              title={CPU_USE_NAMES[k]}
+            />
           ) : null,
         )}
       </span>

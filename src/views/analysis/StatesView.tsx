@@ -10,7 +10,12 @@ const STATES: number[] = [...STATE_STYLES.map((s) => s.state as number), ThreadS
 /** Per thread, the time in each kernel state inside the selection and its share of the range. */
 export function StatesView(props: { result: SelectionAnalysis }): JSX.Element {
   const rows = props.result.states;
-  if (rows.length === 0) return <p className="an-muted">No thread states in the selection{props.result.hasKernel ? '' : ' (no kernel trace loaded)'}.</p>;
+  if (rows.length === 0)
+    return (
+      <p className="an-muted">
+        No thread states in the selection{props.result.hasKernel ? '' : ' (no kernel trace loaded)'}.
+      </p>
+    );
   const used = STATES.filter((st) => rows.some((r) => r.stateNs[st] > 0));
   return (
     <div className="an-table-wrap">
@@ -31,13 +36,20 @@ export function StatesView(props: { result: SelectionAnalysis }): JSX.Element {
               <td>
                 <span className="an-bar" aria-hidden="true">
                   {used.map((st) =>
-                    r.stateNs[st] > 0 ? <span key={st} style={{ width: `${(100 * r.stateNs[st]) / r.rangeNs}%`, background: stateColor(st) }} /> : null,
+                    r.stateNs[st] > 0 ? (
+                      <span
+                        key={st}
+                        style={{ width: `${(100 * r.stateNs[st]) / r.rangeNs}%`, background: stateColor(st) }}
+                      />
+                    ) : null,
                   )}
                 </span>
               </td>
               {used.map((st) => (
                 <td key={st} className="an-num">
-                  {r.stateNs[st] > 0 ? `${formatDuration(r.stateNs[st])} (${formatShare(r.stateNs[st], r.rangeNs)})` : ''}
+                  {r.stateNs[st] > 0
+                    ? `${formatDuration(r.stateNs[st])} (${formatShare(r.stateNs[st], r.rangeNs)})`
+                    : ''}
                 </td>
               ))}
             </tr>

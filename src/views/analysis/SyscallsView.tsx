@@ -21,7 +21,10 @@ export function SyscallsView(props: { model: TraceModel; result: SelectionAnalys
   const { model, result } = props;
   const list = result.syscallList;
   const rows = useMemo(
-    () => result.syscalls.map((r, i) => ({ ...r, row: i })).sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
+    () =>
+      result.syscalls
+        .map((r, i) => ({ ...r, row: i }))
+        .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
     [result],
   );
   const [chosen, setChosen] = useState<string | null>(null);
@@ -36,7 +39,14 @@ export function SyscallsView(props: { model: TraceModel; result: SelectionAnalys
     for (let i = 0; i < list.count; i++) if (list.row[i] === current.row) out.push(i);
     return out;
   }, [list, current]);
-  const hist = useMemo(() => logHistogram(members.map((i) => list.durationNs[i]), BINS), [members, list]);
+  const hist = useMemo(
+    () =>
+      logHistogram(
+        members.map((i) => list.durationNs[i]),
+        BINS,
+      ),
+    [members, list],
+  );
   const picked = useMemo(() => {
     if (!pick) return [];
     return members.filter((i) => {
@@ -47,7 +57,10 @@ export function SyscallsView(props: { model: TraceModel; result: SelectionAnalys
     });
   }, [pick, members, hist, list]);
 
-  if (rows.length === 0) return <p className="an-muted">No syscalls in the selection{result.hasKernel ? '' : ' (no kernel trace loaded)'}.</p>;
+  if (rows.length === 0)
+    return (
+      <p className="an-muted">No syscalls in the selection{result.hasKernel ? '' : ' (no kernel trace loaded)'}.</p>
+    );
   const maxCount = Math.max(1, ...hist.counts);
   return (
     <div className="an-syscalls">
@@ -85,10 +98,18 @@ export function SyscallsView(props: { model: TraceModel; result: SelectionAnalys
                 <td className="an-num">{formatDuration(r.p99Ns)}</td>
                 <td className="an-num">{formatDuration(r.maxNs)}</td>
                 <td className="an-go">
-                  <button type="button" aria-label={`Go to the shortest ${r.name}`} onClick={() => goToItem(model, 'syscall', r.min)}>
+                  <button
+                    type="button"
+                    aria-label={`Go to the shortest ${r.name}`}
+                    onClick={() => goToItem(model, 'syscall', r.min)}
+                  >
                     min
                   </button>
-                  <button type="button" aria-label={`Go to the longest ${r.name}`} onClick={() => goToItem(model, 'syscall', r.max)}>
+                  <button
+                    type="button"
+                    aria-label={`Go to the longest ${r.name}`}
+                    onClick={() => goToItem(model, 'syscall', r.max)}
+                  >
                     max
                   </button>
                 </td>
@@ -101,9 +122,15 @@ export function SyscallsView(props: { model: TraceModel; result: SelectionAnalys
         <div className="an-plots">
           <figure>
             <figcaption>
-              {current.name}: durations (log scale), {formatDuration(hist.edgesNs[0])} – {formatDuration(hist.edgesNs[BINS])}
+              {current.name}: durations (log scale), {formatDuration(hist.edgesNs[0])} –{' '}
+              {formatDuration(hist.edgesNs[BINS])}
             </figcaption>
-            <svg className="an-hist" viewBox={`0 0 ${BINS * 10} ${PLOT_H}`} preserveAspectRatio="none" data-testid="syscall-histogram">
+            <svg
+              className="an-hist"
+              viewBox={`0 0 ${BINS * 10} ${PLOT_H}`}
+              preserveAspectRatio="none"
+              data-testid="syscall-histogram"
+            >
               {Array.from(hist.counts, (c, k) => {
                 const h = c > 0 ? Math.max(2, (c / maxCount) * (PLOT_H - 4)) : 0;
                 const sel = pick?.kind === 'bin' && pick.bin === k;
@@ -126,7 +153,13 @@ export function SyscallsView(props: { model: TraceModel; result: SelectionAnalys
               })}
             </svg>
           </figure>
-          <Scatter model={model} result={result} members={members} onBox={(b) => setPick({ kind: 'box', ...b })} pick={pick} />
+          <Scatter
+            model={model}
+            result={result}
+            members={members}
+            onBox={(b) => setPick({ kind: 'box', ...b })}
+            pick={pick}
+          />
         </div>
       )}
       {pick && (
@@ -140,9 +173,12 @@ export function SyscallsView(props: { model: TraceModel; result: SelectionAnalys
           <ol>
             {picked.slice(0, LIST_LIMIT).map((i) => (
               <li key={i}>
-                <button type="button" onClick={() => goToItem(model, 'syscall', { thread: list.thread[i], index: list.index[i] })}>
-                  {formatDuration(list.durationNs[i])} at {formatOffset(list.startNs[i] - model.startNs)} on {model.threads[list.thread[i]].name}{' '}
-                  {model.threads[list.thread[i]].tid}
+                <button
+                  type="button"
+                  onClick={() => goToItem(model, 'syscall', { thread: list.thread[i], index: list.index[i] })}
+                >
+                  {formatDuration(list.durationNs[i])} at {formatOffset(list.startNs[i] - model.startNs)} on{' '}
+                  {model.threads[list.thread[i]].name} {model.threads[list.thread[i]].tid}
                 </button>
               </li>
             ))}
@@ -178,9 +214,11 @@ function Scatter(props: {
     dHi = dHi * 2;
   }
   const xOf = (t: number) => ((t - q.startNs) / Math.max(1, q.endNs - q.startNs)) * W;
-  const yOf = (d: number) => PLOT_H - ((Math.log(Math.max(1, d)) - Math.log(dLo)) / (Math.log(dHi) - Math.log(dLo))) * (PLOT_H - 6) - 3;
+  const yOf = (d: number) =>
+    PLOT_H - ((Math.log(Math.max(1, d)) - Math.log(dLo)) / (Math.log(dHi) - Math.log(dLo))) * (PLOT_H - 6) - 3;
   const tOf = (x: number) => q.startNs + (x / W) * (q.endNs - q.startNs);
-  const dOf = (y: number) => Math.exp(Math.log(dLo) + ((PLOT_H - 3 - y) / (PLOT_H - 6)) * (Math.log(dHi) - Math.log(dLo)));
+  const dOf = (y: number) =>
+    Math.exp(Math.log(dLo) + ((PLOT_H - 3 - y) / (PLOT_H - 6)) * (Math.log(dHi) - Math.log(dLo)));
 
   useEffect(() => {
     const c = canvas.current;
@@ -195,7 +233,12 @@ function Scatter(props: {
     for (const i of members) ctx.fillRect(xOf(list.startNs[i]) - 1.5, yOf(list.durationNs[i]) - 1.5, 3, 3);
     if (drag) {
       ctx.strokeStyle = '#16202c';
-      ctx.strokeRect(Math.min(drag.x0, drag.x1), Math.min(drag.y0, drag.y1), Math.abs(drag.x1 - drag.x0), Math.abs(drag.y1 - drag.y0));
+      ctx.strokeRect(
+        Math.min(drag.x0, drag.x1),
+        Math.min(drag.y0, drag.y1),
+        Math.abs(drag.x1 - drag.x0),
+        Math.abs(drag.y1 - drag.y0),
+      );
     }
   });
 

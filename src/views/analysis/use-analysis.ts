@@ -38,7 +38,10 @@ export function useAnalysis(model: TraceModel): AnalysisState {
   const seq = useRef(0);
 
   useEffect(() => {
-    const w = new Worker(new URL('../../../workers/analysis.worker.ts', import.meta.url), { type: 'module', name: 'strata-analysis' });
+    const w = new Worker(new URL('../../../workers/analysis.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'strata-analysis',
+    });
     const api = wrap<AnalysisService>(w);
     let cancelled = false;
     // The worker keeps its own copy of the model, made in short tasks after the timeline's first frames and
@@ -70,7 +73,13 @@ export function useAnalysis(model: TraceModel): AnalysisState {
             if (my === seq.current) setState({ query, result, pending: false, error: null });
           },
           (err: unknown) => {
-            if (my === seq.current) setState({ query, result: null, pending: false, error: err instanceof Error ? err.message : String(err) });
+            if (my === seq.current)
+              setState({
+                query,
+                result: null,
+                pending: false,
+                error: err instanceof Error ? err.message : String(err),
+              });
           },
         );
     }, DEBOUNCE_MS);

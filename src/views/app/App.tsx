@@ -53,7 +53,11 @@ export function App() {
     const source = initialSource(window.location.search);
     if (!source) return;
     // In a task of its own: starting the workers right after the first render made one long startup task.
-    const timer = setTimeout(() => void useTraceStore.getState().open(source.kind === 'url' ? { kind: 'url', url: source.url } : { kind: 'demo' }), 0);
+    const timer = setTimeout(
+      () =>
+        void useTraceStore.getState().open(source.kind === 'url' ? { kind: 'url', url: source.url } : { kind: 'demo' }),
+      0,
+    );
     return () => clearTimeout(timer);
   }, []);
 
@@ -105,12 +109,20 @@ export function App() {
   let body;
   if (status === 'loading') {
     body = (
-      <LoadProgressPanel what={describeOrigin(origin)} progress={progress} onCancel={() => useTraceStore.getState().cancel()} />
+      <LoadProgressPanel
+        what={describeOrigin(origin)}
+        progress={progress}
+        onCancel={() => useTraceStore.getState().cancel()}
+      />
     );
   } else if (status === 'error' && failure) {
     body = (
       <>
-        <FailurePanel failure={failure} partialEvents={stalledEvents} onOpenPartial={() => useTraceStore.getState().openStalled()} />
+        <FailurePanel
+          failure={failure}
+          partialEvents={stalledEvents}
+          onOpenPartial={() => useTraceStore.getState().openStalled()}
+        />
         <Landing onFiles={openFiles} onDemo={openDemo} />
       </>
     );

@@ -9,8 +9,9 @@ export function EmptyTraceNotice({ model }: { model: TraceModel }) {
       <h2>Nothing to draw in this trace</h2>
       {model.eventCount === 0 ? (
         <p>
-          It holds no events: {model.sources.length > 1 ? `its ${model.sources.length} traces have` : 'its streams have'} no
-          event records (empty streams, or packets without events).
+          It holds no events:{' '}
+          {model.sources.length > 1 ? `its ${model.sources.length} traces have` : 'its streams have'} no event records
+          (empty streams, or packets without events).
         </p>
       ) : (
         <p>

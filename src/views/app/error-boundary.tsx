@@ -26,7 +26,9 @@ export class ErrorBoundary extends Component<Props, { error: Error | null }> {
       <section role="alert" className="strata-failure">
         <h2>Something went wrong in {this.props.what}</h2>
         <p>{error.message}</p>
-        <p className="strata-hint">This is a bug in the viewer, not in your trace. The details are in the browser console.</p>
+        <p className="strata-hint">
+          This is a bug in the viewer, not in your trace. The details are in the browser console.
+        </p>
         <button
           type="button"
           onClick={() => {

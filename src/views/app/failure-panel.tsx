@@ -29,8 +29,14 @@ export function FailurePanel({
 }) {
   const stalled = failure.kind === 'stalled';
   return (
-    <section role="alert" className={partial ? 'strata-failure strata-failure-partial' : 'strata-failure'} data-kind={failure.kind}>
-      <h2>{partial ? (stalled ? TITLES.stalled : 'Decoding stopped early: the trace is damaged') : TITLES[failure.kind]}</h2>
+    <section
+      role="alert"
+      className={partial ? 'strata-failure strata-failure-partial' : 'strata-failure'}
+      data-kind={failure.kind}
+    >
+      <h2>
+        {partial ? (stalled ? TITLES.stalled : 'Decoding stopped early: the trace is damaged') : TITLES[failure.kind]}
+      </h2>
       <p className="strata-failure-message">{failure.message}</p>
       {(failure.file !== undefined || failure.byteOffset !== undefined || failure.url || failure.status) && (
         <dl className="strata-failure-where">
@@ -61,7 +67,13 @@ export function FailurePanel({
         </dl>
       )}
       {failure.hint && <p className="strata-hint">{failure.hint}</p>}
-      {partial && <p className="strata-hint">{stalled ? 'The events decoded before it stopped are shown.' : 'The events before the damaged spot are shown.'}</p>}
+      {partial && (
+        <p className="strata-hint">
+          {stalled
+            ? 'The events decoded before it stopped are shown.'
+            : 'The events before the damaged spot are shown.'}
+        </p>
+      )}
       {onOpenPartial && partialEvents !== null && partialEvents !== undefined && (
         <button type="button" onClick={onOpenPartial}>
           Open what was decoded so far ({partialEvents.toLocaleString('en-US')} events)

@@ -9,14 +9,25 @@ const PHASES: Record<LoadProgress['phase'], string> = {
   done: 'Finishing',
 };
 
-export function LoadProgressPanel({ what, progress, onCancel }: { what: string; progress: LoadProgress | null; onCancel: () => void }) {
+export function LoadProgressPanel({
+  what,
+  progress,
+  onCancel,
+}: {
+  what: string;
+  progress: LoadProgress | null;
+  onCancel: () => void;
+}) {
   const phase = progress?.phase ?? 'read';
   const total = progress?.totalBytes ?? null;
   const byteBased = phase === 'fetch' || phase === 'read' || phase === 'unpack';
   const fraction = byteBased && total ? Math.min(1, (progress?.doneBytes ?? 0) / total) : null;
   let detail = '';
   if (progress) {
-    if (byteBased) detail = total ? `${formatBytes(progress.doneBytes)} of ${formatBytes(total)}` : `${formatBytes(progress.doneBytes)}`;
+    if (byteBased)
+      detail = total
+        ? `${formatBytes(progress.doneBytes)} of ${formatBytes(total)}`
+        : `${formatBytes(progress.doneBytes)}`;
     else detail = `${formatCount(progress.events)} events`;
   }
   return (

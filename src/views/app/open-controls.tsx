@@ -50,9 +50,9 @@ export function Landing({ onFiles, onDemo }: { onFiles: (files: SourceFile[]) =>
     <section className="strata-landing" data-testid="drop-zone">
       <h2>Open an LTTng trace</h2>
       <p>
-        Drop a trace folder (a session with <code>kernel/</code> and <code>ust/</code>, or a single trace), loose trace files, or
-        a <code>.tar</code>, <code>.tar.gz</code> or <code>.zip</code> archive anywhere on this page. Several traces at once are
-        shown on one timeline.
+        Drop a trace folder (a session with <code>kernel/</code> and <code>ust/</code>, or a single trace), loose trace
+        files, or a <code>.tar</code>, <code>.tar.gz</code> or <code>.zip</code> archive anywhere on this page. Several
+        traces at once are shown on one timeline.
       </p>
       <p>
         <OpenControls onFiles={onFiles} />

@@ -50,7 +50,11 @@ export function ShareControls() {
 
   return (
     <span className="strata-share">
-      <button type="button" onClick={() => void copy()} title={fromDisk ? 'Opened from disk: cannot be linked' : 'Copy a link to this view'}>
+      <button
+        type="button"
+        onClick={() => void copy()}
+        title={fromDisk ? 'Opened from disk: cannot be linked' : 'Copy a link to this view'}
+      >
         {fromDisk ? 'Copy link (unavailable: trace from disk)' : 'Copy link'}
       </button>
       {copied && !fromDisk && (

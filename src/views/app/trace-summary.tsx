@@ -6,11 +6,20 @@ import { formatCount, formatNs } from './format';
  * What was loaded: traces, event counts, the warnings that bear on trusting the picture (copies left out,
  * skipped archive entries, doubtful metadata), and a visible notice of lost events with their time ranges.
  */
-export function TraceSummary({ model, label, warnings = [] }: { model: TraceModel; label: string; warnings?: readonly string[] }) {
+export function TraceSummary({
+  model,
+  label,
+  warnings = [],
+}: {
+  model: TraceModel;
+  label: string;
+  warnings?: readonly string[];
+}) {
   return (
     <section className="strata-summary" data-testid="trace-summary">
       <p>
-        <strong>{label}</strong>: {formatCount(model.eventCount)} events, {model.threads.length > 0 ? `${formatCount(model.threads.length)} threads` : 'no rows to draw'},{' '}
+        <strong>{label}</strong>: {formatCount(model.eventCount)} events,{' '}
+        {model.threads.length > 0 ? `${formatCount(model.threads.length)} threads` : 'no rows to draw'},{' '}
         {formatNs(model.endNs - model.startNs)} —{' '}
         {model.sources.map((s, i) => (
           <span key={i} className="strata-source" data-domain={s.domain}>
@@ -39,18 +48,21 @@ export function TraceSummary({ model, label, warnings = [] }: { model: TraceMode
 function LossNotice({ model }: { model: TraceModel }) {
   const events = model.losses.filter((l) => l.kind === 'discarded-events').reduce((n, l) => n + l.count, 0);
   const packets = model.losses.filter((l) => l.kind === 'discarded-packets').reduce((n, l) => n + l.count, 0);
-  const parts = [events > 0 && `${formatCount(events)} events`, packets > 0 && `${formatCount(packets)} packets`].filter(Boolean);
+  const parts = [
+    events > 0 && `${formatCount(events)} events`,
+    packets > 0 && `${formatCount(packets)} packets`,
+  ].filter(Boolean);
   const damaged = model.losses.filter(isDamagedLoss).length;
   return (
     <details className="strata-loss-notice" role="status" data-testid="loss-notice">
       <summary>
-        ⚠ The tracer lost {parts.join(' and ')} in {model.losses.length} time range{model.losses.length > 1 ? 's' : ''}: call
-        stacks and thread states may be wrong there.
+        ⚠ The tracer lost {parts.join(' and ')} in {model.losses.length} time range{model.losses.length > 1 ? 's' : ''}:
+        call stacks and thread states may be wrong there.
         {damaged > 0 && (
           <strong data-testid="damaged-losses">
             {' '}
-            {damaged} loss record{damaged > 1 ? 's are' : ' is'} damaged (the range ends before it begins): where those losses
-            happened is unknown.
+            {damaged} loss record{damaged > 1 ? 's are' : ' is'} damaged (the range ends before it begins): where those
+            losses happened is unknown.
           </strong>
         )}
       </summary>
@@ -72,7 +84,8 @@ function LossNotice({ model }: { model: TraceModel }) {
               </td>
               {isDamagedLoss(l) ? (
                 <td colSpan={2}>
-                  damaged record: range {formatNs(l.beginNs - model.startNs)} to {formatNs(l.endNs - model.startNs)} ends before it begins
+                  damaged record: range {formatNs(l.beginNs - model.startNs)} to {formatNs(l.endNs - model.startNs)}{' '}
+                  ends before it begins
                 </td>
               ) : (
                 <>

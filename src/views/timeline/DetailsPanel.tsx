@@ -11,7 +11,11 @@ export function DetailsPanel(props: { model: TraceModel }): JSX.Element {
   const thread = useViewStore((s) => s.selectedThread);
   useTraceStore((s) => s.symbolStatusVersion); // names, source lines and symbol statuses arrive after the first render
   // An item first; a thread selected on its own otherwise.
-  const d = selection ? describeItem(props.model, selection) : thread !== null ? describeThread(props.model, thread) : null;
+  const d = selection
+    ? describeItem(props.model, selection)
+    : thread !== null
+      ? describeThread(props.model, thread)
+      : null;
   return (
     <section className="tl-details" aria-label="Details" data-testid="details-panel">
       {range && (
@@ -38,7 +42,11 @@ export function DetailsPanel(props: { model: TraceModel }): JSX.Element {
           </dl>
         </>
       ) : (
-        !range && <p className="tl-muted">Click a call, syscall, thread state or thread name to see its details; drag to measure a time range.</p>
+        !range && (
+          <p className="tl-muted">
+            Click a call, syscall, thread state or thread name to see its details; drag to measure a time range.
+          </p>
+        )
       )}
     </section>
   );

@@ -38,7 +38,8 @@ export function SearchResults(props: { model: TraceModel }): JSX.Element | null 
               >
                 <span className="tl-search-name">{model.strings[s.name[m.index]]}</span>
                 <span className="tl-muted">
-                  {t.name} {t.tid} · {formatOffset(s.startNs[m.index] - model.startNs)} · {formatDuration(s.endNs[m.index] - s.startNs[m.index])}
+                  {t.name} {t.tid} · {formatOffset(s.startNs[m.index] - model.startNs)} ·{' '}
+                  {formatDuration(s.endNs[m.index] - s.startNs[m.index])}
                 </span>
               </button>
             </li>

@@ -15,7 +15,12 @@ export function SymbolsPanel(props: { model: TraceModel }): JSX.Element | null {
     <details className="tl-symbols" data-testid="symbols-panel" open={unnamed > 0 ? true : undefined}>
       <summary>
         Symbols: {info.binaries.length} binar{info.binaries.length === 1 ? 'y' : 'ies'}
-        {unnamed > 0 && <span className="tl-muted"> · {unnamed} without names: drop the binaries (or their debug files) together with the trace</span>}
+        {unnamed > 0 && (
+          <span className="tl-muted">
+            {' '}
+            · {unnamed} without names: drop the binaries (or their debug files) together with the trace
+          </span>
+        )}
       </summary>
       <table>
         <thead>
@@ -27,21 +32,29 @@ export function SymbolsPanel(props: { model: TraceModel }): JSX.Element | null {
           </tr>
         </thead>
         <tbody>
-          {[...info.binaries].sort((x, y) => y.frames - x.frames).map((b, i) => {
-            const r = b.resolution;
-            const status = !r ? 'reading…' : r.namedBy ? `${r.named} by ${r.namedBy} of ${r.file}` : b.frames === 0 ? 'no frames' : '—';
-            return (
-              <tr key={i} data-testid="symbols-row" data-status={!r ? 'pending' : r.namedBy ? 'named' : 'unnamed'}>
-                <td title={b.path}>{b.path}</td>
-                <td className="tl-mono">{b.buildId ?? '—'}</td>
-                <td>{b.frames}</td>
-                <td>
-                  {status}
-                  {r?.problem && <div className="tl-symbols-problem">{r.problem}</div>}
-                </td>
-              </tr>
-            );
-          })}
+          {[...info.binaries]
+            .sort((x, y) => y.frames - x.frames)
+            .map((b, i) => {
+              const r = b.resolution;
+              const status = !r
+                ? 'reading…'
+                : r.namedBy
+                  ? `${r.named} by ${r.namedBy} of ${r.file}`
+                  : b.frames === 0
+                    ? 'no frames'
+                    : '—';
+              return (
+                <tr key={i} data-testid="symbols-row" data-status={!r ? 'pending' : r.namedBy ? 'named' : 'unnamed'}>
+                  <td title={b.path}>{b.path}</td>
+                  <td className="tl-mono">{b.buildId ?? '—'}</td>
+                  <td>{b.frames}</td>
+                  <td>
+                    {status}
+                    {r?.problem && <div className="tl-symbols-problem">{r.problem}</div>}
+                  </td>
+                </tr>
+              );
+            })}
         </tbody>
       </table>
     </details>

@@ -77,8 +77,8 @@ export function ThreadList(props: { model: TraceModel; scroll: RefObject<HTMLDiv
   return (
     <nav className="tl-sr-only" aria-label="Processes and threads">
       <p data-testid="thread-list-window">
-        {processPos.count} processes, {totalThreads} threads; listed here: those on screen in the timeline and around them.
-        Use the thread filter to find others.
+        {processPos.count} processes, {totalThreads} threads; listed here: those on screen in the timeline and around
+        them. Use the thread filter to find others.
       </p>
       <ul role="list" aria-label="Threads" data-testid="thread-list">
         {items}
@@ -118,7 +118,11 @@ function windowItems(
           aria-posinset={r - headerRow}
         >
           {/* Named unlike the process button ("name tid"), so that each button has a name of its own. */}
-          <button type="button" aria-label={t.cpuRow !== undefined ? `CPU ${t.cpuRow} row` : `thread ${t.name || 'unnamed'}, tid ${t.tid}`} onClick={() => selectThread(ti)}>
+          <button
+            type="button"
+            aria-label={t.cpuRow !== undefined ? `CPU ${t.cpuRow} row` : `thread ${t.name || 'unnamed'}, tid ${t.tid}`}
+            onClick={() => selectThread(ti)}
+          >
             {threadLabel(model, ti)}
           </button>
         </li>,

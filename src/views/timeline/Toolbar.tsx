@@ -87,7 +87,12 @@ export function Toolbar(): JSX.Element {
       </button>
       <VisibleSpan />
       <SelectionDuration />
-      <span className="tl-hint" title="W/S zoom around the pointer · A/D pan · 0 show all · Z zoom to selection · drag to measure · click for details · arrows walk the stack">W/S zoom · A/D pan · 0 all · Z to selection · drag to measure</span>
+      <span
+        className="tl-hint"
+        title="W/S zoom around the pointer · A/D pan · 0 show all · Z zoom to selection · drag to measure · click for details · arrows walk the stack"
+      >
+        W/S zoom · A/D pan · 0 all · Z to selection · drag to measure
+      </span>
     </div>
   );
 }

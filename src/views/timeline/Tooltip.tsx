@@ -8,7 +8,10 @@ import type { TraceModel } from '../../model/types';
 import { useViewStore } from '../../store/view-store';
 import { describeItem } from './item-text';
 
-function tooltipLines(model: TraceModel, h: NonNullable<ReturnType<typeof useViewStore.getState>['hovered']>): string[] | null {
+function tooltipLines(
+  model: TraceModel,
+  h: NonNullable<ReturnType<typeof useViewStore.getState>['hovered']>,
+): string[] | null {
   if (h.kind === 'process') return null;
   if (h.kind === 'loss') {
     const l = model.losses[h.index];

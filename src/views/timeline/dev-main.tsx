@@ -30,4 +30,6 @@ const fixtures: Record<string, () => TraceModel> = {
 const fixture = new URLSearchParams(location.search).get('fixture') ?? 'small';
 const make = fixtures[fixture];
 if (make) render(make());
-else document.getElementById('root')!.textContent = `unknown fixture ${fixture}: one of ${Object.keys(fixtures).join(', ')}`;
+else
+  document.getElementById('root')!.textContent =
+    `unknown fixture ${fixture}: one of ${Object.keys(fixtures).join(', ')}`;

@@ -14,11 +14,16 @@ describe('details of call frames', () => {
       ev(130, 'python:return', {});
     });
     const t = m.threads.findIndex((x) => x.tid === 7);
-    const fields = (index: number) => Object.fromEntries(describeItem(m, { kind: 'slice', thread: t, index })!.fields.map((f) => [f.key, f.value]));
+    const fields = (index: number) =>
+      Object.fromEntries(describeItem(m, { kind: 'slice', thread: t, index })!.fields.map((f) => [f.key, f.value]));
     const s = m.threads[t].slices;
     const feed = [...Array(s.count).keys()].find((i) => s.kind[i] === SliceKind.Python)!;
     const len = [...Array(s.count).keys()].find((i) => s.kind[i] === SliceKind.PythonBuiltin)!;
-    expect(fields(feed)).toMatchObject({ source: 'parser.py:41', qualified: 'parser.Parser.feed', kind: 'Python function' });
+    expect(fields(feed)).toMatchObject({
+      source: 'parser.py:41',
+      qualified: 'parser.Parser.feed',
+      kind: 'Python function',
+    });
     expect(fields(len)).toMatchObject({ kind: 'Python built-in' });
     expect(fields(len).source).toBeUndefined();
   });

@@ -1,6 +1,13 @@
 /** Text describing selected or hovered items, shared by the details panel and the tooltip. */
 import { formatDateTime, formatDuration, formatOffset } from '../../layout/time-format';
-import { SliceFlag, SliceKind, SyscallFlag, type SymbolFrame, type SymbolInfo, type TraceModel } from '../../model/types';
+import {
+  SliceFlag,
+  SliceKind,
+  SyscallFlag,
+  type SymbolFrame,
+  type SymbolInfo,
+  type TraceModel,
+} from '../../model/types';
 import { stateLabel } from '../../render/colors';
 import type { ItemRef } from '../../store/view-store';
 
@@ -64,7 +71,12 @@ function cFrameFields(model: TraceModel, nameIdx: number): ItemField[] {
   if (src && src.length > 0) {
     const outer = src[src.length - 1];
     if (outer.file !== '??') fields.push({ key: 'source', label: 'Source', value: fileLine(outer.file, outer.line) });
-    if (src.length > 1) fields.push({ key: 'inlined', label: 'Inlined', value: src.map((f) => `${f.fn || '??'} (${fileLine(f.file, f.line)})`).join(' ← ') });
+    if (src.length > 1)
+      fields.push({
+        key: 'inlined',
+        label: 'Inlined',
+        value: src.map((f) => `${f.fn || '??'} (${fileLine(f.file, f.line)})`).join(' ← '),
+      });
   }
   const bin = model.symbols!.binaries[frame.binary];
   fields.push({ key: 'binary', label: 'Binary', value: `${bin.path} +0x${frame.offset.toString(16)}` });
@@ -72,7 +84,10 @@ function cFrameFields(model: TraceModel, nameIdx: number): ItemField[] {
   return fields;
 }
 
-const pySourceByName = new WeakMap<NonNullable<TraceModel['pythonSources']>, Map<number, { file: string; line: number; conflicting?: boolean }>>();
+const pySourceByName = new WeakMap<
+  NonNullable<TraceModel['pythonSources']>,
+  Map<number, { file: string; line: number; conflicting?: boolean }>
+>();
 
 /** Module of a Python file: `pkg/mod.py` -> `mod`, `pkg/__init__.py` -> `pkg`; '' when it is not a .py file. */
 export function pythonModule(file: string): string {
@@ -94,9 +109,16 @@ function pythonFields(model: TraceModel, nameIdx: number): ItemField[] {
   }
   const src = map.get(nameIdx);
   if (!src) return [];
-  const fields: ItemField[] = [{ key: 'source', label: 'Source', value: `${fileLine(src.file, src.line)}${src.conflicting ? ' (and other files)' : ''}` }];
+  const fields: ItemField[] = [
+    {
+      key: 'source',
+      label: 'Source',
+      value: `${fileLine(src.file, src.line)}${src.conflicting ? ' (and other files)' : ''}`,
+    },
+  ];
   const module = pythonModule(src.file);
-  if (module && !src.conflicting) fields.push({ key: 'qualified', label: 'Qualified', value: `${module}.${model.strings[nameIdx]}` });
+  if (module && !src.conflicting)
+    fields.push({ key: 'qualified', label: 'Qualified', value: `${module}.${model.strings[nameIdx]}` });
   return fields;
 }
 
@@ -110,19 +132,30 @@ export function describeItem(model: TraceModel, ref: ItemRef): ItemDescription |
     const isC = s.kind[i] === SliceKind.C;
     const fields: ItemField[] = [
       { key: 'name', label: 'Name', value: model.strings[s.name[i]] },
-      { key: 'kind', label: 'Kind', value: isC ? 'C function' : s.kind[i] === SliceKind.PythonBuiltin ? 'Python built-in' : 'Python function' },
+      {
+        key: 'kind',
+        label: 'Kind',
+        value: isC ? 'C function' : s.kind[i] === SliceKind.PythonBuiltin ? 'Python built-in' : 'Python function',
+      },
       { key: 'thread', label: 'Thread', value: threadText(model, ref.thread) },
       { key: 'start', label: 'Start', value: startText(model, s.startNs[i]) },
       { key: 'duration', label: 'Duration', value: formatDuration(s.endNs[i] - s.startNs[i]) },
       { key: 'self', label: 'Self time', value: formatDuration(s.selfNs[i]) },
       { key: 'depth', label: 'Depth', value: String(s.depth[i]) },
     ];
-    if (isC && Number.isFinite(s.addr[i])) fields.push({ key: 'address', label: 'Address', value: `0x${s.addr[i].toString(16)}` });
+    if (isC && Number.isFinite(s.addr[i]))
+      fields.push({ key: 'address', label: 'Address', value: `0x${s.addr[i].toString(16)}` });
     if (isC) fields.push(...cFrameFields(model, s.name[i]));
     else if (s.kind[i] === SliceKind.Python) fields.push(...pythonFields(model, s.name[i]));
     const flags = sliceFlagsText(s.flags[i]);
     if (flags) fields.push({ key: 'flags', label: 'Note', value: flags });
-    return { title: model.strings[s.name[i]], kindLabel: isC ? 'C' : s.kind[i] === SliceKind.PythonBuiltin ? 'built-in' : 'Python', startNs: s.startNs[i], endNs: s.endNs[i], fields };
+    return {
+      title: model.strings[s.name[i]],
+      kindLabel: isC ? 'C' : s.kind[i] === SliceKind.PythonBuiltin ? 'built-in' : 'Python',
+      startNs: s.startNs[i],
+      endNs: s.endNs[i],
+      fields,
+    };
   }
   if (ref.kind === 'syscall') {
     const s = t.syscalls;
@@ -136,8 +169,10 @@ export function describeItem(model: TraceModel, ref: ItemRef): ItemDescription |
       { key: 'duration', label: 'Duration', value: formatDuration(s.endNs[i] - s.startNs[i]) },
       { key: 'return', label: 'Return value', value: Number.isNaN(ret) ? 'unknown' : String(ret) },
     ];
-    if (s.flags[i] & SyscallFlag.Unfinished) fields.push({ key: 'flags', label: 'Note', value: 'no exit before trace end' });
-    if (s.flags[i] & SyscallFlag.NoEntry) fields.push({ key: 'flags', label: 'Note', value: 'entered before the trace started' });
+    if (s.flags[i] & SyscallFlag.Unfinished)
+      fields.push({ key: 'flags', label: 'Note', value: 'no exit before trace end' });
+    if (s.flags[i] & SyscallFlag.NoEntry)
+      fields.push({ key: 'flags', label: 'Note', value: 'entered before the trace started' });
     return { title: model.strings[s.name[i]], kindLabel: 'syscall', startNs: s.startNs[i], endNs: s.endNs[i], fields };
   }
   const s = t.states;
@@ -175,7 +210,9 @@ function totalsOf(t: TraceModel['threads'][number]): ThreadTotals {
     for (let i = 0; i < s.count; i++) if (s.depth[i] > deepest) deepest = s.depth[i];
     const stateNs: number[] = [];
     const st = t.states;
-    if (st) for (let i = 0; i < st.count; i++) stateNs[st.state[i]] = (stateNs[st.state[i]] ?? 0) + st.endNs[i] - st.startNs[i];
+    if (st)
+      for (let i = 0; i < st.count; i++)
+        stateNs[st.state[i]] = (stateNs[st.state[i]] ?? 0) + st.endNs[i] - st.startNs[i];
     totals = { deepest, stateNs };
     threadTotals.set(t, totals);
   }
@@ -208,7 +245,11 @@ export function describeThread(model: TraceModel, thread: number): ItemDescripti
     totals.stateNs.forEach((ns, state) => {
       if (!ns) return;
       const pct = all > 0 ? ` (${((ns / all) * 100).toFixed(1)}%)` : '';
-      fields.push({ key: `state-${state}`, label: stateLabel(state).replace(/^./, (c) => c.toUpperCase()), value: `${formatDuration(ns)}${pct}` });
+      fields.push({
+        key: `state-${state}`,
+        label: stateLabel(state).replace(/^./, (c) => c.toUpperCase()),
+        value: `${formatDuration(ns)}${pct}`,
+      });
     });
   }
   return { title: threadText(model, thread), kindLabel: 'thread', startNs: model.startNs, endNs: model.endNs, fields };
