@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bytesSource } from './byte-source';
+import { MemorySource } from '../base/byte-source';
 import { ElfFile, crc32Of } from './elf';
 import { BinarySymbols } from './symbolizer';
 import { loadDemanglerNode } from './demangle-node';
@@ -14,7 +14,7 @@ import type { Demangle } from './demangle';
 import { C_SOURCE, CXX_SOURCE, addr2line, compile, hasTool, nmText, tempDir } from './test-binaries';
 
 function open(path: string): ElfFile {
-  return new ElfFile(bytesSource(new Uint8Array(readFileSync(path))), path);
+  return new ElfFile(new MemorySource(new Uint8Array(readFileSync(path))), path);
 }
 
 /** Addresses to probe: every text symbol's start, and every 3rd byte of .text. */

@@ -4,7 +4,7 @@
  * `.gnu_debuglink`. Compressed debug sections (SHF_COMPRESSED, zlib) are inflated with fflate.
  */
 import { unzlibSync } from 'fflate';
-import type { ByteSource } from './byte-source';
+import type { ByteSource } from '../base/byte-source';
 
 export class ElfError extends Error {}
 

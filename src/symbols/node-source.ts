@@ -1,6 +1,6 @@
 /** Node (CLIs, tests): a file read through its descriptor, only the ranges asked for. */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import type { ByteSource } from './byte-source';
+import type { ByteSource } from '../base/byte-source';
 
 export function fileSource(path: string): ByteSource & { close(): void } {
   const fd = openSync(path, 'r');

@@ -3,7 +3,7 @@
  * lines: each trace binary is matched to a dropped ELF by build-id, else by debug-link name (checked by CRC), else
  * by path suffix; a file whose build-id differs from the trace's is reported, never used.
  */
-import { bytesSource, type ByteSource } from './byte-source';
+import { MemorySource, type ByteSource } from '../base/byte-source';
 import { DwarfInfo, type SourceFrame } from './dwarf-info';
 import { ElfFile, crc32Of, isElfMagic } from './elf';
 
@@ -44,7 +44,7 @@ function baseName(path: string): string {
 /** Files that are ELF, by magic: everything else the user dropped is ignored here. */
 export function elfFilesOf(files: Iterable<[string, Uint8Array]>): SymbolFile[] {
   const out: SymbolFile[] = [];
-  for (const [path, data] of files) if (isElfMagic(data)) out.push({ path, source: bytesSource(data) });
+  for (const [path, data] of files) if (isElfMagic(data)) out.push({ path, source: new MemorySource(data) });
   return out;
 }
 

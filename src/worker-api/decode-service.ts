@@ -43,7 +43,7 @@ import { isElfMagic } from '../symbols/elf';
 import { loadDemangler } from '../symbols/demangle';
 import { SYMBOLS_PREFIX } from './unpack-service';
 import { SymbolLibrary, type SymbolFile } from '../symbols/symbolizer';
-import { bytesSource } from '../symbols/byte-source';
+import { MemorySource } from '../base/byte-source';
 
 /** What a pool decode worker posts to the model worker. */
 type PartMessage =
@@ -214,7 +214,7 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
       files.paths.forEach((p, i) => {
         if (!p.startsWith(SYMBOLS_PREFIX)) return;
         const input = byteInputOf(files.datas[i]);
-        const source = input instanceof Uint8Array ? bytesSource(input) : input;
+        const source = input instanceof Uint8Array ? new MemorySource(input) : input;
         if (isElfMagic(source.read(0, 4))) elves.push({ path: p.slice(SYMBOLS_PREFIX.length), source });
       });
       const demangle =
