@@ -13,8 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openExperiment } from '../src/ctf/experiment';
 import type { TraceEvent } from '../src/ctf/event';
 import { readTraceFolder } from '../src/ctf/node-fs';
-import { decodeFiles } from '../src/worker-api/decode-service';
-import { unpackInputs } from '../src/worker-api/unpack-service';
+import { decodeEntries } from '../src/fixtures/decode-folder';
 import { folderEntries } from '../src/fixtures/corpus';
 import type { ThreadModel, TraceModel } from '../src/model/types';
 import { unpackArchive } from '../src/ingest/archive';
@@ -97,11 +96,8 @@ function record(python: string, work: string, options: string[], pack = true, pr
 
 /** The session folder as the viewer opens it (symbol files beside the traces included), through the one path. */
 function modelOf(session: string): { model: TraceModel; decodeError?: string } {
-  const files = unpackInputs(folderEntries(session, 'session'));
-  if (!files.ok) throw new Error(files.failure.message);
-  const r = decodeFiles(files.value);
-  if (!r.ok) throw new Error(r.failure.message);
-  return { model: r.value.model, decodeError: r.value.partialFailure?.message };
+  const r = decodeEntries(folderEntries(session, 'session'));
+  return { model: r.model, decodeError: r.partialFailure?.message };
 }
 
 /** One line per slice, indented by depth: the thread's call tree as the viewer stacks it. */
