@@ -8,6 +8,7 @@ import { laneOf } from '../../layout/lanes/index';
 import { gutterItemAt, laneYPx, rowLayoutFor, threadRowOf, type RowLayout } from '../../layout/row-layout';
 import { matchingNames } from '../../layout/search';
 import { sliceIndexBy } from '../../layout/slice-index';
+import { timeZeroNs } from '../../layout/time-format';
 import { panBy, type TimeRange } from '../../layout/view-math';
 import { Viewport } from '../../layout/viewport';
 import type { TraceModel } from '../../model/types';
@@ -121,13 +122,14 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       const s = useViewStore.getState();
       const layout = derive(s);
       const vp = new Viewport(s.visibleRange, widthPx, GUTTER_PX);
-      const ticks = axisTicks(vp);
+      const ticks = axisTicks(vp, timeZeroNs(model));
       const actx = prepareCanvas(axisCanvas, widthPx, axisHeightPx);
       drawAxis(actx, {
         vp,
         heightPx: axisHeightPx,
         ticks,
         originNs: model.originNs,
+        zeroNs: timeZeroNs(model),
         losses: model.losses,
         hoveredLoss: s.hovered?.kind === 'loss' ? s.hovered.index : -1,
         selectedRange: s.selectedRange,
