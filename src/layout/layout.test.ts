@@ -31,7 +31,7 @@ import {
   formatRange,
   rangeResolutionNs,
 } from './time-format';
-import { zoomAround, panBy, clampRange, rangeAround, MIN_SPAN_NS } from './view-math';
+import { zoomAround, panBy, clampRange, rangeAround, extendAnchorNs, MIN_SPAN_NS } from './view-math';
 import { matchingNames, findSlices } from './search';
 
 const lane = (pairs: Array<[number, number]>) =>
@@ -401,6 +401,14 @@ describe('time formatting', () => {
 });
 
 describe('zoom math', () => {
+  it('Shift-drag keeps the end of the selection farther from the press', () => {
+    const sel = { startNs: 1000, endNs: 2000 };
+    expect(extendAnchorNs(sel, 2600)).toBe(1000); // after the range: the end grows
+    expect(extendAnchorNs(sel, 400)).toBe(2000); // before it: the start grows
+    expect(extendAnchorNs(sel, 1900)).toBe(1000); // inside, near the end: the end moves
+    expect(extendAnchorNs(sel, 1100)).toBe(2000);
+  });
+
   const bounds = { startNs: 0, endNs: 1000 };
   it('zooms around the anchor, keeping it in place', () => {
     const r = zoomAround({ startNs: 0, endNs: 1000 }, 250, 0.5, bounds);

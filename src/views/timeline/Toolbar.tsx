@@ -91,7 +91,7 @@ export function Toolbar(props: { model: TraceModel }): JSX.Element {
       <SelectionDuration model={props.model} />
       <span
         className="tl-hint"
-        title="W/S zoom around the pointer · A/D pan · 0 show all · Z zoom to selection · drag to measure · click for details · arrows walk the stack"
+        title="W/S zoom around the pointer · A/D pan · 0 show all · Z zoom to selection · drag to measure · Shift-drag extends it · click for details · arrows walk the stack"
       >
         W/S zoom · A/D pan · 0 all · Z to selection · drag to measure
       </span>

@@ -9,7 +9,7 @@ import { gutterItemAt, laneYPx, rowLayoutFor, threadRowOf, type RowLayout } from
 import { matchingNames } from '../../layout/search';
 import { sliceIndexBy } from '../../layout/slice-index';
 import { timeZeroNs } from '../../layout/time-format';
-import { panBy, type TimeRange } from '../../layout/view-math';
+import { extendAnchorNs, panBy, type TimeRange } from '../../layout/view-math';
 import { Viewport } from '../../layout/viewport';
 import type { TraceModel } from '../../model/types';
 import { prepareCanvas } from '../../render/canvas';
@@ -229,7 +229,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
 
     // ---- pointer on the tracks ----
     let mouseX = -1; // x on the tracks or axis, for zoom anchors; -1 when outside
-    let drag: { x0: number; t0: number; moved: boolean } | null = null;
+    let drag: { x0: number; t0: number; moved: boolean; extend: boolean } | null = null;
     const local = (e: MouseEvent) => {
       const r = tracksCanvas.getBoundingClientRect();
       return { x: e.clientX - r.left, y: e.clientY - r.top };
@@ -275,7 +275,10 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       }
       e.preventDefault();
       scroll.focus({ preventScroll: true });
-      drag = { x0: p.x, t0: viewport().canvasPxToNs(p.x), moved: false };
+      const pressNs = viewport().canvasPxToNs(p.x);
+      // Shift extends the selected range: its far end stays, the near end follows the pointer.
+      const sel = e.shiftKey ? useViewStore.getState().selectedRange : null;
+      drag = { x0: p.x, t0: sel ? extendAnchorNs(sel, pressNs) : pressNs, moved: false, extend: sel !== null };
     };
     const onWindowMove = (e: MouseEvent) => {
       if (!drag) return;
@@ -291,6 +294,11 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       drag = null;
       if (d.moved) return;
       const p = local(e);
+      if (d.extend) {
+        // Shift-click: the near end jumps to the click.
+        selectRange({ startNs: d.t0, endNs: viewport().canvasPxToNs(p.x) });
+        return;
+      }
       const h = hitAt(p.x, p.y);
       if (h && h.kind !== 'process') select(h);
       else {
