@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { startTraceServer, type TraceServer } from '../scripts/serve-trace';
-import { formatDuration } from '../src/layout/time-format';
+import { formatDuration, formatRange, rangeResolutionNs, timeZeroNs } from '../src/layout/time-format';
 import { decodeFiles } from '../src/worker-api/decode-service';
 import { unpackInputs } from '../src/worker-api/unpack-service';
 import { firstSliceInView } from '../src/views/timeline/first-in-view';
+import { GUTTER_PX } from '../src/views/timeline/use-timeline-canvas';
 import { corpusTarGz, GLXGEARS } from './trace-fixtures';
 
 const bundle = corpusTarGz(GLXGEARS);
@@ -40,6 +41,15 @@ function pickSlices() {
       break;
     }
   return { model: m, thread: t, first: describe(first), second: describe(second) };
+}
+
+/** Parses displayed time text ("+1.234567 ms", "0 s", "5.10 ms", "0") into ns. */
+function parseTimeNs(text: string): number {
+  const t = text.trim();
+  if (t === '0') return 0;
+  const m = /^([+-]?[\d.]+) (s|ms|µs|ns)$/.exec(t);
+  if (!m) throw new Error(`not a time: ${text}`);
+  return Number(m[1]) * { s: 1e9, ms: 1e6, µs: 1e3, ns: 1 }[m[2] as 's']!;
 }
 
 test.describe('links to a hosted trace', () => {
@@ -145,6 +155,76 @@ test.describe('links to a hosted trace', () => {
     await other.goBack();
     await expect(details(other).locator('h2')).toContainText(`thread ${thread.name}`);
     expect(other.url()).toBe(copied);
+  });
+
+  test("the axis and a slice's details count from the same origin (the first event, not the first packet)", async ({
+    page,
+  }) => {
+    const { first, model } = picked;
+    // The premise: this recording's first packet begins well before its first event.
+    expect(model.startNs).toBeGreaterThan(10e6);
+    const o = model.originNs;
+    // A 50 ms view (one tick base, about 50 µs a pixel) with the slice's start inside it.
+    const view = { startNs: Math.round(first.startNs - 20e6), endNs: Math.round(first.startNs + 30e6) };
+    await page.goto(
+      `/?v=1&trace=${encodeURIComponent(traceUrl())}&view=${o + BigInt(view.startNs)},${o + BigInt(view.endNs)}&slice=${first.tid},${first.startAbs},${first.depth}`,
+    );
+    await expect(details(page).locator('h2')).toContainText(first.name, { timeout: 30_000 });
+    const shownStartNs = parseTimeNs(
+      (await page.getByTestId('detail-start').locator('dd').textContent())!.split(' · ')[0],
+    );
+    // Where the slice starts on screen, and the time the axis labels say is there.
+    const box = (await page.locator('canvas.tl-tracks').boundingBox())!;
+    const nsPerPx = (view.endNs - view.startNs) / (box.width - GUTTER_PX);
+    const sliceX = box.x + GUTTER_PX + (first.startNs - view.startNs) / nsPerPx;
+    const ticks = await page.evaluate(() =>
+      (
+        window as unknown as {
+          __strataTimeline: { axisLabels: () => { x: number; label: string; baseNs: number }[] };
+        }
+      ).__strataTimeline.axisLabels(),
+    );
+    expect(ticks.length).toBeGreaterThan(2);
+    expect(ticks[0].baseNs).toBe(0); // labels count from the origin itself ("ticks: since trace start")
+    const [a, b] = [ticks[0], ticks[ticks.length - 1]];
+    const axisNsAtSlice =
+      parseTimeNs(a.label) + ((sliceX - a.x) / (b.x - a.x)) * (parseTimeNs(b.label) - parseTimeNs(a.label));
+    // Within two pixels (the model's first packet is more than 10 ms, 200 pixels, away).
+    expect(Math.abs(axisNsAtSlice - shownStartNs)).toBeLessThanOrEqual(2 * nsPerPx);
+    // The details print 9 significant digits: seconds into the trace read to 10 ns.
+    expect(Math.abs(shownStartNs - (first.startNs - timeZeroNs(model)))).toBeLessThanOrEqual(10);
+  });
+
+  test('a link with a selected range restores it, its start, end and duration; Copy link keeps it', async ({
+    page,
+    context,
+  }) => {
+    const { first, model } = picked;
+    const o = model.originNs;
+    const view = { startNs: Math.round(first.startNs - 20e6), endNs: Math.round(first.startNs + 30e6) };
+    const sel = { startNs: Math.round(first.startNs) - 1_234_567, endNs: Math.round(first.startNs) + 7_654_321 };
+    const link = `/?v=1&trace=${encodeURIComponent(traceUrl())}&view=${o + BigInt(view.startNs)},${o + BigInt(view.endNs)}&sel=${o + BigInt(sel.startNs)},${o + BigInt(sel.endNs)}`;
+    await page.goto(link);
+    await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    // 50 ms in view: the range reads to 10 µs, from the first event.
+    const want = formatRange(sel, timeZeroNs(model), rangeResolutionNs(view.endNs - view.startNs));
+    expect(want.duration).toBe('8.89 ms');
+    await expect(page.getByTestId('selection-duration')).toHaveText(want.duration);
+    await expect(page.getByTestId('range-duration')).toHaveText(want.duration);
+    await expect(page.getByTestId('range-start')).toHaveText(want.start);
+    await expect(page.getByTestId('range-end')).toHaveText(want.end);
+    expect(parseTimeNs(want.start)).toBeCloseTo(sel.startNs - model.startNs, -4);
+    expect(new URL(page.url()).searchParams.get('sel')).toBe(`${o + BigInt(sel.startNs)},${o + BigInt(sel.endNs)}`);
+
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    const copied = await page.getByTestId('share-link').inputValue();
+    const other = await context.newPage();
+    await other.goto(copied);
+    await expect(other.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+    for (const id of ['selection-duration', 'range-start', 'range-end', 'visible-span']) {
+      await expect(other.getByTestId(id)).toHaveText((await page.getByTestId(id).textContent()) ?? '');
+    }
   });
 
   test('back and forward step through selections, not through every pan', async ({ page }) => {

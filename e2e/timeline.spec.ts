@@ -153,6 +153,57 @@ test('dragging over the timeline measures a time range', async ({ page }) => {
   expect(span).toBeLessThan(measured * 1.2);
 });
 
+test('Shift-drag moves the nearer end of the measured range; Shift-click too', async ({ page }) => {
+  const tracks = await open(page);
+  const box = (await tracks.boundingBox())!;
+  const y = box.y + box.height - 40;
+  const nsPerPx = (model.endNs - model.startNs) / (box.width - GUTTER_PX);
+  const dragNs = async (fromNs: number, toNs: number, shift: boolean) => {
+    const x0 = await xOf(tracks, fromNs);
+    const x1 = await xOf(tracks, toNs);
+    if (shift) await page.keyboard.down('Shift');
+    await page.mouse.move(x0, y);
+    await page.mouse.down();
+    await page.mouse.move((x0 + x1) / 2, y, { steps: 4 });
+    await page.mouse.move(x1, y, { steps: 4 });
+    await page.mouse.up();
+    if (shift) await page.keyboard.up('Shift');
+  };
+  const shown = async () => ({
+    startNs: parseDuration(
+      (await page.getByTestId('range-start').textContent())!.replace(/^\+/, '').replace(/^0 s$/, '0 ns'),
+    ),
+    endNs: parseDuration((await page.getByTestId('range-end').textContent())!.replace(/^\+/, '')),
+    durationNs: parseDuration((await page.getByTestId('selection-duration').textContent())!),
+  });
+  const near = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(2 * nsPerPx);
+
+  await dragNs(model.startNs + 2e6, model.startNs + 5e6, false);
+  // Pressing just past the end and dragging right grows the end; the start stays.
+  await dragNs(model.startNs + 5.2e6, model.startNs + 7e6, true);
+  let r = await shown();
+  near(r.startNs, 2e6);
+  near(r.endNs, 7e6);
+  near(r.durationNs, 5e6);
+  // Pressing near the start and dragging left grows the start; the end stays.
+  await dragNs(model.startNs + 2.1e6, model.startNs + 1e6, true);
+  r = await shown();
+  near(r.startNs, 1e6);
+  near(r.endNs, 7e6);
+  // Shift-click inside, nearer the end, pulls the end in.
+  await page.keyboard.down('Shift');
+  await page.mouse.click(await xOf(tracks, model.startNs + 6e6), y);
+  await page.keyboard.up('Shift');
+  r = await shown();
+  near(r.startNs, 1e6);
+  near(r.endNs, 6e6);
+  // A plain drag still starts a new range.
+  await dragNs(model.startNs + 3e6, model.startNs + 4e6, false);
+  r = await shown();
+  near(r.startNs, 3e6);
+  near(r.durationNs, 1e6);
+});
+
 test('clicking the write syscall shows its duration and return value', async ({ page }) => {
   const tracks = await open(page);
   const box = (await tracks.boundingBox())!;

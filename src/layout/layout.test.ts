@@ -22,8 +22,16 @@ import {
   type ThreadRow,
 } from './row-layout';
 import { hitTest } from './hit-test';
-import { formatDuration, formatTick, formatTimeOfDay, formatDateTime, formatOffset } from './time-format';
-import { zoomAround, panBy, clampRange, rangeAround, MIN_SPAN_NS } from './view-math';
+import {
+  formatDuration,
+  formatTick,
+  formatTimeOfDay,
+  formatDateTime,
+  formatOffset,
+  formatRange,
+  rangeResolutionNs,
+} from './time-format';
+import { zoomAround, panBy, clampRange, rangeAround, extendAnchorNs, MIN_SPAN_NS } from './view-math';
 import { matchingNames, findSlices } from './search';
 
 const lane = (pairs: Array<[number, number]>) =>
@@ -363,9 +371,44 @@ describe('time formatting', () => {
     expect(formatDateTime(origin, 5)).toBe('2026-11-25 22:05:13.000000005 UTC');
     expect(formatOffset(1_234_567)).toBe('+1.234567 ms');
   });
+
+  it('formats a selected range with the digits the zoom can tell apart', () => {
+    // The case: a range dragged on a 50 ms view reads to 10 µs, not "+19.9649975 ms".
+    const r = { startNs: 1_000_000 + 19_964_997.5, endNs: 1_000_000 + 27_120_400 };
+    expect(formatRange(r, 1_000_000, rangeResolutionNs(50e6))).toEqual({
+      start: '+19.96 ms',
+      end: '+27.12 ms',
+      duration: '7.16 ms',
+    });
+    // Zoomed to 50 µs (50 ns a pixel): the same range reads to 10 ns (trailing zeros are digits too).
+    expect(formatRange(r, 1_000_000, rangeResolutionNs(50e3))).toEqual({
+      start: '+19.96500 ms',
+      end: '+27.12040 ms',
+      duration: '7.15540 ms',
+    });
+    // Nanoseconds are the floor, whatever the zoom; seconds keep their digits when ns are visible.
+    expect(formatRange({ startNs: 2_500_000_123, endNs: 2_500_000_623 }, 0, rangeResolutionNs(10))).toEqual({
+      start: '+2.500000123 s',
+      end: '+2.500000623 s',
+      duration: '500 ns',
+    });
+    // A range narrower than the resolution still shows its size, in its own unit.
+    expect(formatRange({ startNs: 0, endNs: 480 }, 0, 1e6).duration).toBe('480 ns');
+    expect(formatRange({ startNs: 0, endNs: 480 }, 0, 1e6).start).toBe('0 s');
+    // Before the origin (a range in the first packet's lead-in) is negative.
+    expect(formatRange({ startNs: -3e6, endNs: 0 }, 0, 1e4).start).toBe('-3.00 ms');
+  });
 });
 
 describe('zoom math', () => {
+  it('Shift-drag keeps the end of the selection farther from the press', () => {
+    const sel = { startNs: 1000, endNs: 2000 };
+    expect(extendAnchorNs(sel, 2600)).toBe(1000); // after the range: the end grows
+    expect(extendAnchorNs(sel, 400)).toBe(2000); // before it: the start grows
+    expect(extendAnchorNs(sel, 1900)).toBe(1000); // inside, near the end: the end moves
+    expect(extendAnchorNs(sel, 1100)).toBe(2000);
+  });
+
   const bounds = { startNs: 0, endNs: 1000 };
   it('zooms around the anchor, keeping it in place', () => {
     const r = zoomAround({ startNs: 0, endNs: 1000 }, 250, 0.5, bounds);

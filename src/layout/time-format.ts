@@ -100,3 +100,67 @@ export function formatOffset(ns: number): string {
   const int = Math.floor(Math.abs(v)).toString().length;
   return `${ns < 0 ? '-' : '+'}${trimZeros(Math.abs(v).toFixed(Math.max(0, 9 - int)))} ${u.unit}`;
 }
+
+/**
+ * The one origin of every displayed time: the trace's first event (`TraceModel.startNs`), so the axis, the
+ * details, the tooltip, the selection, the analysis panel and `npm run analyze` all count from the same instant
+ * (model time 0 is the first packet's start, which can be ms or s earlier). Structural, so layout needs no model.
+ */
+export function timeZeroNs(model: { startNs: number }): number {
+  return model.startNs;
+}
+
+/** Model time `ns` as an offset from the displayed origin: "+1.234567 ms". */
+export function formatSinceStart(model: { startNs: number }, ns: number): string {
+  return formatOffset(ns - timeZeroNs(model));
+}
+
+/**
+ * Digits after the decimal point for a value in unit `unitNs` known to `resolutionNs`: the fewest whose last
+ * digit steps by no more than the resolution, never below a nanosecond.
+ */
+function decimalsFor(unitNs: number, resolutionNs: number): number {
+  const res = Math.max(1, resolutionNs);
+  return Math.max(0, Math.min(Math.round(Math.log10(unitNs)), Math.ceil(Math.log10(unitNs / res) - 1e-9)));
+}
+
+function fixedAt(ns: number, resolutionNs: number): { text: string; unit: string } {
+  const abs = Math.abs(ns);
+  // The value's own unit: a range narrower than the resolution still reads in ns, not "0 ms".
+  const u = unitFor(Math.max(abs, 1));
+  return { text: (abs / u.ns).toFixed(decimalsFor(u.ns, resolutionNs)), unit: u.unit };
+}
+
+export interface RangeText {
+  start: string;
+  end: string;
+  duration: string;
+}
+
+/**
+ * A selected range as text, from the displayed origin `zeroNs`, with as many digits as the zoom can tell apart
+ * (`resolutionNs`, about one pixel): "+19.965 ms" → "+27.120 ms", "7.155 ms". Trailing zeros stay, since they
+ * are digits the zoom vouches for; all three use the same resolution so start + duration reads as end.
+ */
+export function formatRange(
+  range: { startNs: number; endNs: number },
+  zeroNs: number,
+  resolutionNs: number,
+): RangeText {
+  const offset = (ns: number) => {
+    if (ns === 0) return '0 s';
+    const f = fixedAt(ns, resolutionNs);
+    return `${ns < 0 ? '-' : '+'}${f.text} ${f.unit}`;
+  };
+  const d = fixedAt(range.endNs - range.startNs, resolutionNs);
+  return {
+    start: offset(range.startNs - zeroNs),
+    end: offset(range.endNs - zeroNs),
+    duration: `${d.text} ${d.unit}`,
+  };
+}
+
+/** The resolution of range text for a visible span: a thousandth of it (about a pixel, whatever the screen). */
+export function rangeResolutionNs(visibleSpanNs: number): number {
+  return Math.max(1, visibleSpanNs / 1000);
+}

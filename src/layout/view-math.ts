@@ -45,3 +45,12 @@ export function rangeAround(a: number, b: number, bounds: TimeRange, margin = 0.
   const pad = Math.max(hi - lo, MIN_SPAN_NS) * margin;
   return clampRange({ startNs: lo - pad, endNs: hi + pad }, bounds);
 }
+
+/**
+ * Shift-drag extends a selected range: the end nearer the press moves and the other one stays. Returns the end
+ * that stays (the anchor of the new drag), so dragging outward grows the range on that side and dragging
+ * inward shrinks it, past the anchor it flips like any drag.
+ */
+export function extendAnchorNs(r: TimeRange, pressNs: number): number {
+  return Math.abs(pressNs - r.startNs) <= Math.abs(pressNs - r.endNs) ? r.endNs : r.startNs;
+}

@@ -2,7 +2,7 @@
  * The time axis drawn on canvas: d3 ticks with readable units, the base time of the labels, loss marks and
  * the selected range.
  */
-import { formatDuration, formatOffset, formatTimeOfDay } from '../layout/time-format';
+import { formatOffset, formatRange, formatTimeOfDay, rangeResolutionNs } from '../layout/time-format';
 import type { TimeRange } from '../layout/view-math';
 import type { Viewport } from '../layout/viewport';
 import type { LossRange } from '../model/types';
@@ -14,6 +14,8 @@ export interface AxisFrame {
   heightPx: number;
   ticks: AxisTicks;
   originNs: bigint;
+  /** The displayed origin (`timeZeroNs(model)`): what the selection's text counts from. */
+  zeroNs: number;
   losses: readonly LossRange[];
   hoveredLoss: number;
   selectedRange: TimeRange | null;
@@ -73,7 +75,7 @@ export function drawAxis(ctx: CanvasRenderingContext2D, f: AxisFrame): void {
   if (f.selectedRange) {
     const x0 = vp.nsToCanvasPx(f.selectedRange.startNs);
     const x1 = vp.nsToCanvasPx(f.selectedRange.endNs);
-    const text = formatDuration(f.selectedRange.endNs - f.selectedRange.startNs);
+    const text = formatRange(f.selectedRange, f.zeroNs, rangeResolutionNs(range.endNs - range.startNs)).duration;
     ctx.font = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
     const tw = ctx.measureText(text).width + 10;
     const cx = Math.min(Math.max((Math.max(x0, G) + Math.min(x1, W)) / 2, G + tw / 2), W - tw / 2);

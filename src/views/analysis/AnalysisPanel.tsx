@@ -4,12 +4,11 @@
  */
 import type { JSX, KeyboardEvent } from 'react';
 import { threadLabel } from '../../analysis/selection';
-import { formatOffset } from '../../layout/time-format';
+import { formatRange, rangeResolutionNs, timeZeroNs } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
 import { setAnalysisTab, useAnalysisStore, type AnalysisTab } from '../../store/analysis-store';
 import { useViewStore } from '../../store/view-store';
 import { FlameGraph } from './FlameGraph';
-import { formatDuration } from './format';
 import { FunctionsTable } from './FunctionsTable';
 import { StatesView } from './StatesView';
 import { SyscallsView } from './SyscallsView';
@@ -28,6 +27,8 @@ export function AnalysisPanel(props: { model: TraceModel }): JSX.Element {
   const tab = useAnalysisStore((s) => s.tab);
   const { query, result, pending, error } = useAnalysis(model);
   const hasRange = useViewStore((s) => s.selectedRange !== null);
+  const visibleSpanNs = useViewStore((s) => s.visibleRange.endNs - s.visibleRange.startNs);
+  const scope = query && formatRange(query, timeZeroNs(model), rangeResolutionNs(visibleSpanNs));
 
   const onKey = (e: KeyboardEvent) => {
     const i = TABS.findIndex((t) => t.id === tab);
@@ -75,10 +76,9 @@ export function AnalysisPanel(props: { model: TraceModel }): JSX.Element {
             </button>
           ))}
         </div>
-        {query && (
+        {query && scope && (
           <span className="an-scope" data-testid="analysis-scope">
-            {hasRange ? 'selected range' : 'visible range'} {formatDuration(query.endNs - query.startNs)} (
-            {formatOffset(query.startNs - model.startNs)} → {formatOffset(query.endNs - model.startNs)}),{' '}
+            {hasRange ? 'selected range' : 'visible range'} {scope.duration} ({scope.start} → {scope.end}),{' '}
             {query.threads ? threadLabel(model, query.threads[0]) : 'all threads'}
           </span>
         )}

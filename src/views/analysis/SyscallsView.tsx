@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import type { SelectionAnalysis } from '../../analysis/selection';
 import { binOf, logHistogram } from '../../analysis/stats';
-import { formatOffset } from '../../layout/time-format';
+import { formatSinceStart } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
 import { formatDuration } from './format';
 import { goToItem } from './go-to';
@@ -177,7 +177,7 @@ export function SyscallsView(props: { model: TraceModel; result: SelectionAnalys
                   type="button"
                   onClick={() => goToItem(model, 'syscall', { thread: list.thread[i], index: list.index[i] })}
                 >
-                  {formatDuration(list.durationNs[i])} at {formatOffset(list.startNs[i] - model.startNs)} on{' '}
+                  {formatDuration(list.durationNs[i])} at {formatSinceStart(model, list.startNs[i])} on{' '}
                   {model.threads[list.thread[i]].name} {model.threads[list.thread[i]].tid}
                 </button>
               </li>

@@ -1,6 +1,7 @@
 import { isDamagedLoss } from '../../ctf/event';
 import type { TraceModel } from '../../model/types';
 import { formatCount, formatNs } from './format';
+import { timeZeroNs } from '../../layout/time-format';
 
 /**
  * What was loaded: traces, event counts, the warnings that bear on trusting the picture (copies left out,
@@ -20,7 +21,7 @@ export function TraceSummary({
       <p>
         <strong>{label}</strong>: {formatCount(model.eventCount)} events,{' '}
         {model.threads.length > 0 ? `${formatCount(model.threads.length)} threads` : 'no rows to draw'},{' '}
-        {formatNs(model.endNs - model.startNs)} —{' '}
+        {formatNs(model.endNs - timeZeroNs(model))} —{' '}
         {model.sources.map((s, i) => (
           <span key={i} className="strata-source" data-domain={s.domain}>
             {i > 0 && ', '}
@@ -84,13 +85,13 @@ function LossNotice({ model }: { model: TraceModel }) {
               </td>
               {isDamagedLoss(l) ? (
                 <td colSpan={2}>
-                  damaged record: range {formatNs(l.beginNs - model.startNs)} to {formatNs(l.endNs - model.startNs)}{' '}
-                  ends before it begins
+                  damaged record: range {formatNs(l.beginNs - timeZeroNs(model))} to{' '}
+                  {formatNs(l.endNs - timeZeroNs(model))} ends before it begins
                 </td>
               ) : (
                 <>
-                  <td>{formatNs(l.beginNs - model.startNs)}</td>
-                  <td>{formatNs(l.endNs - model.startNs)}</td>
+                  <td>{formatNs(l.beginNs - timeZeroNs(model))}</td>
+                  <td>{formatNs(l.endNs - timeZeroNs(model))}</td>
                 </>
               )}
               <td>{l.trace || '(trace)'}</td>

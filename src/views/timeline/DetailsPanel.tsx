@@ -1,5 +1,5 @@
 import type { JSX } from 'react';
-import { formatDuration, formatOffset } from '../../layout/time-format';
+import { formatRange, rangeResolutionNs, timeZeroNs } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
 import { useViewStore } from '../../store/view-store';
 import { useTraceStore } from '../../store/trace-store';
@@ -8,6 +8,8 @@ import { describeItem, describeThread } from './item-text';
 export function DetailsPanel(props: { model: TraceModel }): JSX.Element {
   const selection = useViewStore((s) => s.selection);
   const range = useViewStore((s) => s.selectedRange);
+  const visibleSpanNs = useViewStore((s) => s.visibleRange.endNs - s.visibleRange.startNs);
+  const rangeText = range && formatRange(range, timeZeroNs(props.model), rangeResolutionNs(visibleSpanNs));
   const thread = useViewStore((s) => s.selectedThread);
   useTraceStore((s) => s.symbolStatusVersion); // names, source lines and symbol statuses arrive after the first render
   // An item first; a thread selected on its own otherwise.
@@ -18,12 +20,13 @@ export function DetailsPanel(props: { model: TraceModel }): JSX.Element {
       : null;
   return (
     <section className="tl-details" aria-label="Details" data-testid="details-panel">
-      {range && (
+      {rangeText && (
         <div className="tl-range" data-testid="range-details">
           <span className="tl-details-kind">range</span>
-          <b>{formatDuration(range.endNs - range.startNs)}</b>
+          <b data-testid="range-duration">{rangeText.duration}</b>
           <span className="tl-muted">
-            {formatOffset(range.startNs - props.model.startNs)} → {formatOffset(range.endNs - props.model.startNs)}
+            <span data-testid="range-start">{rangeText.start}</span> →{' '}
+            <span data-testid="range-end">{rangeText.end}</span>
           </span>
         </div>
       )}

@@ -1,6 +1,6 @@
 import { useMemo, type JSX } from 'react';
 import { findSlices, matchingNames } from '../../layout/search';
-import { formatDuration, formatOffset } from '../../layout/time-format';
+import { formatDuration, formatSinceStart } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
 import { select, useViewStore, zoomToRange } from '../../store/view-store';
 import { useTraceStore } from '../../store/trace-store';
@@ -38,7 +38,7 @@ export function SearchResults(props: { model: TraceModel }): JSX.Element | null 
               >
                 <span className="tl-search-name">{model.strings[s.name[m.index]]}</span>
                 <span className="tl-muted">
-                  {t.name} {t.tid} · {formatOffset(s.startNs[m.index] - model.startNs)} ·{' '}
+                  {t.name} {t.tid} · {formatSinceStart(model, s.startNs[m.index])} ·{' '}
                   {formatDuration(s.endNs[m.index] - s.startNs[m.index])}
                 </span>
               </button>

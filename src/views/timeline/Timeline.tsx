@@ -31,7 +31,7 @@ export function Timeline(props: { model: TraceModel }): JSX.Element {
 
   return (
     <div className="strata-timeline" data-testid="timeline">
-      <Toolbar />
+      <Toolbar model={model} />
       <div className="tl-body">
         <div className="tl-axis" style={{ ['--gutter' as string]: `${GUTTER_PX}px` }}>
           <canvas ref={axis} aria-label="Time axis: drag to pan, double-click to show everything" />

@@ -1,5 +1,5 @@
 import type { JSX } from 'react';
-import { formatDuration, formatOffset } from '../../layout/time-format';
+import { formatDuration, formatRange, formatSinceStart, rangeResolutionNs, timeZeroNs } from '../../layout/time-format';
 import { SliceKind, type TraceModel } from '../../model/types';
 import { MERGED_CALLS, STATE_STYLES, sliceColor } from '../../render/colors';
 import { setSearchText, setThreadFilter, showAll, useViewStore, zoomToRange } from '../../store/view-store';
@@ -33,7 +33,7 @@ export function Legend(props: { model: TraceModel }): JSX.Element {
   );
 }
 
-function VisibleSpan(): JSX.Element {
+function VisibleSpan(props: { model: TraceModel }): JSX.Element {
   const r = useViewStore((s) => s.visibleRange);
   return (
     <span
@@ -41,19 +41,21 @@ function VisibleSpan(): JSX.Element {
       data-testid="visible-span"
       data-start-ns={r.startNs}
       data-end-ns={r.endNs}
-      title={`Visible: ${formatOffset(r.startNs)} → ${formatOffset(r.endNs)}`}
+      title={`Visible: ${formatSinceStart(props.model, r.startNs)} → ${formatSinceStart(props.model, r.endNs)}`}
     >
       {formatDuration(r.endNs - r.startNs)}
     </span>
   );
 }
 
-function SelectionDuration(): JSX.Element | null {
+function SelectionDuration(props: { model: TraceModel }): JSX.Element | null {
   const r = useViewStore((s) => s.selectedRange);
+  const visibleSpanNs = useViewStore((s) => s.visibleRange.endNs - s.visibleRange.startNs);
   if (!r) return null;
+  const text = formatRange(r, timeZeroNs(props.model), rangeResolutionNs(visibleSpanNs));
   return (
     <span className="tl-measure" title="Selected range (Z zooms to it)">
-      Δ <b data-testid="selection-duration">{formatDuration(r.endNs - r.startNs)}</b>
+      Δ <b data-testid="selection-duration">{text.duration}</b>
       <button type="button" onClick={() => zoomToRange(r)} title="Zoom to the selected range (Z)">
         Zoom
       </button>
@@ -61,7 +63,7 @@ function SelectionDuration(): JSX.Element | null {
   );
 }
 
-export function Toolbar(): JSX.Element {
+export function Toolbar(props: { model: TraceModel }): JSX.Element {
   const searchText = useViewStore((s) => s.searchText);
   const threadFilter = useViewStore((s) => s.threadFilter);
   return (
@@ -85,11 +87,11 @@ export function Toolbar(): JSX.Element {
       <button type="button" onClick={showAll} title="Show the whole trace (0)">
         Show all
       </button>
-      <VisibleSpan />
-      <SelectionDuration />
+      <VisibleSpan model={props.model} />
+      <SelectionDuration model={props.model} />
       <span
         className="tl-hint"
-        title="W/S zoom around the pointer · A/D pan · 0 show all · Z zoom to selection · drag to measure · click for details · arrows walk the stack"
+        title="W/S zoom around the pointer · A/D pan · 0 show all · Z zoom to selection · drag to measure · Shift-drag extends it · click for details · arrows walk the stack"
       >
         W/S zoom · A/D pan · 0 all · Z to selection · drag to measure
       </span>

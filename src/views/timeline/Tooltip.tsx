@@ -3,7 +3,7 @@
  * element, without a React render per mouse move.
  */
 import { useEffect, useRef, type JSX } from 'react';
-import { formatDuration, formatOffset } from '../../layout/time-format';
+import { formatDuration, formatSinceStart } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
 import { useViewStore } from '../../store/view-store';
 import { describeItem } from './item-text';
@@ -20,7 +20,7 @@ function tooltipLines(
     return [
       `${l.count} ${what}`,
       `${l.trace}${l.cpu !== null ? `, CPU ${l.cpu}` : ''}`,
-      `${formatOffset(l.beginNs - model.startNs)} → ${formatOffset(l.endNs - model.startNs)} (${formatDuration(l.endNs - l.beginNs)})`,
+      `${formatSinceStart(model, l.beginNs)} → ${formatSinceStart(model, l.endNs)} (${formatDuration(l.endNs - l.beginNs)})`,
     ];
   }
   const d = describeItem(model, h);

@@ -1,5 +1,5 @@
 /** Text describing selected or hovered items, shared by the details panel and the tooltip. */
-import { formatDateTime, formatDuration, formatOffset } from '../../layout/time-format';
+import { formatDateTime, formatDuration, formatSinceStart } from '../../layout/time-format';
 import {
   SliceFlag,
   SliceKind,
@@ -32,7 +32,7 @@ function threadText(model: TraceModel, thread: number): string {
 }
 
 function startText(model: TraceModel, ns: number): string {
-  return `${formatOffset(ns - model.startNs)} · ${formatDateTime(model.originNs, ns)}`;
+  return `${formatSinceStart(model, ns)} · ${formatDateTime(model.originNs, ns)}`;
 }
 
 function sliceFlagsText(flags: number): string {

@@ -5,6 +5,7 @@
  * the fonts and warms the drawing code, which a cold first frame pays for all at once).
  */
 import { prepareRowLayout, rowLayoutFor } from '../../layout/row-layout';
+import { timeZeroNs } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
 import { prepareCanvas } from '../../render/canvas';
 import { drawAxis } from '../../render/draw-axis';
@@ -32,12 +33,13 @@ export async function prepareTimeline(model: TraceModel, isCancelled: () => bool
   await nextTask();
   if (isCancelled()) return false;
   const vp = new Viewport(range, widthPx, GUTTER_PX);
-  const ticks = axisTicks(vp);
+  const ticks = axisTicks(vp, timeZeroNs(model));
   drawAxis(prepareCanvas(canvas, widthPx, 36), {
     vp,
     heightPx: 36,
     ticks,
     originNs: model.originNs,
+    zeroNs: timeZeroNs(model),
     losses: model.losses,
     hoveredLoss: -1,
     selectedRange: null,

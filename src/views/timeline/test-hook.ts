@@ -4,7 +4,8 @@
  */
 import { laneOf } from '../../layout/lanes/index';
 import { laneYPx, ROW_THREAD, rowLayoutFor, rowOf, type ThreadRow } from '../../layout/row-layout';
-import { formatDuration } from '../../layout/time-format';
+import { formatDuration, timeZeroNs } from '../../layout/time-format';
+import { axisTicks } from '../../render/time-scale';
 import { Viewport } from '../../layout/viewport';
 import type { TraceModel } from '../../model/types';
 import { useViewStore } from '../../store/view-store';
@@ -60,6 +61,15 @@ export function installTestHook(model: TraceModel): () => void {
   const hook = {
     locate: (kind: Kind, name: string) => locateItem(model, kind, name),
     range: (startNs: number, endNs: number) => useViewStore.setState({ visibleRange: { startNs, endNs } }),
+    /** The axis's tick labels at their page x, as drawn now (same computation as the canvas frame). */
+    axisLabels: () => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.tl-axis canvas');
+      if (!canvas) return [];
+      const box = canvas.getBoundingClientRect();
+      const vp = new Viewport(useViewStore.getState().visibleRange, box.width, GUTTER_PX);
+      const t = axisTicks(vp, timeZeroNs(model));
+      return t.ticksNs.map((ns, i) => ({ x: box.left + vp.nsToCanvasPx(ns), label: t.labels[i], baseNs: t.baseNs }));
+    },
     /** Duration of an item, as the details panel should show it. */
     duration: (kind: Kind, thread: number, index: number) => {
       const table = laneOf(kind).table(model.threads[thread])!;

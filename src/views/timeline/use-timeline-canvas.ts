@@ -8,7 +8,8 @@ import { laneOf } from '../../layout/lanes/index';
 import { gutterItemAt, laneYPx, rowLayoutFor, threadRowOf, type RowLayout } from '../../layout/row-layout';
 import { matchingNames } from '../../layout/search';
 import { sliceIndexBy } from '../../layout/slice-index';
-import { panBy, type TimeRange } from '../../layout/view-math';
+import { timeZeroNs } from '../../layout/time-format';
+import { extendAnchorNs, panBy, type TimeRange } from '../../layout/view-math';
 import { Viewport } from '../../layout/viewport';
 import type { TraceModel } from '../../model/types';
 import { prepareCanvas } from '../../render/canvas';
@@ -121,13 +122,14 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       const s = useViewStore.getState();
       const layout = derive(s);
       const vp = new Viewport(s.visibleRange, widthPx, GUTTER_PX);
-      const ticks = axisTicks(vp);
+      const ticks = axisTicks(vp, timeZeroNs(model));
       const actx = prepareCanvas(axisCanvas, widthPx, axisHeightPx);
       drawAxis(actx, {
         vp,
         heightPx: axisHeightPx,
         ticks,
         originNs: model.originNs,
+        zeroNs: timeZeroNs(model),
         losses: model.losses,
         hoveredLoss: s.hovered?.kind === 'loss' ? s.hovered.index : -1,
         selectedRange: s.selectedRange,
@@ -227,7 +229,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
 
     // ---- pointer on the tracks ----
     let mouseX = -1; // x on the tracks or axis, for zoom anchors; -1 when outside
-    let drag: { x0: number; t0: number; moved: boolean } | null = null;
+    let drag: { x0: number; t0: number; moved: boolean; extend: boolean } | null = null;
     const local = (e: MouseEvent) => {
       const r = tracksCanvas.getBoundingClientRect();
       return { x: e.clientX - r.left, y: e.clientY - r.top };
@@ -273,7 +275,10 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       }
       e.preventDefault();
       scroll.focus({ preventScroll: true });
-      drag = { x0: p.x, t0: viewport().canvasPxToNs(p.x), moved: false };
+      const pressNs = viewport().canvasPxToNs(p.x);
+      // Shift extends the selected range: its far end stays, the near end follows the pointer.
+      const sel = e.shiftKey ? useViewStore.getState().selectedRange : null;
+      drag = { x0: p.x, t0: sel ? extendAnchorNs(sel, pressNs) : pressNs, moved: false, extend: sel !== null };
     };
     const onWindowMove = (e: MouseEvent) => {
       if (!drag) return;
@@ -289,6 +294,11 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       drag = null;
       if (d.moved) return;
       const p = local(e);
+      if (d.extend) {
+        // Shift-click: the near end jumps to the click.
+        selectRange({ startNs: d.t0, endNs: viewport().canvasPxToNs(p.x) });
+        return;
+      }
       const h = hitAt(p.x, p.y);
       if (h && h.kind !== 'process') select(h);
       else {
