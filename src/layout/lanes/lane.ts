@@ -58,6 +58,8 @@ export interface LanePalette {
   note: string;
   /** Tick marks of events the model does not know (events-only rows). */
   eventTick: string;
+  /** A CPU row's run (`CpuRunKind`), of a thread of process `pid` (-1 unknown). */
+  cpuRun(kind: number, pid: number, tid: number): string;
 }
 
 export interface LaneFrame {

@@ -245,7 +245,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     function refreshHover(): void {
       if (!pointer || drag) return;
       const h = hitAt(pointer.x, pointer.y);
-      hover(h);
+      hover(h?.kind === 'cpu' ? null : h); // a CPU run is no item: the pointer cursor says it can be clicked
       tracksCanvas.style.cursor =
         h || (!viewport().inContent(pointer.x) && gutterAt(pointer.y)) ? 'pointer' : 'default';
     }
@@ -290,7 +290,11 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       if (d.moved) return;
       const p = local(e);
       const h = hitAt(p.x, p.y);
-      if (h && h.kind !== 'process') select(h);
+      if (h?.kind === 'cpu') {
+        // A run on a CPU row selects the thread that ran (idle has none).
+        if (h.thread >= 0) selectThread(h.thread);
+        else select(null);
+      } else if (h && h.kind !== 'process') select(h);
       else {
         select(null);
         selectRange(null);
@@ -299,7 +303,10 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     const onTracksDblClick = (e: MouseEvent) => {
       const p = local(e);
       const h = hitAt(p.x, p.y);
-      if (h && h.kind !== 'process') {
+      if (h?.kind === 'cpu') {
+        const c = model.cpus[h.cpu];
+        zoomToRange({ startNs: c.startNs[h.index], endNs: c.endNs[h.index] });
+      } else if (h && h.kind !== 'process') {
         const r = itemRange(model, h);
         if (r) zoomToRange(r);
       }
