@@ -4,7 +4,7 @@
  */
 import { cpuLane, type ItemRef, type LaneFrame, type LanePainter, type LanePalette } from '../layout/lanes/index';
 import type { CpuRow, Row, RowLayout, ThreadRow, ProcessRow } from '../layout/row-layout';
-import { processRowOf, ROW_CPU_GROUP, ROW_PROCESS, rowOf, visibleRows } from '../layout/row-layout';
+import { CPU_GROUP_PID, processRowOf, ROW_CPU_GROUP, ROW_PROCESS, rowOf, visibleRows } from '../layout/row-layout';
 import type { TimeRange } from '../layout/view-math';
 import type { Viewport } from '../layout/viewport';
 import type { LossRange, TraceModel } from '../model/types';
@@ -242,7 +242,8 @@ function drawProcessHeader(ctx: CanvasRenderingContext2D, row: ProcessRow, y: nu
     ctx.lineTo(12.5, mid + 3);
   }
   ctx.fill();
-  const threads = `${row.threadCount} thread${row.threadCount === 1 ? '' : 's'}`;
+  const noun = row.pid === CPU_GROUP_PID ? 'CPU' : 'thread';
+  const threads = `${row.threadCount} ${noun}${row.threadCount === 1 ? '' : 's'}`;
   ctx.fillText(row.label, 24, mid);
   const w = ctx.measureText(row.label).width;
   ctx.font = SMALL_FONT;
