@@ -51,6 +51,10 @@ test('a kernel trace opens with one row per CPU; clicking a run selects its thre
   expect(px).not.toEqual([0xec, 0xee, 0xf1]);
   await page.screenshot({ path: 'test-results/cpu-rows.png' });
 
+  // Hovering names the thread and the CPU.
+  await page.mouse.move(run.x, run.y);
+  await expect(page.getByTestId('tooltip')).toContainText(`${run.name} ${run.tid}`);
+  await expect(page.getByTestId('tooltip')).toContainText('running');
   await page.mouse.click(run.x, run.y);
   const details = page.getByTestId('details-panel');
   await expect(details.locator('h2')).toContainText(`${run.name} ${run.tid}`);

@@ -245,7 +245,7 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     function refreshHover(): void {
       if (!pointer || drag) return;
       const h = hitAt(pointer.x, pointer.y);
-      hover(h?.kind === 'cpu' ? null : h); // a CPU run is no item: the pointer cursor says it can be clicked
+      hover(h);
       tracksCanvas.style.cursor =
         h || (!viewport().inContent(pointer.x) && gutterAt(pointer.y)) ? 'pointer' : 'default';
     }
