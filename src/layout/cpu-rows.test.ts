@@ -86,7 +86,7 @@ describe('CPU rows (tc-many-threads)', () => {
         state: () => '',
         mergedCalls: '',
         dimmedSlice: '',
-        sliceText: '',
+        sliceText: 'text',
         dimmedText: '',
         syscallText: '',
         brokenEdge: '',
@@ -101,5 +101,17 @@ describe('CPU rows (tc-many-threads)', () => {
     for (const b of boxes) expect([b.y, b.h]).toEqual([40, 16]);
     expect(boxes.some((b) => b.color.startsWith('pid '))).toBe(true);
     expect(boxes.some((b) => b.color === `kind ${CpuRunKind.Idle}`)).toBe(true);
+
+    // With a thread selected, its runs (and only they) get a bar in the text colour at the row's bottom.
+    const c = model.cpus[0];
+    const run = Array.from(c.kind).findIndex((k) => k === CpuRunKind.Run);
+    const selected = c.thread[run];
+    boxes.length = 0;
+    const zoomed = { ...f, vp: new Viewport({ startNs: c.startNs[run], endNs: c.endNs[run] }, 1200, 200) };
+    cpuLane.draw({ ...zoomed, selectedThread: selected }, 0, 40, 16);
+    expect(boxes.filter((b) => b.color === 'text')).toEqual([{ color: 'text', y: 53, h: 3 }]);
+    boxes.length = 0;
+    cpuLane.draw({ ...zoomed, selectedThread: selected + 1 }, 0, 40, 16);
+    expect(boxes.filter((b) => b.color === 'text')).toEqual([]);
   });
 });

@@ -377,6 +377,7 @@ function laneFrame(ctx: CanvasRenderingContext2D, f: TracksFrame): LaneFrame {
     canvasHeightPx: f.heightPx,
     selection: f.selection,
     hovered: f.hovered,
+    selectedThread: f.selectedThread,
     searchNames: f.searchNames,
     painter,
     palette: PALETTE,

@@ -2,7 +2,8 @@
  * The lane of a CPU row (kernel traces): what ran on the CPU (`TraceModel.cpus`), threads coloured by their
  * process (one process, one colour family), irqs, softirqs and idle in colours of their own. Like the thread
  * lanes it draws through a `LanePainter`, so it is testable in Node; its rows are CPUs, not threads, so its
- * argument `cpu` indexes `model.cpus`. A click on a run selects the run's thread (not an item of the lane).
+ * argument `cpu` indexes `model.cpus`. A click on a run selects the run's thread (not an item of the lane), and
+ * the runs of the selected thread are underlined on every CPU.
  */
 import { forEachBox, hitInterval } from '../interval-lane';
 import { CpuRunKind, type CpuRunTable, type TraceModel } from '../../model/types';
@@ -16,6 +17,9 @@ export interface CpuRunHit {
   index: number;
   thread: number;
 }
+
+/** Height of the bar under the runs of the selected thread. */
+const MARK_PX = 3;
 
 /** Narrowest run that gets its thread's name written in it. */
 const LABEL_MIN_PX = 40;
@@ -39,6 +43,13 @@ export const cpuLane = {
     const { vp, painter, palette, model } = f;
     const { left, right } = boxEdges(vp);
     const pidOf = (i: number) => (c.thread[i] >= 0 ? model.threads[c.thread[i]].pid : -1);
+    const selected = f.selectedThread ?? -1;
+    // Whether the selected thread ran in runs a..b (one pixel: sampled when there are many).
+    const ranSelected = (a: number, b: number) => {
+      const stride = Math.max(1, Math.floor((b - a + 1) / 64));
+      for (let i = a; i <= b; i += stride) if (c.thread[i] === selected) return true;
+      return false;
+    };
     return forEachBox(
       tableLane(c),
       vp.range.startNs,
@@ -48,6 +59,8 @@ export const cpuLane = {
         const x0 = left(s);
         const w = Math.max(right(e) - x0, 1);
         painter.box(palette.cpuRun(c.kind[a], pidOf(a), c.tid[a]), x0, yPx, w, heightPx);
+        if (selected >= 0 && ranSelected(a, b))
+          painter.box(palette.sliceText, x0, yPx + heightPx - MARK_PX, w, MARK_PX);
         if (a === b && w >= LABEL_MIN_PX && c.kind[a] === CpuRunKind.Run) {
           painter.label(x0 + 3, yPx + heightPx / 2, cpuRunLabel(model, c, a), w - 6, palette.sliceText);
         }

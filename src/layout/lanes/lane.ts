@@ -70,6 +70,8 @@ export interface LaneFrame {
   canvasHeightPx: number;
   selection: ItemRef | null;
   hovered: ItemRef | null;
+  /** The selected thread (model.threads index): CPU rows mark where it ran. */
+  selectedThread?: number | null;
   /** Names that match the search (index by name); null when not searching. */
   searchNames: Uint8Array | null;
   painter: LanePainter;
