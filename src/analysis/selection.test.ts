@@ -119,6 +119,7 @@ describe('off-CPU split on a model built so that the answer is known', () => {
       ],
       processes: [{ pid: 1, name: 'python3', threads: [0] }],
       losses: [],
+      cpus: [],
       hasKernel: true,
       sources: [],
       eventCount: 10,

@@ -3,10 +3,11 @@
  * and the lane are found here; the lane's own hit test finds its item.
  */
 import type { TraceModel } from '../model/types';
-import type { ItemRef } from './lanes/index';
+import { cpuLane, type CpuRunHit, type ItemRef } from './lanes/index';
 import { rowAt, rowOf, type RowLayout } from './row-layout';
 
-export type Hit = ItemRef | { kind: 'process'; pid: number };
+/** A CPU run hit selects its thread (`thread`), not an item. */
+export type Hit = ItemRef | { kind: 'process'; pid: number } | CpuRunHit;
 
 /**
  * @param yPx content y (scroll offset included)
@@ -26,6 +27,10 @@ export function hitTest(
   const row = rowOf(layout, r);
   if (row.kind === 'process') return { kind: 'process', pid: row.pid };
   const dy = yPx - row.yPx;
+  if (row.kind === 'cpu') {
+    if (dy >= layout.metrics.cpuRowPx) return null;
+    return cpuLane.hitTest(model, row.cpu, tNs, tolerancePx * nsPerPx);
+  }
   for (const { lane, yPx: laneY, heightPx } of row.lanes) {
     if (dy < laneY || dy >= laneY + heightPx) continue;
     const index = lane.hitTest(model, row.threadIndex, dy - laneY, tNs, tolerancePx * nsPerPx, layout.metrics);

@@ -8,7 +8,9 @@
  *        │                  │ depth 0      [foo.............] │ sliceRowPx x (maxDepth+1)
  *        │                  │ depth 1        [bar......]      │
  *
- * Processes are sorted by total activity, threads inside a process by eventCount (busiest first).
+ * Processes are sorted by total activity, threads inside a process by eventCount (busiest first). With a kernel
+ * trace a "CPUs" group comes first: one row per CPU (`lanes/cpu-lane.ts`), collapsible like a process (its
+ * collapse key is CPU_GROUP_PID).
  *
  * A trace can have tens of thousands of threads, so the layout is a few typed arrays indexed by row (kind,
  * thread or group, top y); a Row object is made only for the rows a frame or a pointer actually touches.
@@ -23,6 +25,8 @@ export interface RowMetrics {
   sliceRowPx: number;
   /** Gap under each thread block. */
   threadGapPx: number;
+  /** A CPU row (its run strip, without the gap under it). */
+  cpuRowPx: number;
 }
 
 export const DEFAULT_METRICS: RowMetrics = {
@@ -31,7 +35,14 @@ export const DEFAULT_METRICS: RowMetrics = {
   syscallLanePx: 18,
   sliceRowPx: 18,
   threadGapPx: 8,
+  cpuRowPx: 16,
 };
+
+/** Gap under each CPU row. */
+const CPU_GAP_PX = 2;
+
+/** The "pid" of the CPUs group in `collapsedPids` (real pids are >= 0, -1 is the group of unlisted threads). */
+export const CPU_GROUP_PID = -2;
 
 export interface ProcessRow {
   kind: 'process';
@@ -67,21 +78,35 @@ export function laneYPx(row: ThreadRow, kind: ItemKind): number {
   return -1;
 }
 
-export type Row = ProcessRow | ThreadRow;
+/** One CPU's row: `cpu` indexes `model.cpus`. */
+export interface CpuRow {
+  kind: 'cpu';
+  cpu: number;
+  label: string;
+  yPx: number;
+  heightPx: number;
+}
+
+export type Row = ProcessRow | ThreadRow | CpuRow;
 
 export const ROW_PROCESS = 0;
 export const ROW_THREAD = 1;
+/** The header of the CPUs group (drawn and toggled as a process header). */
+export const ROW_CPU_GROUP = 2;
+export const ROW_CPU = 3;
 
 export interface RowLayout {
   model: TraceModel;
   /** Number of rows. */
   count: number;
-  /** ROW_PROCESS or ROW_THREAD. */
+  /** ROW_PROCESS, ROW_THREAD, ROW_CPU_GROUP or ROW_CPU. */
   kind: Uint8Array;
-  /** Process rows: index into `groups`; thread rows: index into model.threads. */
+  /** Process rows: index into `groups`; thread rows: index into model.threads; CPU rows: into model.cpus. */
   ref: Int32Array;
-  /** Group of every row (its process). */
+  /** Group of every row (its process); -1 for the CPUs group's rows. */
   group: Int32Array;
+  /** The CPUs group's header row, or -1 (no kernel CPU runs). */
+  cpuGroupRow: number;
   /** Top of each row; topPx[count] is the total height (so row heights are differences). */
   topPx: Float64Array;
   /** Threads of each group that pass the filter. */
@@ -302,7 +327,8 @@ function* rowLayoutSteps(model: TraceModel, opts: RowLayoutOptions): Generator<v
   }
   const filter = opts.threadFilter.trim();
   const nThreads = model.threads.length;
-  const cap = groups.count + nThreads;
+  const nCpus = model.cpus.length;
+  const cap = groups.count + nThreads + (nCpus > 0 ? nCpus + 1 : 0);
   const kind = new Uint8Array(cap);
   const ref = new Int32Array(cap);
   const group = new Int32Array(cap);
@@ -315,6 +341,27 @@ function* rowLayoutSteps(model: TraceModel, opts: RowLayoutOptions): Generator<v
   const search = filter === '' ? null : threadSearchText(model, groups);
   const f = filter.toLowerCase();
   const matches = (ti: number) => search![ti].includes(f) || String(model.threads[ti].tid) === f;
+  // The CPUs first (hidden by a thread filter, which names threads).
+  let cpuGroupRow = -1;
+  if (nCpus > 0 && !search) {
+    cpuGroupRow = n;
+    kind[n] = ROW_CPU_GROUP;
+    ref[n] = -1;
+    group[n] = -1;
+    topPx[n] = y;
+    n++;
+    y += m.processHeaderPx;
+    if (!collapsed.has(CPU_GROUP_PID)) {
+      for (let c = 0; c < nCpus; c++) {
+        kind[n] = ROW_CPU;
+        ref[n] = c;
+        group[n] = -1;
+        topPx[n] = y;
+        n++;
+        y += m.cpuRowPx + CPU_GAP_PX;
+      }
+    }
+  }
   for (let g = 0; g < groups.count; g++) {
     if ((g & (STEP_ITEMS - 1)) === 0) yield;
     const t0 = groups.threadStart[g];
@@ -357,6 +404,7 @@ function* rowLayoutSteps(model: TraceModel, opts: RowLayoutOptions): Generator<v
     shownThreads,
     rowOfThread,
     groupRow,
+    cpuGroupRow,
     groups,
     collapsed,
     totalHeightPx: y,
@@ -369,8 +417,24 @@ export function rowOf(layout: RowLayout, r: number): Row {
   const yPx = layout.topPx[r];
   const heightPx = layout.topPx[r + 1] - yPx;
   const g = layout.group[r];
+  const k = layout.kind[r];
+  if (k === ROW_CPU_GROUP) {
+    return {
+      kind: 'process',
+      pid: CPU_GROUP_PID,
+      label: 'CPUs',
+      threadCount: layout.model.cpus.length,
+      collapsed: layout.collapsed.has(CPU_GROUP_PID),
+      yPx,
+      heightPx,
+    };
+  }
+  if (k === ROW_CPU) {
+    const cpu = layout.ref[r];
+    return { kind: 'cpu', cpu, label: `CPU ${layout.model.cpus[cpu].cpu}`, yPx, heightPx };
+  }
   const pid = layout.groups.pid[g];
-  if (layout.kind[r] === ROW_PROCESS) {
+  if (k === ROW_PROCESS) {
     return {
       kind: 'process',
       pid,
@@ -436,9 +500,15 @@ export function rowAt(layout: RowLayout, yPx: number): number {
   return first < last ? first : -1;
 }
 
-/** The process header row of row `r`'s process (r itself for a header). */
+/** The process header row of row `r`'s process (r itself for a header; the CPUs header for CPU rows). */
 export function processRowOf(layout: RowLayout, r: number): number {
-  return layout.groupRow[layout.group[r]];
+  const g = layout.group[r];
+  return g < 0 ? layout.cpuGroupRow : layout.groupRow[g];
+}
+
+/** The collapse key of a header row: its pid, or CPU_GROUP_PID. */
+function headerPid(layout: RowLayout, r: number): number {
+  return layout.kind[r] === ROW_CPU_GROUP ? CPU_GROUP_PID : layout.groups.pid[layout.ref[r]];
 }
 
 /**
@@ -452,19 +522,18 @@ export function gutterItemAt(
   yCanvasPx: number,
 ): { kind: 'process'; pid: number } | { kind: 'thread'; thread: number } | null {
   const [first, last] = visibleRows(layout, scrollTopPx, viewHeightPx);
+  const isHeader = (r: number) => layout.kind[r] === ROW_PROCESS || layout.kind[r] === ROW_CPU_GROUP;
   if (
     first < last &&
-    layout.kind[first] !== ROW_PROCESS &&
+    !isHeader(first) &&
     layout.topPx[first] < scrollTopPx &&
     yCanvasPx < layout.metrics.processHeaderPx
   ) {
-    return { kind: 'process', pid: layout.groups.pid[layout.group[processRowOf(layout, first)]] };
+    return { kind: 'process', pid: headerPid(layout, processRowOf(layout, first)) };
   }
   const r = rowAt(layout, yCanvasPx + scrollTopPx);
-  if (r < 0) return null;
-  return layout.kind[r] === ROW_PROCESS
-    ? { kind: 'process', pid: layout.groups.pid[layout.ref[r]] }
-    : { kind: 'thread', thread: layout.ref[r] };
+  if (r < 0 || layout.kind[r] === ROW_CPU) return null;
+  return isHeader(r) ? { kind: 'process', pid: headerPid(layout, r) } : { kind: 'thread', thread: layout.ref[r] };
 }
 
 const lastLayout = new WeakMap<TraceModel, { collapsed: readonly number[]; filter: string; layout: RowLayout }>();

@@ -12,10 +12,12 @@ import { f64Column, i16Column, i32Column, StringTable, u16Column, u8Column } fro
 import { SymbolResolver } from './symbols';
 import { SYSCALLS_X86_64 } from './syscalls-x86_64';
 import {
+  CpuRunKind,
   SliceFlag,
   SliceKind,
   SyscallFlag,
   ThreadState,
+  type CpuRunTable,
   type LossRange,
   type ModelAnomalies,
   type ProcessModel,
@@ -201,7 +203,36 @@ class ThreadBuilder {
   /** Times of the events no slice, state or syscall shows (the model does not know them): tick marks. */
   readonly otherNs = f64Column();
 
-  constructor(readonly tid: number) {}
+  constructor(
+    readonly tid: number,
+    /** Its index in the model's threads. */
+    readonly index: number,
+  ) {}
+}
+
+/** One CPU's run table being built: the open interval and the finished ones. */
+class CpuRunBuilder {
+  readonly start = f64Column();
+  readonly end = f64Column();
+  readonly kind = u8Column();
+  readonly thread = i32Column();
+  readonly tid = i32Column();
+  /** The open interval (kind -1: none). */
+  openKind = -1;
+  openThread = -1;
+  openTid = -1;
+  openStartNs = 0;
+
+  close(ts: number): void {
+    if (this.openKind >= 0 && ts > this.openStartNs) {
+      this.start.push(this.openStartNs);
+      this.end.push(ts);
+      this.kind.push(this.openKind);
+      this.thread.push(this.openThread);
+      this.tid.push(this.openTid);
+    }
+    this.openKind = -1;
+  }
 }
 
 export class ModelBuilder {
@@ -223,6 +254,7 @@ export class ModelBuilder {
   private readonly cpuCurrent: number[] = [];
   private readonly cpuIrqDepth: number[] = [];
   private readonly cpuSoftDepth: number[] = [];
+  private readonly cpuRuns: CpuRunBuilder[] = [];
   private readonly losses: LossRange[] = [];
   private readonly anomalies: ModelAnomalies = {
     unmatchedReturns: 0,
@@ -282,7 +314,7 @@ export class ModelBuilder {
   // Threads.
 
   private newThread(key: number, tid: number, ts: number): ThreadBuilder {
-    const t = new ThreadBuilder(tid);
+    const t = new ThreadBuilder(tid, this.all.length);
     t.firstNs = ts;
     if (this.hasKernel && key >= 0) {
       t.curState = ThreadState.Unknown;
@@ -361,7 +393,27 @@ export class ModelBuilder {
       this.cpuCurrent.push(-1);
       this.cpuIrqDepth.push(0);
       this.cpuSoftDepth.push(0);
+      this.cpuRuns.push(new CpuRunBuilder());
     }
+  }
+
+  /** After a switch or an irq boundary on cpu: start a new run-table interval if what runs there changed. */
+  private markCpu(cpu: number, ts: number): void {
+    const r = this.cpuRuns[cpu];
+    const tid = this.cpuCurrent[cpu];
+    let kind: number;
+    if (this.cpuIrqDepth[cpu] > 0) kind = CpuRunKind.Irq;
+    else if (this.cpuSoftDepth[cpu] > 0) kind = CpuRunKind.Softirq;
+    else if (tid === 0) kind = CpuRunKind.Idle;
+    else if (tid > 0) kind = CpuRunKind.Run;
+    else kind = -1; // before the CPU's first sched_switch: unknown, no interval
+    const thread = tid > 0 ? (this.live.get(tid)?.index ?? -1) : -1;
+    if (kind === r.openKind && thread === r.openThread && tid === r.openTid) return;
+    r.close(ts);
+    r.openKind = kind;
+    r.openThread = thread;
+    r.openTid = tid;
+    r.openStartNs = ts;
   }
 
   /** The thread the kernel says runs on cpu now, or undefined (unknown, or idle). */
@@ -508,6 +560,7 @@ export class ModelBuilder {
     if (cpu !== null && nextTid >= 0) {
       this.cpuSlot(cpu);
       this.cpuCurrent[cpu] = nextTid;
+      this.markCpu(cpu, ts);
     }
   }
 
@@ -661,6 +714,7 @@ export class ModelBuilder {
     this.cpuSlot(cpu);
     if (soft) this.cpuSoftDepth[cpu]++;
     else this.cpuIrqDepth[cpu]++;
+    this.markCpu(cpu, ts);
     const t = this.currentOn(cpu, ts);
     if (t === undefined) return;
     t.eventCount++;
@@ -672,6 +726,7 @@ export class ModelBuilder {
     this.cpuSlot(cpu);
     if (soft) this.cpuSoftDepth[cpu] = Math.max(0, this.cpuSoftDepth[cpu] - 1);
     else this.cpuIrqDepth[cpu] = Math.max(0, this.cpuIrqDepth[cpu] - 1);
+    this.markCpu(cpu, ts);
     if (this.cpuSoftDepth[cpu] > 0 || this.cpuIrqDepth[cpu] > 0) return;
     const t = this.currentOn(cpu, ts);
     if (t === undefined) return;
@@ -951,6 +1006,20 @@ export class ModelBuilder {
       if (t.tid === t.pid || p.name === '') p.name = t.name;
     });
     const processes = [...byPid.values()].sort((a, b) => a.pid - b.pid);
+    const cpus: CpuRunTable[] = [];
+    this.cpuRuns.forEach((r, cpu) => {
+      r.close(endNs);
+      if (r.start.length === 0) return;
+      cpus.push({
+        cpu,
+        count: r.start.length,
+        startNs: r.start.finish(),
+        endNs: r.end.finish(),
+        kind: r.kind.finish(),
+        thread: r.thread.finish(),
+        tid: r.tid.finish(),
+      });
+    });
     const sources: TraceSource[] = this.sources.map((s, i) => ({
       name: s.name,
       domain: s.domain,
@@ -964,6 +1033,7 @@ export class ModelBuilder {
       threads,
       processes,
       losses: this.losses,
+      cpus,
       hasKernel: this.hasKernel,
       sources,
       eventCount: this.eventCount,
@@ -1059,5 +1129,6 @@ export function modelTransferables(m: TraceModel): ArrayBuffer[] {
       [t.syscalls.startNs, t.syscalls.endNs, t.syscalls.name, t.syscalls.ret, t.syscalls.flags].forEach(add);
     if (t.nameHistory) [t.nameHistory.startNs, t.nameHistory.name].forEach(add);
   }
+  for (const c of m.cpus) [c.startNs, c.endNs, c.kind, c.thread, c.tid].forEach(add);
   return [...out];
 }

@@ -216,3 +216,28 @@ describe('perf CTF: the model', () => {
     expect(m.threads.some((t) => t.name === 'sleep')).toBe(true);
   });
 });
+
+describe('CPU run table from perf (system-wide recording)', () => {
+  it("gives each CPU the sequence of threads babeltrace2's sched:sched_switch names (next_pid)", () => {
+    const expected = new Map<number, number[]>();
+    const lines = babeltraceLines('system');
+    const timeOf = (l: string) => l.slice(1, l.indexOf(']'));
+    // A switch at the trace's last instant starts a run of no duration: the table has no interval for it.
+    const last = lines.map(timeOf).sort().at(-1);
+    for (const l of lines) {
+      const m = / sched:sched_switch: \{ cpu_id = (\d+) \}.* next_pid = (\d+),/.exec(l);
+      if (!m || timeOf(l) === last) continue;
+      const seq = expected.get(Number(m[1])) ?? [];
+      seq.push(Number(m[2]));
+      expected.set(Number(m[1]), seq);
+    }
+    expect(expected.size).toBeGreaterThan(0);
+    const collapse = (xs: number[]) => xs.filter((x, i) => i === 0 || x !== xs[i - 1]);
+    const m = model('system');
+    expect(m.cpus.map((c) => c.cpu)).toEqual([...expected.keys()].sort((a, b) => a - b));
+    for (const c of m.cpus) {
+      const tids = Array.from(c.tid.subarray(0, c.count)).filter((t) => t >= 0);
+      expect(collapse(tids), `CPU ${c.cpu}`).toEqual(collapse(expected.get(c.cpu)!));
+    }
+  });
+});

@@ -129,6 +129,35 @@ export function isEventsOnly(t: ThreadModel): boolean {
   );
 }
 
+/** What a CPU was doing during a run-table interval. */
+export const enum CpuRunKind {
+  /** A thread ran (user space or a syscall). */
+  Run = 0,
+  /** The idle task (swapper, tid 0) ran. */
+  Idle = 1,
+  /** A hardware irq handler ran (over `thread`, the thread it interrupted). */
+  Irq = 2,
+  /** A softirq handler ran (over `thread`, the thread it interrupted). */
+  Softirq = 3,
+}
+
+/**
+ * What ran on one CPU, from `sched_switch` (the CPU's current thread) and irq/softirq entry/exit: contiguous,
+ * non-overlapping intervals sorted by startNs; an irq cuts the run it interrupts into two. Time before the CPU's
+ * first `sched_switch` has no interval unless an irq ran then.
+ */
+export interface CpuRunTable {
+  cpu: number;
+  count: number;
+  startNs: Float64Array;
+  endNs: Float64Array;
+  kind: Uint8Array; // CpuRunKind
+  /** The thread that ran, or that the irq interrupted: IndexIntoThreads, -1 for idle or unknown. */
+  thread: Int32Array;
+  /** Its tid (0 for idle, -1 unknown): kept apart from `thread` so idle reads without a row. */
+  tid: Int32Array;
+}
+
 export interface ProcessModel {
   pid: number;
   name: string;
@@ -160,6 +189,8 @@ export interface TraceModel {
   threads: ThreadModel[];
   processes: ProcessModel[];
   losses: LossRange[];
+  /** Per CPU (sorted by cpu) what ran when; empty without a kernel trace. */
+  cpus: CpuRunTable[];
   hasKernel: boolean;
   sources: TraceSource[];
   /** Total number of events decoded. */

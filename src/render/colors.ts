@@ -2,7 +2,7 @@
  * Colours: call slices by kind (Python cool blues and teals, C warm ambers, Python built-ins pale violets) and by a hash of the name, so
  * one function keeps one colour everywhere; kernel states after Trace Compass's control flow view.
  */
-import { SliceKind, ThreadState } from '../model/types';
+import { CpuRunKind, SliceKind, ThreadState } from '../model/types';
 
 function hashString(s: string): number {
   let h = 2166136261;
@@ -30,6 +30,27 @@ export function sliceColor(name: number, kind: number, text: string): string {
       c = `hsl(${178 + (h % 8) * 8} ${48 - ((h >>> 8) % 3) * 5}% ${60 + ((h >>> 16) % 3) * 6}%)`;
     }
     sliceColorCache.set(key, c);
+  }
+  return c;
+}
+
+const cpuRunColorCache = new Map<string, string>();
+
+/**
+ * A CPU row's run: the hue is the process's (so one process reads as one colour family), the lightness the
+ * thread's; idle is pale grey, irqs red, softirqs orange.
+ */
+export function cpuRunColor(kind: number, pid: number, tid: number): string {
+  if (kind === CpuRunKind.Idle) return '#eceef1';
+  if (kind === CpuRunKind.Irq) return '#d92d20';
+  if (kind === CpuRunKind.Softirq) return '#f79009';
+  const key = `${pid} ${tid}`;
+  let c = cpuRunColorCache.get(key);
+  if (c === undefined) {
+    const hp = hashString(String(pid >= 0 ? pid : tid));
+    const ht = hashString(String(tid));
+    c = `hsl(${(hp % 36) * 10} ${45 + ((hp >>> 8) % 3) * 8}% ${48 + (ht % 4) * 6}%)`;
+    cpuRunColorCache.set(key, c);
   }
   return c;
 }

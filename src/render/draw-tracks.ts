@@ -2,15 +2,24 @@
  * Draws the visible rows of the timeline on one canvas: process headers, thread labels in a left gutter, and
  * for each thread its state strip, syscall lane and flame chart, only for the visible rows and time range.
  */
-import type { ItemRef, LaneFrame, LanePainter, LanePalette } from '../layout/lanes/index';
-import type { Row, RowLayout, ThreadRow, ProcessRow } from '../layout/row-layout';
-import { processRowOf, ROW_PROCESS, rowOf, visibleRows } from '../layout/row-layout';
+import { cpuLane, type ItemRef, type LaneFrame, type LanePainter, type LanePalette } from '../layout/lanes/index';
+import type { CpuRow, Row, RowLayout, ThreadRow, ProcessRow } from '../layout/row-layout';
+import { CPU_GROUP_PID, processRowOf, ROW_CPU_GROUP, ROW_PROCESS, rowOf, visibleRows } from '../layout/row-layout';
 import type { TimeRange } from '../layout/view-math';
 import type { Viewport } from '../layout/viewport';
 import type { LossRange, TraceModel } from '../model/types';
 import { fitText } from './canvas';
 import { RectBatch } from './rect-batch';
-import { DIMMED_SLICE, DIMMED_TEXT, MERGED_CALLS, SLICE_TEXT, sliceColor, stateColor, syscallColor } from './colors';
+import {
+  cpuRunColor,
+  DIMMED_SLICE,
+  DIMMED_TEXT,
+  MERGED_CALLS,
+  SLICE_TEXT,
+  sliceColor,
+  stateColor,
+  syscallColor,
+} from './colors';
 
 export interface TracksFrame {
   model: TraceModel;
@@ -105,6 +114,10 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
       drawProcessHeader(ctx, row, y, widthPx);
       continue;
     }
+    if (row.kind === 'cpu') {
+      boxes += drawCpuRow(frame, row, y);
+      continue;
+    }
     if (row.threadIndex === f.selectedThread) {
       // Translucent, under the boxes: the grid stays visible through it.
       ctx.fillStyle = THEME.threadBand;
@@ -137,10 +150,12 @@ export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): Track
   for (const row of rows) {
     const y = row.yPx - f.scrollTopPx;
     if (row.kind === 'process') drawProcessHeader(ctx, row, y, gutterPx);
+    else if (row.kind === 'cpu') drawCpuLabel(ctx, row, y);
     else drawThreadLabel(ctx, f, row, y);
   }
   // The process of the top row keeps its header pinned at the top, so scrolled threads say whose they are.
-  if (first < last && layout.kind[first] !== ROW_PROCESS && rows[0].yPx < f.scrollTopPx) {
+  const topKind = first < last ? layout.kind[first] : ROW_PROCESS;
+  if (topKind !== ROW_PROCESS && topKind !== ROW_CPU_GROUP && rows[0].yPx < f.scrollTopPx) {
     const header = rowOf(layout, processRowOf(layout, first)) as ProcessRow;
     // Pushed up by the next process's header as it scrolls in.
     let y = 0;
@@ -185,6 +200,28 @@ function drawLossBands(
   }
 }
 
+/** A CPU row's runs (clipped to the content) and its separator. */
+function drawCpuRow(frame: LaneFrame, row: CpuRow, y: number): number {
+  const ctx = painter.ctx!;
+  const { vp } = frame;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(vp.gutterPx, Math.max(y, 0), vp.canvasWidthPx - vp.gutterPx, row.heightPx);
+  ctx.clip();
+  const n = cpuLane.draw(frame, row.cpu, y, frame.metrics.cpuRowPx);
+  painter.flush();
+  ctx.restore();
+  ctx.fillStyle = THEME.rowLine;
+  ctx.fillRect(0, y + row.heightPx - 1, vp.canvasWidthPx, 1);
+  return n;
+}
+
+function drawCpuLabel(ctx: CanvasRenderingContext2D, row: CpuRow, y: number): void {
+  ctx.fillStyle = THEME.threadText;
+  ctx.font = FONT;
+  ctx.fillText(row.label, 22, y + row.heightPx / 2);
+}
+
 function drawProcessHeader(ctx: CanvasRenderingContext2D, row: ProcessRow, y: number, widthPx: number): void {
   ctx.fillStyle = THEME.processBand;
   ctx.fillRect(0, y, widthPx, row.heightPx);
@@ -205,7 +242,8 @@ function drawProcessHeader(ctx: CanvasRenderingContext2D, row: ProcessRow, y: nu
     ctx.lineTo(12.5, mid + 3);
   }
   ctx.fill();
-  const threads = `${row.threadCount} thread${row.threadCount === 1 ? '' : 's'}`;
+  const noun = row.pid === CPU_GROUP_PID ? 'CPU' : 'thread';
+  const threads = `${row.threadCount} ${noun}${row.threadCount === 1 ? '' : 's'}`;
   ctx.fillText(row.label, 24, mid);
   const w = ctx.measureText(row.label).width;
   ctx.font = SMALL_FONT;
@@ -267,6 +305,7 @@ const PALETTE: LanePalette = {
   brokenEdge: '#d92d20',
   note: THEME.laneText,
   eventTick: '#475467',
+  cpuRun: cpuRunColor,
 };
 
 type Box = [number, number, number, number];
@@ -338,6 +377,7 @@ function laneFrame(ctx: CanvasRenderingContext2D, f: TracksFrame): LaneFrame {
     canvasHeightPx: f.heightPx,
     selection: f.selection,
     hovered: f.hovered,
+    selectedThread: f.selectedThread,
     searchNames: f.searchNames,
     painter,
     palette: PALETTE,

@@ -5,12 +5,13 @@
  */
 import { create } from 'zustand';
 import { clampRange, panBy, rangeAround, type TimeRange, zoomAround } from '../layout/view-math';
-import type { ItemRef } from '../layout/lanes/index';
+import type { CpuRunHit, ItemRef } from '../layout/lanes/index';
 
 /** A selected or hovered item of a thread's lane (a call slice, a syscall, a kernel state interval). */
 export type { ItemRef };
 
-export type HoverRef = ItemRef | { kind: 'process'; pid: number } | { kind: 'loss'; index: number };
+/** What the pointer is over: an item, a process header, a loss mark on the axis, a run on a CPU row. */
+export type HoverRef = ItemRef | { kind: 'process'; pid: number } | { kind: 'loss'; index: number } | CpuRunHit;
 
 export interface ViewState {
   /** Trace bounds: the whole zoom-out. */
@@ -52,6 +53,7 @@ function sameRef(a: HoverRef | null, b: HoverRef | null): boolean {
   if (!a || !b || a.kind !== b.kind) return false;
   if (a.kind === 'process') return b.kind === 'process' && a.pid === b.pid;
   if (a.kind === 'loss') return b.kind === 'loss' && a.index === b.index;
+  if (a.kind === 'cpu') return b.kind === 'cpu' && a.cpu === b.cpu && a.index === b.index;
   const bb = b as ItemRef;
   return a.thread === bb.thread && a.index === bb.index;
 }

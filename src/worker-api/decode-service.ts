@@ -75,7 +75,7 @@ export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback)
 }
 
 /** Model parts sent in batches after the head (each can hold tens of thousands of entries). */
-export type ModelPart = 'threads' | 'processes' | 'losses';
+export type ModelPart = 'threads' | 'processes' | 'losses' | 'cpus';
 
 export interface DecodedHead extends DecodedTrace {
   /** Entries to fetch with `part` for each batched part; the head's own arrays are empty. */
@@ -101,10 +101,15 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
   const head = (r: Result<DecodedTrace>): Result<DecodedHead> => {
     if (!r.ok) return r;
     symbolInfo = r.value.model.symbols;
-    const { threads, processes, losses, ...rest } = r.value.model;
-    pending = { threads, processes, losses };
-    const model: TraceModel = { ...rest, threads: [], processes: [], losses: [] };
-    const partCounts = { threads: threads.length, processes: processes.length, losses: losses.length };
+    const { threads, processes, losses, cpus, ...rest } = r.value.model;
+    pending = { threads, processes, losses, cpus };
+    const model: TraceModel = { ...rest, threads: [], processes: [], losses: [], cpus: [] };
+    const partCounts = {
+      threads: threads.length,
+      processes: processes.length,
+      losses: losses.length,
+      cpus: cpus.length,
+    };
     return { ok: true, value: { ...r.value, model, partCounts } };
   };
   return {

@@ -251,8 +251,9 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     const threads = await fetchPart('threads');
     const processes = await fetchPart('processes');
     const losses = await fetchPart('losses');
+    const cpus = await fetchPart('cpus');
     void model.api.release();
-    const traceModel: TraceModel = { ...decoded.value.model, threads, processes, losses };
+    const traceModel: TraceModel = { ...decoded.value.model, threads, processes, losses, cpus };
     onProgress({
       phase: 'done',
       doneBytes: files.totalBytes,

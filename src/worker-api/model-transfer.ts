@@ -88,4 +88,4 @@ export function unpackValue<T>(packed: PackedValue<T>): T {
 }
 
 /** Entries per message: keeps each message's receipt well under 50 ms (a thread holds ~12 columns). */
-export const PART_BATCH = { threads: 200, processes: 2000, losses: 2000 } as const;
+export const PART_BATCH = { threads: 200, processes: 2000, losses: 2000, cpus: 16 } as const;

@@ -12,4 +12,5 @@ export function laneOf(kind: ItemKind): Lane {
   return byKind.get(kind)!;
 }
 
+export { cpuLane, cpuRunLabel, type CpuRunHit } from './cpu-lane';
 export type { ItemKind, ItemRef, ItemTable, Lane, LaneFrame, LanePainter, LanePalette, WalkDirection } from './lane';

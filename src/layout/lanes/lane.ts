@@ -58,6 +58,8 @@ export interface LanePalette {
   note: string;
   /** Tick marks of events the model does not know (events-only rows). */
   eventTick: string;
+  /** A CPU row's run (`CpuRunKind`), of a thread of process `pid` (-1 unknown). */
+  cpuRun(kind: number, pid: number, tid: number): string;
 }
 
 export interface LaneFrame {
@@ -68,6 +70,8 @@ export interface LaneFrame {
   canvasHeightPx: number;
   selection: ItemRef | null;
   hovered: ItemRef | null;
+  /** The selected thread (model.threads index): CPU rows mark where it ran. */
+  selectedThread?: number | null;
   /** Names that match the search (index by name); null when not searching. */
   searchNames: Uint8Array | null;
   painter: LanePainter;

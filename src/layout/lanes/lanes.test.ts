@@ -49,6 +49,7 @@ function frame(painter: LanePainter, selection: ItemRef | null): LaneFrame {
       brokenEdge: 'broken',
       note: 'note',
       eventTick: 'tick',
+      cpuRun: (kind: number, pid: number) => `cpu${kind}:${pid}`,
     },
   };
 }

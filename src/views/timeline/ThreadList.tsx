@@ -99,6 +99,10 @@ function windowItems(
   let r = from;
   while (r < to) {
     const g = layout.group[r];
+    if (g < 0) {
+      r++; // the CPUs group's rows: not threads
+      continue;
+    }
     const pid = layout.groups.pid[g];
     const headerRow = layout.groupRow[g];
     const threads: JSX.Element[] = [];

@@ -3,6 +3,7 @@
  * element, without a React render per mouse move.
  */
 import { useEffect, useRef, type JSX } from 'react';
+import { cpuRunLabel } from '../../layout/lanes/index';
 import { formatDuration, formatSinceStart } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
 import { useViewStore } from '../../store/view-store';
@@ -21,6 +22,15 @@ function tooltipLines(
       `${l.count} ${what}`,
       `${l.trace}${l.cpu !== null ? `, CPU ${l.cpu}` : ''}`,
       `${formatSinceStart(model, l.beginNs)} → ${formatSinceStart(model, l.endNs)} (${formatDuration(l.endNs - l.beginNs)})`,
+    ];
+  }
+  if (h.kind === 'cpu') {
+    const c = model.cpus[h.cpu];
+    if (!c || h.index >= c.count) return null;
+    const what = ['running', 'idle', 'irq', 'softirq'][c.kind[h.index]] ?? '';
+    return [
+      cpuRunLabel(model, c, h.index) || what,
+      `CPU ${c.cpu} · ${what} · ${formatDuration(c.endNs[h.index] - c.startNs[h.index])}`,
     ];
   }
   const d = describeItem(model, h);

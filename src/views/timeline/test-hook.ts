@@ -3,7 +3,8 @@
  * canvas, so that e2e tests click real pixels (on the app page and on timeline-dev.html alike).
  */
 import { laneOf } from '../../layout/lanes/index';
-import { laneYPx, ROW_THREAD, rowLayoutFor, rowOf, type ThreadRow } from '../../layout/row-layout';
+import { laneYPx, ROW_CPU, ROW_THREAD, rowLayoutFor, rowOf, type ThreadRow } from '../../layout/row-layout';
+import { CpuRunKind } from '../../model/types';
 import { formatDuration, timeZeroNs } from '../../layout/time-format';
 import { axisTicks } from '../../render/time-scale';
 import { Viewport } from '../../layout/viewport';
@@ -56,10 +57,50 @@ export function locateItem(model: TraceModel, kind: Kind, name: string): ItemLoc
   return null;
 }
 
+/**
+ * Page coordinates of the middle of the widest thread run in view on the CPU rows, with the thread that ran
+ * (null when no CPU row shows one).
+ */
+export function locateCpuRun(model: TraceModel): (ItemLocation & { tid: number; name: string }) | null {
+  const s = useViewStore.getState();
+  const layout = rowLayoutFor(model, s.collapsedPids, s.threadFilter);
+  const canvas = document.querySelector<HTMLCanvasElement>('canvas.tl-tracks');
+  if (!canvas) return null;
+  const scroll = canvas.parentElement!;
+  const box = canvas.getBoundingClientRect();
+  const vp = new Viewport(s.visibleRange, box.width, GUTTER_PX);
+  const { startNs, endNs } = s.visibleRange;
+  let best: { r: number; i: number; w: number } | null = null;
+  for (let r = 0; r < layout.count; r++) {
+    if (layout.kind[r] !== ROW_CPU) continue;
+    const c = model.cpus[layout.ref[r]];
+    for (let i = 0; i < c.count; i++) {
+      if (c.kind[i] !== CpuRunKind.Run || c.thread[i] < 0) continue;
+      const w = Math.min(c.endNs[i], endNs) - Math.max(c.startNs[i], startNs);
+      if (w > 0 && (!best || w > best.w)) best = { r, i, w };
+    }
+  }
+  if (!best) return null;
+  const c = model.cpus[layout.ref[best.r]];
+  const a = Math.max(c.startNs[best.i], startNs);
+  const b = Math.min(c.endNs[best.i], endNs);
+  const t = model.threads[c.thread[best.i]];
+  return {
+    x: box.left + vp.nsToCanvasPx((a + b) / 2),
+    y: box.top + layout.topPx[best.r] + layout.metrics.cpuRowPx / 2 - scroll.scrollTop,
+    widthPx: vp.nsToCanvasPx(b) - vp.nsToCanvasPx(a),
+    thread: c.thread[best.i],
+    index: best.i,
+    tid: t.tid,
+    name: t.name,
+  };
+}
+
 export function installTestHook(model: TraceModel): () => void {
   const w = window as unknown as { __strataTimeline?: unknown };
   const hook = {
     locate: (kind: Kind, name: string) => locateItem(model, kind, name),
+    locateCpuRun: () => locateCpuRun(model),
     range: (startNs: number, endNs: number) => useViewStore.setState({ visibleRange: { startNs, endNs } }),
     /** The axis's tick labels at their page x, as drawn now (same computation as the canvas frame). */
     axisLabels: () => {

@@ -300,7 +300,11 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
         return;
       }
       const h = hitAt(p.x, p.y);
-      if (h && h.kind !== 'process') select(h);
+      if (h?.kind === 'cpu') {
+        // A run on a CPU row selects the thread that ran (idle has none).
+        if (h.thread >= 0) selectThread(h.thread);
+        else select(null);
+      } else if (h && h.kind !== 'process') select(h);
       else {
         select(null);
         selectRange(null);
@@ -309,7 +313,10 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     const onTracksDblClick = (e: MouseEvent) => {
       const p = local(e);
       const h = hitAt(p.x, p.y);
-      if (h && h.kind !== 'process') {
+      if (h?.kind === 'cpu') {
+        const c = model.cpus[h.cpu];
+        zoomToRange({ startNs: c.startNs[h.index], endNs: c.endNs[h.index] });
+      } else if (h && h.kind !== 'process') {
         const r = itemRange(model, h);
         if (r) zoomToRange(r);
       }
