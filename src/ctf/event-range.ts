@@ -99,7 +99,20 @@ export class EventRangeReader {
    */
   page(fromNs: number, toNs: number, offset: number, limit: number): EventPage {
     const total = this.count(fromNs, toNs);
-    if (offset >= total || limit <= 0) return { total, rows: [] };
+    const rows: TraceEvent[] = [];
+    if (offset < total && limit > 0)
+      this.scan(fromNs, toNs, offset, (e) => {
+        rows.push(e);
+        return rows.length < limit;
+      });
+    return { total, rows };
+  }
+
+  /**
+   * Calls `onEvent` with the events at times in [fromNs, toNs) from row `offset` on, in time order, until it
+   * returns false (search and filter read the range this way, keeping nothing).
+   */
+  scan(fromNs: number, toNs: number, offset: number, onEvent: (e: TraceEvent) => boolean): void {
     // Candidate start times: packet beginnings inside the range, sorted; binary search on the count before each.
     const starts: number[] = [fromNs];
     for (const ix of this.index)
@@ -117,16 +130,16 @@ export class EventRangeReader {
         before = n;
       } else hi = mid - 1;
     }
-    const startNs = starts[lo];
     if (lo === 0) before = 0;
-    return { total, rows: this.merge(startNs, toNs, offset - before, limit) };
+    this.merge(starts[lo], toNs, offset - before, onEvent);
   }
 
   /**
-   * Events from `startNs` (skipping `skip` of them) up to `toNs`, at most `limit`, merged by time then stream.
-   * The skipped ones (about a packet per stream) are decoded too: simple, and bounded by the packet sizes.
+   * Events from `startNs` (skipping `skip` of them) up to `toNs`, merged by time then stream, while `onEvent`
+   * returns true. The skipped ones (about a packet per stream) are decoded too: simple, and bounded by the packet
+   * sizes.
    */
-  private merge(startNs: number, toNs: number, skip: number, limit: number): TraceEvent[] {
+  private merge(startNs: number, toNs: number, skip: number, onEvent: (e: TraceEvent) => boolean): void {
     const heap: StreamDecoder[] = [];
     const next = (d: StreamDecoder): boolean => {
       try {
@@ -148,11 +161,10 @@ export class EventRangeReader {
       d.seekPacket(p);
       if (next(d)) heapPush(heap, d);
     });
-    const rows: TraceEvent[] = [];
-    while (heap.length > 0 && rows.length < limit) {
+    while (heap.length > 0) {
       const d = heap[0];
       if (skip > 0) skip--;
-      else rows.push(d.event!);
+      else if (!onEvent(d.event!)) return;
       if (next(d)) siftDown(heap, 0);
       else {
         const last = heap.pop()!;
@@ -162,7 +174,6 @@ export class EventRangeReader {
         }
       }
     }
-    return rows;
   }
 }
 
