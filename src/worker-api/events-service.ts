@@ -33,6 +33,14 @@ export interface EventMatches {
 
 export const FILTER_MAX = 1_000_000;
 
+/** The page's handle on the model worker's events table (LoadedTrace.events). */
+export interface EventsClient {
+  rows(range: EventRange, offset: number, limit: number): Promise<EventRowsPage>;
+  rowsAt(range: EventRange, offsets: number[]): Promise<EventRow[]>;
+  find(range: EventRange, search: EventSearch, afterOffset: number): Promise<{ offset: number; error?: string }>;
+  filter(range: EventRange, search: EventSearch): Promise<EventMatches>;
+}
+
 export class EventTable {
   private readonly exp: Experiment;
   private readonly reader: EventRangeReader;

@@ -1,0 +1,62 @@
+/**
+ * The Events tab on the article demo (/?demo): the events of the visible range with their fields, decoded on
+ * demand in the model worker; search (Enter: next match, Ctrl+Enter: filter) finds sched_switch; clicking a row
+ * selects its thread on the timeline.
+ */
+import { expect, test, type Page } from '@playwright/test';
+
+async function openEvents(page: Page): Promise<void> {
+  await page.goto('/?demo');
+  await expect(page.locator('canvas.tl-tracks')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('tab', { name: 'Events' }).click();
+  await expect(page.getByRole('tab', { name: 'Events' })).toHaveAttribute('aria-selected', 'true');
+}
+
+test('the Events tab lists the events of the visible range with their fields', async ({ page }) => {
+  await openEvents(page);
+  const table = page.getByRole('table', { name: 'Events' });
+  // The demo's kernel and UST events, all in view at first.
+  await expect(page.getByTestId('events-count')).toHaveText('2,290 events');
+  const first = table.locator('.ev-row:not(.ev-head)').first();
+  await expect(first.locator('.ev-name')).toHaveText('lttng_statedump_start');
+  await expect(first.locator('.ev-time')).toHaveText('0.000000000 s');
+  const second = table.locator('.ev-row:not(.ev-head)').nth(1);
+  await expect(second.locator('.ev-fields')).toContainText('name = "systemd"');
+  // Virtualized: only the rows in view exist, whatever the count.
+  expect(await table.locator('.ev-row').count()).toBeLessThan(60);
+  // Scrolling to the end reads the last rows.
+  await table.locator('.ev-scroll').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(table.locator('.ev-row:not(.ev-head)').last().locator('.ev-name')).not.toHaveText('…');
+  await page.screenshot({ path: 'test-results/events-table.png' });
+});
+
+test('search finds sched_switch, Ctrl+Enter filters, a click selects the row thread', async ({ page }) => {
+  await openEvents(page);
+  await expect(page.getByTestId('events-count')).toHaveText('2,290 events');
+  const search = page.getByLabel('Search events');
+  await search.fill('sched_switch');
+  await search.press('Enter');
+  await expect(page.getByTestId('events-count')).toContainText(/· [\d,]+ matches/);
+  const current = page.locator('.ev-row.ev-current');
+  await expect(current.locator('.ev-name')).toHaveText('sched_switch');
+  const firstAt = await current.locator('.ev-time').textContent();
+  await search.press('Enter');
+  await expect(current.locator('.ev-time')).not.toHaveText(firstAt!);
+  await expect(current.locator('.ev-name')).toHaveText('sched_switch');
+
+  await search.press('Control+Enter');
+  await expect(page.getByTestId('events-count')).toContainText('(filtered)');
+  const rows = page.locator('.ev-table .ev-row:not(.ev-head)');
+  await expect(rows.first().locator('.ev-name')).toHaveText('sched_switch');
+  const names = await rows.locator('.ev-name').allTextContents();
+  expect(new Set(names)).toEqual(new Set(['sched_switch']));
+
+  // A row with a known thread (the one the switch puts on the CPU): clicking it selects that thread.
+  const row = rows.filter({ has: page.locator('.ev-thread', { hasText: /^\d+ / }) }).first();
+  const tid = /^(\d+) /.exec((await row.locator('.ev-thread').textContent())!)![1];
+  await expect(row.locator('.ev-fields')).toContainText(`next_tid = ${tid}`);
+  await row.click();
+  await expect(row).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('details-panel')).toContainText(tid);
+  await page.screenshot({ path: 'test-results/events-search.png' });
+});
