@@ -24,9 +24,13 @@ export interface EventPage {
   rows: TraceEvent[];
 }
 
+/** Boundary packets whose event times are kept (a few MB at most). */
+const TIMES_CACHE_PACKETS = 256;
+
 export class EventRangeReader {
   private readonly index: PacketIndex[];
   private readonly skipTables = new ColumnTables(() => null, false);
+  private readonly timesCache = new Map<string, Float64Array>();
 
   constructor(private readonly exp: Experiment) {
     this.index = exp.streams.map((_, si) => this.indexStream(si));
@@ -62,25 +66,43 @@ export class EventRangeReader {
     return ix;
   }
 
+  /**
+   * Sorted event times of packet `p` of stream `si` (boundary packets of a range: counted by binary search; the
+   * last few hundred are kept, so paging and searching one range decodes each boundary packet once).
+   */
+  private packetTimes(si: number, p: number): Float64Array {
+    const key = `${si}:${p}`;
+    const hit = this.timesCache.get(key);
+    if (hit) return hit;
+    const times = new Float64Array(this.index[si].count[p]);
+    let k = 0;
+    const d = this.exp.streamDecoder(si);
+    d.readColumns(this.skipTables);
+    d.seekPacket(p);
+    try {
+      while (k < times.length && d.advance() && d.packet === p)
+        if (d.isStaged && Number.isFinite(d.key)) times[k++] = d.key;
+    } catch {
+      // counted up to the damage
+    }
+    const sorted = times.subarray(0, k).sort();
+    if (this.timesCache.size >= TIMES_CACHE_PACKETS) this.timesCache.clear();
+    this.timesCache.set(key, sorted);
+    return sorted;
+  }
+
   /** Events of stream `si` at times in [fromNs, toNs), counting whole packets and reading boundary ones. */
   private countStream(si: number, fromNs: number, toNs: number): number {
     const ix = this.index[si];
     let n = 0;
-    let d: StreamDecoder | null = null;
     for (let p = 0; p < ix.count.length; p++) {
       if (ix.count[p] === 0 || ix.lastNs[p] < fromNs || ix.firstNs[p] >= toNs) continue;
       if (ix.firstNs[p] >= fromNs && ix.lastNs[p] < toNs) {
         n += ix.count[p];
         continue;
       }
-      d ??= this.exp.streamDecoder(si);
-      d.readColumns(this.skipTables);
-      d.seekPacket(p);
-      try {
-        while (d.advance() && d.packet === p) if (d.isStaged && d.key >= fromNs && d.key < toNs) n++;
-      } catch {
-        // counted up to the damage
-      }
+      const times = this.packetTimes(si, p);
+      n += lowerBound(times, toNs) - lowerBound(times, fromNs);
     }
     return n;
   }
@@ -175,6 +197,18 @@ export class EventRangeReader {
       }
     }
   }
+}
+
+/** First index of a sorted array whose value is >= x. */
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function before(a: StreamDecoder, b: StreamDecoder): boolean {
