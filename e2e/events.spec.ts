@@ -60,3 +60,14 @@ test('search finds sched_switch, Ctrl+Enter filters, a click selects the row thr
   await expect(page.getByTestId('details-panel')).toContainText(tid);
   await page.screenshot({ path: 'test-results/events-search.png' });
 });
+
+test('selecting a call on the timeline scrolls the table to the event that began it', async ({ page }) => {
+  await page.goto('/?demo');
+  await expect(page.locator('canvas.tl-tracks')).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Go to the longest call of sleep' }).click();
+  await expect(page.getByTestId('details-panel')).toContainText('sleep');
+  await page.getByRole('tab', { name: 'Events' }).click();
+  const current = page.locator('.ev-row.ev-current');
+  await expect(current.locator('.ev-fields')).toContainText('"sleep"');
+  await page.screenshot({ path: 'test-results/events-follow-selection.png' });
+});

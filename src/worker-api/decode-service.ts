@@ -246,6 +246,10 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
     async eventRows(range: EventRange, offset: number, limit: number): Promise<EventRowsPage> {
       return eventTable().page(range, offset, limit);
     },
+    /** Events table: the offset in `range` of the first event at or after `tNs`. */
+    async eventOffsetAt(range: EventRange, tNs: number): Promise<number> {
+      return eventTable().offsetAt(range, tNs);
+    },
     /** Events table: the rows at these offsets of `range` (ascending; a filter's visible rows). */
     async eventRowsAt(range: EventRange, offsets: number[]): Promise<EventRowsPage['rows']> {
       return eventTable().rowsAt(range, offsets);

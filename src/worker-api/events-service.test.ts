@@ -38,5 +38,9 @@ describe('events service', () => {
     const found = await service.findEvent(all, { text: '^lttng_test_f', regex: true }, filtered.offsets[0]);
     expect(found.offset).toBe(filtered.offsets[1]);
     expect((await service.findEvent(all, { text: '(', regex: true }, -1)).error).toBeTruthy();
+    // The offset of a time: the row there is the first event at or after it.
+    const at = await service.eventOffsetAt(all, first.rows[30].tsNs);
+    expect((await service.eventRows(all, at, 1)).rows[0].tsNs).toBe(first.rows[30].tsNs);
+    expect(first.rows[at - 1].tsNs).toBeLessThan(first.rows[30].tsNs);
   });
 });

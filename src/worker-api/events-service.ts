@@ -39,6 +39,7 @@ export interface EventsClient {
   rowsAt(range: EventRange, offsets: number[]): Promise<EventRow[]>;
   find(range: EventRange, search: EventSearch, afterOffset: number): Promise<{ offset: number; error?: string }>;
   filter(range: EventRange, search: EventSearch): Promise<EventMatches>;
+  offsetAt(range: EventRange, tNs: number): Promise<number>;
 }
 
 export class EventTable {
@@ -67,6 +68,12 @@ export class EventTable {
     const [from, to] = this.expRange(range);
     const p = this.reader.page(from, to, offset, limit);
     return { total: p.total, offset, rows: p.rows.map(this.row) };
+  }
+
+  /** Offset in `range` of the first event at or after `tNs` (the table scrolls there when the timeline selects). */
+  offsetAt(range: EventRange, tNs: number): number {
+    const [from] = this.expRange(range);
+    return this.reader.count(from, Math.max(from, tNs + this.shiftNs));
   }
 
   /** Rows at the given offsets (ascending: a filter's visible rows), read in one pass from the first to the last. */

@@ -279,6 +279,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
           rowsAt: (range, offsets) => model.api.eventRowsAt(range, offsets),
           find: (range, search, after) => model.api.findEvent(range, search, after),
           filter: (range, search) => model.api.filterEvents(range, search),
+          offsetAt: (range, tNs) => model.api.eventOffsetAt(range, tNs),
         },
         dispose: () => {
           model.worker.terminate();

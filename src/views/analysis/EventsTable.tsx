@@ -177,13 +177,46 @@ export function EventsTable(props: { model: TraceModel }): JSX.Element {
     }
   };
 
+  // Selecting on the timeline scrolls the table to the first event of the selected item (not for our own clicks).
+  const selection = useViewStore((s) => s.selection);
+  const ownClick = useRef<unknown>(null);
+  // A row to scroll to once the list is that long (the count may not be known yet when the offset is).
+  const [pendingScroll, setPendingScroll] = useState<number | null>(null);
+  const scrollRef = useRef(scrollToIndex);
+  scrollRef.current = scrollToIndex;
+  useEffect(() => {
+    if (pendingScroll === null || count <= pendingScroll) return;
+    scrollRef.current(pendingScroll);
+    setPendingScroll(null);
+  }, [pendingScroll, count]);
+  useEffect(() => {
+    const client = eventsClient();
+    if (!selection || !client || selection === ownClick.current || filtered) return;
+    const t = model.threads[selection.thread];
+    const table = selection.kind === 'slice' ? t.slices : selection.kind === 'syscall' ? t.syscalls : t.states;
+    if (!table) return;
+    const startNs = table.startNs[selection.index];
+    if (startNs < range.startNs || startNs >= range.endNs) return;
+    let stale = false;
+    void client.offsetAt(range, startNs).then((offset) => {
+      if (stale) return;
+      setCurrent(offset);
+      setPendingScroll(offset);
+    });
+    return () => {
+      stale = true;
+    };
+  }, [selection, model, range, filtered]);
+
   const onRow = (row: EventRow, offset: number) => {
     setCurrent(offset);
     const thread = threadOfEvent(model, row.tid, row.cpu, row.tsNs);
     if (thread === null) return;
     const item = itemAtTime(model, thread, row.tsNs);
-    if (item) select(item);
-    else selectThread(thread);
+    if (item) {
+      ownClick.current = item;
+      select(item);
+    } else selectThread(thread);
   };
 
   const threadText = useMemo(
