@@ -4,6 +4,21 @@
  * selects its thread on the timeline.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { gzipSync } from 'fflate';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeTar } from '../src/ingest/tar';
+import { corpusTarGz, folderEntries } from './trace-fixtures';
+
+const perfFixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/perf');
+
+async function openBundleEvents(page: Page, name: string, buffer: Buffer): Promise<void> {
+  await page.goto('/?trace=');
+  await expect(page.getByTestId('drop-zone')).toBeVisible();
+  await page.getByTestId('file-input').setInputFiles({ name: `${name}.tar.gz`, mimeType: 'application/gzip', buffer });
+  await expect(page.getByTestId('trace-summary')).toContainText(name, { timeout: 30_000 });
+  await page.getByRole('tab', { name: 'Events' }).click();
+}
 
 async function openEvents(page: Page): Promise<void> {
   await page.goto('/?demo');
@@ -70,4 +85,35 @@ test('selecting a call on the timeline scrolls the table to the event that began
   const current = page.locator('.ev-row.ev-current');
   await expect(current.locator('.ev-fields')).toContainText('"sleep"');
   await page.screenshot({ path: 'test-results/events-follow-selection.png' });
+});
+
+test('a perf CTF trace: its events with perf fields, filtered to sched:sched_switch, a row selects its thread', async ({
+  page,
+}) => {
+  const tar = Buffer.from(gzipSync(writeTar(folderEntries(join(perfFixtures, 'task'), 'perf-task'))));
+  await openBundleEvents(page, 'perf-task', tar);
+  await expect(page.getByTestId('events-count')).toHaveText(/^[\d,]+ events$/);
+  const search = page.getByLabel('Search events');
+  await page.getByLabel('regular expression').check();
+  await search.fill('^sched:sched_switch$');
+  await search.press('Control+Enter');
+  await expect(page.getByTestId('events-count')).toContainText('(filtered)');
+  const rows = page.locator('.ev-table .ev-row:not(.ev-head)');
+  await expect(rows.first().locator('.ev-name')).toHaveText('sched:sched_switch');
+  await expect(rows.first().locator('.ev-fields')).toContainText('perf_tid = ');
+  const row = rows.filter({ has: page.locator('.ev-thread', { hasText: /^\d+ / }) }).first();
+  const tid = /^(\d+) /.exec((await row.locator('.ev-thread').textContent())!)![1];
+  await expect(row.locator('.ev-fields')).toContainText(`perf_tid = ${tid}`);
+  await row.click();
+  await expect(page.getByTestId('details-panel')).toContainText(tid);
+  await page.screenshot({ path: 'test-results/events-perf.png' });
+});
+
+test('a UST-only trace of events the model does not know lists them with their fields', async ({ page }) => {
+  await openBundleEvents(page, 'bt-lttng-crash', corpusTarGz('bt-lttng-crash'));
+  await expect(page.getByTestId('events-count')).toHaveText(/^[\d,]+ events$/);
+  const first = page.locator('.ev-table .ev-row:not(.ev-head)').first();
+  await expect(first.locator('.ev-name')).not.toHaveText('…');
+  await expect(first.locator('.ev-fields')).toContainText(' = ');
+  await page.screenshot({ path: 'test-results/events-ust.png' });
 });
