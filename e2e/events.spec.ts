@@ -66,10 +66,10 @@ test('search finds sched_switch, Ctrl+Enter filters, a click selects the row thr
   const names = await rows.locator('.ev-name').allTextContents();
   expect(new Set(names)).toEqual(new Set(['sched_switch']));
 
-  // A row with a known thread (the one the switch puts on the CPU): clicking it selects that thread.
+  // A row with a known thread (the one the switch takes off the CPU): clicking it selects that thread.
   const row = rows.filter({ has: page.locator('.ev-thread', { hasText: /^\d+ / }) }).first();
   const tid = /^(\d+) /.exec((await row.locator('.ev-thread').textContent())!)![1];
-  await expect(row.locator('.ev-fields')).toContainText(`next_tid = ${tid}`);
+  await expect(row.locator('.ev-fields')).toContainText(`prev_tid = ${tid}`);
   await row.click();
   await expect(row).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('details-panel')).toContainText(tid);

@@ -1,6 +1,6 @@
 /**
  * Events table row clicks on the demo: each event lands on the thread the trace itself says ran it (its tid, or
- * the CPU's last sched_switch next_tid), and on an item of that row covering its time.
+ * the CPU's last sched_switch next_tid, which the next switch switches out), and on an item of that row covering its time.
  */
 import { describe, expect, it } from 'vitest';
 import { buildDemoArchive } from '../synth/demo';
@@ -26,8 +26,8 @@ describe('events table rows on the timeline', () => {
     for (const row of rows) {
       const thread = threadOfEvent(model, row.tid, row.cpu, row.tsNs);
       if (row.tid !== null) expect(model.threads[thread!].tid).toBe(row.tid);
-      else if (row.cpu !== null && row.name !== 'sched_switch' && (onCpu.get(row.cpu) ?? 0) > 0) {
-        // A kernel event without a tid: the thread sched_switch last put on its CPU.
+      else if (row.cpu !== null && (onCpu.get(row.cpu) ?? 0) > 0) {
+        // A kernel event without a tid: the thread sched_switch last put on its CPU (a switch is its prev's).
         expect(thread === null ? null : model.threads[thread].tid).toBe(onCpu.get(row.cpu));
         byCpu++;
       }

@@ -1,19 +1,19 @@
 /**
  * Where an event of the events table sits on the timeline: its thread (by the tid it carries, else the thread
- * the kernel shows running on its CPU at that time) and the item of that thread's row at its time (the deepest
+ * the kernel shows running on its CPU up to that time) and the item of that thread's row at its time (the deepest
  * call slice, else the syscall, else the kernel state), for the table's row clicks.
  */
 import { ThreadState, type TraceModel } from '../model/types';
 import type { ItemRef } from './lanes/index';
 
-/** Last index i with starts[i] <= t in a sorted array of `count` entries, or -1. */
-function lastAtOrBefore(starts: Float64Array, count: number, t: number): number {
+/** Last index i with starts[i] <= t (`strict`: < t) in a sorted array of `count` entries, or -1. */
+function lastAtOrBefore(starts: Float64Array, count: number, t: number, strict = false): number {
   let lo = 0;
   let hi = count - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (starts[mid] <= t) {
+    if (strict ? starts[mid] < t : starts[mid] <= t) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;
@@ -35,8 +35,10 @@ export function threadOfEvent(model: TraceModel, tid: number | null, cpu: number
   for (let i = 0; i < model.threads.length; i++) {
     const st = model.threads[i].states;
     if (!st) continue;
-    const k = lastAtOrBefore(st.startNs, st.count, tsNs);
-    if (k >= 0 && st.endNs[k] > tsNs && st.cpu[k] === cpu && running(st.state[k])) return i;
+    // The thread running up to the event: a sched_switch belongs to the thread it switches out (as in Trace
+    // Compass), so a run interval (start, end] holds the events of its end time.
+    const k = lastAtOrBefore(st.startNs, st.count, tsNs, true);
+    if (k >= 0 && st.endNs[k] >= tsNs && st.cpu[k] === cpu && running(st.state[k])) return i;
   }
   // User-space events without a thread: the CPU's own row.
   const row = model.threads.findIndex((t) => t.cpuRow === cpu);
