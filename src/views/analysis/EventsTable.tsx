@@ -7,9 +7,10 @@
  */
 import { useEffect, useMemo, useRef, useState, type JSX, type KeyboardEvent } from 'react';
 import { itemAtTime, threadOfEvent } from '../../layout/event-item';
+import { rowWindow, scrollTopFor } from '../../layout/virtual-rows';
 import type { TraceModel } from '../../model/types';
 import { eventsClient } from '../../store/trace-store';
-import { select, selectThread, useViewStore } from '../../store/view-store';
+import { select, selectThread, setVisibleRange, useViewStore } from '../../store/view-store';
 import type { EventMatches, EventRange, EventRow } from '../../worker-api/events-service';
 
 const ROW_PX = 20;
@@ -85,13 +86,9 @@ export function EventsTable(props: { model: TraceModel }): JSX.Element {
   const searchKey = `${rangeKey}|${regex}|${text}`;
   const shownMatches = filtered && matches && matches.key === searchKey ? matches.m : null;
   const count = shownMatches ? shownMatches.offsets.length : (total ?? 0);
-  const visibleRows = Math.ceil(viewPx / ROW_PX) + 1;
-  const fullPx = count * ROW_PX;
-  const spacerPx = Math.min(fullPx, MAX_SCROLL_PX);
-  const scaled = fullPx > MAX_SCROLL_PX;
-  const first = scaled
-    ? Math.floor((scrollTop / Math.max(1, spacerPx - viewPx)) * Math.max(0, count - visibleRows + 1))
-    : Math.floor(scrollTop / ROW_PX);
+  const win = rowWindow(count, ROW_PX, viewPx, scrollTop, MAX_SCROLL_PX);
+  const first = win.first;
+  const visibleRows = win.count;
   const blockKey = `${rangeKey}|${shownMatches ? searchKey : ''}`;
 
   // Fetch the block of rows around the first visible one when it is not held.
@@ -132,10 +129,7 @@ export function EventsTable(props: { model: TraceModel }): JSX.Element {
   const scrollToIndex = (i: number) => {
     const el = scroller.current;
     if (!el) return;
-    const top = scaled
-      ? (i / Math.max(1, count - visibleRows + 1)) * Math.max(1, spacerPx - viewPx)
-      : Math.max(0, i * ROW_PX - viewPx / 3);
-    el.scrollTop = top;
+    el.scrollTop = scrollTopFor(i, count, ROW_PX, viewPx, MAX_SCROLL_PX);
     setScrollTop(el.scrollTop);
   };
 
@@ -210,6 +204,12 @@ export function EventsTable(props: { model: TraceModel }): JSX.Element {
 
   const onRow = (row: EventRow, offset: number) => {
     setCurrent(offset);
+    // An event of a measured range outside the view: the view pans to it (the table follows the range, not the view).
+    const v = useViewStore.getState().visibleRange;
+    if (row.tsNs < v.startNs || row.tsNs > v.endNs) {
+      const half = (v.endNs - v.startNs) / 2;
+      setVisibleRange({ startNs: row.tsNs - half, endNs: row.tsNs + half });
+    }
     const thread = threadOfEvent(model, row.tid, row.cpu, row.tsNs);
     if (thread === null) return;
     const item = itemAtTime(model, thread, row.tsNs);
@@ -232,8 +232,8 @@ export function EventsTable(props: { model: TraceModel }): JSX.Element {
   );
 
   const rows: JSX.Element[] = [];
-  const top = scaled ? scrollTop : first * ROW_PX;
-  for (let i = first; i < Math.min(first + visibleRows, count); i++) {
+  const top = win.topPx;
+  for (let i = first; i < first + visibleRows; i++) {
     const row = block && block.key === blockKey ? block.rows[i - block.first] : undefined;
     const offset = shownMatches ? shownMatches.offsets[i] : i;
     rows.push(
@@ -317,7 +317,7 @@ export function EventsTable(props: { model: TraceModel }): JSX.Element {
           </span>
         </div>
         <div className="ev-scroll" ref={scroller} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
-          <div style={{ height: spacerPx + (scaled ? viewPx : 0), position: 'relative' }}>{rows}</div>
+          <div style={{ height: win.heightPx, position: 'relative' }}>{rows}</div>
         </div>
       </div>
     </div>
