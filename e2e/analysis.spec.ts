@@ -12,10 +12,10 @@ async function openDemo(page: Page): Promise<void> {
   await expect(page.getByTestId('analysis-panel')).toBeVisible({ timeout: 30_000 });
 }
 
-test('the panel has its four tabs and shows the functions of the whole trace', async ({ page }) => {
+test('the panel has its five tabs and shows the functions of the whole trace', async ({ page }) => {
   await openDemo(page);
   const tabs = page.getByRole('tab');
-  await expect(tabs).toHaveText(['Functions', 'Flame graph', 'Syscalls', 'States']);
+  await expect(tabs).toHaveText(['Functions', 'Flame graph', 'Syscalls', 'States', 'Events']);
   await expect(page.getByRole('tab', { name: 'Functions' })).toHaveAttribute('aria-selected', 'true');
   const rows = page.getByTestId('function-row');
   await expect(rows.first()).toBeVisible();

@@ -66,6 +66,8 @@ export interface Experiment {
     inStreamOrder?: boolean,
   ): void;
   absoluteNs(tsNs: number): bigint;
+  /** A fresh decoder of stream `si` (the events table seeks it packet by packet: event-range.ts). */
+  streamDecoder(si: number): StreamDecoder;
 }
 
 function joinPath(dir: string, file: string): string {
@@ -212,6 +214,7 @@ export function openExperiment(traces: TraceInput[]): Experiment {
     totalBytes,
     warnings,
     absoluteNs: (tsNs: number) => origin + BigInt(tsNs),
+    streamDecoder: (si: number) => decoderOf(open[si], si),
     decode(onEvent, onLoss) {
       merge(null, onEvent, null, onLoss);
     },

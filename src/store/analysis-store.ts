@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 
-export const ANALYSIS_TABS = ['functions', 'flame', 'syscalls', 'states'] as const;
+export const ANALYSIS_TABS = ['functions', 'flame', 'syscalls', 'states', 'events'] as const;
 export type AnalysisTab = (typeof ANALYSIS_TABS)[number];
 
 export interface AnalysisViewState {

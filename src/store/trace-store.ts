@@ -13,6 +13,7 @@ import {
   type TraceSourceSpec,
 } from '../worker-api/load-client';
 import type { LoadFailure, LoadProgress } from '../worker-api/protocol';
+import type { EventsClient } from '../worker-api/events-service';
 
 /** Where the loaded trace came from; `files` traces have no URL and cannot be linked. */
 export type TraceOrigin = { kind: 'url'; url: string } | { kind: 'demo' } | { kind: 'files'; names: string[] };
@@ -168,6 +169,11 @@ export const useTraceStore = create<TraceStoreState>()((set, get) => ({
     return loaded ? loaded.bundle() : null;
   },
 }));
+
+/** The events table of the trace shown (decoded on demand in its model worker); null when none is loaded. */
+export function eventsClient(): EventsClient | null {
+  return loaded?.events ?? null;
+}
 
 /** Makes a loaded trace (whole, or partial with its failure) the current one. */
 function showLoaded(value: LoadedTrace): void {

@@ -44,6 +44,7 @@ import { loadDemangler } from '../symbols/demangle';
 import { SYMBOLS_PREFIX } from './unpack-service';
 import { SymbolLibrary, type SymbolFile } from '../symbols/symbolizer';
 import { MemorySource } from '../base/byte-source';
+import { EventTable, type EventMatches, type EventRange, type EventRowsPage, type EventSearch } from './events-service';
 
 /** What a pool decode worker posts to the model worker. */
 type PartMessage =
@@ -98,9 +99,19 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
   let merged = 0;
   let active: { build: PoolModelBuild; ports: MessagePort[]; opened: boolean[]; settle: () => void } | null = null;
   let symbolInfo: SymbolInfo | undefined;
+  let modelOriginNs = 0n;
+  // The events table's reader, opened on its first request (after the model is on the page).
+  let events: EventTable | null = null;
+  const eventTable = (): EventTable => {
+    if (!kept) throw new Error('no trace is loaded');
+    events ??= new EventTable(kept, modelOriginNs);
+    return events;
+  };
   const head = (r: Result<DecodedTrace>): Result<DecodedHead> => {
     if (!r.ok) return r;
     symbolInfo = r.value.model.symbols;
+    modelOriginNs = r.value.model.originNs;
+    events = null;
     const { threads, processes, losses, cpus, ...rest } = r.value.model;
     pending = { threads, processes, losses, cpus };
     const model: TraceModel = { ...rest, threads: [], processes: [], losses: [], cpus: [] };
@@ -235,6 +246,31 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
         await new Promise((r) => setTimeout(r, 0));
       }
       if (held.length > 0) onBatches(held);
+    },
+    /** Events table: rows [offset, offset + limit) of the events in `range`, and how many it holds. */
+    async eventRows(range: EventRange, offset: number, limit: number): Promise<EventRowsPage> {
+      return eventTable().page(range, offset, limit);
+    },
+    /** Events table: the offset in `range` of the first event at or after `tNs`. */
+    async eventOffsetAt(range: EventRange, tNs: number): Promise<number> {
+      return eventTable().offsetAt(range, tNs);
+    },
+    /** Events table: the rows at these offsets of `range` (ascending; a filter's visible rows). */
+    async eventRowsAt(range: EventRange, offsets: number[]): Promise<EventRowsPage['rows']> {
+      return eventTable().rowsAt(range, offsets);
+    },
+    /** Events table search (Enter): the next matching row after `afterOffset`, wrapping round; -1 if none. */
+    async findEvent(
+      range: EventRange,
+      search: EventSearch,
+      afterOffset: number,
+    ): Promise<{ offset: number; error?: string }> {
+      return eventTable().find(range, search, afterOffset);
+    },
+    /** Events table filter (Ctrl+Enter): the matching rows' offsets in `range` and their count. */
+    async filterEvents(range: EventRange, search: EventSearch): Promise<EventMatches> {
+      const m = eventTable().filter(range, search);
+      return transfer(m, [m.offsets.buffer as ArrayBuffer]);
     },
     /** A Blob: it reaches the page without a copy of its bytes in either heap. */
     async bundle(): Promise<Blob | null> {

@@ -22,6 +22,7 @@ import {
 import type { UnpackService } from './unpack-service';
 import { loadLockName, newLoadId } from './opfs';
 import { handOverFailure } from './failure';
+import type { EventsClient } from './events-service';
 import { DEFAULT_STALL_MS, stallMessage, Watchdog, type Stall } from './watchdog';
 
 export type TraceSourceSpec = { kind: 'url'; url: string } | { kind: 'demo' } | { kind: 'files'; files: SourceFile[] };
@@ -41,6 +42,8 @@ export interface LoadedTrace {
   bundle(): Promise<Blob | null>;
   /** Name C frames from the ELF files given with the trace: one batch per binary, as each resolves. */
   resolveSymbols(onBatches: (batches: SymbolBatch[]) => void): Promise<void>;
+  /** The events table: rows of a time range decoded on demand by the model worker (which keeps the files). */
+  events: EventsClient;
   /** Release the model worker and the files it keeps (their OPFS copies are deleted by a later load). */
   dispose(): void;
 }
@@ -272,6 +275,13 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         totalBytes: files.totalBytes,
         bundle: () => model.api.bundle(),
         resolveSymbols: (onBatches) => model.api.resolveSymbols(proxy(onBatches)),
+        events: {
+          rows: (range, offset, limit) => model.api.eventRows(range, offset, limit),
+          rowsAt: (range, offsets) => model.api.eventRowsAt(range, offsets),
+          find: (range, search, after) => model.api.findEvent(range, search, after),
+          filter: (range, search) => model.api.filterEvents(range, search),
+          offsetAt: (range, tNs) => model.api.eventOffsetAt(range, tNs),
+        },
         dispose: () => {
           model.worker.terminate();
           releaseLock();

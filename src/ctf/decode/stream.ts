@@ -201,8 +201,26 @@ export class StreamDecoder {
   }
 
   /** Read events as columns (the fields the tables want) instead of TraceEvents. */
-  readColumns(tables: ColumnTables): void {
+  readColumns(tables: ColumnTables | null): void {
     this.tables = tables;
+  }
+
+  /** Index of the packet being read (-1 before the first). */
+  get packet(): number {
+    return this.packetIdx;
+  }
+
+  /**
+   * Continue from the start of packet `i` (the events table's range reads: only the packets overlapping a time
+   * range are decoded). Loss tracking restarts there: range reads use events only.
+   */
+  seekPacket(i: number): void {
+    this.packetIdx = i - 1;
+    this.sp = null;
+    this.pending = [];
+    this.prevDiscarded = -1;
+    this.prevSeq = -1;
+    this.prevHasEnd = false;
   }
 
   /** cpu of the current packet. */

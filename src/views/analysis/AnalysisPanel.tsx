@@ -1,5 +1,5 @@
 /**
- * The analysis panel below the timeline: Functions, Flame graph, Syscalls and States of the current selection
+ * The analysis panel below the timeline: Functions, Flame graph, Syscalls, States and Events of the current selection
  * (the dragged range and the selected thread; else the visible range and all threads), computed in a worker.
  */
 import type { JSX, KeyboardEvent } from 'react';
@@ -8,6 +8,7 @@ import { formatRange, rangeResolutionNs, timeZeroNs } from '../../layout/time-fo
 import type { TraceModel } from '../../model/types';
 import { setAnalysisTab, useAnalysisStore, type AnalysisTab } from '../../store/analysis-store';
 import { useViewStore } from '../../store/view-store';
+import { EventsTable } from './EventsTable';
 import { FlameGraph } from './FlameGraph';
 import { FunctionsTable } from './FunctionsTable';
 import { StatesView } from './StatesView';
@@ -20,6 +21,7 @@ const TABS: ReadonlyArray<{ id: AnalysisTab; label: string }> = [
   { id: 'flame', label: 'Flame graph' },
   { id: 'syscalls', label: 'Syscalls' },
   { id: 'states', label: 'States' },
+  { id: 'events', label: 'Events' },
 ];
 
 export function AnalysisPanel(props: { model: TraceModel }): JSX.Element {
@@ -37,7 +39,9 @@ export function AnalysisPanel(props: { model: TraceModel }): JSX.Element {
   };
 
   let body: JSX.Element;
-  if (error)
+  // The events table reads the trace files, not the analysis figures: it needs no result.
+  if (tab === 'events') body = <EventsTable model={model} />;
+  else if (error)
     body = (
       <p className="an-error" role="alert">
         The analysis failed: {error}
