@@ -18,8 +18,10 @@ function tooltipLines(
     if (!l) return null;
     const what = l.kind === 'discarded-events' ? 'events discarded' : 'packets lost';
     return [
-      `${l.count} ${what}`,
-      `${l.trace}${l.cpu !== null ? `, CPU ${l.cpu}` : ''}`,
+      l.kind === 'damaged-stream'
+        ? `${l.file ?? 'stream'} unreadable from byte ${l.byteOffset ?? 0}`
+        : `${l.count} ${what}`,
+      [l.trace, l.cpu !== null ? `CPU ${l.cpu}` : ''].filter(Boolean).join(', '),
       `${formatOffset(l.beginNs - model.startNs)} → ${formatOffset(l.endNs - model.startNs)} (${formatDuration(l.endNs - l.beginNs)})`,
     ];
   }
