@@ -230,7 +230,8 @@ function drawThreadLabel(ctx: CanvasRenderingContext2D, f: TracksFrame, row: Thr
   ctx.fillText(text, 12, y + 10);
   ctx.font = SMALL_FONT;
   ctx.fillStyle = THEME.laneText;
-  if (t.cpuRow === undefined) ctx.fillText(`tid ${t.tid}`, 12, y + 24);
+  // A CPU row holds user-space events without vtid: whichever threads ran on that CPU, mixed.
+  ctx.fillText(t.cpuRow === undefined ? `tid ${t.tid}` : 'threads may mix', 12, y + 24);
   ctx.textAlign = 'right';
   const right = vp.gutterPx - 8;
   for (const placed of row.lanes) {
