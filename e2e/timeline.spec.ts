@@ -209,6 +209,25 @@ test('loss marks on the axis explain the lost range', async ({ page }) => {
   await page.mouse.move(await xOf(tracks, 7_200_000), abox.y + abox.height - 4);
   await expect(page.getByTestId('tooltip')).toContainText('12 events discarded');
   await expect(page.getByTestId('tooltip')).toContainText('kernel, CPU 1');
+  // A click hides the tooltip (it would cover what the click shows).
+  await page.mouse.down();
+  await page.mouse.up();
+  await expect(page.getByTestId('tooltip')).toBeHidden();
+});
+
+test('? lists the keyboard shortcuts of the keymap; the legend names every thread state', async ({ page }) => {
+  await open(page);
+  const legend = page.getByRole('list', { name: 'Legend' });
+  await expect(legend).toContainText('waiting (unknown reason)');
+  await expect(legend).toContainText('waiting after fork');
+  await page.keyboard.press('?');
+  const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('row')).toHaveCount(12);
+  await expect(dialog.getByRole('row').first()).toHaveText(/W\s*zoom in around the pointer/);
+  await page.screenshot({ path: 'test-results/shortcuts.png' });
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 });
 
 test('a user-space-only trace still shows its call stacks, without kernel lanes', async ({ page }) => {

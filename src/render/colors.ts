@@ -64,6 +64,8 @@ export const STATE_STYLES: readonly StateStyle[] = [
   { state: ThreadState.Interrupted, label: 'interrupted', color: '#9a4fc8' },
   { state: ThreadState.WaitCpu, label: 'waiting for CPU', color: '#f08a24' },
   { state: ThreadState.WaitBlocked, label: 'blocked', color: '#e9cf4a' },
+  { state: ThreadState.WaitUnknown, label: 'waiting (unknown reason)', color: '#d9c98a' },
+  { state: ThreadState.WaitFork, label: 'waiting after fork', color: '#7fb0d8' },
   { state: ThreadState.Unknown, label: 'unknown', color: '#c3c8cf' },
 ];
 
@@ -73,10 +75,6 @@ for (const s of STATE_STYLES) {
   STATE_COLOR[s.state] = s.color;
   STATE_LABEL[s.state] = s.label;
 }
-STATE_COLOR[ThreadState.WaitUnknown] = '#d9c98a';
-STATE_LABEL[ThreadState.WaitUnknown] = 'waiting (unknown reason)';
-STATE_COLOR[ThreadState.WaitFork] = '#7fb0d8';
-STATE_LABEL[ThreadState.WaitFork] = 'waiting after fork';
 
 export function stateColor(state: number): string {
   return STATE_COLOR[state] ?? STATE_COLOR[ThreadState.Unknown];
