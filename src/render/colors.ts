@@ -16,7 +16,12 @@ function hashString(s: string): number {
 const sliceColorCache = new Map<number, string>();
 
 /** Fill colour of a slice named strings[name], cached per (name, kind). */
+/** Frames of returns whose call is not in the trace (the model names them "(unknown)"): grey, not a function's colour. */
+export const UNKNOWN_FRAME_NAME = '(unknown)';
+export const UNKNOWN_FRAME = '#e4e7ec';
+
 export function sliceColor(name: number, kind: number, text: string): string {
+  if (text === UNKNOWN_FRAME_NAME) return UNKNOWN_FRAME;
   const key = name * 3 + (kind === SliceKind.C ? 1 : kind === SliceKind.PythonBuiltin ? 2 : 0);
   let c = sliceColorCache.get(key);
   if (c === undefined) {
