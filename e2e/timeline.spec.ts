@@ -339,3 +339,27 @@ test.describe('the article demo trace on the app page', () => {
     await page.screenshot({ path: 'test-results/demo-app-write.png' });
   });
 });
+
+test('a thread name stays in view while its tall row is partly scrolled away', async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 560 }); // rows taller than the view: they scroll
+  await open(page);
+  // Dark text pixels (#1f2933, the thread name) in the gutter just below the pinned process header (26 px),
+  // left of the lane labels.
+  const namePixels = () =>
+    page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('canvas.tl-tracks')!;
+      const k = c.width / c.clientWidth;
+      const d = c
+        .getContext('2d')!
+        .getImageData(Math.round(10 * k), Math.round(27 * k), Math.round(90 * k), Math.round(26 * k)).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 0x50 && d[i + 1] < 0x50 && d[i + 2] < 0x60) n++;
+      return n;
+    });
+  // The first thread row (python3, below its process header) scrolled 80 px: its top is out of view.
+  const scroll = page.locator('.tl-scroll');
+  await scroll.evaluate((el) => el.scrollTo(0, 80));
+  expect(await scroll.evaluate((el) => el.scrollTop)).toBe(80);
+  await expect.poll(namePixels).toBeGreaterThan(10);
+  await page.screenshot({ path: 'test-results/sticky-label.png' });
+});

@@ -5,7 +5,7 @@
 import type { ItemRef, LaneFrame, LanePainter, LanePalette } from '../layout/lanes/index';
 import type { Row, RowLayout, ThreadRow, ProcessRow } from '../layout/row-layout';
 import { processRowOf, ROW_PROCESS, rowOf, visibleRows } from '../layout/row-layout';
-import type { TimeRange } from '../layout/view-math';
+import { stickyLabelTopPx, type TimeRange } from '../layout/view-math';
 import type { Viewport } from '../layout/viewport';
 import type { LossRange, TraceModel } from '../model/types';
 import { fitText } from './canvas';
@@ -214,6 +214,9 @@ function drawProcessHeader(ctx: CanvasRenderingContext2D, row: ProcessRow, y: nu
   ctx.font = FONT;
 }
 
+/** Height of a thread's name and tid lines in the gutter. */
+const THREAD_NAME_PX = 30;
+
 function drawThreadLabel(ctx: CanvasRenderingContext2D, f: TracksFrame, row: ThreadRow, y: number): void {
   const m = f.layout.metrics;
   const t = f.model.threads[row.threadIndex];
@@ -227,11 +230,13 @@ function drawThreadLabel(ctx: CanvasRenderingContext2D, f: TracksFrame, row: Thr
   ctx.fillStyle = THEME.threadText;
   ctx.font = LABEL_FONT;
   const text = fitText(ctx, t.cpuRow !== undefined ? `CPU ${t.cpuRow}` : t.name || 'thread', vp.gutterPx - 70, 7);
-  ctx.fillText(text, 12, y + 10);
+  // The name stays in view while a tall row (deep stacks) is partly scrolled away.
+  const nameY = stickyLabelTopPx(y, row.heightPx, THREAD_NAME_PX, m.processHeaderPx);
+  ctx.fillText(text, 12, nameY + 10);
   ctx.font = SMALL_FONT;
   ctx.fillStyle = THEME.laneText;
   // A CPU row holds user-space events without vtid: whichever threads ran on that CPU, mixed.
-  ctx.fillText(t.cpuRow === undefined ? `tid ${t.tid}` : 'threads may mix', 12, y + 24);
+  ctx.fillText(t.cpuRow === undefined ? `tid ${t.tid}` : 'threads may mix', 12, nameY + 24);
   ctx.textAlign = 'right';
   const right = vp.gutterPx - 8;
   for (const placed of row.lanes) {
