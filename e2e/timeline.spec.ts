@@ -363,3 +363,17 @@ test('a thread name stays in view while its tall row is partly scrolled away', a
   await expect.poll(namePixels).toBeGreaterThan(10);
   await page.screenshot({ path: 'test-results/sticky-label.png' });
 });
+
+test('prefers-color-scheme: dark gives a dark page and canvas', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const tracks = await open(page);
+  const background = await page.getByTestId('timeline').evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(background).toBe('rgb(17, 20, 24)');
+  // The gutter of the rows canvas, below the first process header: dark.
+  const gutter = await tracks.evaluate((c: HTMLCanvasElement) => {
+    const k = c.width / c.clientWidth;
+    return Array.from(c.getContext('2d')!.getImageData(Math.round(150 * k), Math.round(200 * k), 1, 1).data);
+  });
+  expect(gutter[0] + gutter[1] + gutter[2]).toBeLessThan(3 * 60);
+  await page.screenshot({ path: 'test-results/dark-theme.png' });
+});

@@ -70,6 +70,23 @@ export const THEME = {
   threadMark: '#2b6cd4',
 };
 
+/** The canvas palette under `prefers-color-scheme: dark` (slices keep their light fills and dark text). */
+const DARK_THEME: Partial<typeof THEME> = {
+  background: '#111418',
+  gutter: '#181c22',
+  gutterBorder: '#374151',
+  processBand: '#1f242c',
+  processText: '#e5e7eb',
+  threadText: '#e5e7eb',
+  laneText: '#9ca3af',
+  rowLine: '#262b33',
+  grid: '#1c2128',
+  selection: '#f9fafb',
+};
+if (typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches) {
+  Object.assign(THEME, DARK_THEME);
+}
+
 let charWidthPx = 6;
 
 export function drawTracks(ctx: CanvasRenderingContext2D, f: TracksFrame): TracksResult {
