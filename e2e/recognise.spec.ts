@@ -8,6 +8,7 @@ import { gzipSync } from 'fflate';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTar } from '../src/ingest/tar';
+import { tracePath } from '../src/fixtures/corpus';
 import { corpusTarGz, folderEntries } from './trace-fixtures';
 
 const perfFixtures = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/perf');
@@ -58,6 +59,11 @@ test('a UST trace of events the model does not know: per-CPU rows with tick mark
   await expect(page.getByTestId('timeline')).toBeVisible();
   await expect(page.getByTestId('thread-item').first()).toContainText('CPU');
   await expect.poll(() => tickPixels(page)).toBeGreaterThan(20);
+  // No vtid and no kernel trace: the row says it may mix threads.
+  const row = page.getByTestId('thread-item').first().getByRole('button');
+  await expect(row).toHaveAttribute('title', /several threads may be mixed here/);
+  await row.dispatchEvent('click'); // the list is the rows' accessible twin, under the canvas
+  await expect(page.getByTestId('detail-note')).toContainText('several threads may be mixed here');
   await page.screenshot({ path: 'test-results/recognise-unknown-events.png' });
 });
 
@@ -70,4 +76,18 @@ test('a trace with nothing to draw says so, with no blank timeline', async ({ pa
   await expect(page.getByTestId('timeline')).toHaveCount(0);
   await expect(page.getByTestId('trace-summary')).not.toContainText('0 threads');
   await page.screenshot({ path: 'test-results/recognise-empty.png' });
+});
+
+test("a user-space-only session is titled by its session folder, not LTTng's 64-bit leaf", async ({ page }) => {
+  const entries = folderEntries(tracePath('tc-cyg-profile-glxgears-cyg-profile'), 'mysession/ust/uid/1000/64-bit');
+  await page.goto('/?trace=');
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'upload.tar.gz',
+    mimeType: 'application/gzip',
+    buffer: Buffer.from(gzipSync(writeTar(entries))),
+  });
+  await expect(page.getByTestId('trace-summary').locator('strong').first()).toHaveText('mysession', {
+    timeout: 30_000,
+  });
+  await expect(page.getByTestId('trace-summary')).not.toContainText('64-bit:');
 });

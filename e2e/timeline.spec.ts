@@ -260,6 +260,25 @@ test('loss marks on the axis explain the lost range', async ({ page }) => {
   await page.mouse.move(await xOf(tracks, 7_200_000), abox.y + abox.height - 4);
   await expect(page.getByTestId('tooltip')).toContainText('12 events discarded');
   await expect(page.getByTestId('tooltip')).toContainText('kernel, CPU 1');
+  // A click hides the tooltip (it would cover what the click shows).
+  await page.mouse.down();
+  await page.mouse.up();
+  await expect(page.getByTestId('tooltip')).toBeHidden();
+});
+
+test('? lists the keyboard shortcuts of the keymap; the legend names every thread state', async ({ page }) => {
+  await open(page);
+  const legend = page.getByRole('list', { name: 'Legend' });
+  await expect(legend).toContainText('waiting (unknown reason)');
+  await expect(legend).toContainText('waiting after fork');
+  await page.keyboard.press('?');
+  const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('row')).toHaveCount(12);
+  await expect(dialog.getByRole('row').first()).toHaveText(/W\s*zoom in around the pointer/);
+  await page.screenshot({ path: 'test-results/shortcuts.png' });
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
 });
 
 test('a user-space-only trace still shows its call stacks, without kernel lanes', async ({ page }) => {
@@ -370,4 +389,42 @@ test.describe('the article demo trace on the app page', () => {
     await expect(page.getByTestId('detail-duration')).toContainText(expected);
     await page.screenshot({ path: 'test-results/demo-app-write.png' });
   });
+});
+
+test('a thread name stays in view while its tall row is partly scrolled away', async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 560 }); // rows taller than the view: they scroll
+  await open(page);
+  // Dark text pixels (#1f2933, the thread name) in the gutter just below the pinned process header (26 px),
+  // left of the lane labels.
+  const namePixels = () =>
+    page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('canvas.tl-tracks')!;
+      const k = c.width / c.clientWidth;
+      const d = c
+        .getContext('2d')!
+        .getImageData(Math.round(10 * k), Math.round(27 * k), Math.round(90 * k), Math.round(26 * k)).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (d[i] < 0x50 && d[i + 1] < 0x50 && d[i + 2] < 0x60) n++;
+      return n;
+    });
+  // The first thread row (python3, below its process header) scrolled 80 px: its top is out of view.
+  const scroll = page.locator('.tl-scroll');
+  await scroll.evaluate((el) => el.scrollTo(0, 80));
+  expect(await scroll.evaluate((el) => el.scrollTop)).toBe(80);
+  await expect.poll(namePixels).toBeGreaterThan(10);
+  await page.screenshot({ path: 'test-results/sticky-label.png' });
+});
+
+test('prefers-color-scheme: dark gives a dark page and canvas', async ({ page }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const tracks = await open(page);
+  const background = await page.getByTestId('timeline').evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(background).toBe('rgb(17, 20, 24)');
+  // The gutter of the rows canvas, below the first process header: dark.
+  const gutter = await tracks.evaluate((c: HTMLCanvasElement) => {
+    const k = c.width / c.clientWidth;
+    return Array.from(c.getContext('2d')!.getImageData(Math.round(150 * k), Math.round(200 * k), 1, 1).data);
+  });
+  expect(gutter[0] + gutter[1] + gutter[2]).toBeLessThan(3 * 60);
+  await page.screenshot({ path: 'test-results/dark-theme.png' });
 });

@@ -94,3 +94,28 @@ test.describe('URL error texts in the page', () => {
     }
   });
 });
+
+test('a trace whose last packet is truncated opens with its valid events, the rest of the stream marked lost', async ({
+  page,
+}) => {
+  // tc-bug446190's channel0_1 (CPU 1) has a second packet at byte 262,144: cut inside it.
+  const entries = folderEntries(tracePath('tc-bug446190'), 'bug');
+  const cut = entries.map((e) =>
+    e.path === 'bug/channel0_1' ? { path: e.path, data: e.data.subarray(0, 270000) } : e,
+  );
+  await openArchive(page, 'truncated.tar.gz', gzipSync(writeTar(cut)));
+  await expect(page.getByTestId('timeline')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('trace-summary')).toContainText(/[\d,]+ events, [\d,]+ threads/);
+  await expect(page.getByTestId('thread-item')).not.toHaveCount(0);
+  await expect(page.getByTestId('damaged-stream')).toContainText(
+    'channel0_1 is damaged at byte 262,144: its events up to',
+  );
+  await expect(page.getByTestId('damaged-stream')).toContainText('the rest (7,856 bytes) could not be read');
+  // The lost range is marked on the axis up to the trace's end.
+  const axis = page.locator('.tl-axis canvas');
+  const abox = (await axis.boundingBox())!;
+  await page.mouse.move(abox.x + abox.width - 6, abox.y + abox.height - 4);
+  await expect(page.getByTestId('tooltip')).toContainText('channel0_1 unreadable from byte 262144');
+  await expect(page.getByTestId('tooltip')).toContainText('CPU 1');
+  await page.screenshot({ path: 'test-results/truncated-trace.png' });
+});

@@ -87,6 +87,15 @@ describe('file sets', () => {
     expect(set.files.has('ust/metadata')).toBe(true);
   });
 
+  it("names a user-space-only session by its folder, not by LTTng's 64-bit leaf", () => {
+    const ust = folderEntries(tracePath('tc-cyg-profile-glxgears-cyg-profile'), 'mysession/ust/uid/1000/64-bit');
+    expect(buildFileSet(ust).label).toBe('mysession');
+    // Without the session folder, the leaf is all there is (the page then names the traced program).
+    expect(
+      buildFileSet(folderEntries(tracePath('tc-cyg-profile-glxgears-cyg-profile'), 'ust/uid/1000/64-bit')).label,
+    ).toBe('64-bit');
+  });
+
   it('keeps several dropped archives apart and strips only what they share', () => {
     const a = gzipSync(writeTar(glxgears()));
     const b = writeTar(multi());

@@ -174,8 +174,18 @@ export function locateFiles<H>(
   }
   const traceDirs = dirs.map((d) => (d === root ? '' : d.slice(rootPrefix.length)));
   let label: string;
-  if (root !== '') label = root.split('/').pop()!;
+  if (root !== '') label = sessionName(root);
   else if (archiveNames.length === 1 && inputs.length === 1) label = archiveStem(archiveNames[0]);
   else label = traceDirs.length === 1 ? traceDirs[0] || 'trace' : `${traceDirs.length} traces`;
   return { label, files, traceDirs, symbolFiles, skipped };
+}
+
+/**
+ * The folder a trace is named by: the session folder above LTTng's `kernel` / `ust/...` layout when there is
+ * one ("mysession" for mysession/ust/uid/1000/64-bit, not "64-bit"), else the last folder.
+ */
+function sessionName(root: string): string {
+  const parts = root.split('/');
+  for (let i = parts.length - 1; i > 0; i--) if (parts[i] === 'ust' || parts[i] === 'kernel') return parts[i - 1];
+  return parts[parts.length - 1];
 }

@@ -54,3 +54,18 @@ export function rangeAround(a: number, b: number, bounds: TimeRange, margin = 0.
 export function extendAnchorNs(r: TimeRange, pressNs: number): number {
   return Math.abs(pressNs - r.startNs) <= Math.abs(pressNs - r.endNs) ? r.endNs : r.startNs;
 }
+
+/**
+ * Top of a thread's name label (canvas px) so that it stays in view while its row is partly scrolled away
+ * above: pinned at `viewTopPx` (below the pinned process header), but never below the row's own last
+ * `labelHeightPx`.
+ */
+export function stickyLabelTopPx(
+  rowTopPx: number,
+  rowHeightPx: number,
+  labelHeightPx: number,
+  viewTopPx: number,
+): number {
+  if (rowTopPx >= viewTopPx) return rowTopPx;
+  return Math.max(rowTopPx, Math.min(viewTopPx, rowTopPx + rowHeightPx - labelHeightPx));
+}

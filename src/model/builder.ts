@@ -26,6 +26,13 @@ import {
   type TraceSource,
 } from './types';
 
+/** The rest of a stream that could not be read (from `byteOffset` of `file`); `count` is its unread bytes. */
+export type DamagedStreamLoss = Omit<LossRecord, 'kind' | 'damaged'> & {
+  kind: 'damaged-stream';
+  file: string;
+  byteOffset: number;
+};
+
 export interface ModelSourceInfo {
   name: string;
   domain: 'kernel' | 'ust' | 'other';
@@ -952,7 +959,12 @@ export class ModelBuilder {
   // ---------------------------------------------------------------------------------------------------------
   // Losses.
 
-  addLoss(l: LossRecord): void {
+  /** The latest time met so far (NaN before any): where a damaged stream's loss range ends. */
+  get lastNs(): number {
+    return this.endNs === -Infinity ? NaN : this.endNs;
+  }
+
+  addLoss(l: LossRecord | DamagedStreamLoss): void {
     const source = this.sources[l.trace];
     this.losses.push({
       kind: l.kind,
@@ -961,6 +973,7 @@ export class ModelBuilder {
       endNs: l.endNs,
       cpu: l.cpu,
       trace: source?.name ?? String(l.trace),
+      ...(l.kind === 'damaged-stream' ? { file: l.file, byteOffset: l.byteOffset } : {}),
     });
     if (source?.domain === 'kernel') return;
     // User-space events of the threads that were writing to this stream may be gone: the stacks cannot be

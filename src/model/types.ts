@@ -165,13 +165,17 @@ export interface ProcessModel {
 }
 
 export interface LossRange {
-  kind: 'discarded-events' | 'discarded-packets';
+  /** 'damaged-stream': the rest of a stream could not be read (count: its unread bytes); see `file`, `byteOffset`. */
+  kind: 'discarded-events' | 'discarded-packets' | 'damaged-stream';
   count: number;
   beginNs: number;
   endNs: number;
   cpu: number | null;
   /** Name of the trace (kernel, ust/uid/1000/64-bit, ...). */
   trace: string;
+  /** Where a damaged stream's damage begins (file within the trace, byte). */
+  file?: string;
+  byteOffset?: number;
 }
 
 export interface TraceSource {

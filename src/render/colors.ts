@@ -16,7 +16,12 @@ function hashString(s: string): number {
 const sliceColorCache = new Map<number, string>();
 
 /** Fill colour of a slice named strings[name], cached per (name, kind). */
+/** Frames of returns whose call is not in the trace (the model names them "(unknown)"): grey, not a function's colour. */
+export const UNKNOWN_FRAME_NAME = '(unknown)';
+export const UNKNOWN_FRAME = '#e4e7ec';
+
 export function sliceColor(name: number, kind: number, text: string): string {
+  if (text === UNKNOWN_FRAME_NAME) return UNKNOWN_FRAME;
   const key = name * 3 + (kind === SliceKind.C ? 1 : kind === SliceKind.PythonBuiltin ? 2 : 0);
   let c = sliceColorCache.get(key);
   if (c === undefined) {
@@ -85,6 +90,8 @@ export const STATE_STYLES: readonly StateStyle[] = [
   { state: ThreadState.Interrupted, label: 'interrupted', color: '#9a4fc8' },
   { state: ThreadState.WaitCpu, label: 'waiting for CPU', color: '#f08a24' },
   { state: ThreadState.WaitBlocked, label: 'blocked', color: '#e9cf4a' },
+  { state: ThreadState.WaitUnknown, label: 'waiting (unknown reason)', color: '#d9c98a' },
+  { state: ThreadState.WaitFork, label: 'waiting after fork', color: '#7fb0d8' },
   { state: ThreadState.Unknown, label: 'unknown', color: '#c3c8cf' },
 ];
 
@@ -94,10 +101,6 @@ for (const s of STATE_STYLES) {
   STATE_COLOR[s.state] = s.color;
   STATE_LABEL[s.state] = s.label;
 }
-STATE_COLOR[ThreadState.WaitUnknown] = '#d9c98a';
-STATE_LABEL[ThreadState.WaitUnknown] = 'waiting (unknown reason)';
-STATE_COLOR[ThreadState.WaitFork] = '#7fb0d8';
-STATE_LABEL[ThreadState.WaitFork] = 'waiting after fork';
 
 export function stateColor(state: number): string {
   return STATE_COLOR[state] ?? STATE_COLOR[ThreadState.Unknown];

@@ -28,7 +28,7 @@ export function drawAxis(ctx: CanvasRenderingContext2D, f: AxisFrame): void {
   const W = vp.canvasWidthPx;
   const G = vp.gutterPx;
   const range = vp.range;
-  ctx.fillStyle = '#ffffff';
+  ctx.fillStyle = THEME.background;
   ctx.fillRect(0, 0, W, H);
   ctx.font = FONT;
   ctx.textBaseline = 'alphabetic';
@@ -49,7 +49,7 @@ export function drawAxis(ctx: CanvasRenderingContext2D, f: AxisFrame): void {
     if (x < G || x > W) continue;
     ctx.fillStyle = '#9aa3ad';
     ctx.fillRect(x, H - 10, 1, 10);
-    ctx.fillStyle = '#2d3640';
+    ctx.fillStyle = THEME.threadText;
     ctx.fillText(f.ticks.labels[i], x + 4, H - 13);
   }
   // Minor ticks: 5 per major interval.
@@ -89,15 +89,15 @@ export function drawAxis(ctx: CanvasRenderingContext2D, f: AxisFrame): void {
   }
 
   // Gutter: absolute time of the visible start, and the base the tick labels count from.
-  ctx.fillStyle = '#f7f8fa';
+  ctx.fillStyle = THEME.gutter;
   ctx.fillRect(0, 0, G, H);
   ctx.fillStyle = THEME.gutterBorder;
   ctx.fillRect(G - 1, 0, 1, H);
-  ctx.fillStyle = '#1f2933';
+  ctx.fillStyle = THEME.threadText;
   ctx.font = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   ctx.fillText(`${formatTimeOfDay(f.originNs, range.startNs, 6)} UTC`, 10, 15);
   ctx.font = FONT;
-  ctx.fillStyle = '#6b7580';
+  ctx.fillStyle = THEME.laneText;
   ctx.fillText(f.ticks.baseNs === 0 ? 'ticks: since trace start' : `ticks: ${formatOffset(f.ticks.baseNs)}`, 10, H - 6);
 
   ctx.fillStyle = THEME.gutterBorder;

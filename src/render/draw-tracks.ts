@@ -5,7 +5,7 @@
 import { cpuLane, type ItemRef, type LaneFrame, type LanePainter, type LanePalette } from '../layout/lanes/index';
 import type { CpuRow, Row, RowLayout, ThreadRow, ProcessRow } from '../layout/row-layout';
 import { CPU_GROUP_PID, processRowOf, ROW_CPU_GROUP, ROW_PROCESS, rowOf, visibleRows } from '../layout/row-layout';
-import type { TimeRange } from '../layout/view-math';
+import { stickyLabelTopPx, type TimeRange } from '../layout/view-math';
 import type { Viewport } from '../layout/viewport';
 import type { LossRange, TraceModel } from '../model/types';
 import { fitText } from './canvas';
@@ -78,6 +78,23 @@ export const THEME = {
   threadLabelBand: 'rgba(43, 108, 212, 0.14)',
   threadMark: '#2b6cd4',
 };
+
+/** The canvas palette under `prefers-color-scheme: dark` (slices keep their light fills and dark text). */
+const DARK_THEME: Partial<typeof THEME> = {
+  background: '#111418',
+  gutter: '#181c22',
+  gutterBorder: '#374151',
+  processBand: '#1f242c',
+  processText: '#e5e7eb',
+  threadText: '#e5e7eb',
+  laneText: '#9ca3af',
+  rowLine: '#262b33',
+  grid: '#1c2128',
+  selection: '#f9fafb',
+};
+if (typeof matchMedia === 'function' && matchMedia('(prefers-color-scheme: dark)').matches) {
+  Object.assign(THEME, DARK_THEME);
+}
 
 let charWidthPx = 6;
 
@@ -252,6 +269,9 @@ function drawProcessHeader(ctx: CanvasRenderingContext2D, row: ProcessRow, y: nu
   ctx.font = FONT;
 }
 
+/** Height of a thread's name and tid lines in the gutter. */
+const THREAD_NAME_PX = 30;
+
 function drawThreadLabel(ctx: CanvasRenderingContext2D, f: TracksFrame, row: ThreadRow, y: number): void {
   const m = f.layout.metrics;
   const t = f.model.threads[row.threadIndex];
@@ -265,10 +285,13 @@ function drawThreadLabel(ctx: CanvasRenderingContext2D, f: TracksFrame, row: Thr
   ctx.fillStyle = THEME.threadText;
   ctx.font = LABEL_FONT;
   const text = fitText(ctx, t.cpuRow !== undefined ? `CPU ${t.cpuRow}` : t.name || 'thread', vp.gutterPx - 70, 7);
-  ctx.fillText(text, 12, y + 10);
+  // The name stays in view while a tall row (deep stacks) is partly scrolled away.
+  const nameY = stickyLabelTopPx(y, row.heightPx, THREAD_NAME_PX, m.processHeaderPx);
+  ctx.fillText(text, 12, nameY + 10);
   ctx.font = SMALL_FONT;
   ctx.fillStyle = THEME.laneText;
-  if (t.cpuRow === undefined) ctx.fillText(`tid ${t.tid}`, 12, y + 24);
+  // A CPU row holds user-space events without vtid: whichever threads ran on that CPU, mixed.
+  ctx.fillText(t.cpuRow === undefined ? `tid ${t.tid}` : 'threads may mix', 12, nameY + 24);
   ctx.textAlign = 'right';
   const right = vp.gutterPx - 8;
   for (const placed of row.lanes) {

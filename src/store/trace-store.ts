@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { TraceModel } from '../model/types';
 import { applySymbolBatch } from '../model/symbolize';
+import { traceTitle } from '../model/title';
 import {
   LoadCancelled,
   startLoad,
@@ -186,7 +187,7 @@ function showLoaded(value: LoadedTrace): void {
   setState({
     status: 'loaded',
     model: value.model,
-    label: value.label,
+    label: traceTitle(value.label, value.model),
     traceNames: value.traceNames,
     totalBytes: value.totalBytes,
     partialFailure: value.partialFailure ?? null,

@@ -126,6 +126,10 @@ export interface PartError {
   key: number;
   /** Global stream index of the failed stream; Infinity when unknown. */
   stream: number;
+  /** The failed stream's trace (name), CPU and size, to mark the rest of it as lost. */
+  trace?: string;
+  cpu?: number | null;
+  streamBytes?: number;
 }
 
 export interface DecodedPart {
@@ -214,7 +218,15 @@ export function decodeSubset(
     error =
       local < 0
         ? { failure, atStart: false, key: Infinity, stream: Infinity }
-        : { failure, atStart: packer.hasRecord[local] === 0, key: packer.lastKey[local], stream: streamGlobal[local] };
+        : {
+            failure,
+            atStart: packer.hasRecord[local] === 0,
+            key: packer.lastKey[local],
+            stream: streamGlobal[local],
+            trace: experiment.traces[experiment.streams[local].trace].name,
+            cpu: experiment.streams[local].cpu,
+            streamBytes: experiment.streams[local].bytes,
+          };
   }
   return {
     ok: true,
@@ -323,6 +335,35 @@ export class PoolModelBuild {
     this.drain();
   }
 
+  /**
+   * A stream that stopped at damage after giving records: the rest of it, from its last record to the trace's
+   * end, is marked lost (a 'damaged-stream' range), so the timeline does not show silence as idle time.
+   */
+  private markDamagedStreams(): void {
+    const builder = this.builder!;
+    const endNs = builder.lastNs;
+    this.errors.forEach((e, j) => {
+      if (!e || e.atStart || e.trace === undefined || e.failure.file === undefined) return;
+      const trace = this.experiment!.traces.findIndex((t) => t.name === e.trace);
+      if (trace < 0) return;
+      const lastNs = e.key + Number(this.opens[j]!.originNs - this.originNs);
+      const beginNs = Number.isFinite(lastNs) ? lastNs : endNs;
+      const byteOffset = e.failure.byteOffset ?? 0;
+      const slash = e.failure.file.lastIndexOf('/');
+      builder.addLoss({
+        kind: 'damaged-stream',
+        count: Math.max(0, (e.streamBytes ?? byteOffset) - byteOffset),
+        beginNs,
+        endNs: Math.max(beginNs, endNs),
+        trace,
+        stream: e.stream,
+        cpu: e.cpu ?? null,
+        file: e.failure.file.slice(slash + 1),
+        byteOffset,
+      });
+    });
+  }
+
   private drain(): void {
     const merger = this.merger!;
     let done: boolean;
@@ -334,6 +375,7 @@ export class PoolModelBuild {
       return;
     }
     if (!done || this.ended < this.partCount) return;
+    this.markDamagedStreams();
     const model = this.builder!.finish();
     // The whole-experiment decoder throws the error it met first in its merge: at the start (by stream), else
     // after the failed stream's last record.

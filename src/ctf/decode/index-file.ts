@@ -1,4 +1,5 @@
 /** LTTng packet index files (`index/<stream>.idx`, always big-endian). Invalid indexes are ignored (null). */
+import type { CtfError } from '../errors';
 
 const IDX_MAGIC = 0xc1f1dcc1;
 
@@ -6,6 +7,11 @@ export interface PacketTable {
   offsets: number[];
   /** Packet sizes in bytes. */
   sizes: number[];
+  /**
+   * Where scanning met a damaged packet after valid ones (a truncated last packet, a broken header): the packets
+   * before it are decoded, and the decoder throws this after them (the trace is salvaged, not refused).
+   */
+  damage?: CtfError;
 }
 
 export function readIndex(idx: Uint8Array, streamBytes: number): PacketTable | null {

@@ -142,7 +142,17 @@ export function scanStream(
   }
   let off = 0;
   while (off < fileBytes) {
-    const sp = readPacketStartAt(c, plan, source, off, file);
+    let sp: StreamPlan;
+    let packetBytes: number;
+    try {
+      sp = readPacketStartAt(c, plan, source, off, file);
+      packetBytes = packetSizes(c, fileBytes - off, off, file).packetBytes;
+    } catch (e) {
+      // A stream damaged from its first packet is refused (wrong from the start); after valid packets, those
+      // are kept and the damage is reported when the decoder reaches it.
+      if (offsets.length === 0 || !(e instanceof CtfError)) throw e;
+      return { offsets, sizes, streamClassId, cpu, damage: e };
+    }
     if (streamClassId < 0) {
       streamClassId = sp.sc.id;
       cpu = c.cpu;
@@ -152,7 +162,6 @@ export function scanStream(
         byteOffset: off,
       });
     }
-    const { packetBytes } = packetSizes(c, fileBytes - off, off, file);
     offsets.push(off);
     sizes.push(packetBytes);
     off += packetBytes;
@@ -261,7 +270,10 @@ export class StreamDecoder {
       this.prevSeq = c.seqNum;
     }
     this.packetIdx++;
-    if (this.packetIdx >= this.table.offsets.length) return false;
+    if (this.packetIdx >= this.table.offsets.length) {
+      if (this.table.damage) throw this.table.damage;
+      return false;
+    }
     const off = this.table.offsets[this.packetIdx];
     this.packetOff = off;
     // The previous packet's bytes are dropped here: one packet per stream is held while decoding.

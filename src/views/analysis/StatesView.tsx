@@ -1,11 +1,10 @@
 import type { JSX } from 'react';
 import type { SelectionAnalysis } from '../../analysis/selection';
 import { STATE_STYLES, stateColor, stateLabel } from '../../render/colors';
-import { ThreadState } from '../../model/types';
 import { formatDuration, formatShare } from './format';
 
 /** States shown as columns: the legend's, plus the two waits that have no legend entry. */
-const STATES: number[] = [...STATE_STYLES.map((s) => s.state as number), ThreadState.WaitUnknown, ThreadState.WaitFork];
+const STATES: number[] = STATE_STYLES.map((s) => s.state as number);
 
 /** Per thread, the time in each kernel state inside the selection and its share of the range. */
 export function StatesView(props: { result: SelectionAnalysis }): JSX.Element {

@@ -41,6 +41,16 @@ export function TraceSummary({
           </ul>
         </details>
       )}
+      {model.losses
+        .filter((l) => l.kind === 'damaged-stream')
+        .map((l, i) => (
+          <p key={i} className="strata-damaged-stream" role="status" data-testid="damaged-stream">
+            ⚠ {l.trace ? `${l.trace}/` : ''}
+            {l.file} is damaged at byte {l.byteOffset?.toLocaleString('en-US')}: its events up to{' '}
+            {formatNs(l.beginNs - model.startNs)} are shown, the rest ({formatCount(l.count)} bytes) could not be read
+            and is marked lost on the timeline.
+          </p>
+        ))}
       {model.losses.length > 0 && <LossNotice model={model} />}
     </section>
   );
@@ -57,8 +67,8 @@ function LossNotice({ model }: { model: TraceModel }) {
   return (
     <details className="strata-loss-notice" role="status" data-testid="loss-notice">
       <summary>
-        ⚠ The tracer lost {parts.join(' and ')} in {model.losses.length} time range{model.losses.length > 1 ? 's' : ''}:
-        call stacks and thread states may be wrong there.
+        ⚠ {parts.length > 0 ? `The tracer lost ${parts.join(' and ')}` : 'Events are missing'} in {model.losses.length}{' '}
+        time range{model.losses.length > 1 ? 's' : ''}: call stacks and thread states may be wrong there.
         {damaged > 0 && (
           <strong data-testid="damaged-losses">
             {' '}
@@ -81,7 +91,9 @@ function LossNotice({ model }: { model: TraceModel }) {
           {model.losses.map((l, i) => (
             <tr key={i}>
               <td>
-                {formatCount(l.count)} {l.kind === 'discarded-events' ? 'events' : 'packets'}
+                {l.kind === 'damaged-stream'
+                  ? `unreadable after byte ${l.byteOffset ?? 0} of ${l.file ?? '?'}`
+                  : `${formatCount(l.count)} ${l.kind === 'discarded-events' ? 'events' : 'packets'}`}
               </td>
               {isDamagedLoss(l) ? (
                 <td colSpan={2}>

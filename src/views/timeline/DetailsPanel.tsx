@@ -1,6 +1,7 @@
 import type { JSX } from 'react';
 import { formatRange, rangeResolutionNs, timeZeroNs } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
+import { UNKNOWN_FRAME_NAME } from '../../render/colors';
 import { useViewStore } from '../../store/view-store';
 import { useTraceStore } from '../../store/trace-store';
 import { describeItem, describeThread } from './item-text';
@@ -33,7 +34,8 @@ export function DetailsPanel(props: { model: TraceModel }): JSX.Element {
       {d ? (
         <>
           <h2>
-            <span className="tl-details-kind">{d.kindLabel}</span> {d.title}
+            <span className="tl-details-kind">{d.kindLabel}</span>{' '}
+            {d.title === UNKNOWN_FRAME_NAME ? <i title="its call is not in the trace">{d.title}</i> : d.title}
           </h2>
           <dl>
             {d.fields.map((f) => (

@@ -11,6 +11,7 @@ import { useEffect, useMemo, useState, type JSX, type RefObject } from 'react';
 import { ROW_PROCESS, rowLayoutFor, threadLabel, visibleRows } from '../../layout/row-layout';
 import type { TraceModel } from '../../model/types';
 import { selectThread, toggleProcess, useViewStore } from '../../store/view-store';
+import { CPU_ROW_NOTE } from './item-text';
 
 /** Rows listed beyond the scroll window on each side; the window moves in steps of this size. */
 const MARGIN_ROWS = 60;
@@ -125,6 +126,7 @@ function windowItems(
           <button
             type="button"
             aria-label={t.cpuRow !== undefined ? `CPU ${t.cpuRow} row` : `thread ${t.name || 'unnamed'}, tid ${t.tid}`}
+            title={t.cpuRow !== undefined ? CPU_ROW_NOTE : undefined}
             onClick={() => selectThread(ti)}
           >
             {threadLabel(model, ti)}

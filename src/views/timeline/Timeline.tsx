@@ -11,6 +11,7 @@ import { SymbolsPanel } from './SymbolsPanel';
 import { installTestHook } from './test-hook';
 import { ThreadList } from './ThreadList';
 import { Legend, Toolbar } from './Toolbar';
+import { ShortcutsDialog } from './ShortcutsDialog';
 import { Tooltip } from './Tooltip';
 import { useTimelineCanvas, GUTTER_PX } from './use-timeline-canvas';
 import './timeline.css';
@@ -56,6 +57,7 @@ export function Timeline(props: { model: TraceModel }): JSX.Element {
       </div>
       <SymbolsPanel model={model} />
       <ThreadList model={model} scroll={scroll} />
+      <ShortcutsDialog />
     </div>
   );
 }

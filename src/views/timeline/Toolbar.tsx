@@ -1,7 +1,7 @@
 import type { JSX } from 'react';
 import { formatDuration, formatRange, formatSinceStart, rangeResolutionNs, timeZeroNs } from '../../layout/time-format';
 import { SliceKind, type TraceModel } from '../../model/types';
-import { MERGED_CALLS, STATE_STYLES, sliceColor } from '../../render/colors';
+import { MERGED_CALLS, STATE_STYLES, UNKNOWN_FRAME, sliceColor } from '../../render/colors';
 import { setSearchText, setThreadFilter, showAll, useViewStore, zoomToRange } from '../../store/view-store';
 
 export function Legend(props: { model: TraceModel }): JSX.Element {
@@ -17,6 +17,10 @@ export function Legend(props: { model: TraceModel }): JSX.Element {
       <li title="Python built-in functions implemented in C (python:c_call)">
         <span className="tl-swatch" style={{ background: sliceColor(-3, SliceKind.PythonBuiltin, 'builtin') }} />
         Python built-in
+      </li>
+      <li title="Returns whose call is not in the trace (it began before tracing started)">
+        <span className="tl-swatch" style={{ background: UNKNOWN_FRAME }} />
+        <i>(unknown)</i>
       </li>
       <li title="Calls narrower than a pixel, merged">
         <span className="tl-swatch" style={{ background: MERGED_CALLS }} />

@@ -2,7 +2,7 @@
  * Hover tooltip. The text follows the hovered item (store); the position follows the mouse directly on the
  * element, without a React render per mouse move.
  */
-import { useEffect, useRef, type JSX } from 'react';
+import { useEffect, useRef, useState, type JSX } from 'react';
 import { cpuRunLabel } from '../../layout/lanes/index';
 import { formatDuration, formatSinceStart } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
@@ -19,8 +19,10 @@ function tooltipLines(
     if (!l) return null;
     const what = l.kind === 'discarded-events' ? 'events discarded' : 'packets lost';
     return [
-      `${l.count} ${what}`,
-      `${l.trace}${l.cpu !== null ? `, CPU ${l.cpu}` : ''}`,
+      l.kind === 'damaged-stream'
+        ? `${l.file ?? 'stream'} unreadable from byte ${l.byteOffset ?? 0}`
+        : `${l.count} ${what}`,
+      [l.trace, l.cpu !== null ? `CPU ${l.cpu}` : ''].filter(Boolean).join(', '),
       `${formatSinceStart(model, l.beginNs)} → ${formatSinceStart(model, l.endNs)} (${formatDuration(l.endNs - l.beginNs)})`,
     ];
   }
@@ -42,6 +44,7 @@ function tooltipLines(
 export function Tooltip(props: { model: TraceModel }): JSX.Element {
   const hovered = useViewStore((s) => s.hovered);
   const el = useRef<HTMLDivElement | null>(null);
+  const [dismissed, setDismissed] = useState<typeof hovered>(null);
   useEffect(() => {
     const node = el.current!;
     const parent = node.parentElement!;
@@ -52,10 +55,16 @@ export function Tooltip(props: { model: TraceModel }): JSX.Element {
       const w = node.offsetWidth;
       node.style.transform = `translate(${x + 14 + w > r.width ? x - w - 10 : x + 14}px, ${y + 16}px)`;
     };
+    // A click acts on what was hovered: the tooltip goes until the mouse is over something else.
+    const onDown = () => setDismissed(useViewStore.getState().hovered);
     parent.addEventListener('mousemove', onMove);
-    return () => parent.removeEventListener('mousemove', onMove);
+    parent.addEventListener('mousedown', onDown);
+    return () => {
+      parent.removeEventListener('mousemove', onMove);
+      parent.removeEventListener('mousedown', onDown);
+    };
   }, []);
-  const lines = hovered ? tooltipLines(props.model, hovered) : null;
+  const lines = hovered && hovered !== dismissed ? tooltipLines(props.model, hovered) : null;
   return (
     <div ref={el} className="tl-tooltip" role="tooltip" data-testid="tooltip" hidden={!lines}>
       {lines?.map((l, i) => (i === 0 ? <b key={i}>{l}</b> : <div key={i}>{l}</div>))}

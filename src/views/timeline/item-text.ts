@@ -25,6 +25,10 @@ export interface ItemDescription {
   fields: ItemField[];
 }
 
+/** What a per-CPU row is, said on the row (gutter) and in its details. */
+export const CPU_ROW_NOTE =
+  'a row per CPU: these user-space events have no vtid and no kernel trace says which thread ran, so the events of several threads may be mixed here';
+
 function threadText(model: TraceModel, thread: number): string {
   const t = model.threads[thread];
   if (t.cpuRow !== undefined) return `CPU ${t.cpuRow}`;
@@ -225,8 +229,12 @@ export function describeThread(model: TraceModel, thread: number): ItemDescripti
   if (!t) return null;
   const totals = totalsOf(t);
   const fields: ItemField[] = [];
-  if (t.cpuRow !== undefined) fields.push({ key: 'cpu', label: 'CPU', value: String(t.cpuRow) });
-  else {
+  if (t.cpuRow !== undefined) {
+    fields.push(
+      { key: 'cpu', label: 'CPU', value: String(t.cpuRow) },
+      { key: 'note', label: 'Note', value: CPU_ROW_NOTE },
+    );
+  } else {
     const process = t.pid >= 0 ? model.processes.find((p) => p.pid === t.pid) : undefined;
     fields.push(
       { key: 'name', label: 'Name', value: t.name || 'unknown' },

@@ -3,6 +3,7 @@ import {
   heldMotion,
   KEYMAP,
   keyBinding,
+  keyLabel,
   releasedKey,
   startsHold,
   tapMotion,
@@ -21,6 +22,12 @@ const key = (k: string, more: Partial<KeyInput> = {}): KeyInput => ({
 });
 
 describe('keymap', () => {
+  it('? (Shift+/ on most layouts) opens the shortcuts; keys are written as the user reads them', () => {
+    expect(keyBinding(key('?'))?.command).toEqual({ type: 'showShortcuts' });
+    expect(keyBinding(key('?', { typing: true }))).toBeNull();
+    expect(KEYMAP.map((b) => keyLabel(b.key))).toEqual(['W', 'S', 'A', 'D', '0', 'Z', 'Esc', '←', '→', '↑', '↓', '?']);
+  });
+
   it('binds each key once', () => {
     const keys = KEYMAP.map((b) => b.key);
     expect(new Set(keys).size).toBe(keys.length);

@@ -20,7 +20,9 @@ export type Command =
   /** Zoom by `factor` (< 1 zooms in) around the pointer (the middle of the view when not over it). */
   | { type: 'zoomAtPointer'; factor: number }
   /** Pan by a distance in content px (positive: later times). */
-  | { type: 'panPx'; dxPx: number };
+  | { type: 'panPx'; dxPx: number }
+  /** Open the list of these key bindings (ShortcutsDialog, generated from KEYMAP). */
+  | { type: 'showShortcuts' };
 
 export interface KeyBinding {
   key: string;
@@ -47,7 +49,24 @@ export const KEYMAP: readonly KeyBinding[] = [
   { key: 'ArrowRight', command: { type: 'walk', direction: 'right' }, preventDefault: 'ifHandled', help: 'next item' },
   { key: 'ArrowUp', command: { type: 'walk', direction: 'up' }, preventDefault: 'ifHandled', help: 'caller' },
   { key: 'ArrowDown', command: { type: 'walk', direction: 'down' }, preventDefault: 'ifHandled', help: 'first callee' },
+  { key: '?', command: { type: 'showShortcuts' }, preventDefault: 'always', help: 'show these keyboard shortcuts' },
 ];
+
+const KEY_NAMES: Record<string, string> = {
+  Escape: 'Esc',
+  ArrowLeft: '←',
+  ArrowRight: '→',
+  ArrowUp: '↑',
+  ArrowDown: '↓',
+};
+
+/** How a binding's key is written for the user ('w' → 'W', 'ArrowLeft' → '←'). */
+export function keyLabel(key: string): string {
+  return KEY_NAMES[key] ?? (key.length === 1 ? key.toUpperCase() : key);
+}
+
+/** The event the timeline sends for 'showShortcuts' (the dialog listens; the canvas hook has no React state). */
+export const SHOW_SHORTCUTS_EVENT = 'strata-show-shortcuts';
 
 const byKey = new Map(KEYMAP.map((b) => [b.key, b]));
 

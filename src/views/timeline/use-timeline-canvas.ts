@@ -37,6 +37,7 @@ import { firstItemInView, walkItem } from './first-in-view';
 import {
   heldMotion,
   keyBinding,
+  SHOW_SHORTCUTS_EVENT,
   releasedKey,
   startsHold,
   tapMotion,
@@ -430,6 +431,9 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
           return true;
         case 'panPx':
           pan(cmd.dxPx * viewport().nsPerPx);
+          return true;
+        case 'showShortcuts':
+          window.dispatchEvent(new Event(SHOW_SHORTCUTS_EVENT));
           return true;
       }
     }
