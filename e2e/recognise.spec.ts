@@ -91,3 +91,14 @@ test("a user-space-only session is titled by its session folder, not LTTng's 64-
   });
   await expect(page.getByTestId('trace-summary')).not.toContainText('64-bit:');
 });
+
+test('a trace whose events give no row opens its events in the Events tab', async ({ page }) => {
+  // bt-2packets: two lttng_ust_statedump:procname events (read by the model, but no call, state or unknown event).
+  await openBundle(page, 'bt-2packets', corpusTarGz('bt-2packets'));
+  await expect(page.getByTestId('empty-notice')).toContainText('listed in the Events tab');
+  await expect(page.getByRole('tab', { name: 'Events' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('events-count')).toHaveText('2 events', { timeout: 30_000 });
+  const first = page.getByRole('table', { name: 'Events' }).locator('.ev-row:not(.ev-head)').first();
+  await expect(first.locator('.ev-name')).toHaveText('lttng_ust_statedump:procname');
+  await page.screenshot({ path: 'test-results/events-only-trace.png' });
+});

@@ -18,10 +18,11 @@ export function EmptyTraceNotice({ model }: { model: TraceModel }) {
           Its {formatCount(model.eventCount)} events give no thread or CPU row:{' '}
           {kernel
             ? 'the kernel events rows are built from (sched_switch, syscalls, irqs, process fork/exec/free) are not among them, and other kernel events are only counted.'
-            : 'none has a thread (vtid) context or a CPU.'}
+            : 'none is a call, and the others carry neither a thread (vtid) context nor a CPU, or are statedump and library records the model reads without drawing.'}
         </p>
       )}
       <p>
+        {model.eventCount > 0 ? 'Its events are listed in the Events tab below; ' : ''}
         <code>npm run dump -- TRACE</code> lists every event the decoder reads.
       </p>
     </section>

@@ -1,6 +1,8 @@
 import { lazy, Suspense, useEffect, useLayoutEffect, useState } from 'react';
 import type { TraceModel } from '../../model/types';
+import { setAnalysisTab } from '../../store/analysis-store';
 import { useTraceStore } from '../../store/trace-store';
+import { resetView } from '../../store/view-store';
 import { startUrlSync, syncUrlWithLoadedModel } from '../../store/url-sync';
 import { EmptyTraceNotice } from './empty-notice';
 import { ErrorBoundary } from './error-boundary';
@@ -24,6 +26,21 @@ function UrlRestore({ model, onWarnings }: { model: TraceModel; onWarnings: (w: 
 }
 
 /** The loaded trace: summary, loss notice, sharing, and the timeline. */
+/** A trace with events but no row to draw: its events, in the Events tab, are what there is to read. */
+function EventsOnly({ model }: { model: TraceModel }) {
+  useLayoutEffect(() => {
+    resetView({ startNs: model.startNs, endNs: model.endNs });
+    setAnalysisTab('events');
+  }, [model]);
+  return (
+    <ErrorBoundary what="the events table">
+      <Suspense fallback={null}>
+        <AnalysisPanel model={model} />
+      </Suspense>
+    </ErrorBoundary>
+  );
+}
+
 export function TraceMain() {
   const model = useTraceStore((s) => s.model);
   const label = useTraceStore((s) => s.label);
@@ -70,7 +87,10 @@ export function TraceMain() {
         </p>
       )}
       {model.threads.length === 0 ? (
-        <EmptyTraceNotice model={model} />
+        <>
+          <EmptyTraceNotice model={model} />
+          {model.eventCount > 0 && <EventsOnly model={model} />}
+        </>
       ) : (
         <ErrorBoundary what="the timeline">
           <Suspense fallback={<p className="strata-hint">Preparing the timeline…</p>}>
