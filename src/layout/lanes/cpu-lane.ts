@@ -5,10 +5,10 @@
  * argument `cpu` indexes `model.cpus`. A click on a run selects the run's thread (not an item of the lane), and
  * the runs of the selected thread are underlined on every CPU.
  */
-import { forEachBox, hitInterval } from '../interval-lane';
+import { hitInterval } from '../interval-lane';
 import { CpuRunKind, type CpuRunTable, type TraceModel } from '../../model/types';
-import { boxEdges, type LaneFrame } from './lane';
-import { tableLane } from './table-lane';
+import type { LaneFrame } from './lane';
+import { forEachPixelBox, tableLane } from './table-lane';
 
 /** A run under the pointer: `thread` is the thread to select (-1 for idle or an unknown thread). */
 export interface CpuRunHit {
@@ -41,7 +41,6 @@ export const cpuLane = {
   draw(f: LaneFrame, cpu: number, yPx: number, heightPx: number): number {
     const c = f.model.cpus[cpu];
     const { vp, painter, palette, model } = f;
-    const { left, right } = boxEdges(vp);
     const pidOf = (i: number) => (c.thread[i] >= 0 ? model.threads[c.thread[i]].pid : -1);
     const selected = f.selectedThread ?? -1;
     // Whether the selected thread ran in runs a..b (one pixel: sampled when there are many).
@@ -50,24 +49,14 @@ export const cpuLane = {
       for (let i = a; i <= b; i += stride) if (c.thread[i] === selected) return true;
       return false;
     };
-    return forEachBox(
-      tableLane(c),
-      vp.range.startNs,
-      vp.range.endNs,
-      vp.nsPerPx,
-      (a, b, s, e) => {
-        const x0 = left(s);
-        const w = Math.max(right(e) - x0, 1);
-        painter.box(palette.cpuRun(c.kind[a], pidOf(a), c.tid[a]), x0, yPx, w, heightPx);
-        if (selected >= 0 && ranSelected(a, b))
-          painter.box(palette.sliceText, x0, yPx + heightPx - MARK_PX, w, MARK_PX);
-        if (a === b && w >= LABEL_MIN_PX && c.kind[a] === CpuRunKind.Run) {
-          painter.label(x0 + 3, yPx + heightPx / 2, cpuRunLabel(model, c, a), w - 6, palette.sliceText);
-        }
-      },
-      1,
-      false, // per pixel, as the state strip: never one colour for a long stretch of short runs
-    );
+    // Per pixel, as the state strip: never one colour for a long stretch of short runs.
+    return forEachPixelBox(c, vp, (a, b, x0, w) => {
+      painter.box(palette.cpuRun(c.kind[a], pidOf(a), c.tid[a]), x0, yPx, w, heightPx);
+      if (selected >= 0 && ranSelected(a, b)) painter.box(palette.sliceText, x0, yPx + heightPx - MARK_PX, w, MARK_PX);
+      if (a === b && w >= LABEL_MIN_PX && c.kind[a] === CpuRunKind.Run) {
+        painter.label(x0 + 3, yPx + heightPx / 2, cpuRunLabel(model, c, a), w - 6, palette.sliceText);
+      }
+    });
   },
   hitTest(model: TraceModel, cpu: number, tNs: number, toleranceNs: number): CpuRunHit | null {
     const c = model.cpus[cpu];

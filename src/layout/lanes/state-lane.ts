@@ -2,10 +2,10 @@
  * The kernel state strip of a thread (Trace Compass control-flow states), present with a kernel trace. Each
  * pixel shows its dominant state, never one colour for a long run of short states.
  */
-import { forEachBox, hitInterval } from '../interval-lane';
+import { hitInterval } from '../interval-lane';
 import type { StateTable } from '../../model/types';
-import { boxEdges, sameItem, stepInterval, type Lane } from './lane';
-import { tableLane } from './table-lane';
+import { sameItem, stepInterval, type Lane } from './lane';
+import { forEachPixelBox, tableLane } from './table-lane';
 
 const SPACING_PX = 2;
 const stateTime = new Float64Array(16);
@@ -36,22 +36,12 @@ export const stateLane: Lane = {
     if (!st) return 0;
     const { vp, painter, palette } = f;
     const h = f.metrics.stateStripPx;
-    const { left, right } = boxEdges(vp);
-    return forEachBox(
-      tableLane(st),
-      vp.range.startNs,
-      vp.range.endNs,
-      vp.nsPerPx,
-      (a, b, s, e) => {
-        const x0 = left(s);
-        const w = Math.max(right(e) - x0, 1);
-        painter.box(palette.state(a === b ? st.state[a] : dominantState(st, a, b)), x0, yPx, w, h);
-        if (sameItem(f.selection, 'state', thread, a)) painter.mark('selected', x0, yPx, w, h);
-        if (sameItem(f.hovered, 'state', thread, a)) painter.mark('hovered', x0, yPx, w, h);
-      },
-      1,
-      false, // per pixel: each pixel shows its dominant state
-    );
+    // Per pixel: each pixel shows its dominant state, never one colour for a long run.
+    return forEachPixelBox(st, vp, (a, b, x0, w) => {
+      painter.box(palette.state(a === b ? st.state[a] : dominantState(st, a, b)), x0, yPx, w, h);
+      if (sameItem(f.selection, 'state', thread, a)) painter.mark('selected', x0, yPx, w, h);
+      if (sameItem(f.hovered, 'state', thread, a)) painter.mark('hovered', x0, yPx, w, h);
+    });
   },
   hitTest(model, thread, dyPx, tNs, toleranceNs, m) {
     const st = model.threads[thread].states;

@@ -1,7 +1,7 @@
 /** The syscalls of a thread, with their durations, present with a kernel trace. */
-import { forEachBox, hitInterval } from '../interval-lane';
-import { boxEdges, sameItem, stepInterval, type Lane } from './lane';
-import { tableLane } from './table-lane';
+import { hitInterval } from '../interval-lane';
+import { sameItem, stepInterval, type Lane } from './lane';
+import { forEachPixelBox, tableLane } from './table-lane';
 
 const SPACING_PX = 2;
 
@@ -16,26 +16,16 @@ export const syscallLane: Lane = {
     const { vp, painter, palette } = f;
     const strings = f.model.strings;
     const h = f.metrics.syscallLanePx;
-    const { left, right } = boxEdges(vp);
-    return forEachBox(
-      tableLane(sc),
-      vp.range.startNs,
-      vp.range.endNs,
-      vp.nsPerPx,
-      (a, b, s, e) => {
-        const x0 = left(s);
-        const w = Math.max(right(e) - x0, 1);
-        painter.box(palette.syscall(sc.name[a], strings[sc.name[a]]), x0, yPx + 1, w > 3 ? w - 1 : w, h - 2);
-        if (a === b && w > 16) {
-          const lx = Math.max(x0, vp.gutterPx) + 3;
-          painter.label(lx, yPx + h / 2, strings[sc.name[a]], x0 + w - lx - 3, palette.syscallText);
-        }
-        if (sameItem(f.selection, 'syscall', thread, a)) painter.mark('selected', x0, yPx, w, h);
-        if (sameItem(f.hovered, 'syscall', thread, a)) painter.mark('hovered', x0, yPx, w, h);
-      },
-      1,
-      false, // per pixel, so that the gaps between syscalls stay visible
-    );
+    // Per pixel, so that the gaps between syscalls stay visible.
+    return forEachPixelBox(sc, vp, (a, b, x0, w) => {
+      painter.box(palette.syscall(sc.name[a], strings[sc.name[a]]), x0, yPx + 1, w > 3 ? w - 1 : w, h - 2);
+      if (a === b && w > 16) {
+        const lx = Math.max(x0, vp.gutterPx) + 3;
+        painter.label(lx, yPx + h / 2, strings[sc.name[a]], x0 + w - lx - 3, palette.syscallText);
+      }
+      if (sameItem(f.selection, 'syscall', thread, a)) painter.mark('selected', x0, yPx, w, h);
+      if (sameItem(f.hovered, 'syscall', thread, a)) painter.mark('hovered', x0, yPx, w, h);
+    });
   },
   hitTest(model, thread, dyPx, tNs, toleranceNs, m) {
     const sc = model.threads[thread].syscalls;
