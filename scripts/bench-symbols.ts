@@ -16,7 +16,7 @@ import { ElfFile } from '../src/symbols/elf';
 import { BinarySymbols } from '../src/symbols/symbolizer';
 import { loadDemanglerNode } from '../src/symbols/demangle-node';
 import { prng } from '../src/base/prng';
-import { tempDir } from '../src/symbols/test-binaries';
+import { tempDir } from '../src/fixtures/test-binaries';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {

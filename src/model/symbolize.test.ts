@@ -14,7 +14,7 @@ import { formatSymbolTable, symbolizeModel } from './symbolize';
 import { SliceKind, type TraceModel } from './types';
 import { analyze, formatAnalyze, modelOfFolder, parseArgs } from '../../scripts/analyze';
 import { tracePath } from '../fixtures/corpus';
-import { tempDir } from '../symbols/test-binaries';
+import { tempDir } from '../fixtures/test-binaries';
 import { prng } from '../base/prng';
 
 function modelOf(rec: UstRecording): TraceModel {

@@ -11,7 +11,7 @@ import { ElfFile, crc32Of } from './elf';
 import { BinarySymbols } from './symbolizer';
 import { loadDemanglerNode } from './demangle-node';
 import type { Demangle } from './demangle';
-import { C_SOURCE, CXX_SOURCE, addr2line, compile, hasTool, nmText, tempDir } from './test-binaries';
+import { C_SOURCE, CXX_SOURCE, addr2line, compile, hasTool, nmText, tempDir } from '../fixtures/test-binaries';
 
 function open(path: string): ElfFile {
   return new ElfFile(new MemorySource(new Uint8Array(readFileSync(path))), path);
