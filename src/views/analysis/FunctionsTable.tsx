@@ -10,7 +10,7 @@ type SortKey =
 
 const COLUMNS: ReadonlyArray<{ key: SortKey; label: string }> = [
   { key: 'name', label: 'Function' },
-  { key: 'where', label: 'Where' },
+  { key: 'where', label: 'File / binary' },
   { key: 'calls', label: 'Calls' },
   { key: 'totalNs', label: 'Total' },
   { key: 'selfNs', label: 'Self' },
@@ -88,7 +88,7 @@ export function FunctionsTable(props: { model: TraceModel; result: SelectionAnal
                   </span>{' '}
                   {f.name}
                 </td>
-                <td className="an-where" data-testid="function-where">
+                <td className="an-where" data-testid="function-where" title={f.where}>
                   {f.where}
                 </td>
                 <td className="an-num">{f.calls}</td>
