@@ -21,12 +21,15 @@ test('the panel has its five tabs and shows the functions of the whole trace', a
   await expect(rows.first()).toBeVisible();
   // baz is called twice in the demo (through foo1, then through foo2), with a duration shown.
   const baz = page.locator('[data-testid="function-row"][data-name="baz"]');
-  await expect(baz.locator('td').nth(1)).toHaveText('2');
-  await expect(baz.locator('td').nth(2)).toHaveText(/^[\d.]+ (µs|ms)$/);
+  await expect(baz.locator('td').nth(2)).toHaveText('2');
+  await expect(baz.locator('td').nth(3)).toHaveText(/^[\d.]+ (µs|ms)$/);
   await expect(page.getByTestId('analysis-scope')).toContainText('all threads');
   // The search filters rows.
   await page.getByLabel('Filter functions').fill('pyx_pf');
   await expect(rows).toHaveCount(3);
+  // The File / binary column: foo2's C frames come from its extension module.
+  await expect(page.getByRole('columnheader', { name: 'File / binary' })).toBeVisible();
+  await expect(rows.getByTestId('function-where')).toHaveText(Array(3).fill('foo2.cpython-311-x86_64-linux-gnu.so'));
   await page.screenshot({ path: 'test-results/analysis-functions.png' });
 });
 
@@ -36,7 +39,7 @@ test('go to max selects the longest call on the timeline', async ({ page }) => {
   const details = page.getByTestId('details-panel');
   await expect(details).toContainText('sleep');
   // The details show the same duration as the Max column.
-  const max = await page.locator('[data-testid="function-row"][data-name="sleep"] td').nth(9).textContent();
+  const max = await page.locator('[data-testid="function-row"][data-name="sleep"] td').nth(10).textContent();
   await expect(details).toContainText(max!.trim());
 });
 

@@ -12,6 +12,7 @@
 import { SliceKind, type TraceModel } from '../model/types';
 import { CPU_USE_COUNT, refineThreadTime, SplitScratch, type RefinedIntervals } from './cpu-use';
 import { distribution, type Distribution } from './stats';
+import { functionWhere } from './where';
 
 export interface AnalysisQuery {
   startNs: number;
@@ -39,6 +40,8 @@ export interface FunctionRow extends Distribution {
   name: string;
   /** Python code, compiled C (cyg-profile), or a Python built-in (`python:c_call`). */
   kind: 'Python' | 'C' | 'Builtin';
+  /** Definition file:line of Python code, binary of C; '' when unknown or ambiguous (see where.ts). */
+  where: string;
   calls: number;
   totalNs: number;
   selfNs: number;
@@ -428,12 +431,14 @@ export function analyzeSelection(m: TraceModel, q: AnalysisQuery): SelectionAnal
   const bucketed = new Float64Array(callFn.n);
   for (let c = 0; c < callFn.n; c++) bucketed[fill[callFn.a[c]]++] = callDur.a[c];
   const functions: FunctionRow[] = [];
+  const whereOf = functionWhere(m);
   for (let f = 0; f < nFn; f++) {
     const key = fnKey[f];
     const kind = Math.floor(key / nStrings);
     functions.push({
       name: m.strings[key - kind * nStrings],
       kind: kind === SliceKind.C ? 'C' : kind === SliceKind.PythonBuiltin ? 'Builtin' : 'Python',
+      where: whereOf(kind, key - kind * nStrings),
       calls: fnCalls[f],
       totalNs: fnTotal[f],
       selfNs: fnSelf[f],

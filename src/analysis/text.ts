@@ -41,7 +41,7 @@ export function formatSelection(m: TraceModel, a: SelectionAnalysis, top: number
   lines.push(`functions: ${a.functions.length} (by total time; durations are of whole calls)`);
   for (const f of a.functions.slice(0, top)) {
     lines.push(
-      `  ${f.kind === 'C' ? 'C ' : f.kind === 'Builtin' ? 'Bi' : 'Py'} ${f.name}: ${f.calls} calls, total ${ns(f.totalNs)}, self ${ns(f.selfNs)}, min ${ns(f.minNs)}, mean ${ns(f.meanNs)}, median ${ns(f.medianNs)}, p95 ${ns(f.p95Ns)}, p99 ${ns(f.p99Ns)}, max ${ns(f.maxNs)}`,
+      `  ${f.kind === 'C' ? 'C ' : f.kind === 'Builtin' ? 'Bi' : 'Py'} ${f.name}${f.where ? ` (${f.where})` : ''}: ${f.calls} calls, total ${ns(f.totalNs)}, self ${ns(f.selfNs)}, min ${ns(f.minNs)}, mean ${ns(f.meanNs)}, median ${ns(f.medianNs)}, p95 ${ns(f.p95Ns)}, p99 ${ns(f.p99Ns)}, max ${ns(f.maxNs)}`,
     );
     if (f.split && f.totalNs > 0) lines.push(`     ${splitText(f.split, f.totalNs, a.syscallNames)}`);
   }

@@ -316,6 +316,24 @@ describe('symbols', () => {
     ]);
     const m = build(dump, { ust: true, symbolFiles });
     expect(slices(m, thread(m, 51)).map((x) => x.name)).toEqual(['foo_init', 'main', '0x900000']);
+    // Each listed name keeps its binary (the Functions table's File / binary column).
+    const binOf = new Map(m.symbols!.named!.map((n) => [m.strings[n.label], m.symbols!.binaries[n.binary].path]));
+    expect(binOf).toEqual(
+      new Map([
+        ['foo_init', '/usr/lib/libfoo.so'],
+        ['main', '/usr/bin/app'],
+      ]),
+    );
+  });
+
+  it('leaves out the binary of a name listed in two binaries (slices carry only the name)', () => {
+    const symbolFiles = new Map([
+      ['app.nm', '0000000000401000 T init\n'],
+      ['libfoo.so.nm', '0000000000000120 T init\n'],
+    ]);
+    const m = build(dump, { ust: true, symbolFiles });
+    expect(slices(m, thread(m, 51)).map((x) => x.name)).toEqual(['init', 'init', '0x900000']);
+    expect(m.symbols!.named).toEqual([]);
   });
 
   it('forgets a library at dlclose', () => {

@@ -104,6 +104,8 @@ export class SymbolResolver {
   private readonly announced: BinMapping[] = [];
   /** Offset labels waiting for ELF symbols: label -> (binary, offset). */
   private readonly pending = new Map<string, { binary: number; offset: number }>();
+  /** Names given by a listing -> the binary they came from (-1 when the same name came from several). */
+  private readonly listedIn = new Map<string, number>();
 
   constructor(symbolFiles?: Map<string, string>) {
     if (symbolFiles) {
@@ -228,7 +230,11 @@ export class SymbolResolver {
   }
 
   private namedByListing(name: string, binary: number, table: SymbolTable): Named {
-    if (binary >= 0) this.binaries[binary].listing ??= this.listingName.get(table);
+    if (binary >= 0) {
+      this.binaries[binary].listing ??= this.listingName.get(table);
+      const seen = this.listedIn.get(name);
+      this.listedIn.set(name, seen === undefined || seen === binary ? binary : -1);
+    }
     return { name, binary };
   }
 
@@ -238,6 +244,8 @@ export class SymbolResolver {
     if (this.binaries.length === 0) return undefined;
     const frames: SymbolFrame[] = [];
     for (const [label, p] of this.pending) frames.push({ label: intern(label), binary: p.binary, offset: p.offset });
-    return { binaries: this.binaries.map((b) => ({ ...b })), frames };
+    const named: SymbolInfo['named'] = [];
+    for (const [name, binary] of this.listedIn) if (binary >= 0) named.push({ label: intern(name), binary });
+    return { binaries: this.binaries.map((b) => ({ ...b })), frames, named };
   }
 }

@@ -245,6 +245,8 @@ export interface SymbolFrame {
 export interface SymbolInfo {
   binaries: SymbolBinary[];
   frames: SymbolFrame[];
+  /** C frames named by a symbol listing while building: the binary of each name (names met in several: left out). */
+  named?: { label: IndexIntoStrings; binary: number }[];
 }
 
 export interface ModelAnomalies {

@@ -5,10 +5,12 @@ import { formatDuration } from './format';
 import { goToItem } from './go-to';
 import { SplitBar, SplitLegend } from './SplitBar';
 
-type SortKey = 'name' | 'calls' | 'totalNs' | 'selfNs' | 'minNs' | 'meanNs' | 'medianNs' | 'p95Ns' | 'p99Ns' | 'maxNs';
+type SortKey =
+  'name' | 'where' | 'calls' | 'totalNs' | 'selfNs' | 'minNs' | 'meanNs' | 'medianNs' | 'p95Ns' | 'p99Ns' | 'maxNs';
 
 const COLUMNS: ReadonlyArray<{ key: SortKey; label: string }> = [
   { key: 'name', label: 'Function' },
+  { key: 'where', label: 'File / binary' },
   { key: 'calls', label: 'Calls' },
   { key: 'totalNs', label: 'Total' },
   { key: 'selfNs', label: 'Self' },
@@ -32,8 +34,8 @@ export function FunctionsTable(props: { model: TraceModel; result: SelectionAnal
     const r = q ? result.functions.filter((f) => f.name.toLowerCase().includes(q)) : result.functions.slice();
     const dir = sort.desc ? -1 : 1;
     r.sort((a: FunctionRow, b: FunctionRow) =>
-      sort.key === 'name'
-        ? dir * a.name.localeCompare(b.name)
+      sort.key === 'name' || sort.key === 'where'
+        ? dir * a[sort.key].localeCompare(b[sort.key]) || a.name.localeCompare(b.name)
         : dir * (a[sort.key] - b[sort.key]) || a.name.localeCompare(b.name),
     );
     return r;
@@ -62,7 +64,12 @@ export function FunctionsTable(props: { model: TraceModel; result: SelectionAnal
                 <th key={c.key} aria-sort={sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
                   <button
                     type="button"
-                    onClick={() => setSort((s) => ({ key: c.key, desc: s.key === c.key ? !s.desc : c.key !== 'name' }))}
+                    onClick={() =>
+                      setSort((s) => ({
+                        key: c.key,
+                        desc: s.key === c.key ? !s.desc : c.key !== 'name' && c.key !== 'where',
+                      }))
+                    }
                   >
                     {c.label}
                   </button>
@@ -80,6 +87,9 @@ export function FunctionsTable(props: { model: TraceModel; result: SelectionAnal
                     {f.kind === 'C' ? 'C' : f.kind === 'Builtin' ? 'Bi' : 'Py'}
                   </span>{' '}
                   {f.name}
+                </td>
+                <td className="an-where" data-testid="function-where" title={f.where}>
+                  {f.where}
                 </td>
                 <td className="an-num">{f.calls}</td>
                 <td className="an-num">{formatDuration(f.totalNs)}</td>
