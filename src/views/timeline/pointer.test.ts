@@ -126,4 +126,26 @@ describe('pointer gestures', () => {
     expect(g.tracksDblClick(at(300), context({}, null))).toEqual([]);
     expect(g.tracksDblClick(at(100), context({}, { kind: 'process', pid: 1 }))).toEqual([]);
   });
+
+  it('hover names the item under the pointer and shows a hand over what a click acts on; a measuring drag freezes it', () => {
+    const g = new PointerGestures();
+    expect(g.tracksHover(at(300), context())).toEqual([
+      { type: 'hover', hit: SLICE },
+      { type: 'tracksCursor', clickable: true },
+    ]);
+    expect(g.tracksHover(at(300), context({}, null))).toEqual([
+      { type: 'hover', hit: null },
+      { type: 'tracksCursor', clickable: false },
+    ]);
+    // A thread label in the gutter is clickable though nothing is hit there.
+    expect(g.tracksHover(at(100), context({}, null, { kind: 'thread', thread: 2 }))).toContainEqual({
+      type: 'tracksCursor',
+      clickable: true,
+    });
+    g.tracksDown(at(300), context());
+    expect(g.tracksHover(at(400), context())).toEqual([]);
+    expect(g.tracksLeave()).toEqual([]);
+    g.up(at(400), context());
+    expect(g.tracksLeave()).toEqual([{ type: 'hover', hit: null }]);
+  });
 });

@@ -44,7 +44,10 @@ export type PointerCommand =
   | { type: 'setVisibleRange'; range: TimeRange }
   | { type: 'zoomToRange'; range: TimeRange }
   | { type: 'showAll' }
-  | { type: 'axisCursor'; grabbing: boolean };
+  | { type: 'axisCursor'; grabbing: boolean }
+  | { type: 'hover'; hit: Hit | null }
+  /** The tracks' cursor: a hand over what a click acts on. */
+  | { type: 'tracksCursor'; clickable: boolean };
 
 type Gesture =
   | { kind: 'measure'; x0Px: number; anchorNs: number; moved: boolean; extend: boolean }
@@ -56,6 +59,22 @@ export class PointerGestures {
   /** Canvas whose coordinates the gesture under way uses: a drag on the tracks measures, on the axis pans. */
   get target(): 'tracks' | 'axis' | null {
     return this.gesture ? (this.gesture.kind === 'measure' ? 'tracks' : 'axis') : null;
+  }
+
+  /** Pointer over the tracks (moved, or the content moved under it). A measuring drag hovers nothing new. */
+  tracksHover(e: PointerInput, ctx: PointerContext): PointerCommand[] {
+    if (this.target === 'tracks') return [];
+    const hit = ctx.hitAt(e.xPx, e.yPx);
+    const clickable = hit !== null || (!ctx.vp.inContent(e.xPx) && ctx.gutterAt(e.yPx) !== null);
+    return [
+      { type: 'hover', hit },
+      { type: 'tracksCursor', clickable },
+    ];
+  }
+
+  /** Pointer left the tracks: the hover ends, unless a drag started there goes on. */
+  tracksLeave(): PointerCommand[] {
+    return this.target === 'tracks' ? [] : [{ type: 'hover', hit: null }];
   }
 
   tracksDown(e: PointerInput, ctx: PointerContext): PointerCommand[] {

@@ -261,11 +261,12 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       const c = model.cpus[h.cpu];
       return { startNs: c.startNs[h.index], endNs: c.endNs[h.index] };
     };
-    const runPointer = (e: MouseEvent, cmds: PointerCommand[]) => {
+    /** Runs pointer.ts's commands; `e` is null when no DOM event caused them (the content moved). */
+    const runPointer = (e: MouseEvent | null, cmds: PointerCommand[]) => {
       for (const c of cmds) {
         switch (c.type) {
           case 'preventDefault':
-            e.preventDefault();
+            e?.preventDefault();
             break;
           case 'focus':
             scroll.focus({ preventScroll: true });
@@ -294,26 +295,27 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
           case 'axisCursor':
             axisCanvas.style.cursor = c.grabbing ? 'grabbing' : 'grab';
             break;
+          case 'hover':
+            hover(c.hit);
+            break;
+          case 'tracksCursor':
+            tracksCanvas.style.cursor = c.clickable ? 'pointer' : 'default';
+            break;
         }
       }
     };
-    let pointer: { x: number; y: number } | null = null; // over the tracks, canvas coordinates
+    let pointer: PointerInput | null = null; // over the tracks, canvas coordinates
     function refreshHover(): void {
-      if (!pointer || gestures.target === 'tracks') return;
-      const h = hitAt(pointer.x, pointer.y);
-      hover(h);
-      tracksCanvas.style.cursor =
-        h || (!viewport().inContent(pointer.x) && gutterAt(pointer.y)) ? 'pointer' : 'default';
+      if (pointer) runPointer(null, gestures.tracksHover(pointer, context()));
     }
     const onTracksMove = (e: MouseEvent) => {
-      const p = local(e);
-      pointer = { x: p.xPx, y: p.yPx };
-      mouseX = p.xPx;
+      pointer = local(e);
+      mouseX = pointer.xPx;
       refreshHover();
     };
-    const onTracksLeave = () => {
+    const onTracksLeave = (e: MouseEvent) => {
       pointer = null;
-      if (gestures.target !== 'tracks') hover(null);
+      runPointer(e, gestures.tracksLeave());
       mouseX = -1;
     };
     const onTracksDown = (e: MouseEvent) => runPointer(e, gestures.tracksDown(local(e), context()));
