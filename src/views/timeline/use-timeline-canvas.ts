@@ -9,7 +9,7 @@ import { gutterItemAt, laneYPx, rowLayoutFor, threadRowOf, type RowLayout } from
 import { matchingNames } from '../../layout/search';
 import { sliceIndexBy } from '../../layout/slice-index';
 import { timeZeroNs } from '../../layout/time-format';
-import { extendAnchorNs, panBy, type TimeRange } from '../../layout/view-math';
+import type { TimeRange } from '../../layout/view-math';
 import { Viewport } from '../../layout/viewport';
 import type { TraceModel } from '../../model/types';
 import { prepareCanvas } from '../../render/canvas';
@@ -45,9 +45,9 @@ import {
   type Command,
   type Motion,
 } from './keymap';
+import { PointerGestures, type PointerCommand, type PointerContext, type PointerInput } from './pointer';
 
 export const GUTTER_PX = 200;
-const DRAG_THRESHOLD_PX = 3;
 /**
  * Length of one background task indexing the call stacks of threads that came into view. Short, because a task
  * that allocates big lanes can also pay a garbage collection of the whole model's buffers (tens of ms).
@@ -228,13 +228,15 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     const ro = new ResizeObserver(resize);
     ro.observe(scroll);
 
-    // ---- pointer on the tracks ----
+    // ---- pointer: pointer.ts decides the gestures; here DOM events go in and its commands run ----
     let mouseX = -1; // x on the tracks or axis, for zoom anchors; -1 when outside
-    let drag: { x0: number; t0: number; moved: boolean; extend: boolean } | null = null;
-    const local = (e: MouseEvent) => {
-      const r = tracksCanvas.getBoundingClientRect();
-      return { x: e.clientX - r.left, y: e.clientY - r.top };
+    const gestures = new PointerGestures();
+    const canvasLocal = (canvas: HTMLCanvasElement, e: MouseEvent): PointerInput => {
+      const r = canvas.getBoundingClientRect();
+      return { xPx: e.clientX - r.left, yPx: e.clientY - r.top, button: e.button, shiftKey: e.shiftKey };
     };
+    const local = (e: MouseEvent) => canvasLocal(tracksCanvas, e);
+    const axisLocal = (e: MouseEvent) => canvasLocal(axisCanvas, e);
     const hitAt = (x: number, y: number): Hit | null => {
       const vp = viewport();
       if (!vp.inContent(x)) {
@@ -244,89 +246,92 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       return hitTest(model, currentLayout(), y + scroll.scrollTop, vp.canvasPxToNs(x), vp.nsPerPx);
     };
     const gutterAt = (y: number) => gutterItemAt(currentLayout(), scroll.scrollTop, heightPx, y);
-    let pointer: { x: number; y: number } | null = null; // over the tracks, canvas coordinates
+    const context = (): PointerContext => {
+      const s = useViewStore.getState();
+      return {
+        vp: viewport(),
+        hitAt,
+        gutterAt,
+        itemRange: (h) => (h.kind === 'cpu' ? cpuRunRange(h) : h.kind === 'process' ? null : itemRange(model, h)),
+        selectedRange: s.selectedRange,
+        bounds: s.bounds,
+      };
+    };
+    const cpuRunRange = (h: Extract<Hit, { kind: 'cpu' }>): TimeRange => {
+      const c = model.cpus[h.cpu];
+      return { startNs: c.startNs[h.index], endNs: c.endNs[h.index] };
+    };
+    /** Runs pointer.ts's commands; `e` is null when no DOM event caused them (the content moved). */
+    const runPointer = (e: MouseEvent | null, cmds: PointerCommand[]) => {
+      for (const c of cmds) {
+        switch (c.type) {
+          case 'preventDefault':
+            e?.preventDefault();
+            break;
+          case 'focus':
+            scroll.focus({ preventScroll: true });
+            break;
+          case 'select':
+            select(c.item);
+            break;
+          case 'selectThread':
+            selectThread(c.thread);
+            break;
+          case 'toggleProcess':
+            toggleProcess(c.pid);
+            break;
+          case 'selectRange':
+            selectRange(c.range);
+            break;
+          case 'setVisibleRange':
+            setVisibleRange(c.range);
+            break;
+          case 'zoomToRange':
+            zoomToRange(c.range);
+            break;
+          case 'showAll':
+            showAll();
+            break;
+          case 'axisCursor':
+            axisCanvas.style.cursor = c.grabbing ? 'grabbing' : 'grab';
+            break;
+          case 'hover':
+            hover(c.hit);
+            break;
+          case 'tracksCursor':
+            tracksCanvas.style.cursor = c.clickable ? 'pointer' : 'default';
+            break;
+        }
+      }
+    };
+    let pointer: PointerInput | null = null; // over the tracks, canvas coordinates
     function refreshHover(): void {
-      if (!pointer || drag) return;
-      const h = hitAt(pointer.x, pointer.y);
-      hover(h);
-      tracksCanvas.style.cursor =
-        h || (!viewport().inContent(pointer.x) && gutterAt(pointer.y)) ? 'pointer' : 'default';
+      if (pointer) runPointer(null, gestures.tracksHover(pointer, context()));
     }
     const onTracksMove = (e: MouseEvent) => {
       pointer = local(e);
-      mouseX = pointer.x;
+      mouseX = pointer.xPx;
       refreshHover();
     };
-    const onTracksLeave = () => {
+    const onTracksLeave = (e: MouseEvent) => {
       pointer = null;
-      if (!drag) hover(null);
+      runPointer(e, gestures.tracksLeave());
       mouseX = -1;
     };
-    const onTracksDown = (e: MouseEvent) => {
-      if (e.button !== 0) return;
-      const p = local(e);
-      if (!viewport().inContent(p.x)) {
-        const g = gutterAt(p.y);
-        if (g?.kind === 'process') toggleProcess(g.pid);
-        else if (g?.kind === 'thread') {
-          scroll.focus({ preventScroll: true });
-          selectThread(g.thread);
-        }
-        return;
-      }
-      e.preventDefault();
-      scroll.focus({ preventScroll: true });
-      const pressNs = viewport().canvasPxToNs(p.x);
-      // Shift extends the selected range: its far end stays, the near end follows the pointer.
-      const sel = e.shiftKey ? useViewStore.getState().selectedRange : null;
-      drag = { x0: p.x, t0: sel ? extendAnchorNs(sel, pressNs) : pressNs, moved: false, extend: sel !== null };
-    };
+    const onTracksDown = (e: MouseEvent) => runPointer(e, gestures.tracksDown(local(e), context()));
+    const onTracksDblClick = (e: MouseEvent) => runPointer(e, gestures.tracksDblClick(local(e), context()));
+    const gestureLocal = (e: MouseEvent) => (gestures.target === 'axis' ? axisLocal(e) : local(e));
     const onWindowMove = (e: MouseEvent) => {
-      if (!drag) return;
-      const p = local(e);
-      if (!drag.moved && Math.abs(p.x - drag.x0) < DRAG_THRESHOLD_PX) return;
-      drag.moved = true;
-      const x = Math.min(Math.max(p.x, GUTTER_PX), widthPx);
-      selectRange({ startNs: drag.t0, endNs: viewport().canvasPxToNs(x) });
+      if (gestures.target) runPointer(e, gestures.move(gestureLocal(e), context()));
     };
     const onWindowUp = (e: MouseEvent) => {
-      if (!drag) return;
-      const d = drag;
-      drag = null;
-      if (d.moved) return;
-      const p = local(e);
-      if (d.extend) {
-        // Shift-click: the near end jumps to the click.
-        selectRange({ startNs: d.t0, endNs: viewport().canvasPxToNs(p.x) });
-        return;
-      }
-      const h = hitAt(p.x, p.y);
-      if (h?.kind === 'cpu') {
-        // A run on a CPU row selects the thread that ran (idle has none).
-        if (h.thread >= 0) selectThread(h.thread);
-        else select(null);
-      } else if (h && h.kind !== 'process') select(h);
-      else {
-        select(null);
-        selectRange(null);
-      }
-    };
-    const onTracksDblClick = (e: MouseEvent) => {
-      const p = local(e);
-      const h = hitAt(p.x, p.y);
-      if (h?.kind === 'cpu') {
-        const c = model.cpus[h.cpu];
-        zoomToRange({ startNs: c.startNs[h.index], endNs: c.endNs[h.index] });
-      } else if (h && h.kind !== 'process') {
-        const r = itemRange(model, h);
-        if (r) zoomToRange(r);
-      }
+      if (gestures.target) runPointer(e, gestures.up(gestureLocal(e), context()));
     };
     const onWheel = (e: WheelEvent) => {
       const cmd = wheelCommand(e, heightPx);
       if (!cmd) return; // plain vertical wheel: the browser scrolls the rows
       e.preventDefault();
-      mouseX = local(e).x;
+      mouseX = local(e).xPx;
       run(cmd);
     };
     const onScroll = () => {
@@ -334,39 +339,20 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       refreshHover();
     };
 
-    // ---- pointer on the axis: drag pans, double-click shows all, loss marks have a tooltip ----
-    let axisDrag: { x0: number; range: TimeRange; perPx: number } | null = null;
-    const axisLocal = (e: MouseEvent) => {
-      const r = axisCanvas.getBoundingClientRect();
-      return { x: e.clientX - r.left, y: e.clientY - r.top };
-    };
-    const onAxisDown = (e: MouseEvent) => {
-      if (e.button !== 0) return;
-      e.preventDefault();
-      axisDrag = { x0: axisLocal(e).x, range: useViewStore.getState().visibleRange, perPx: viewport().nsPerPx };
-      axisCanvas.style.cursor = 'grabbing';
-    };
+    // The axis: drag pans, double-click shows all (pointer.ts); loss marks have a tooltip.
+    const onAxisDown = (e: MouseEvent) => runPointer(e, gestures.axisDown(axisLocal(e), context()));
     const onAxisMove = (e: MouseEvent) => {
       const p = axisLocal(e);
-      mouseX = p.x;
-      if (axisDrag) return;
-      const li = lossAt({ vp: viewport(), losses: model.losses, heightPx: axisCanvas.clientHeight }, p.x, p.y);
+      mouseX = p.xPx;
+      if (gestures.target === 'axis') return;
+      const li = lossAt({ vp: viewport(), losses: model.losses, heightPx: axisCanvas.clientHeight }, p.xPx, p.yPx);
       hover(li >= 0 ? { kind: 'loss', index: li } : null);
-    };
-    const onWindowMoveAxis = (e: MouseEvent) => {
-      if (!axisDrag) return;
-      const dx = axisLocal(e).x - axisDrag.x0;
-      setVisibleRange(panBy(axisDrag.range, -dx * axisDrag.perPx, useViewStore.getState().bounds));
-    };
-    const onWindowUpAxis = () => {
-      if (axisDrag) axisCanvas.style.cursor = 'grab';
-      axisDrag = null;
     };
     const onAxisLeave = () => {
       mouseX = -1;
       if (useViewStore.getState().hovered?.kind === 'loss') hover(null);
     };
-    const onAxisDblClick = () => showAll();
+    const onAxisDblClick = (e: MouseEvent) => runPointer(e, gestures.axisDblClick());
 
     // ---- keyboard: keymap.ts turns keys into commands; here they run against the view store ----
     const held = new Set<string>();
@@ -470,8 +456,6 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
     axisCanvas.addEventListener('wheel', onWheel, { passive: false });
     window.addEventListener('mousemove', onWindowMove);
     window.addEventListener('mouseup', onWindowUp);
-    window.addEventListener('mousemove', onWindowMoveAxis);
-    window.addEventListener('mouseup', onWindowUpAxis);
     window.addEventListener('keydown', onKeyDown);
     window.addEventListener('keyup', onKeyUp);
     window.addEventListener('blur', onBlur);
@@ -496,8 +480,6 @@ export function useTimelineCanvas(model: TraceModel, refs: TimelineRefs): void {
       axisCanvas.removeEventListener('wheel', onWheel);
       window.removeEventListener('mousemove', onWindowMove);
       window.removeEventListener('mouseup', onWindowUp);
-      window.removeEventListener('mousemove', onWindowMoveAxis);
-      window.removeEventListener('mouseup', onWindowUpAxis);
       window.removeEventListener('keydown', onKeyDown);
       window.removeEventListener('keyup', onKeyUp);
       window.removeEventListener('blur', onBlur);
