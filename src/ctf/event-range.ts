@@ -6,7 +6,7 @@
  * merged in time order (ties by stream, as `Experiment.decode`) with the generic TraceEvent decoder.
  */
 import type { TraceEvent } from './event';
-import type { Experiment } from './experiment';
+import { heapPush, siftDown, type Experiment } from './experiment';
 import { ColumnTables } from './decode/columns';
 import type { StreamDecoder } from './decode/stream';
 
@@ -209,32 +209,4 @@ function lowerBound(a: Float64Array, x: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function before(a: StreamDecoder, b: StreamDecoder): boolean {
-  return a.key < b.key || (a.key === b.key && a.order < b.order);
-}
-
-function heapPush(h: StreamDecoder[], d: StreamDecoder): void {
-  h.push(d);
-  let i = h.length - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (!before(h[i], h[p])) break;
-    [h[i], h[p]] = [h[p], h[i]];
-    i = p;
-  }
-}
-
-function siftDown(h: StreamDecoder[], i: number): void {
-  for (;;) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let m = i;
-    if (l < h.length && before(h[l], h[m])) m = l;
-    if (r < h.length && before(h[r], h[m])) m = r;
-    if (m === i) return;
-    [h[i], h[m]] = [h[m], h[i]];
-    i = m;
-  }
 }

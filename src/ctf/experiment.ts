@@ -308,11 +308,12 @@ export function openExperiment(traces: TraceInput[]): Experiment {
 }
 
 /** Heap order: time, then stream number (babeltrace2's muxer also breaks ties by stream, so outputs line up). */
-function before(a: StreamDecoder, b: StreamDecoder): boolean {
+export function before(a: StreamDecoder, b: StreamDecoder): boolean {
   return a.key < b.key || (a.key === b.key && a.order < b.order);
 }
 
-function heapPush(h: StreamDecoder[], d: StreamDecoder): void {
+/** The min-heap of stream decoders that merges streams by time (the full decode, and a range of the Events tab). */
+export function heapPush(h: StreamDecoder[], d: StreamDecoder): void {
   h.push(d);
   let i = h.length - 1;
   while (i > 0) {
@@ -324,7 +325,7 @@ function heapPush(h: StreamDecoder[], d: StreamDecoder): void {
   h[i] = d;
 }
 
-function siftDown(h: StreamDecoder[], i: number): void {
+export function siftDown(h: StreamDecoder[], i: number): void {
   const n = h.length;
   const d = h[i];
   for (;;) {
