@@ -6,6 +6,7 @@
  * worker and in Node tests.
  */
 import { Gunzip, Unzip, UnzipInflate } from 'fflate';
+import { crc32Update } from '../base/crc32';
 import { sizeText } from '../base/size-text';
 import { type ByteSource, MemorySource } from '../ctf/decode/byte-source';
 import { IngestError } from './errors';
@@ -71,22 +72,6 @@ function inflationLimit(
     );
   }
   return null;
-}
-
-const CRC_TABLE = (() => {
-  const t = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c;
-  }
-  return t;
-})();
-
-function crc32Update(crc: number, data: Uint8Array): number {
-  let c = crc;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
-  return c;
 }
 
 /** A file that inflated bytes are appended to; `finish` gives it back, readable, with the caller's handle. */

@@ -4,6 +4,7 @@
  * `.gnu_debuglink`. Compressed debug sections (SHF_COMPRESSED, zlib) are inflated with fflate.
  */
 import { unzlibSync } from 'fflate';
+import { crc32Update } from '../base/crc32';
 import type { ByteSource } from '../base/byte-source';
 
 export class ElfError extends Error {}
@@ -346,18 +347,7 @@ export function crc32Of(source: ByteSource): number {
   let crc = 0xffffffff;
   const chunk = 1 << 20;
   for (let o = 0; o < source.sizeBytes; o += chunk) {
-    const b = source.read(o, chunk);
-    for (let i = 0; i < b.length; i++) crc = CRC_TABLE[(crc ^ b[i]) & 0xff] ^ (crc >>> 8);
+    crc = crc32Update(crc, source.read(o, chunk));
   }
   return (crc ^ 0xffffffff) >>> 0;
 }
-
-const CRC_TABLE = (() => {
-  const t = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c;
-  }
-  return t;
-})();
