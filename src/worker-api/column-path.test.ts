@@ -4,7 +4,7 @@
  * last byte of every table, on every `ok` corpus trace and on synthesized article and scale sessions. The column
  * readers skip what the model does not read; a wrong skip, a missed field or a different conversion shows here.
  */
-import { createHash } from 'node:crypto';
+import { modelDigest } from '../fixtures/model-digest';
 import { describe, expect, it } from 'vitest';
 import { groupTraceFiles, openExperiment } from '../ctf';
 import type { ByteInput } from '../ctf/decode/byte-source';
@@ -52,23 +52,11 @@ function columnModel(files: UnpackedFiles): TraceModel {
   return r.value.model;
 }
 
-/** The model with every typed array replaced by its type, length and a hash of its bytes. */
-function digest(value: unknown): unknown {
-  if (ArrayBuffer.isView(value)) {
-    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    return `${value.constructor.name}[${bytes.length}] ${createHash('sha1').update(bytes).digest('hex')}`;
-  }
-  if (Array.isArray(value)) return value.map(digest);
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, digest(v)]));
-  return value;
-}
-
 function expectSameModel(files: UnpackedFiles, minEvents: number): void {
   const column = columnModel(files);
   const generic = genericModel(files);
   expect(column.eventCount).toBeGreaterThanOrEqual(minEvents);
-  expect(digest(column)).toEqual(digest(generic));
+  expect(modelDigest(column)).toEqual(modelDigest(generic));
 }
 
 describe('column path = generic decoder', () => {

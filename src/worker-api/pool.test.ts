@@ -1,6 +1,6 @@
+import { modelDigest } from '../fixtures/model-digest';
 import { describe, expect, it } from 'vitest';
 
-import { createHash } from 'node:crypto';
 import { corpusEntries } from '../fixtures/corpus';
 import { writeTar } from '../ingest/tar';
 import { MemoryDir, synthesizeSession } from '../synth/session';
@@ -83,18 +83,6 @@ function decodeWithPoolBatch(files: UnpackedFiles, workers: number): Result<Deco
   return buildFromParts(metadata, symbolFiles, parts);
 }
 
-/** The model with every typed array replaced by its type, length and a hash of its bytes (a deep compare is slow). */
-function digest(value: unknown): unknown {
-  if (ArrayBuffer.isView(value)) {
-    const bytes = new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-    return `${value.constructor.name}[${bytes.length}] ${createHash('sha1').update(bytes).digest('hex')}`;
-  }
-  if (Array.isArray(value)) return value.map(digest);
-  if (value !== null && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, digest(v)]));
-  return value;
-}
-
 function expectSameAsSingleWorker(files: UnpackedFiles): void {
   const single = decodeFiles(files);
   if (!single.ok) throw new Error(single.failure.message);
@@ -105,7 +93,7 @@ function expectSameAsSingleWorker(files: UnpackedFiles): void {
     expect(subsets).toBe(Math.min(workers, streams));
     if (!result.ok) throw new Error(result.failure.message);
     // Every typed array, name, loss and count of the model.
-    expect(digest(result.value.model), `${workers} subsets`).toEqual(digest(single.value.model));
+    expect(modelDigest(result.value.model), `${workers} subsets`).toEqual(modelDigest(single.value.model));
     expect(result.value.traceNames).toEqual(single.value.traceNames);
     expect(result.value.partialFailure).toEqual(single.value.partialFailure);
   }
@@ -161,7 +149,7 @@ describe('decode pool', () => {
     const batch = decodeWithPoolBatch(files, 2);
     if (!result.ok || !batch.ok) throw new Error('pool decode failed');
     expect(result.value.model.losses.length).toBeGreaterThan(0);
-    expect(digest(batch.value.model)).toEqual(digest(result.value.model));
+    expect(modelDigest(batch.value.model)).toEqual(modelDigest(result.value.model));
   });
 
   it('builds the same model from subsets of a synthesized article session (kernel + user space)', () => {
@@ -184,7 +172,7 @@ describe('decode pool', () => {
       const { result } = decodeWithPool(files, workers);
       if (!result.ok) throw new Error(result.failure.message);
       expect(result.value.partialFailure).toEqual(single.value.partialFailure);
-      expect(digest(result.value.model)).toEqual(digest(single.value.model));
+      expect(modelDigest(result.value.model)).toEqual(modelDigest(single.value.model));
     }
   });
 
