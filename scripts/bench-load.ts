@@ -184,6 +184,25 @@ function babeltraceSeconds(dir: string): { seconds: number; events: number } {
   return { seconds, events: all.length > 0 ? Number(all[all.length - 1][1]) : NaN };
 }
 
+/** How the load time splits by phase, with the peak resident memory of each phase. */
+function phaseLine(marks: Record<string, number>, drawnS: number, samples: Array<[number, number]>): string {
+  const phases: Array<[string, number]> = [
+    ['download + unpack', marks['strata-unpacked']],
+    ['decode (model built alongside)', marks['strata-decoded']],
+    ['model after the decoding', marks['strata-model-built']],
+    ['hand-over to the page', marks['strata-model-received']],
+    ['first draw', drawnS],
+  ];
+  let from = 0;
+  const parts = phases.map(([name, to]) => {
+    const peak = samples.filter(([t]) => t >= from && t <= to).reduce((m, [, b]) => Math.max(m, b), 0);
+    const text = `${name} ${(to - from).toFixed(1)} s (peak ${(peak / 1e9).toFixed(2)} GB)`;
+    from = to;
+    return text;
+  });
+  return `  phases: ${parts.join(', ')}`;
+}
+
 async function measure(events: number, app: string): Promise<void> {
   const dir = session(events);
   const streamBytes = listFiles(dir).reduce((n, f) => n + statSync(f).size, 0);
@@ -218,19 +237,24 @@ async function measure(events: number, app: string): Promise<void> {
   if (browserPid === undefined) throw new Error('cannot find the Chromium browser process');
   let peakRss = 0;
   let peakByType = new Map<string, number>();
+  /** Every sample (seconds since the navigation, bytes), to split the peak by load phase. */
+  const samples: Array<[number, number]> = [];
   const sample = () => {
     const now = treeRss(browserPid);
+    samples.push([(performance.now() - t0) / 1000, now.total]);
     if (now.total > peakRss) {
       peakRss = now.total;
       peakByType = now.byType;
     }
   };
+  let t0 = performance.now();
   sample();
   let failure: string | null = null;
   let drawnS = NaN;
   let receivedS = NaN;
   let lastProgress = '';
-  const t0 = performance.now();
+  let marks: Record<string, number> = {};
+  t0 = performance.now();
   let stopOverCap: () => void = () => {};
   const overCap = new Promise<void>((resolve) => {
     stopOverCap = resolve;
@@ -277,9 +301,11 @@ async function measure(events: number, app: string): Promise<void> {
     if (failure === null) {
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       drawnS = (performance.now() - t0) / 1000;
-      receivedS = await page.evaluate(
-        () => (performance.getEntriesByName('strata-model-received')[0]?.startTime ?? NaN) / 1000,
+      // The page's phase marks (load-client.ts, trace-store.ts), in seconds since its navigation.
+      marks = await page.evaluate(() =>
+        Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime / 1000])),
       );
+      receivedS = marks['strata-model-received'] ?? NaN;
     }
   } finally {
     clearInterval(sampler);
@@ -298,6 +324,7 @@ async function measure(events: number, app: string): Promise<void> {
         : `  Strata (?trace= of the .tar): model on the page ${receivedS.toFixed(1)} s, timeline drawn ${drawnS.toFixed(1)} s`,
       `  peak resident memory of the browser's processes: ${gb(peakRss)} GB (${(peakRss / streamBytes).toFixed(2)} x the trace); ` +
         `at the peak: ${[...peakByType].map(([t, b]) => `${t} ${gb(b)}`).join(', ')} GB`,
+      ...(failure ? [] : [phaseLine(marks, drawnS, samples)]),
       bt
         ? `  babeltrace2 -c sink.utils.counter: ${bt.seconds.toFixed(1)} s (Strata / babeltrace2: ${(drawnS / bt.seconds).toFixed(2)})`
         : '  babeltrace2: not run',

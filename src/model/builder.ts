@@ -6,6 +6,7 @@
  * Hot path: the event class comes with the record (resolved once per class), one Map lookup for the thread per
  * event; no closure or object per event.
  */
+import { compactTypedArrays, THREADS_PER_BUFFER } from './arena';
 import type { LossRecord } from '../ctf/event';
 import { Ev, eventKindOf, FIELD } from './event-kinds';
 import { f64Column, i16Column, i32Column, StringTable, u16Column, u8Column } from './growable';
@@ -1006,7 +1007,14 @@ export class ModelBuilder {
     const endNs = this.endNs === -Infinity ? startNs : this.endNs;
     for (const t of this.live.values()) this.closeThread(t, endNs);
 
-    const threads: ThreadModel[] = this.all.map((t) => this.threadModel(t));
+    // Finished a group at a time, each group's columns compacted into one buffer (arena.ts): the growable
+    // columns' storage is let go group by group, and the page receives one buffer per group.
+    const threads: ThreadModel[] = [];
+    for (let i = 0; i < this.all.length; i += THREADS_PER_BUFFER) {
+      const group = this.all.slice(i, i + THREADS_PER_BUFFER).map((t) => this.threadModel(t));
+      compactTypedArrays(group);
+      for (const t of group) threads.push(t);
+    }
     const byPid = new Map<number, ProcessModel>();
     threads.forEach((t, i) => {
       if (t.pid < 0 || t.cpuRow !== undefined) return;
@@ -1032,6 +1040,7 @@ export class ModelBuilder {
         thread: r.thread.finish(),
         tid: r.tid.finish(),
       });
+      compactTypedArrays(cpus[cpus.length - 1]); // exact-length, apart from the columns' spare capacity
     });
     const sources: TraceSource[] = this.sources.map((s, i) => ({
       name: s.name,
@@ -1126,22 +1135,4 @@ function sortSlices(s: SliceColumns): void {
   permute(s.name);
   permute(s.addr);
   permute(s.flags);
-}
-
-/** All typed-array buffers of a model, for postMessage transfer lists. */
-export function modelTransferables(m: TraceModel): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>();
-  const add = (a: { buffer: ArrayBufferLike }): void => {
-    if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) out.add(a.buffer);
-  };
-  for (const t of m.threads) {
-    const s = t.slices;
-    [s.startNs, s.endNs, s.selfNs, s.depth, s.kind, s.name, s.addr, s.flags].forEach(add);
-    if (t.states) [t.states.startNs, t.states.endNs, t.states.state, t.states.cpu].forEach(add);
-    if (t.syscalls)
-      [t.syscalls.startNs, t.syscalls.endNs, t.syscalls.name, t.syscalls.ret, t.syscalls.flags].forEach(add);
-    if (t.nameHistory) [t.nameHistory.startNs, t.nameHistory.name].forEach(add);
-  }
-  for (const c of m.cpus) [c.startNs, c.endNs, c.kind, c.thread, c.tid].forEach(add);
-  return [...out];
 }

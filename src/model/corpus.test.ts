@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { corpusDir, referenceRecords, type ReferenceRecord } from '../fixtures/corpus';
 import { referenceTraceFromRecords } from '../fixtures/reference-events';
-import { modelTransferables } from './builder';
 import { modelFromEvents } from './packed-events';
 import { SliceFlag, SyscallFlag, type TraceModel } from './types';
 
@@ -246,11 +245,5 @@ describe.each([
       if (s.depth[i] === 0) top += s.endNs[i] - s.startNs[i];
     }
     expect(self).toBeCloseTo(top, 0);
-  });
-
-  it('transfers every column buffer', () => {
-    const buffers = modelTransferables(model);
-    expect(buffers.length).toBeGreaterThanOrEqual(8);
-    expect(buffers).toContain(model.threads[0].slices.startNs.buffer);
   });
 });

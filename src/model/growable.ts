@@ -1,6 +1,5 @@
 /**
- * Growable typed-array columns: append in amortised O(1), read back as an exact-length typed array whose buffer
- * is its own (so it can be transferred to another thread without copying the spare capacity).
+ * Growable typed-array columns: append in amortised O(1), read back once as an exact-length typed array.
  */
 
 type TypedArray = Float64Array | Int32Array | Uint8Array | Uint16Array | Int16Array;
@@ -30,7 +29,11 @@ export interface Column<T extends TypedArray> {
   get(i: number): number;
   set(i: number, v: number): void;
   pop(): void;
-  /** Exact-length typed array with its own buffer (a shared zero-length array when empty). */
+  /**
+   * Exact-length typed array (a shared zero-length one when empty). Called once, and the column lets its storage
+   * go: the result may be a view into that storage (not copied twice: the builder compacts what it finishes into
+   * shared buffers, arena.ts, which copies it once).
+   */
   finish(): T;
 }
 
@@ -70,9 +73,18 @@ class F64ColumnImpl implements Column<Float64Array> {
     if (this.small !== null) this.small.pop();
   }
   finish(): Float64Array {
-    if (this.length === 0) return empty(Float64Array);
-    if (this.small !== null) return Float64Array.from(this.small);
-    return this.data.slice(0, this.length);
+    const n = this.length;
+    const out =
+      n === 0
+        ? empty(Float64Array)
+        : this.small !== null
+          ? Float64Array.from(this.small)
+          : this.data.length === n
+            ? this.data
+            : this.data.subarray(0, n);
+    this.data = empty(Float64Array);
+    this.small = null;
+    return out;
   }
 }
 
@@ -108,9 +120,18 @@ class I32ColumnImpl implements Column<Int32Array> {
     if (this.small !== null) this.small.pop();
   }
   finish(): Int32Array {
-    if (this.length === 0) return empty(Int32Array);
-    if (this.small !== null) return Int32Array.from(this.small);
-    return this.data.slice(0, this.length);
+    const n = this.length;
+    const out =
+      n === 0
+        ? empty(Int32Array)
+        : this.small !== null
+          ? Int32Array.from(this.small)
+          : this.data.length === n
+            ? this.data
+            : this.data.subarray(0, n);
+    this.data = empty(Int32Array);
+    this.small = null;
+    return out;
   }
 }
 
@@ -146,9 +167,18 @@ class U8ColumnImpl implements Column<Uint8Array> {
     if (this.small !== null) this.small.pop();
   }
   finish(): Uint8Array {
-    if (this.length === 0) return empty(Uint8Array);
-    if (this.small !== null) return Uint8Array.from(this.small);
-    return this.data.slice(0, this.length);
+    const n = this.length;
+    const out =
+      n === 0
+        ? empty(Uint8Array)
+        : this.small !== null
+          ? Uint8Array.from(this.small)
+          : this.data.length === n
+            ? this.data
+            : this.data.subarray(0, n);
+    this.data = empty(Uint8Array);
+    this.small = null;
+    return out;
   }
 }
 
@@ -184,9 +214,18 @@ class U16ColumnImpl implements Column<Uint16Array> {
     if (this.small !== null) this.small.pop();
   }
   finish(): Uint16Array {
-    if (this.length === 0) return empty(Uint16Array);
-    if (this.small !== null) return Uint16Array.from(this.small);
-    return this.data.slice(0, this.length);
+    const n = this.length;
+    const out =
+      n === 0
+        ? empty(Uint16Array)
+        : this.small !== null
+          ? Uint16Array.from(this.small)
+          : this.data.length === n
+            ? this.data
+            : this.data.subarray(0, n);
+    this.data = empty(Uint16Array);
+    this.small = null;
+    return out;
   }
 }
 
@@ -222,9 +261,18 @@ class I16ColumnImpl implements Column<Int16Array> {
     if (this.small !== null) this.small.pop();
   }
   finish(): Int16Array {
-    if (this.length === 0) return empty(Int16Array);
-    if (this.small !== null) return Int16Array.from(this.small);
-    return this.data.slice(0, this.length);
+    const n = this.length;
+    const out =
+      n === 0
+        ? empty(Int16Array)
+        : this.small !== null
+          ? Int16Array.from(this.small)
+          : this.data.length === n
+            ? this.data
+            : this.data.subarray(0, n);
+    this.data = empty(Int16Array);
+    this.small = null;
+    return out;
   }
 }
 

@@ -1,5 +1,5 @@
 /** Analysis model: decoded events -> per-thread column tables (call slices, thread states, syscalls). */
-export { ModelBuilder, modelTransferables, stateFromPrevState } from './builder';
+export { ModelBuilder, stateFromPrevState } from './builder';
 export type { ModelSourceInfo, ModelBuilderOptions } from './builder';
 export { modelBuilderFor } from './from-experiment';
 export { modelFromEvents, EventPacker } from './packed-events';

@@ -26,7 +26,7 @@ import {
   type Result,
   type UnpackedFiles,
 } from './protocol';
-import { packValue, type PackedValue } from './model-transfer';
+import { PART_BATCH, transferBatches } from './model-transfer';
 import { chunkTransferables, type PackedChunk } from '../model/packed-events';
 import {
   buildFromParts,
@@ -77,14 +77,15 @@ export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback)
 
 /** Model parts sent in batches after the head (each can hold tens of thousands of entries). */
 export type ModelPart = 'threads' | 'processes' | 'losses' | 'cpus';
+const MODEL_PARTS: readonly ModelPart[] = ['threads', 'processes', 'losses', 'cpus'];
 
 export interface DecodedHead extends DecodedTrace {
-  /** Entries to fetch with `part` for each batched part; the head's own arrays are empty. */
+  /** Entries `sendParts` sends for each batched part; the head's own arrays are empty. */
   partCounts: Record<ModelPart, number>;
 }
 
 /**
- * One worker script, two roles: a pool decode worker (`decodePart`), or the model worker (`build`, then `part`,
+ * One worker script, two roles: a pool decode worker (`decodePart`), or the model worker (`build`, then `sendParts`,
  * `bundle`); `decode` does both in one worker (the pool of one part: small machines and fallback).
  */
 export interface DecodeServiceOptions {
@@ -124,7 +125,7 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
     return { ok: true, value: { ...r.value, model, partCounts } };
   };
   return {
-    /** Decodes; returns the model without its threads, processes and losses (fetch them with `part`). */
+    /** Decodes; returns the model without its threads, processes and losses (they follow with `sendParts`). */
     async decode(input: UnpackedFiles, onProgress: ProgressCallback): Promise<Result<DecodedHead>> {
       kept = input;
       return head(decodeFiles(input, onProgress));
@@ -208,15 +209,24 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
       else a.build.openFailed(part, failure, -1);
       a.settle();
     },
-    /** Entries [start, start + count) of a part of the last decoded model, packed into one transferred buffer. */
-    async part<K extends ModelPart>(kind: K, start: number, count: number): Promise<PackedValue<TraceModel[K]>> {
-      if (!pending) throw new Error('no decoded model to fetch from');
-      const packed = packValue(pending[kind].slice(start, start + count) as TraceModel[K]);
-      return transfer(packed, [packed.bytes]);
-    },
-    /** The page has the whole model: drop the worker's copy (the files stay, for `bundle`). */
-    async release(): Promise<void> {
+    /**
+     * Sends the model's batched parts to the page (`onBatch`, a comlink proxy), each batch moving its buffers
+     * (model-transfer.ts): the worker's copy leaves as the page's arrives, never two copies at once. Batches go
+     * out without waiting for the page, so posting here and receiving there overlap. Resolves once the page has
+     * taken every batch.
+     */
+    async sendParts(onBatch: (kind: ModelPart, batch: unknown[]) => unknown): Promise<void> {
+      if (!pending) throw new Error('no decoded model to send');
+      const parts = pending;
       pending = null;
+      const taken: unknown[] = [];
+      for (const kind of MODEL_PARTS) {
+        const list: unknown[] = parts[kind];
+        for (const b of transferBatches(list, PART_BATCH[kind]))
+          taken.push(onBatch(kind, transfer(b.items, b.buffers)));
+        list.length = 0;
+      }
+      await Promise.all(taken);
     },
     /**
      * Names the model's offset-labelled C frames from the ELF files that came with the trace, one binary per

@@ -7,7 +7,6 @@
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { TraceModel } from '../model/types';
 import type { SymbolBatch } from '../model/symbolize';
-import { PART_BATCH, unpackValue } from './model-transfer';
 import type { DecodeService, ModelPart } from './decode-service';
 import { planPool, poolSize } from './pool';
 import {
@@ -147,6 +146,8 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         ? await unpack.api.openFiles(spec.files, progress, loadId)
         : await unpack.api.openUrl(spec.kind === 'demo' ? demoUrl() : resolveOnPage(spec.url), progress, loadId);
     unpack.worker.terminate();
+    // Phase marks for bench:load's time split (download/unpack, decode + model, hand-over).
+    performance.mark('strata-unpacked');
     if (!unpacked.ok) {
       terminateAll();
       if (spec.kind === 'demo' && unpacked.failure.kind === 'http') {
@@ -213,7 +214,12 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
       // A throw here (a bug, not a corrupt trace: those come back as values) would leave the model waiting.
       w.api
         .decodePart(transfer(input, moved), transfer(channels[k].port1, [channels[k].port1]), onPart)
-        .then(() => watchdog.done(`decode-${k}`))
+        .then(() => {
+          performance.mark('strata-decoded'); // the last one is when decoding ended (bench:load)
+          watchdog.done(`decode-${k}`);
+          // Its part is posted (files included): its heap is of no more use while the model is finished.
+          w.worker.terminate();
+        })
         .catch((err: unknown) =>
           rejectCrash(new Error(`the decode worker failed: ${err instanceof Error ? err.message : String(err)}`)),
         );
@@ -238,25 +244,20 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
       watchdog.stop();
     });
     for (const w of pool) w.worker.terminate();
+    performance.mark('strata-model-built');
     if (!decoded.ok) {
       terminateAll();
       return decoded;
     }
-    // Threads, processes and losses come in batches, each received in its own short task (model-transfer.ts).
-    const fetchPart = async <K extends ModelPart>(kind: K): Promise<TraceModel[K]> => {
-      const out: TraceModel[K][number][] = [];
-      for (let start = 0; start < decoded.value.partCounts[kind]; start += PART_BATCH[kind]) {
-        const batch = unpackValue(await model.api.part(kind, start, PART_BATCH[kind]));
-        for (const x of batch) out.push(x);
-      }
-      return out as TraceModel[K];
-    };
-    const threads = await fetchPart('threads');
-    const processes = await fetchPart('processes');
-    const losses = await fetchPart('losses');
-    const cpus = await fetchPart('cpus');
-    void model.api.release();
-    const traceModel: TraceModel = { ...decoded.value.model, threads, processes, losses, cpus };
+    // Threads, processes, losses and CPUs come in batches, each received in its own short task (model-transfer.ts).
+    const parts: Pick<TraceModel, ModelPart> = { threads: [], processes: [], losses: [], cpus: [] };
+    await model.api.sendParts(
+      proxy((kind: ModelPart, batch: unknown[]) => {
+        const list: unknown[] = parts[kind];
+        for (const x of batch) list.push(x);
+      }),
+    );
+    const traceModel: TraceModel = { ...decoded.value.model, ...parts };
     onProgress({
       phase: 'done',
       doneBytes: files.totalBytes,

@@ -1,35 +1,56 @@
 import { describe, expect, it } from 'vitest';
 import { tracePath } from '../fixtures/corpus';
 import { modelOfFolder } from '../fixtures/decode-folder';
-import { generatedModel, smallModel } from '../fixtures/model-fixture';
-import { PART_BATCH, packValue, unpackValue } from './model-transfer';
+import { generatedModel } from '../fixtures/model-fixture';
+import { THREADS_PER_BUFFER } from '../model/arena';
+import type { ThreadModel } from '../model/types';
+import { PART_BATCH, transferBatches } from './model-transfer';
 
-describe('model transfer packing', () => {
-  it('restores every thread table exactly, as views into one buffer', () => {
-    const model = smallModel();
-    const packed = packValue(model.threads);
-    const copy = structuredClone(packed, { transfer: [packed.bytes] });
-    const threads = unpackValue(copy);
-    expect(threads).toEqual(model.threads);
-    expect(threads[0].slices.startNs).toBeInstanceOf(Float64Array);
-    expect(threads[0].slices.startNs.buffer).toBe(threads[1].slices.depth.buffer);
+/** What the page receives: every batch posted with its transfer list (structuredClone moves like postMessage). */
+function send<T>(items: T[], size: number): { received: T[]; buffersPerBatch: number[] } {
+  const received: T[] = [];
+  const buffersPerBatch: number[] = [];
+  for (const b of transferBatches(items, size)) {
+    buffersPerBatch.push(b.buffers.length);
+    received.push(...structuredClone(b.items, { transfer: b.buffers }));
+  }
+  return { received, buffersPerBatch };
+}
+
+describe('model hand-over to the page', () => {
+  const model = modelOfFolder(tracePath('tc-many-threads'));
+
+  it('moves each group of threads in one buffer, leaving the worker nothing to hold', () => {
+    expect(model.threads.length).toBeGreaterThan(THREADS_PER_BUFFER);
+    const expected = structuredClone(model.threads);
+    const worker = [...model.threads];
+    const { received, buffersPerBatch } = send(worker, PART_BATCH.threads);
+    expect(received).toEqual(expected);
+    // The builder compacted every group: one buffer a batch, not one per column.
+    expect(buffersPerBatch.every((n) => n === 1)).toBe(true);
+    const [a, b] = received.slice(0, THREADS_PER_BUFFER).filter((t) => t.states!.count > 0);
+    expect(a.states!.startNs.buffer === b.states!.endNs.buffer).toBe(true);
+    // Moved, not copied: the worker's views are detached now.
+    const busy = worker.find((t) => t.states!.count > 0)!;
+    expect(busy.states!.startNs.length).toBe(0);
   });
 
-  it('keeps alignment for mixed element sizes in a larger generated model', () => {
-    const model = generatedModel({ slices: 20_000, threads: 37, maxDepth: 9, seed: 3 });
-    const threads = unpackValue(packValue(model.threads));
-    expect(threads).toEqual(model.threads);
+  it('copies arrays whose buffer two batches would share, so no batch reads a detached buffer', () => {
+    const threads = modelOfFolder(tracePath('tc-many-threads')).threads;
+    const expected = structuredClone(threads);
+    const { received } = send<ThreadModel>(threads, 7); // groups of 200 cut into batches of 7
+    expect(received).toEqual(expected);
   });
 
-  it("restores a kernel trace's per-CPU run tables, batch by batch as the page fetches them", () => {
-    const model = modelOfFolder(tracePath('tc-many-threads'));
-    expect(model.cpus.length).toBeGreaterThan(1);
-    const cpus = [];
-    for (let start = 0; start < model.cpus.length; start += PART_BATCH.cpus) {
-      const packed = packValue(model.cpus.slice(start, start + PART_BATCH.cpus));
-      cpus.push(...unpackValue(structuredClone(packed, { transfer: [packed.bytes] })));
-    }
-    expect(cpus).toEqual(model.cpus);
-    expect(cpus[0].thread).toBeInstanceOf(Int32Array);
+  it('moves plain tables (generated slices, per-CPU runs) batch by batch', () => {
+    const gen = generatedModel({ slices: 20_000, threads: 37, maxDepth: 9, seed: 3 });
+    const expectedThreads = structuredClone(gen.threads);
+    expect(send(gen.threads, PART_BATCH.threads).received).toEqual(expectedThreads);
+    const cpus = modelOfFolder(tracePath('tc-many-threads')).cpus;
+    expect(cpus.length).toBeGreaterThan(1);
+    const expectedCpus = structuredClone(cpus);
+    const got = send(cpus, 1).received;
+    expect(got).toEqual(expectedCpus);
+    expect(got[0].thread).toBeInstanceOf(Int32Array);
   });
 });

@@ -1,0 +1,65 @@
+/**
+ * Many small typed arrays moved into one buffer. A large trace's model has hundreds of thousands of threads with
+ * about a dozen short columns each: as arrays of their own that is one ArrayBuffer (and one allocation) per
+ * column, about 120 bytes of overhead for a few bytes of data, and as many buffers to hand to the page. Compacted
+ * per group of threads, the columns are views into one buffer that moves to the page in one transfer.
+ */
+
+/** Threads whose columns share one buffer (and go to the page in one message: worker-api/model-transfer.ts). */
+export const THREADS_PER_BUFFER = 200;
+
+type Typed =
+  | Float64Array
+  | Float32Array
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray;
+
+/** A non-empty typed array found in a value, with where it is held (to replace it in place). */
+export interface HeldArray {
+  holder: Record<string, unknown>;
+  key: string;
+  array: Typed;
+}
+
+/** Every non-empty typed array under `root` (plain objects and arrays), with where it is held. */
+export function typedArraysIn(root: unknown, out: HeldArray[] = []): HeldArray[] {
+  collect(root, out);
+  return out;
+}
+
+function collect(root: unknown, out: HeldArray[]): void {
+  if (root === null || typeof root !== 'object' || ArrayBuffer.isView(root)) return;
+  const holder = root as Record<string, unknown>;
+  for (const key of Object.keys(holder)) {
+    const v = holder[key];
+    if (ArrayBuffer.isView(v)) {
+      if (!(v instanceof DataView) && v.byteLength > 0) out.push({ holder, key, array: v as Typed });
+    } else collect(v, out);
+  }
+}
+
+/**
+ * Replaces, in place, every non-empty typed array under `root` by a view into one new buffer (8-byte aligned, so
+ * any element size fits). Returns that buffer, or null when there was nothing to move.
+ */
+export function compactTypedArrays(root: unknown): ArrayBuffer | null {
+  const found = typedArraysIn(root);
+  if (found.length === 0) return null;
+  let bytes = 0;
+  for (const f of found) bytes += Math.ceil(f.array.byteLength / 8) * 8;
+  const buffer = new ArrayBuffer(bytes);
+  let offset = 0;
+  for (const { holder, key, array } of found) {
+    const Ctor = array.constructor as new (b: ArrayBuffer, offset: number, length: number) => Typed;
+    const view = new Ctor(buffer, offset, array.length);
+    view.set(array);
+    holder[key] = view;
+    offset += Math.ceil(array.byteLength / 8) * 8;
+  }
+  return buffer;
+}
