@@ -3,8 +3,10 @@
  * large trace by link. For each size, a `scale` session from the synthesizer (cached in DIR between runs) is served
  * as a `.tar` from a local CORS server on 127.0.0.1 (packed on the fly, not copied), and Debian's Chromium
  * (@playwright/test's chromium) opens the production build (`npm run build` first) with `?trace=`. Prints the time to the
- * model on the page and to the timeline drawn, and the peak resident memory of all the browser's processes (the
- * sum of VmRSS over the Chromium process tree, sampled from /proc every 100 ms), beside babeltrace2's time to count
+ * model on the page and to the timeline drawn, how that time splits by load phase (the page's performance marks), and
+ * the peak memory of all the browser's processes, sampled from /proc every 100 ms: the sum of PSS (shared pages
+ * counted once: the tree's real footprint) and the sum of VmRSS (Chromium's mapped binary counted once per
+ * process), with the renderer's split per phase. Beside it, babeltrace2's time to count
  * the same session's events (`-c sink.utils.counter`) in the same run. A browser whose processes pass
  * `--max-rss-gb` is stopped (the machine is shared: the kernel's OOM killer must not pick another job) and the
  * run is reported as not fitting, with how far it got.
@@ -141,7 +143,7 @@ function serveTar(name: string, plan: ReturnType<typeof tarPlan>): Promise<{ ser
 }
 
 /** Sum of VmRSS (bytes) of `rootPid` and all its descendants, and per Chromium process type (`--type=`). */
-function treeRss(rootPid: number): { total: number; byType: Map<string, number> } {
+function treeRss(rootPid: number): { total: number; pssTotal: number; byType: Map<string, number> } {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -156,22 +158,31 @@ function treeRss(rootPid: number): { total: number; byType: Map<string, number> 
     }
   }
   let total = 0;
+  let pssTotal = 0;
   const byType = new Map<string, number>();
   const stack = [rootPid];
   while (stack.length > 0) {
     const pid = stack.pop()!;
     try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
       const type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
-      const bytes = m ? Number(m[1]) * 1024 : 0;
+      const bytes = kb('VmRSS');
       total += bytes;
       byType.set(type, (byType.get(type) ?? 0) + bytes);
+      // Anonymous memory (heaps) apart from file and shared pages (mapped files, shared memory).
+      for (const part of ['RssAnon', 'RssFile', 'RssShmem'])
+        byType.set(`${type}.${part}`, (byType.get(`${type}.${part}`) ?? 0) + kb(part));
+      // Proportional set size: a page shared by n processes counts 1/n in each (the sum is the tree's real
+      // footprint; the sum of RSS counts Chromium's mapped binary once per process).
+      const pss = Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
+      pssTotal += pss;
     } catch {
       // gone meanwhile
     }
     stack.push(...(children.get(pid) ?? []));
   }
-  return { total, byType };
+  return { total, pssTotal, byType };
 }
 
 function babeltraceSeconds(dir: string): { seconds: number; events: number } {
@@ -185,7 +196,11 @@ function babeltraceSeconds(dir: string): { seconds: number; events: number } {
 }
 
 /** How the load time splits by phase, with the peak resident memory of each phase. */
-function phaseLine(marks: Record<string, number>, drawnS: number, samples: Array<[number, number]>): string {
+function phaseLine(
+  marks: Record<string, number>,
+  drawnS: number,
+  samples: Array<[number, number, Map<string, number>]>,
+): string {
   const phases: Array<[string, number]> = [
     ['download + unpack', marks['strata-unpacked']],
     ['decode (model built alongside)', marks['strata-decoded']],
@@ -195,12 +210,15 @@ function phaseLine(marks: Record<string, number>, drawnS: number, samples: Array
   ];
   let from = 0;
   const parts = phases.map(([name, to]) => {
-    const peak = samples.filter(([t]) => t >= from && t <= to).reduce((m, [, b]) => Math.max(m, b), 0);
-    const text = `${name} ${(to - from).toFixed(1)} s (peak ${(peak / 1e9).toFixed(2)} GB)`;
+    const inPhase = samples.filter(([t]) => t >= from && t <= to);
+    const none: [number, number, Map<string, number>] = [0, 0, new Map()];
+    const peak = inPhase.reduce((m, s) => (s[1] > m[1] ? s : m), none);
+    const r = (k: string) => ((peak[2].get(k) ?? 0) / 1e9).toFixed(2);
+    const text = `${name} ${(to - from).toFixed(1)} s (peak ${(peak[1] / 1e9).toFixed(2)} GB; renderer ${r('renderer')}: anonymous ${r('renderer.RssAnon')}, file ${r('renderer.RssFile')}, shared ${r('renderer.RssShmem')})`;
     from = to;
     return text;
   });
-  return `  phases: ${parts.join(', ')}`;
+  return `  phases:\n    ${parts.join('\n    ')}`;
 }
 
 async function measure(events: number, app: string): Promise<void> {
@@ -236,12 +254,14 @@ async function measure(events: number, app: string): Promise<void> {
     });
   if (browserPid === undefined) throw new Error('cannot find the Chromium browser process');
   let peakRss = 0;
+  let peakPss = 0;
   let peakByType = new Map<string, number>();
   /** Every sample (seconds since the navigation, bytes), to split the peak by load phase. */
-  const samples: Array<[number, number]> = [];
+  const samples: Array<[number, number, Map<string, number>]> = [];
   const sample = () => {
     const now = treeRss(browserPid);
-    samples.push([(performance.now() - t0) / 1000, now.total]);
+    samples.push([(performance.now() - t0) / 1000, now.total, now.byType]);
+    peakPss = Math.max(peakPss, now.pssTotal);
     if (now.total > peakRss) {
       peakRss = now.total;
       peakByType = now.byType;
@@ -255,6 +275,7 @@ async function measure(events: number, app: string): Promise<void> {
   let lastProgress = '';
   let marks: Record<string, number> = {};
   t0 = performance.now();
+  const t0EpochS = Date.now() / 1000;
   let stopOverCap: () => void = () => {};
   const overCap = new Promise<void>((resolve) => {
     stopOverCap = resolve;
@@ -302,10 +323,13 @@ async function measure(events: number, app: string): Promise<void> {
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       drawnS = (performance.now() - t0) / 1000;
       // The page's phase marks (load-client.ts, trace-store.ts), in seconds since its navigation.
+      // Page time starts at its navigation, a little after t0: marks move onto this script's clock.
+      const startedS = (await page.evaluate(() => performance.timeOrigin)) / 1000 - t0EpochS;
       marks = await page.evaluate(() =>
         Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime / 1000])),
       );
-      receivedS = marks['strata-model-received'] ?? NaN;
+      for (const k of Object.keys(marks)) marks[k] += startedS;
+      receivedS = marks['strata-model-received'] ?? NaN; // on this script's clock, like drawnS
     }
   } finally {
     clearInterval(sampler);
@@ -322,8 +346,12 @@ async function measure(events: number, app: string): Promise<void> {
       failure
         ? `  Strata: did not open: ${failure}`
         : `  Strata (?trace= of the .tar): model on the page ${receivedS.toFixed(1)} s, timeline drawn ${drawnS.toFixed(1)} s`,
-      `  peak resident memory of the browser's processes: ${gb(peakRss)} GB (${(peakRss / streamBytes).toFixed(2)} x the trace); ` +
-        `at the peak: ${[...peakByType].map(([t, b]) => `${t} ${gb(b)}`).join(', ')} GB`,
+      `  peak memory of the browser's processes: proportional (PSS, shared pages counted once) ${gb(peakPss)} GB ` +
+        `(${(peakPss / streamBytes).toFixed(2)} x the trace); resident (sum of RSS) ${gb(peakRss)} GB; ` +
+        `at the peak: ${[...peakByType]
+          .filter(([t]) => !t.includes('.'))
+          .map(([t, b]) => `${t} ${gb(b)}`)
+          .join(', ')} GB`,
       ...(failure ? [] : [phaseLine(marks, drawnS, samples)]),
       bt
         ? `  babeltrace2 -c sink.utils.counter: ${bt.seconds.toFixed(1)} s (Strata / babeltrace2: ${(drawnS / bt.seconds).toFixed(2)})`
