@@ -93,6 +93,13 @@ export interface DecodeServiceOptions {
   loadDemangleWasm?: () => Promise<BufferSource>;
 }
 
+/** A loaded trace's files and what serving them needs, without the model (`handOff` / `adopt`). */
+export interface KeptState {
+  files: UnpackedFiles;
+  symbolInfo: SymbolInfo | undefined;
+  originNs: bigint;
+}
+
 export function createDecodeService(options: DecodeServiceOptions = {}) {
   let kept: UnpackedFiles | null = null;
   let pending: Pick<TraceModel, ModelPart> | null = null;
@@ -221,12 +228,29 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
       pending = null;
       const taken: unknown[] = [];
       for (const kind of MODEL_PARTS) {
-        const list: unknown[] = parts[kind];
-        for (const b of transferBatches(list, PART_BATCH[kind]))
+        for (const b of transferBatches<unknown>(parts[kind], PART_BATCH[kind]))
           taken.push(onBatch(kind, transfer(b.items, b.buffers)));
-        list.length = 0;
       }
       await Promise.all(taken);
+    },
+    /**
+     * What this worker keeps besides the model (the files, the symbol table, the time origin), moved out so that
+     * a fresh worker can `adopt` it: the page then stops this one, and the heap it built the model in (hundreds of
+     * MB of garbage on a large trace, collected whenever the worker's GC gets to it) goes at once.
+     */
+    async handOff(): Promise<KeptState> {
+      if (!kept) throw new Error('no trace is loaded');
+      const state: KeptState = { files: kept, symbolInfo, originNs: modelOriginNs };
+      kept = null;
+      events = null;
+      return transfer(state, buffersOf(state.files.datas));
+    },
+    /** Takes over what `handOff` gave: serves the bundle, symbol resolution and the events table from here on. */
+    async adopt(state: KeptState): Promise<void> {
+      kept = state.files;
+      symbolInfo = state.symbolInfo;
+      modelOriginNs = state.originNs;
+      events = null;
     },
     /**
      * Names the model's offset-labelled C frames from the ELF files that came with the trace, one binary per

@@ -1,8 +1,10 @@
 /**
  * Main-thread side of loading: starts the workers, forwards progress, and returns the model. One worker fetches
  * or reads and unpacks; a pool of decode workers (pool.ts) each decodes a subset of the stream files into packed
- * columns; one model worker merges them and builds the model, then keeps the files for the bundle. The main
- * thread only moves transferred buffers (and clones the small metadata files for each decode worker).
+ * columns; one model worker merges them and builds the model, moves it to the page in batches, then hands the files
+ * to a fresh worker that serves the bundle, symbol resolution and the events table (the model worker's heap goes
+ * with it). The main thread only moves transferred buffers (and clones the small metadata files for each decode
+ * worker).
  */
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { TraceModel } from '../model/types';
@@ -37,13 +39,13 @@ export interface LoadedTrace {
   notice?: string;
   /** What the user must know to trust the picture (skipped entries, copies left out, doubtful metadata). */
   warnings: string[];
-  /** The loaded files as one .tar.gz (kept in the decode worker). */
+  /** The loaded files as one .tar.gz (built by the worker that keeps the files). */
   bundle(): Promise<Blob | null>;
   /** Name C frames from the ELF files given with the trace: one batch per binary, as each resolves. */
   resolveSymbols(onBatches: (batches: SymbolBatch[]) => void): Promise<void>;
-  /** The events table: rows of a time range decoded on demand by the model worker (which keeps the files). */
+  /** The events table: rows of a time range decoded on demand by the worker that keeps the files. */
   events: EventsClient;
-  /** Release the model worker and the files it keeps (their OPFS copies are deleted by a later load). */
+  /** Release the worker that keeps the files (their OPFS copies are deleted by a later load). */
   dispose(): void;
 }
 
@@ -104,6 +106,8 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
   // The model worker also keeps the files for the bundle; decode workers start once the files are known.
   const model = startWorker<DecodeService>('decode', 'strata-model');
   const pool: Array<{ worker: Worker; api: Remote<DecodeService> }> = [];
+  // The worker that serves the loaded files once the model is on the page.
+  let serving: Worker | undefined;
   let cancelled = false;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const terminateAll = () => {
@@ -112,6 +116,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     watchdog.stop();
     unpack.worker.terminate();
     model.worker.terminate();
+    serving?.terminate();
     for (const w of pool) w.worker.terminate();
   };
   let rejectCancel: (e: Error) => void = () => {};
@@ -257,6 +262,13 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         for (const x of batch) list.push(x);
       }),
     );
+    // The model worker's heap goes with it: a fresh worker serves the files from here on (decode-service.ts).
+    const kept = await model.api.handOff();
+    model.worker.terminate();
+    const server = startWorker<DecodeService>('decode', 'strata-files');
+    serving = server.worker;
+    watch(server.worker, 'files');
+    await server.api.adopt(transfer(kept, buffersOf(kept.files.datas)));
     const traceModel: TraceModel = { ...decoded.value.model, ...parts };
     onProgress({
       phase: 'done',
@@ -274,17 +286,17 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         warnings: [...(files.warnings ?? []), ...(decoded.value.warnings ?? [])],
         label: files.label,
         totalBytes: files.totalBytes,
-        bundle: () => model.api.bundle(),
-        resolveSymbols: (onBatches) => model.api.resolveSymbols(proxy(onBatches)),
+        bundle: () => server.api.bundle(),
+        resolveSymbols: (onBatches) => server.api.resolveSymbols(proxy(onBatches)),
         events: {
-          rows: (range, offset, limit) => model.api.eventRows(range, offset, limit),
-          rowsAt: (range, offsets) => model.api.eventRowsAt(range, offsets),
-          find: (range, search, after) => model.api.findEvent(range, search, after),
-          filter: (range, search) => model.api.filterEvents(range, search),
-          offsetAt: (range, tNs) => model.api.eventOffsetAt(range, tNs),
+          rows: (range, offset, limit) => server.api.eventRows(range, offset, limit),
+          rowsAt: (range, offsets) => server.api.eventRowsAt(range, offsets),
+          find: (range, search, after) => server.api.findEvent(range, search, after),
+          filter: (range, search) => server.api.filterEvents(range, search),
+          offsetAt: (range, tNs) => server.api.eventOffsetAt(range, tNs),
         },
         dispose: () => {
-          model.worker.terminate();
+          server.worker.terminate();
           releaseLock();
         },
       },

@@ -7,7 +7,7 @@ import type { ThreadModel } from '../model/types';
 import { PART_BATCH, transferBatches } from './model-transfer';
 
 /** What the page receives: every batch posted with its transfer list (structuredClone moves like postMessage). */
-function send<T>(items: T[], size: number): { received: T[]; buffersPerBatch: number[] } {
+function send<T>(items: Array<T | undefined>, size: number): { received: T[]; buffersPerBatch: number[] } {
   const received: T[] = [];
   const buffersPerBatch: number[] = [];
   for (const b of transferBatches(items, size)) {
@@ -23,15 +23,17 @@ describe('model hand-over to the page', () => {
   it('moves each group of threads in one buffer, leaving the worker nothing to hold', () => {
     expect(model.threads.length).toBeGreaterThan(THREADS_PER_BUFFER);
     const expected = structuredClone(model.threads);
-    const worker = [...model.threads];
+    const worker: Array<ThreadModel | undefined> = [...model.threads];
     const { received, buffersPerBatch } = send(worker, PART_BATCH.threads);
+    // The worker's list lets go of every entry it sent.
+    expect(worker.every((t) => t === undefined)).toBe(true);
     expect(received).toEqual(expected);
     // The builder compacted every group: one buffer a batch, not one per column.
     expect(buffersPerBatch.every((n) => n === 1)).toBe(true);
     const [a, b] = received.slice(0, THREADS_PER_BUFFER).filter((t) => t.states!.count > 0);
     expect(a.states!.startNs.buffer === b.states!.endNs.buffer).toBe(true);
     // Moved, not copied: the worker's views are detached now.
-    const busy = worker.find((t) => t.states!.count > 0)!;
+    const busy = model.threads.find((t) => t.states!.count > 0)!;
     expect(busy.states!.startNs.length).toBe(0);
   });
 

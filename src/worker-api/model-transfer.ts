@@ -18,28 +18,31 @@ export interface TransferBatch<T> {
   buffers: ArrayBuffer[];
 }
 
-/** Splits `items` into batches of `size`, each with the buffers it can move. Mutates items (copies shared arrays). */
-export function transferBatches<T>(items: T[], size: number): TransferBatch<T>[] {
-  const batches: T[][] = [];
-  for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
-  const held = batches.map((b) => typedArraysIn(b));
+/**
+ * Splits `items` into batches of `size`, each with the buffers it can move, one at a time: each batch's entries
+ * are cleared from `items` as it is handed out, so once posted nothing here holds them. Arrays whose buffer falls
+ * in two batches are replaced by copies (in place).
+ */
+export function* transferBatches<T>(items: Array<T | undefined>, size: number): Generator<TransferBatch<T>> {
   const batchOf = new Map<ArrayBufferLike, number>();
   const shared = new Set<ArrayBufferLike>();
-  held.forEach((list, k) => {
-    for (const { array } of list) {
+  for (let start = 0, k = 0; start < items.length; start += size, k++) {
+    for (const { array } of typedArraysIn(items.slice(start, start + size))) {
       const seen = batchOf.get(array.buffer);
       if (seen === undefined) batchOf.set(array.buffer, k);
       else if (seen !== k) shared.add(array.buffer);
     }
-  });
-  return batches.map((batch, k) => {
+  }
+  batchOf.clear();
+  for (let start = 0; start < items.length; start += size) {
+    const batch = items.slice(start, start + size) as T[];
+    items.fill(undefined, start, start + size);
     const buffers = new Set<ArrayBuffer>();
-    for (const h of held[k]) {
+    for (const h of typedArraysIn(batch)) {
       if (shared.has(h.array.buffer)) h.holder[h.key] = h.array.slice();
-      else if (h.array.buffer instanceof ArrayBuffer) buffers.add(h.array.buffer);
+      const buffer = (h.holder[h.key] as typeof h.array).buffer;
+      if (buffer instanceof ArrayBuffer) buffers.add(buffer);
     }
-    // Copies made above have buffers of their own: move them too.
-    for (const h of typedArraysIn(batch)) if (h.array.buffer instanceof ArrayBuffer) buffers.add(h.array.buffer);
-    return { items: batch, buffers: [...buffers] };
-  });
+    yield { items: batch, buffers: [...buffers] };
+  }
 }
