@@ -2,7 +2,7 @@
  * Many small typed arrays moved into one buffer. A large trace's model has hundreds of thousands of threads with
  * about a dozen short columns each: as arrays of their own that is one ArrayBuffer (and one allocation) per
  * column, about 120 bytes of overhead for a few bytes of data, and as many buffers to hand to the page. Compacted
- * per group of threads, the columns are views into one buffer that moves to the page in one transfer.
+ * per group of threads, the small columns are views into one buffer that moves to the page in one transfer.
  */
 
 /** Threads whose columns share one buffer (and go to the page in one message: worker-api/model-transfer.ts). */
@@ -43,12 +43,15 @@ function collect(root: unknown, out: HeldArray[]): void {
   }
 }
 
+/** Arrays larger than this keep their own buffer (moving them would be a copy for nothing: they move whole). */
+export const COMPACT_MAX_BYTES = 64 << 10;
+
 /**
- * Replaces, in place, every non-empty typed array under `root` by a view into one new buffer (8-byte aligned, so
- * any element size fits). Returns that buffer, or null when there was nothing to move.
+ * Replaces, in place, every non-empty typed array under `root` of at most `maxBytes` by a view into one new
+ * buffer (8-byte aligned, so any element size fits). Returns that buffer, or null when there was nothing to move.
  */
-export function compactTypedArrays(root: unknown): ArrayBuffer | null {
-  const found = typedArraysIn(root);
+export function compactTypedArrays(root: unknown, maxBytes = COMPACT_MAX_BYTES): ArrayBuffer | null {
+  const found = typedArraysIn(root).filter((f) => f.array.byteLength <= maxBytes);
   if (found.length === 0) return null;
   let bytes = 0;
   for (const f of found) bytes += Math.ceil(f.array.byteLength / 8) * 8;

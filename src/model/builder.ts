@@ -1007,8 +1007,8 @@ export class ModelBuilder {
     const endNs = this.endNs === -Infinity ? startNs : this.endNs;
     for (const t of this.live.values()) this.closeThread(t, endNs);
 
-    // Finished a group at a time, each group's columns compacted into one buffer (arena.ts): the growable
-    // columns' storage is let go group by group, and the page receives one buffer per group.
+    // Finished a group at a time, each group's small columns compacted into one buffer (arena.ts): the page
+    // receives one buffer per group (plus the large columns, each in its own), not one per column.
     const threads: ThreadModel[] = [];
     for (let i = 0; i < this.all.length; i += THREADS_PER_BUFFER) {
       const group = this.all.slice(i, i + THREADS_PER_BUFFER).map((t) => this.threadModel(t));
@@ -1040,7 +1040,6 @@ export class ModelBuilder {
         thread: r.thread.finish(),
         tid: r.tid.finish(),
       });
-      compactTypedArrays(cpus[cpus.length - 1]); // exact-length, apart from the columns' spare capacity
     });
     const sources: TraceSource[] = this.sources.map((s, i) => ({
       name: s.name,

@@ -18,6 +18,20 @@ function empty<T extends TypedArray>(ctor: TypedArrayCtor<T>): T {
   return e as T;
 }
 
+/**
+ * `a`'s values in an array of `length` (cut or zero-padded) that owns its buffer. Where the runtime has
+ * `ArrayBuffer.prototype.transfer` (browsers, Node 21+), the old storage is let go at once (moved or reallocated)
+ * instead of left to the garbage collector: while a large trace's model is built, that garbage is gigabytes.
+ */
+function resized<T extends TypedArray>(a: T, ctor: TypedArrayCtor<T>, length: number): T {
+  const buffer = a.buffer as ArrayBuffer & { transfer?: (bytes: number) => ArrayBuffer };
+  if (typeof buffer.transfer === 'function' && a.byteOffset === 0 && a.byteLength === buffer.byteLength)
+    return new (ctor as unknown as new (b: ArrayBuffer) => T)(buffer.transfer(length * a.BYTES_PER_ELEMENT));
+  const next = new ctor(length);
+  next.set(a.subarray(0, Math.min(length, a.length)) as ArrayLike<number> & T);
+  return next;
+}
+
 /** A growable column of numbers stored in one typed-array kind. */
 export interface Column<T extends TypedArray> {
   /** Backing store once the column is large; small columns live in `small` (a typed array each is costly). */
@@ -29,11 +43,7 @@ export interface Column<T extends TypedArray> {
   get(i: number): number;
   set(i: number, v: number): void;
   pop(): void;
-  /**
-   * Exact-length typed array (a shared zero-length one when empty). Called once, and the column lets its storage
-   * go: the result may be a view into that storage (not copied twice: the builder compacts what it finishes into
-   * shared buffers, arena.ts, which copies it once).
-   */
+  /** Exact-length typed array with a buffer of its own (a shared zero-length one when empty). Called once. */
   finish(): T;
 }
 
@@ -50,11 +60,12 @@ class F64ColumnImpl implements Column<Float64Array> {
     if (n < this.data.length) this.data[n] = v;
     else if (n < SMALL_MAX) (this.small ??= []).push(v);
     else {
-      const next = new Float64Array(Math.max(SMALL_MAX * 2, this.data.length * 2));
+      let next: Float64Array;
       if (this.small !== null) {
+        next = new Float64Array(SMALL_MAX * 2);
         for (let i = 0; i < this.small.length; i++) next[i] = this.small[i];
         this.small = null;
-      } else next.set(this.data);
+      } else next = resized(this.data, Float64Array, this.data.length * 2);
       this.data = next;
       next[n] = v;
     }
@@ -81,7 +92,7 @@ class F64ColumnImpl implements Column<Float64Array> {
           ? Float64Array.from(this.small)
           : this.data.length === n
             ? this.data
-            : this.data.subarray(0, n);
+            : resized(this.data, Float64Array, n);
     this.data = empty(Float64Array);
     this.small = null;
     return out;
@@ -97,11 +108,12 @@ class I32ColumnImpl implements Column<Int32Array> {
     if (n < this.data.length) this.data[n] = v;
     else if (n < SMALL_MAX) (this.small ??= []).push(v);
     else {
-      const next = new Int32Array(Math.max(SMALL_MAX * 2, this.data.length * 2));
+      let next: Int32Array;
       if (this.small !== null) {
+        next = new Int32Array(SMALL_MAX * 2);
         for (let i = 0; i < this.small.length; i++) next[i] = this.small[i];
         this.small = null;
-      } else next.set(this.data);
+      } else next = resized(this.data, Int32Array, this.data.length * 2);
       this.data = next;
       next[n] = v;
     }
@@ -128,7 +140,7 @@ class I32ColumnImpl implements Column<Int32Array> {
           ? Int32Array.from(this.small)
           : this.data.length === n
             ? this.data
-            : this.data.subarray(0, n);
+            : resized(this.data, Int32Array, n);
     this.data = empty(Int32Array);
     this.small = null;
     return out;
@@ -144,11 +156,12 @@ class U8ColumnImpl implements Column<Uint8Array> {
     if (n < this.data.length) this.data[n] = v;
     else if (n < SMALL_MAX) (this.small ??= []).push(v);
     else {
-      const next = new Uint8Array(Math.max(SMALL_MAX * 2, this.data.length * 2));
+      let next: Uint8Array;
       if (this.small !== null) {
+        next = new Uint8Array(SMALL_MAX * 2);
         for (let i = 0; i < this.small.length; i++) next[i] = this.small[i];
         this.small = null;
-      } else next.set(this.data);
+      } else next = resized(this.data, Uint8Array, this.data.length * 2);
       this.data = next;
       next[n] = v;
     }
@@ -175,7 +188,7 @@ class U8ColumnImpl implements Column<Uint8Array> {
           ? Uint8Array.from(this.small)
           : this.data.length === n
             ? this.data
-            : this.data.subarray(0, n);
+            : resized(this.data, Uint8Array, n);
     this.data = empty(Uint8Array);
     this.small = null;
     return out;
@@ -191,11 +204,12 @@ class U16ColumnImpl implements Column<Uint16Array> {
     if (n < this.data.length) this.data[n] = v;
     else if (n < SMALL_MAX) (this.small ??= []).push(v);
     else {
-      const next = new Uint16Array(Math.max(SMALL_MAX * 2, this.data.length * 2));
+      let next: Uint16Array;
       if (this.small !== null) {
+        next = new Uint16Array(SMALL_MAX * 2);
         for (let i = 0; i < this.small.length; i++) next[i] = this.small[i];
         this.small = null;
-      } else next.set(this.data);
+      } else next = resized(this.data, Uint16Array, this.data.length * 2);
       this.data = next;
       next[n] = v;
     }
@@ -222,7 +236,7 @@ class U16ColumnImpl implements Column<Uint16Array> {
           ? Uint16Array.from(this.small)
           : this.data.length === n
             ? this.data
-            : this.data.subarray(0, n);
+            : resized(this.data, Uint16Array, n);
     this.data = empty(Uint16Array);
     this.small = null;
     return out;
@@ -238,11 +252,12 @@ class I16ColumnImpl implements Column<Int16Array> {
     if (n < this.data.length) this.data[n] = v;
     else if (n < SMALL_MAX) (this.small ??= []).push(v);
     else {
-      const next = new Int16Array(Math.max(SMALL_MAX * 2, this.data.length * 2));
+      let next: Int16Array;
       if (this.small !== null) {
+        next = new Int16Array(SMALL_MAX * 2);
         for (let i = 0; i < this.small.length; i++) next[i] = this.small[i];
         this.small = null;
-      } else next.set(this.data);
+      } else next = resized(this.data, Int16Array, this.data.length * 2);
       this.data = next;
       next[n] = v;
     }
@@ -269,7 +284,7 @@ class I16ColumnImpl implements Column<Int16Array> {
           ? Int16Array.from(this.small)
           : this.data.length === n
             ? this.data
-            : this.data.subarray(0, n);
+            : resized(this.data, Int16Array, n);
     this.data = empty(Int16Array);
     this.small = null;
     return out;
