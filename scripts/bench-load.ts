@@ -27,7 +27,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { tarEnd, tarEntryHead, tarPadding } from '../src/ingest/tar';
 
 const args = process.argv.slice(2);
@@ -38,6 +38,10 @@ const cacheDir = resolve(opt('dir') ?? join(tmpdir(), 'strata-bench-load'));
 const distDir = resolve('dist');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const maxRssBytes = Number(opt('max-rss-gb') ?? 8) * 1e9;
+/** `--busy`: a Chromium trace of the load, summed per thread (busy time, garbage collection). */
+const busyReport = args.includes('--busy');
+/** `--profile=FILE`: the page's main-thread CPU profile from the navigation to the first drawn timeline. */
+const profileFile = opt('profile');
 
 if (!existsSync(join(distDir, 'index.html'))) {
   console.error('bench:load: no production build in dist/: run `npm run build` first');
@@ -195,6 +199,67 @@ function babeltraceSeconds(dir: string): { seconds: number; events: number } {
   return { seconds, events: all.length > 0 ? Number(all[all.length - 1][1]) : NaN };
 }
 
+/**
+ * Traces the renderer (every thread: page, workers) over the load and sums, per thread, the time its tasks ran
+ * and the time V8's garbage collector took in them: where a 2-core machine's CPU went.
+ */
+async function startBusyTrace(page: Page): Promise<{ stop(): Promise<string[]> }> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: Array<{ ph: string; name: string; tid: number; ts: number; dur?: number; args?: { name?: string } }> =
+    [];
+  cdp.on('Tracing.dataCollected', (e) => {
+    for (const ev of e.value) events.push(ev as unknown as (typeof events)[number]);
+  });
+  await cdp.send('Tracing.start', {
+    traceConfig: { includedCategories: ['toplevel', 'disabled-by-default-v8.gc', '__metadata'] },
+    transferMode: 'ReportEvents',
+  });
+  return {
+    async stop() {
+      const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+      await cdp.send('Tracing.end');
+      await done;
+      const names = new Map<number, string>();
+      const taskMs = new Map<number, number>();
+      // GC events nest (a major GC and its phases): their union per thread is the time GC held it.
+      const gcSpans = new Map<number, Array<[number, number]>>();
+      for (const e of events) {
+        if (e.ph === 'M' && e.name === 'thread_name') names.set(e.tid, e.args?.name ?? String(e.tid));
+        if (e.ph !== 'X' || e.dur === undefined) continue;
+        if (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask')
+          taskMs.set(e.tid, (taskMs.get(e.tid) ?? 0) + e.dur / 1000);
+        else if (/^V8\.GC/.test(e.name) && !/BACKGROUND/.test(e.name)) {
+          const list = gcSpans.get(e.tid) ?? [];
+          list.push([e.ts, e.ts + e.dur]);
+          gcSpans.set(e.tid, list);
+        }
+      }
+      const gcMs = (tid: number): number => {
+        const spans = (gcSpans.get(tid) ?? []).sort((a, b) => a[0] - b[0]);
+        let total = 0;
+        let end = -Infinity;
+        for (const [a, b] of spans) {
+          if (b <= end) continue;
+          total += b - Math.max(a, end);
+          end = b;
+        }
+        return total / 1000;
+      };
+      const busy = new Map([...taskMs].map(([tid, ms]) => [tid, { taskMs: ms, gcMs: gcMs(tid) }]));
+      return [
+        '  busy time per thread (Chromium trace: tasks run, of which garbage collection):',
+        ...[...busy]
+          .filter(([, b]) => b.taskMs > 100)
+          .sort((a, b) => b[1].taskMs - a[1].taskMs)
+          .map(
+            ([tid, b]) =>
+              `    ${names.get(tid) ?? tid}: ${(b.taskMs / 1000).toFixed(1)} s, GC ${(b.gcMs / 1000).toFixed(1)} s`,
+          ),
+      ];
+    },
+  };
+}
+
 /** How the load time splits by phase, with the peak resident memory of each phase. */
 function phaseLine(
   marks: Record<string, number>,
@@ -202,10 +267,13 @@ function phaseLine(
   samples: Array<[number, number, Map<string, number>]>,
 ): string {
   const phases: Array<[string, number]> = [
-    ['download + unpack', marks['strata-unpacked']],
+    ['start (page, workers)', marks['strata-phase-fetch'] ?? marks['strata-unpacked']],
+    ['download', marks['strata-phase-unpack'] ?? marks['strata-unpacked']],
+    ['unpack (list the files)', marks['strata-unpacked']],
     ['decode (model built alongside)', marks['strata-decoded']],
     ['model after the decoding', marks['strata-model-built']],
     ['hand-over to the page', marks['strata-model-received']],
+    ['timeline preparation (row layout, first-frame rehearsal)', marks['strata-timeline-prepared']],
     ['first draw', drawnS],
   ];
   let from = 0;
@@ -274,6 +342,7 @@ async function measure(events: number, app: string): Promise<void> {
   let receivedS = NaN;
   let lastProgress = '';
   let marks: Record<string, number> = {};
+  let busyLines: string[] = [];
   t0 = performance.now();
   const t0EpochS = Date.now() / 1000;
   let stopOverCap: () => void = () => {};
@@ -289,6 +358,12 @@ async function measure(events: number, app: string): Promise<void> {
   }, 100);
   try {
     const page = await context.newPage();
+    const tracing = busyReport ? await startBusyTrace(page) : null;
+    const profiler = profileFile ? await page.context().newCDPSession(page) : null;
+    if (profiler) {
+      await profiler.send('Profiler.enable');
+      await profiler.send('Profiler.start');
+    }
     page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
     page.on('crash', () => {
       failure ??= `the page crashed after ${((performance.now() - t0) / 1000).toFixed(1)} s (last progress shown: ${lastProgress || 'none'})`;
@@ -319,6 +394,11 @@ async function measure(events: number, app: string): Promise<void> {
       .catch(() => {});
     await Promise.race([drawn, failed, overCap]);
     clearInterval(progressPoll);
+    if (tracing) busyLines = await tracing.stop();
+    if (profiler && profileFile) {
+      const { profile } = await profiler.send('Profiler.stop');
+      writeFileSync(profileFile, JSON.stringify(profile));
+    }
     if (failure === null) {
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       drawnS = (performance.now() - t0) / 1000;
@@ -353,6 +433,7 @@ async function measure(events: number, app: string): Promise<void> {
           .map(([t, b]) => `${t} ${gb(b)}`)
           .join(', ')} GB`,
       ...(failure ? [] : [phaseLine(marks, drawnS, samples)]),
+      ...busyLines,
       bt
         ? `  babeltrace2 -c sink.utils.counter: ${bt.seconds.toFixed(1)} s (Strata / babeltrace2: ${(drawnS / bt.seconds).toFixed(2)})`
         : '  babeltrace2: not run',

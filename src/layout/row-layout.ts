@@ -15,6 +15,7 @@
  * A trace can have tens of thousands of threads, so the layout is a few typed arrays indexed by row (kind,
  * thread or group, top y); a Row object is made only for the rows a frame or a pointer actually touches.
  */
+import { nextTask } from '../base/next-task';
 import type { TraceModel } from '../model/types';
 import { THREAD_LANES, type ItemKind, type Lane } from './lanes/index';
 
@@ -575,20 +576,20 @@ export function prepareRowLayout(
   const last = lastLayout.get(model);
   if (last && sameArgs(last, collapsedPids, threadFilter)) return Promise.resolve(true);
   const steps = rowLayoutSteps(model, { collapsedPids, threadFilter });
-  return new Promise((resolve) => {
-    const slice = () => {
-      if (opts.isCancelled()) return resolve(false);
+  const run = async (): Promise<boolean> => {
+    for (;;) {
+      if (opts.isCancelled()) return false;
       const deadline = performance.now() + opts.sliceMs;
       for (;;) {
         const r = steps.next();
         if (r.done) {
           lastLayout.set(model, { collapsed: collapsedPids, filter: threadFilter, layout: r.value });
-          return resolve(true);
+          return true;
         }
         if (performance.now() >= deadline) break;
       }
-      setTimeout(slice, 0);
-    };
-    slice();
-  });
+      await nextTask();
+    }
+  };
+  return run();
 }

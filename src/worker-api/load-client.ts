@@ -141,7 +141,15 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     );
   watch(unpack.worker, 'unpack');
   watch(model.worker, 'model');
-  const progress = proxy(onProgress);
+  // The first report of each phase is marked too (bench:load's time split).
+  const phasesSeen = new Set<string>();
+  const progress = proxy((p: LoadProgress) => {
+    if (!phasesSeen.has(p.phase)) {
+      phasesSeen.add(p.phase);
+      performance.mark(`strata-phase-${p.phase}`);
+    }
+    onProgress(p);
+  });
   let countEvents = () => 0;
   const decodedEvents = () => countEvents();
 

@@ -4,6 +4,7 @@
  * then a rehearsal of the first frame on a detached canvas (it builds the lanes of the rows on screen, loads
  * the fonts and warms the drawing code, which a cold first frame pays for all at once).
  */
+import { nextTask } from '../../base/next-task';
 import { prepareRowLayout, rowLayoutFor } from '../../layout/row-layout';
 import { timeZeroNs } from '../../layout/time-format';
 import type { TraceModel } from '../../model/types';
@@ -17,8 +18,6 @@ import { GUTTER_PX } from './use-timeline-canvas';
 
 /** Length of one preparation task (short: a garbage collection may land in the same task). */
 const SLICE_MS = 4;
-
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Resolves false when cancelled (another trace was opened). */
 export async function prepareTimeline(model: TraceModel, isCancelled: () => boolean): Promise<boolean> {
