@@ -1040,6 +1040,7 @@ export class ModelBuilder {
         thread: r.thread.finish(),
         tid: r.tid.finish(),
       });
+      compactTypedArrays(cpus[cpus.length - 1]); // short columns out of the shared slabs (growable.ts)
     });
     const sources: TraceSource[] = this.sources.map((s, i) => ({
       name: s.name,

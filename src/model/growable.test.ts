@@ -40,7 +40,8 @@ describe('growable columns', () => {
         const out = c.finish();
         const want = Array.from({ length: Math.max(0, n - 1) }, (_, i) => (i === 3 ? -1 : i * 1.5));
         expect([...out], `n=${n}`).toEqual(want);
-        if (out.length > 0) expect(out.buffer.byteLength).toBe(out.byteLength); // its own, no spare capacity
+        // Past the slab regions (up to 64 values: views the builder compacts) an array of its own, exact.
+        if (out.length > 64) expect(out.buffer.byteLength).toBe(out.byteLength);
       }
       // Growing and finishing let the old storage go at once where the runtime can.
       if (mode !== 'copying') expect(detached.every((b) => b.byteLength === 0) && detached.length > 0).toBe(true);

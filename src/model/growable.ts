@@ -5,8 +5,6 @@
 type TypedArray = Float64Array | Int32Array | Uint8Array | Uint16Array | Int16Array;
 type TypedArrayCtor<T extends TypedArray> = { new (length: number): T };
 
-const SMALL_MAX = 64;
-
 /** Zero-length arrays shared by every empty column: most threads have no slices or syscalls. */
 const EMPTY = new Map<unknown, TypedArray>();
 function empty<T extends TypedArray>(ctor: TypedArrayCtor<T>): T {
@@ -32,18 +30,35 @@ function resized<T extends TypedArray>(a: T, ctor: TypedArrayCtor<T>, length: nu
   return next;
 }
 
+/**
+ * Small columns live in shared slabs. A large trace has hundreds of thousands of threads with a dozen columns of a
+ * few values each: as one JS array each (about 200 bytes) they were most of the builder's heap, which V8 must mark
+ * at every full collection and which is capped per worker (a 4 GB trace's model worker stalled in back-to-back
+ * collections). A column takes a region of its kind's current slab (off the JS heap), moves to a region twice as
+ * large as it fills, and to an array of its own past SLAB_REGION_MAX values. Regions left behind stay with their
+ * slab until no column points into it (at most as many values as the small columns hold).
+ */
+const SLAB_VALUES = 1 << 16;
+const SLAB_REGION_MAX = 64;
+const FIRST_REGION = 4;
+
 /** A growable column of numbers stored in one typed-array kind. */
 export interface Column<T extends TypedArray> {
-  /** Backing store once the column is large; small columns live in `small` (a typed array each is costly). */
+  /** Values [base, base + length) of `data`: a region of a shared slab while small, an array of its own after. */
   data: T;
-  /** Up to SMALL_MAX values, before the typed array exists. */
-  small: number[] | null;
+  base: number;
+  /** Values the region (or array) holds. */
+  capacity: number;
   length: number;
   push(v: number): number;
   get(i: number): number;
   set(i: number, v: number): void;
   pop(): void;
-  /** Exact-length typed array with a buffer of its own (a shared zero-length one when empty). Called once. */
+  /**
+   * Exact-length typed array (a shared zero-length one when empty). Called once; the column lets its storage go.
+   * A small column's array is a view into a shared slab: the builder compacts every finished column of up to
+   * arena.ts's COMPACT_MAX_BYTES into buffers of its own, so no slab leaves the builder.
+   */
   finish(): T;
 }
 
@@ -51,242 +66,312 @@ export interface Column<T extends TypedArray> {
  * One class per typed-array kind, written out rather than shared: a single class writing into several array
  * kinds made every push site megamorphic (about 40% of the model step). The bodies are identical on purpose.
  */
+let slabF64 = new Float64Array(SLAB_VALUES);
+let slabF64Used = 0;
+
 class F64ColumnImpl implements Column<Float64Array> {
   data: Float64Array = empty(Float64Array);
-  small: number[] | null = null;
+  base = 0;
+  capacity = 0;
   length = 0;
   push(v: number): number {
-    const n = this.length;
-    if (n < this.data.length) this.data[n] = v;
-    else if (n < SMALL_MAX) (this.small ??= []).push(v);
-    else {
-      let next: Float64Array;
-      if (this.small !== null) {
-        next = new Float64Array(SMALL_MAX * 2);
-        for (let i = 0; i < this.small.length; i++) next[i] = this.small[i];
-        this.small = null;
-      } else next = resized(this.data, Float64Array, this.data.length * 2);
-      this.data = next;
-      next[n] = v;
-    }
+    if (this.length === this.capacity) this.grow();
+    this.data[this.base + this.length] = v;
     return this.length++;
   }
+  private grow(): void {
+    const n = this.length;
+    const cap = n === 0 ? FIRST_REGION : n * 2;
+    if (cap > SLAB_REGION_MAX) {
+      if (this.base === 0 && this.data.length > SLAB_REGION_MAX) this.data = resized(this.data, Float64Array, cap);
+      else {
+        const own = new Float64Array(cap);
+        own.set(this.data.subarray(this.base, this.base + n));
+        this.data = own;
+        this.base = 0;
+      }
+    } else {
+      if (slabF64Used + cap > SLAB_VALUES) {
+        slabF64 = new Float64Array(SLAB_VALUES);
+        slabF64Used = 0;
+      }
+      slabF64.set(this.data.subarray(this.base, this.base + n), slabF64Used);
+      this.data = slabF64;
+      this.base = slabF64Used;
+      slabF64Used += cap;
+    }
+    this.capacity = cap;
+  }
   get(i: number): number {
-    return this.small !== null ? this.small[i] : this.data[i];
+    return this.data[this.base + i];
   }
   set(i: number, v: number): void {
-    if (this.small !== null) this.small[i] = v;
-    else this.data[i] = v;
+    this.data[this.base + i] = v;
   }
   pop(): void {
-    if (this.length === 0) return;
-    this.length--;
-    if (this.small !== null) this.small.pop();
+    if (this.length > 0) this.length--;
   }
   finish(): Float64Array {
     const n = this.length;
     const out =
       n === 0
         ? empty(Float64Array)
-        : this.small !== null
-          ? Float64Array.from(this.small)
+        : this.capacity <= SLAB_REGION_MAX
+          ? this.data.subarray(this.base, this.base + n)
           : this.data.length === n
             ? this.data
             : resized(this.data, Float64Array, n);
     this.data = empty(Float64Array);
-    this.small = null;
+    this.base = 0;
+    this.capacity = 0;
     return out;
   }
 }
 
+let slabI32 = new Int32Array(SLAB_VALUES);
+let slabI32Used = 0;
+
 class I32ColumnImpl implements Column<Int32Array> {
   data: Int32Array = empty(Int32Array);
-  small: number[] | null = null;
+  base = 0;
+  capacity = 0;
   length = 0;
   push(v: number): number {
-    const n = this.length;
-    if (n < this.data.length) this.data[n] = v;
-    else if (n < SMALL_MAX) (this.small ??= []).push(v);
-    else {
-      let next: Int32Array;
-      if (this.small !== null) {
-        next = new Int32Array(SMALL_MAX * 2);
-        for (let i = 0; i < this.small.length; i++) next[i] = this.small[i];
-        this.small = null;
-      } else next = resized(this.data, Int32Array, this.data.length * 2);
-      this.data = next;
-      next[n] = v;
-    }
+    if (this.length === this.capacity) this.grow();
+    this.data[this.base + this.length] = v;
     return this.length++;
   }
+  private grow(): void {
+    const n = this.length;
+    const cap = n === 0 ? FIRST_REGION : n * 2;
+    if (cap > SLAB_REGION_MAX) {
+      if (this.base === 0 && this.data.length > SLAB_REGION_MAX) this.data = resized(this.data, Int32Array, cap);
+      else {
+        const own = new Int32Array(cap);
+        own.set(this.data.subarray(this.base, this.base + n));
+        this.data = own;
+        this.base = 0;
+      }
+    } else {
+      if (slabI32Used + cap > SLAB_VALUES) {
+        slabI32 = new Int32Array(SLAB_VALUES);
+        slabI32Used = 0;
+      }
+      slabI32.set(this.data.subarray(this.base, this.base + n), slabI32Used);
+      this.data = slabI32;
+      this.base = slabI32Used;
+      slabI32Used += cap;
+    }
+    this.capacity = cap;
+  }
   get(i: number): number {
-    return this.small !== null ? this.small[i] : this.data[i];
+    return this.data[this.base + i];
   }
   set(i: number, v: number): void {
-    if (this.small !== null) this.small[i] = v;
-    else this.data[i] = v;
+    this.data[this.base + i] = v;
   }
   pop(): void {
-    if (this.length === 0) return;
-    this.length--;
-    if (this.small !== null) this.small.pop();
+    if (this.length > 0) this.length--;
   }
   finish(): Int32Array {
     const n = this.length;
     const out =
       n === 0
         ? empty(Int32Array)
-        : this.small !== null
-          ? Int32Array.from(this.small)
+        : this.capacity <= SLAB_REGION_MAX
+          ? this.data.subarray(this.base, this.base + n)
           : this.data.length === n
             ? this.data
             : resized(this.data, Int32Array, n);
     this.data = empty(Int32Array);
-    this.small = null;
+    this.base = 0;
+    this.capacity = 0;
     return out;
   }
 }
 
+let slabU8 = new Uint8Array(SLAB_VALUES);
+let slabU8Used = 0;
+
 class U8ColumnImpl implements Column<Uint8Array> {
   data: Uint8Array = empty(Uint8Array);
-  small: number[] | null = null;
+  base = 0;
+  capacity = 0;
   length = 0;
   push(v: number): number {
-    const n = this.length;
-    if (n < this.data.length) this.data[n] = v;
-    else if (n < SMALL_MAX) (this.small ??= []).push(v);
-    else {
-      let next: Uint8Array;
-      if (this.small !== null) {
-        next = new Uint8Array(SMALL_MAX * 2);
-        for (let i = 0; i < this.small.length; i++) next[i] = this.small[i];
-        this.small = null;
-      } else next = resized(this.data, Uint8Array, this.data.length * 2);
-      this.data = next;
-      next[n] = v;
-    }
+    if (this.length === this.capacity) this.grow();
+    this.data[this.base + this.length] = v;
     return this.length++;
   }
+  private grow(): void {
+    const n = this.length;
+    const cap = n === 0 ? FIRST_REGION : n * 2;
+    if (cap > SLAB_REGION_MAX) {
+      if (this.base === 0 && this.data.length > SLAB_REGION_MAX) this.data = resized(this.data, Uint8Array, cap);
+      else {
+        const own = new Uint8Array(cap);
+        own.set(this.data.subarray(this.base, this.base + n));
+        this.data = own;
+        this.base = 0;
+      }
+    } else {
+      if (slabU8Used + cap > SLAB_VALUES) {
+        slabU8 = new Uint8Array(SLAB_VALUES);
+        slabU8Used = 0;
+      }
+      slabU8.set(this.data.subarray(this.base, this.base + n), slabU8Used);
+      this.data = slabU8;
+      this.base = slabU8Used;
+      slabU8Used += cap;
+    }
+    this.capacity = cap;
+  }
   get(i: number): number {
-    return this.small !== null ? this.small[i] : this.data[i];
+    return this.data[this.base + i];
   }
   set(i: number, v: number): void {
-    if (this.small !== null) this.small[i] = v;
-    else this.data[i] = v;
+    this.data[this.base + i] = v;
   }
   pop(): void {
-    if (this.length === 0) return;
-    this.length--;
-    if (this.small !== null) this.small.pop();
+    if (this.length > 0) this.length--;
   }
   finish(): Uint8Array {
     const n = this.length;
     const out =
       n === 0
         ? empty(Uint8Array)
-        : this.small !== null
-          ? Uint8Array.from(this.small)
+        : this.capacity <= SLAB_REGION_MAX
+          ? this.data.subarray(this.base, this.base + n)
           : this.data.length === n
             ? this.data
             : resized(this.data, Uint8Array, n);
     this.data = empty(Uint8Array);
-    this.small = null;
+    this.base = 0;
+    this.capacity = 0;
     return out;
   }
 }
 
+let slabU16 = new Uint16Array(SLAB_VALUES);
+let slabU16Used = 0;
+
 class U16ColumnImpl implements Column<Uint16Array> {
   data: Uint16Array = empty(Uint16Array);
-  small: number[] | null = null;
+  base = 0;
+  capacity = 0;
   length = 0;
   push(v: number): number {
-    const n = this.length;
-    if (n < this.data.length) this.data[n] = v;
-    else if (n < SMALL_MAX) (this.small ??= []).push(v);
-    else {
-      let next: Uint16Array;
-      if (this.small !== null) {
-        next = new Uint16Array(SMALL_MAX * 2);
-        for (let i = 0; i < this.small.length; i++) next[i] = this.small[i];
-        this.small = null;
-      } else next = resized(this.data, Uint16Array, this.data.length * 2);
-      this.data = next;
-      next[n] = v;
-    }
+    if (this.length === this.capacity) this.grow();
+    this.data[this.base + this.length] = v;
     return this.length++;
   }
+  private grow(): void {
+    const n = this.length;
+    const cap = n === 0 ? FIRST_REGION : n * 2;
+    if (cap > SLAB_REGION_MAX) {
+      if (this.base === 0 && this.data.length > SLAB_REGION_MAX) this.data = resized(this.data, Uint16Array, cap);
+      else {
+        const own = new Uint16Array(cap);
+        own.set(this.data.subarray(this.base, this.base + n));
+        this.data = own;
+        this.base = 0;
+      }
+    } else {
+      if (slabU16Used + cap > SLAB_VALUES) {
+        slabU16 = new Uint16Array(SLAB_VALUES);
+        slabU16Used = 0;
+      }
+      slabU16.set(this.data.subarray(this.base, this.base + n), slabU16Used);
+      this.data = slabU16;
+      this.base = slabU16Used;
+      slabU16Used += cap;
+    }
+    this.capacity = cap;
+  }
   get(i: number): number {
-    return this.small !== null ? this.small[i] : this.data[i];
+    return this.data[this.base + i];
   }
   set(i: number, v: number): void {
-    if (this.small !== null) this.small[i] = v;
-    else this.data[i] = v;
+    this.data[this.base + i] = v;
   }
   pop(): void {
-    if (this.length === 0) return;
-    this.length--;
-    if (this.small !== null) this.small.pop();
+    if (this.length > 0) this.length--;
   }
   finish(): Uint16Array {
     const n = this.length;
     const out =
       n === 0
         ? empty(Uint16Array)
-        : this.small !== null
-          ? Uint16Array.from(this.small)
+        : this.capacity <= SLAB_REGION_MAX
+          ? this.data.subarray(this.base, this.base + n)
           : this.data.length === n
             ? this.data
             : resized(this.data, Uint16Array, n);
     this.data = empty(Uint16Array);
-    this.small = null;
+    this.base = 0;
+    this.capacity = 0;
     return out;
   }
 }
 
+let slabI16 = new Int16Array(SLAB_VALUES);
+let slabI16Used = 0;
+
 class I16ColumnImpl implements Column<Int16Array> {
   data: Int16Array = empty(Int16Array);
-  small: number[] | null = null;
+  base = 0;
+  capacity = 0;
   length = 0;
   push(v: number): number {
-    const n = this.length;
-    if (n < this.data.length) this.data[n] = v;
-    else if (n < SMALL_MAX) (this.small ??= []).push(v);
-    else {
-      let next: Int16Array;
-      if (this.small !== null) {
-        next = new Int16Array(SMALL_MAX * 2);
-        for (let i = 0; i < this.small.length; i++) next[i] = this.small[i];
-        this.small = null;
-      } else next = resized(this.data, Int16Array, this.data.length * 2);
-      this.data = next;
-      next[n] = v;
-    }
+    if (this.length === this.capacity) this.grow();
+    this.data[this.base + this.length] = v;
     return this.length++;
   }
+  private grow(): void {
+    const n = this.length;
+    const cap = n === 0 ? FIRST_REGION : n * 2;
+    if (cap > SLAB_REGION_MAX) {
+      if (this.base === 0 && this.data.length > SLAB_REGION_MAX) this.data = resized(this.data, Int16Array, cap);
+      else {
+        const own = new Int16Array(cap);
+        own.set(this.data.subarray(this.base, this.base + n));
+        this.data = own;
+        this.base = 0;
+      }
+    } else {
+      if (slabI16Used + cap > SLAB_VALUES) {
+        slabI16 = new Int16Array(SLAB_VALUES);
+        slabI16Used = 0;
+      }
+      slabI16.set(this.data.subarray(this.base, this.base + n), slabI16Used);
+      this.data = slabI16;
+      this.base = slabI16Used;
+      slabI16Used += cap;
+    }
+    this.capacity = cap;
+  }
   get(i: number): number {
-    return this.small !== null ? this.small[i] : this.data[i];
+    return this.data[this.base + i];
   }
   set(i: number, v: number): void {
-    if (this.small !== null) this.small[i] = v;
-    else this.data[i] = v;
+    this.data[this.base + i] = v;
   }
   pop(): void {
-    if (this.length === 0) return;
-    this.length--;
-    if (this.small !== null) this.small.pop();
+    if (this.length > 0) this.length--;
   }
   finish(): Int16Array {
     const n = this.length;
     const out =
       n === 0
         ? empty(Int16Array)
-        : this.small !== null
-          ? Int16Array.from(this.small)
+        : this.capacity <= SLAB_REGION_MAX
+          ? this.data.subarray(this.base, this.base + n)
           : this.data.length === n
             ? this.data
             : resized(this.data, Int16Array, n);
     this.data = empty(Int16Array);
-    this.small = null;
+    this.base = 0;
+    this.capacity = 0;
     return out;
   }
 }
