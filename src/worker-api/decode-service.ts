@@ -160,7 +160,11 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
      * Model worker: merges what the pool's decode workers post on `ports` (one per worker) into the model as it
      * arrives. `input` lists every file; the decode workers' files arrive with their ends (kept for the bundle).
      */
-    async build(input: UnpackedFiles, ports: MessagePort[]): Promise<Result<DecodedHead>> {
+    async build(
+      input: UnpackedFiles,
+      ports: MessagePort[],
+      onFinishing?: (events: number) => void,
+    ): Promise<Result<DecodedHead>> {
       kept = input;
       const at = new Map(input.paths.map((p, i) => [p, i]));
       const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
@@ -176,6 +180,7 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
           resolve(head(build.result));
         };
         const opened = ports.map(() => false);
+        let ended = 0;
         active = { build, ports, opened, settle };
         settle();
         ports.forEach((port, k) => {
@@ -191,6 +196,9 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
                 const i = at.get(p);
                 if (i !== undefined && dataBytes(input.datas[i]) === 0) input.datas[i] = m.datas[j];
               });
+              // The last part's end finishes the model in one go (seconds on a large trace): say so first,
+              // so the page's watchdog does not take the silence for a stall.
+              if (++ended === ports.length) onFinishing?.(merged);
               build.end(k, m.dropped, m.error, m.warnings);
             }
             settle();

@@ -198,6 +198,8 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         file: s.files[0],
         hint: 'The files may be damaged in a way the decoder does not recognise.',
       };
+      // The model worker finishes from what it has: as when the last part ends, in one go.
+      watchdog.extend('model', decodedEvents() * 0.0005);
       void model.api.abandonPart(k, failure);
     };
     const streamFiles = (subset: number[]) => subset.filter((i) => !shared.has(i)).map((i) => files.paths[i]);
@@ -252,10 +254,14 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     heartbeat = setInterval(() => {
       void model.api.heartbeat().then((n) => watchdog.progress('model', n));
     }, 1000);
-    const decoded = await model.api.build(transfer(modelFiles, moving), transfer(ports, ports)).finally(() => {
-      clearInterval(heartbeat);
-      watchdog.stop();
-    });
+    // Finishing the model gives no news; its time grows with the events merged (0.5 us each is ample).
+    const onFinishing = proxy((events: number) => watchdog.extend('model', events * 0.0005));
+    const decoded = await model.api
+      .build(transfer(modelFiles, moving), transfer(ports, ports), onFinishing)
+      .finally(() => {
+        clearInterval(heartbeat);
+        watchdog.stop();
+      });
     for (const w of pool) w.worker.terminate();
     performance.mark('strata-model-built');
     if (!decoded.ok) {

@@ -28,6 +28,17 @@ function rig(stallMs: number) {
 }
 
 describe('Watchdog', () => {
+  it('gives a task that announced a long silent step its extra time, and no more', () => {
+    const { dog, stalls, tick } = rig(8000);
+    dog.watch('model', { files: ['kernel/chan_0'], events: 0 });
+    tick(2000);
+    dog.extend('model', 20_000); // e.g. finishing a 40 M-event model
+    tick(27_000);
+    expect(stalls).toHaveLength(0);
+    tick(2000);
+    expect(stalls.map((s) => s.task)).toEqual(['model']);
+  });
+
   it('declares a task stalled once it reported nothing for the stall time, with where it last was', () => {
     const { dog, stalls, tick } = rig(8000);
     dog.watch('decode-0', { files: ['kernel/chan_0'], events: 0 });

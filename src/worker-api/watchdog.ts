@@ -57,6 +57,15 @@ export class Watchdog {
     if (events !== undefined) t.events = events;
   }
 
+  /**
+   * The task announced a step that gives no news for a while (a model worker finishing a large model in one
+   * go): its clock restarts `ms` from now.
+   */
+  extend(task: string, ms: number): void {
+    const t = this.tasks.get(task);
+    if (t) t.lastMs = this.now() + ms;
+  }
+
   /** The task finished: no longer watched. */
   done(task: string): void {
     this.tasks.delete(task);
