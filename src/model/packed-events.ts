@@ -30,6 +30,7 @@ import {
 } from '../ctf/decode/columns';
 import { ModelBuilder, type EvClass, type EventRecord, type ModelBuilderOptions } from './builder';
 import type { TraceModel } from './types';
+import { assembleModel } from './assemble';
 import { Ev, modelFieldsOf } from './event-kinds';
 
 /**
@@ -646,12 +647,22 @@ export function mergePackedInto(
 
 /**
  * A model from generic events (babeltrace2's reference decodings, hand-written test events): `feed` hands them,
- * and losses, to the packer in time order; they then take the one path of every model, chunks -> merger -> builder.
+ * and losses, to the packer in time order; they then take the one path of every model, chunks -> merger -> builder
+ * (in `partitions` partitions joined by assembleModel, as the model workers would build it).
  */
-export function modelFromEvents(opts: ModelBuilderOptions, feed: (packer: EventPacker) => void): TraceModel {
+export function modelFromEvents(
+  opts: ModelBuilderOptions,
+  feed: (packer: EventPacker) => void,
+  partitions = 1,
+): TraceModel {
   const packer = new EventPacker({ traceCount: opts.sources.length, keepUnknown: keepsUnknown(opts.sources) });
   feed(packer);
-  const builder = new ModelBuilder(opts);
-  mergePackedInto(builder, [packer.finish(opts.originNs)], opts.originNs);
-  return builder.finish();
+  const packed = packer.finish(opts.originNs);
+  return assembleModel(
+    Array.from({ length: partitions }, (_, index) => {
+      const builder = new ModelBuilder({ ...opts, partition: { index, count: partitions } });
+      mergePackedInto(builder, [packed], opts.originNs);
+      return builder.finishPartition();
+    }),
+  );
 }
