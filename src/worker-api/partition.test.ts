@@ -67,7 +67,7 @@ function partitionedModel(files: UnpackedFiles, parts: DecodedPart[], k: number)
   const owned = outputs.map((o) => o.partitions[0].threads.length);
   expect(owned.reduce((a, b) => a + b, 0)).toBe(outputs[0].partitions[0].threadCount);
   if (k === 1) {
-    // One partition is the whole model: the build joined it itself.
+    // One partition is the whole model: the build joins it itself, once.
     if (!builds[0].result?.ok) throw new Error('no model from one partition');
     expect(() => joinPartitions(outputs)).toThrow(/joined already/);
     return { trace: builds[0].result.value, owned };

@@ -271,8 +271,7 @@ export interface ModelPartitioning {
 export class PoolModelBuild {
   /** Set once the partitions run here are built, or on failure. */
   output: Result<PartitionedTrace> | null = null;
-  /** Set once the model is built (when every partition runs here), or on failure. */
-  result: Result<DecodedTrace> | null = null;
+  private joined: Result<DecodedTrace> | null = null;
   private readonly experiment: ReturnType<typeof openExperiment> | null = null;
   private readonly opens: Array<{ originNs: bigint; hasPackets: boolean } | null>;
   private readonly openFailures: Array<{ failure: LoadFailure; rank: number }> = [];
@@ -309,7 +308,17 @@ export class PoolModelBuild {
 
   private fail(failure: LoadFailure): void {
     this.output = { ok: false, failure };
-    this.result = { ok: false, failure };
+  }
+
+  /** The model, once built, when every partition runs here (joined on first use); or the failure. */
+  get result(): Result<DecodedTrace> | null {
+    const out = this.output;
+    if (this.joined) return this.joined;
+    if (!out) return null;
+    if (!out.ok) return { ok: false, failure: out.failure };
+    if (this.run.length < this.partitions) return null;
+    this.joined = { ok: true, value: joinPartitions([out.value]) };
+    return this.joined;
   }
 
   open(part: number, info: { originNs: bigint; hasPackets: boolean }): void {
@@ -438,7 +447,6 @@ export class PoolModelBuild {
       const warnings = [...new Set([...this.experiment!.warnings, ...this.warnings])];
       const output = { traceNames, partialFailure, warnings, partitions };
       this.output = { ok: true, value: output };
-      if (this.run.length === this.partitions) this.result = { ok: true, value: joinPartitions([output]) };
     }
   }
 }
