@@ -9,7 +9,8 @@
  *   names in one sched_switch, possibly in two partitions) are put in text order. The name columns are then
  *   remapped (not at all when a partition's table is already in canonical order, as with one partition).
  * - threads: each at its index, from the partition that owns it; processes from the joined threads.
- * - CPU runs, losses, counts, time range: from partition 0 (shared state, the same everywhere).
+ * - CPU run tables: each from the partition that owns the CPU (thread indices are the same everywhere).
+ * - losses, counts, time range: from partition 0 (shared state, the same everywhere).
  * - anomalies of a thread's stack summed; symbols and Python sources by the event that first met them.
  *
  * One partition goes through the same join (ModelBuilder.finish): there is no second way to finish a model.
@@ -31,13 +32,12 @@ export interface ModelPartition {
   pythonSources: { name: string; file: string; line: number; conflicting?: boolean; at: number }[];
   symbols: SymbolPart;
   anomalies: ModelAnomalies;
+  /** The run tables of the CPUs this partition owns (CPU n: partition n modulo the count). */
+  cpus: TraceModel['cpus'];
   /** Set by assembleModel, which remaps the threads' name columns in place: a partition is joined once. */
   joined?: boolean;
-  /** What every partition computes alike (cpus: partition 0 only builds them). */
-  shared: Pick<
-    TraceModel,
-    'originNs' | 'startNs' | 'endNs' | 'losses' | 'cpus' | 'hasKernel' | 'sources' | 'eventCount'
-  >;
+  /** What every partition computes alike. */
+  shared: Pick<TraceModel, 'originNs' | 'startNs' | 'endNs' | 'losses' | 'hasKernel' | 'sources' | 'eventCount'>;
 }
 
 /** The canonical string table, and per partition its remap (null when the identity). */
@@ -184,7 +184,7 @@ export function assembleModel(partitions: ModelPartition[]): TraceModel {
     threads,
     processes,
     losses: shared.losses,
-    cpus: shared.cpus,
+    cpus: parts.flatMap((p) => p.cpus).sort((a, b) => a.cpu - b.cpu),
     hasKernel: shared.hasKernel,
     sources: shared.sources,
     eventCount: shared.eventCount,

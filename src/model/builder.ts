@@ -452,7 +452,7 @@ export class ModelBuilder {
 
   /** After a switch or an irq boundary on cpu: start a new run-table interval if what runs there changed. */
   private markCpu(cpu: number, ts: number): void {
-    if (this.partition !== 0) return; // partition 0 builds the CPU run tables
+    if (!this.owns(cpu)) return; // CPU n's run table is built by partition n modulo the count
     const r = this.cpuRuns[cpu];
     const tid = this.cpuCurrent[cpu];
     let kind: number;
@@ -1116,12 +1116,12 @@ export class ModelBuilder {
       pythonSources,
       symbols: this.symbols.part(),
       anomalies: { ...this.anomalies },
+      cpus,
       shared: {
         originNs: this.originNs,
         startNs,
         endNs,
         losses: this.losses,
-        cpus,
         hasKernel: this.hasKernel,
         sources,
         eventCount: this.eventCount,
@@ -1202,7 +1202,7 @@ function sortSlices(s: SliceColumns): void {
 }
 
 /** All typed-array buffers of a model, for postMessage transfer lists. */
-export function modelTransferables(m: TraceModel): ArrayBuffer[] {
+export function modelTransferables(m: Pick<TraceModel, 'threads' | 'cpus'>): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   const add = (a: { buffer: ArrayBufferLike }): void => {
     if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) out.add(a.buffer);

@@ -42,6 +42,17 @@ export function poolSize(hardwareConcurrency: number | undefined, streamCount: n
   return Math.max(1, Math.min(cores - 1, MAX_DECODE_WORKERS, streamCount));
 }
 
+export const MAX_MODEL_WORKERS = 4;
+
+/**
+ * Model workers for a machine (../model/assemble.ts: one partition of the threads each): one per two cores, at
+ * most 4 (every one pays the merge of all records, the shared floor); one on 2 cores, as before partitions.
+ */
+export function modelWorkerCount(hardwareConcurrency: number | undefined): number {
+  const cores = hardwareConcurrency && hardwareConcurrency > 0 ? hardwareConcurrency : 2;
+  return Math.max(1, Math.min(MAX_MODEL_WORKERS, Math.floor(cores / 2)));
+}
+
 function dirOf(path: string): string {
   const i = path.lastIndexOf('/');
   return i < 0 ? '' : path.slice(0, i);
