@@ -491,17 +491,37 @@ export class ModelBuilder {
     }
   }
 
-  addRecord(e: EventRecord): void {
+  /** What every event does: its number, counts and the time range. False when it has no time (then ignored). */
+  private count(trace: number, ts: number): boolean {
     this.strings.clock = ++this.seq;
     this.eventCount++;
-    if (e.trace >= 0 && e.trace < this.sourceEvents.length) this.sourceEvents[e.trace]++;
-    const ts = e.tsNs;
+    if (trace >= 0 && trace < this.sourceEvents.length) this.sourceEvents[trace]++;
     if (Number.isNaN(ts)) {
       this.anomalies.untimedEvents++;
-      return;
+      return false;
     }
     if (ts < this.startNs) this.startNs = ts;
     if (ts > this.endNs) this.endNs = ts;
+    return true;
+  }
+
+  /**
+   * Whether a call-stack (or unknown user-space) event with this vtid is another partition's thread's, already
+   * live here: then addRecord would only count it, and the merger gives it to `countOnly` without filling the
+   * record (the shared cost every partition pays for every event, kept small).
+   */
+  othersLiveThread(vtid: number): boolean {
+    return this.partitions > 1 && !this.owns(vtid) && this.live.has(vtid);
+  }
+
+  /** A timed event that only counts here (othersLiveThread). */
+  countOnly(trace: number, ts: number): void {
+    this.count(trace, ts);
+  }
+
+  addRecord(e: EventRecord): void {
+    const ts = e.tsNs;
+    if (!this.count(e.trace, ts)) return;
     // A CPU id indexes per-CPU arrays: ignore absurd ones rather than allocate for them.
     const cpu = e.cpu !== null && e.cpu >= 0 && e.cpu <= MAX_CPU && Number.isInteger(e.cpu) ? e.cpu : null;
     const c = e.cls;
