@@ -154,6 +154,7 @@ for (const n of [1, 2, 3]) {
     const times = run.map(() => Infinity);
     let joinMs = Infinity;
     let owned: number[] = [];
+    let ownedEvents: number[] = [];
     for (let rep = 0; rep < REPEAT; rep++) {
       const outputs: PartitionedTrace[] = run.map((index, i) => {
         const built = cpuMs(() =>
@@ -164,6 +165,7 @@ for (const n of [1, 2, 3]) {
         return built.value.value;
       });
       owned = outputs.map((o) => o.partitions[0].threads.length);
+      ownedEvents = outputs.map((o) => o.partitions[0].threads.reduce((n, t) => n + t.eventCount, 0));
       if (k === 64) continue;
       const joined = cpuMs(() => joinPartitions(outputs));
       joinMs = Math.min(joinMs, joined.ms);
@@ -181,7 +183,8 @@ for (const n of [1, 2, 3]) {
       );
     else
       console.log(
-        `${k} partition(s): builds ${times.map((t) => t.toFixed(0)).join(' + ')} ms CPU (threads ${owned.join(' + ')}); ` +
+        `${k} partition(s): builds ${times.map((t) => t.toFixed(0)).join(' + ')} ms CPU (threads ${owned.join(' + ')}, ` +
+          `their events ${ownedEvents.map((n) => `${((100 * n) / singleEvents).toFixed(0)}%`).join(' + ')}); ` +
           `join ${joinMs.toFixed(0)} ms CPU; with one model worker per partition the model step takes about ` +
           `max(build) + join = ${(Math.max(...times) + joinMs).toFixed(0)} ms`,
       );
