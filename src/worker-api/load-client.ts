@@ -9,7 +9,7 @@ import type { TraceModel } from '../model/types';
 import type { SymbolBatch } from '../model/symbolize';
 import { PART_BATCH, unpackValue } from './model-transfer';
 import type { DecodeService, ModelPart } from './decode-service';
-import { modelWorkerCount, planPool, poolSize } from './pool';
+import { planPool, workerShape } from './pool';
 import {
   buffersOf,
   dataBytes,
@@ -99,14 +99,12 @@ function holdLoadLock(loadId: string): () => void {
 }
 
 /**
- * Model workers for this load: modelWorkerCount of the cores, or `?modelWorkers=N` (1 to 8) in the page's
- * address (a debugging aid, and how the browser tests run partitions on a 2-core machine).
+ * `?modelWorkers=N` (1 to 8) in the page's address: the number of model workers (a debugging aid, and how the
+ * browser tests run partitions on a 2-core machine); else undefined, workerShape's choice.
  */
-function modelWorkersHere(): number {
+function forcedModelWorkers(): number | undefined {
   const forced = Number(new URLSearchParams(location.search).get('modelWorkers'));
-  return Number.isInteger(forced) && forced >= 1 && forced <= 8
-    ? forced
-    : modelWorkerCount(navigator.hardwareConcurrency);
+  return Number.isInteger(forced) && forced >= 1 && forced <= 8 ? forced : undefined;
 }
 
 export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) => void): LoadHandle {
@@ -169,9 +167,9 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
       return unpacked;
     }
     const files = unpacked.value;
-    const modelWorkers = modelWorkersHere();
-    const cores = navigator.hardwareConcurrency || 2;
-    const plan = planPool(files.paths, files.datas.map(dataBytes), poolSize(cores - (modelWorkers - 1), Infinity));
+    const shape = workerShape(navigator.hardwareConcurrency, Infinity, forcedModelWorkers());
+    const modelWorkers = shape.model;
+    const plan = planPool(files.paths, files.datas.map(dataBytes), shape.decode);
     onProgress({ phase: 'decode', doneBytes: 0, totalBytes: files.totalBytes, events: 0 });
     const eventsByWorker = plan.subsets.map(() => 0);
     countEvents = () => eventsByWorker.reduce((a, b) => a + b, 0);

@@ -18,6 +18,7 @@ import {
   modelInputs,
   planPool,
   PoolModelBuild,
+  workerShape,
   type DecodedPart,
 } from './pool';
 import { dataBytes, type UnpackedFiles } from './protocol';
@@ -125,6 +126,21 @@ describe('model partitioned by thread = one model builder', () => {
     expect(total).toBeGreaterThan(100);
     // tid modulo 4 spreads the threads: no partition gets more than half of them.
     for (const n of owned[3]) expect(n).toBeLessThan(total / 2);
+  });
+
+  it('gives a machine one model worker per two cores, at most 4, and the decode workers the rest', () => {
+    const shape = (cores: number) => {
+      const s = workerShape(cores, 8);
+      return [s.decode, s.model];
+    };
+    expect(shape(2)).toEqual([1, 1]); // as before partitions
+    expect(shape(3)).toEqual([2, 1]);
+    expect(shape(4)).toEqual([2, 2]);
+    expect(shape(8)).toEqual([4, 4]);
+    expect(shape(16)).toEqual([4, 4]);
+    expect(workerShape(undefined, 8)).toEqual({ decode: 1, model: 1 });
+    expect(workerShape(2, 8, 3)).toEqual({ decode: 1, model: 3 }); // ?modelWorkers=3 on this machine
+    expect(workerShape(8, 2)).toEqual({ decode: 2, model: 4 }); // one decode worker per stream at most
   });
 
   it('refuses partitions that do not fit together', () => {

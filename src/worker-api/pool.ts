@@ -53,6 +53,19 @@ export function modelWorkerCount(hardwareConcurrency: number | undefined): numbe
   return Math.max(1, Math.min(MAX_MODEL_WORKERS, Math.floor(cores / 2)));
 }
 
+/**
+ * Workers of a load: `model` model workers (modelWorkerCount unless given) and as many decode workers as the other
+ * cores take (poolSize, leaving one core for the page). 2 cores: 1 + 1, as before partitions.
+ */
+export function workerShape(
+  hardwareConcurrency: number | undefined,
+  streamCount: number,
+  model = modelWorkerCount(hardwareConcurrency),
+): { decode: number; model: number } {
+  const cores = hardwareConcurrency && hardwareConcurrency > 0 ? hardwareConcurrency : 2;
+  return { decode: poolSize(cores - (model - 1), streamCount), model };
+}
+
 function dirOf(path: string): string {
   const i = path.lastIndexOf('/');
   return i < 0 ? '' : path.slice(0, i);
