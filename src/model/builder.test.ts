@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldStruct, FieldValue, LossRecord, TraceEvent } from '../ctf/event';
 import type { ModelSourceInfo } from './builder';
-import { modelFromEvents } from './packed-events';
+import { modelFromEvents, type EventPacker } from './packed-events';
+import { modelDigest } from '../fixtures/model-digest';
 import { SliceFlag, SliceKind, SyscallFlag, ThreadState, type ThreadModel, type TraceModel } from './types';
 
 const CTX_KEYS = new Set(['vtid', 'vpid', 'procname']);
@@ -64,14 +65,20 @@ function build(text: string, opts: Build = { ust: true }): TraceModel {
     : -1;
   const ust = opts.ust !== false ? sources.push({ name: 'ust', domain: 'ust' }) - 1 : -1;
   const events = parseFixture(text, ust, kernel);
-  const losses = [...(opts.losses ?? [])];
-  return modelFromEvents({ sources, originNs: 0n, symbolFiles: opts.symbolFiles }, (b) => {
+  const feed = (b: EventPacker): void => {
+    const losses = [...(opts.losses ?? [])];
     for (const e of events) {
       while (losses.length > 0 && losses[0].beginNs <= e.tsNs) b.addLoss(losses.shift()!);
       b.addEvent(e);
     }
     for (const l of losses) b.addLoss(l);
-  });
+  };
+  const builderOpts = { sources, originNs: 0n, symbolFiles: opts.symbolFiles };
+  const model = modelFromEvents(builderOpts, feed);
+  // Every case also built by thread partitions (a fork's parent and child, a switch's two threads apart).
+  for (const k of [2, 3])
+    expect(modelDigest(modelFromEvents(builderOpts, feed, k)), `${k} partitions`).toEqual(modelDigest(model));
+  return model;
 }
 
 function thread(m: TraceModel, tid: number): ThreadModel {

@@ -11,6 +11,7 @@ import type { LossRecord } from '../ctf/event';
 import { Ev, eventKindOf, FIELD } from './event-kinds';
 import { f64Column, i16Column, i32Column, StringTable, u16Column, u8Column } from './growable';
 import { SymbolResolver } from './symbols';
+import { assembleModel, type ModelPartition } from './assemble';
 import { SYSCALLS_X86_64 } from './syscalls-x86_64';
 import {
   CpuRunKind,
@@ -21,7 +22,6 @@ import {
   type CpuRunTable,
   type LossRange,
   type ModelAnomalies,
-  type ProcessModel,
   type ThreadModel,
   type TraceModel,
   type TraceSource,
@@ -46,6 +46,12 @@ export interface ModelBuilderOptions {
   originNs: bigint;
   /** nm-style mapping text ("address type name" per line) by file name. */
   symbolFiles?: Map<string, string>;
+  /**
+   * Build partition `index` of `count` (default 0 of 1): every partition reads every event and keeps the shared
+   * state (which tids are live, each CPU's current thread, open syscalls, binary mappings), and builds the
+   * columns of the threads it owns only (tid modulo count); assembleModel (assemble.ts) joins the partitions.
+   */
+  partition?: { index: number; count: number };
 }
 
 /** What the builder does with an event class (from event-kinds.ts), resolved once per class. */
@@ -65,6 +71,8 @@ const enum Frame {
 }
 
 const NO_STATE = -1;
+/** No syscall in progress (-1 is a syscall name: unknown). */
+const NO_SYSCALL = -2;
 /** Largest CPU id kept (the state tables store CPUs as Int16). */
 const MAX_CPU = 32767;
 const UNKNOWN_NAME = '(unknown)';
@@ -158,11 +166,29 @@ function stateFromStatedump(status: number): number {
   }
 }
 
+/**
+ * A thread as every partition knows it (see ModelBuilderOptions.partition): enough to find the row an event
+ * belongs to (its index, whether its tid is live) and the syscall a fork's child inherits. Its columns are built
+ * by the partition that owns it (a ThreadBuilder there).
+ */
+class ThreadStub {
+  readonly own = false;
+  cpuRow: number | undefined = undefined;
+  /** Name (IndexIntoStrings, or -1: unknown) of its syscall in progress: a forked child starts inside it. */
+  openSysName = NO_SYSCALL;
+  constructor(
+    readonly tid: number,
+    readonly index: number,
+    readonly firstNs: number,
+  ) {}
+}
+
 class ThreadBuilder {
+  readonly own = true;
+  cpuRow: number | undefined = undefined;
+  openSysName = NO_SYSCALL;
   pid = -1;
   name = '';
-  cpuRow: number | undefined = undefined;
-  firstNs = NaN;
   eventCount = 0;
 
   // Call slices.
@@ -215,8 +241,11 @@ class ThreadBuilder {
     readonly tid: number,
     /** Its index in the model's threads. */
     readonly index: number,
+    readonly firstNs: number,
   ) {}
 }
+
+type AnyThread = ThreadStub | ThreadBuilder;
 
 /** One CPU's run table being built: the open interval and the finished ones. */
 class CpuRunBuilder {
@@ -256,8 +285,13 @@ export class ModelBuilder {
   /** Syscall numbers are x86-64's unless the kernel trace's env names another machine. */
   private readonly x86_64: boolean;
   /** Live threads by tid (CPU rows by CPU_ROW_KEY_BASE - cpu). A freed tid leaves: its reuse is a new row. */
-  private readonly live = new Map<number, ThreadBuilder>();
-  private readonly all: ThreadBuilder[] = [];
+  private readonly live = new Map<number, AnyThread>();
+  /** Every thread in creation order (the same in every partition: the model's thread order). */
+  private readonly all: AnyThread[] = [];
+  private readonly partition: number;
+  private readonly partitions: number;
+  /** Events given to addRecord so far: the clock of first interns and first sightings (assemble.ts). */
+  private seq = 0;
   /** Per CPU: current tid from sched_switch (-1 unknown), active irq and softirq handlers. */
   private readonly cpuCurrent: number[] = [];
   private readonly cpuIrqDepth: number[] = [];
@@ -288,6 +322,16 @@ export class ModelBuilder {
     this.x86_64 = typeof machine !== 'string' || machine === 'x86_64';
     this.symbols = new SymbolResolver(opts.symbolFiles);
     this.unknownNameIdx = this.strings.intern(UNKNOWN_NAME);
+    this.partition = opts.partition?.index ?? 0;
+    this.partitions = opts.partition?.count ?? 1;
+    if (!(this.partitions >= 1 && this.partition >= 0 && this.partition < this.partitions))
+      throw new Error(`no partition ${this.partition} of ${this.partitions}`);
+  }
+
+  /** Whether this partition builds the thread of this live-map key (CPU rows: negative keys). */
+  private owns(key: number): boolean {
+    const k = this.partitions;
+    return k === 1 || ((key % k) + k) % k === this.partition;
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -321,29 +365,31 @@ export class ModelBuilder {
   // ---------------------------------------------------------------------------------------------------------
   // Threads.
 
-  private newThread(key: number, tid: number, ts: number): ThreadBuilder {
-    const t = new ThreadBuilder(tid, this.all.length);
-    t.firstNs = ts;
-    if (this.hasKernel && key >= 0) {
-      t.curState = ThreadState.Unknown;
-      t.curStateStartNs = ts;
-    }
+  private newThread(key: number, tid: number, ts: number): AnyThread {
+    let t: AnyThread;
+    if (this.owns(key)) {
+      t = new ThreadBuilder(tid, this.all.length, ts);
+      if (this.hasKernel && key >= 0) {
+        t.curState = ThreadState.Unknown;
+        t.curStateStartNs = ts;
+      }
+    } else t = new ThreadStub(tid, this.all.length, ts);
     this.live.set(key, t);
     this.all.push(t);
     return t;
   }
 
-  private thread(tid: number, ts: number): ThreadBuilder {
+  private thread(tid: number, ts: number): AnyThread {
     return this.live.get(tid) ?? this.newThread(tid, tid, ts);
   }
 
-  private cpuRowThread(cpu: number, ts: number): ThreadBuilder {
+  private cpuRowThread(cpu: number, ts: number): AnyThread {
     const key = CPU_ROW_KEY_BASE - cpu;
     let t = this.live.get(key);
     if (t === undefined) {
       t = this.newThread(key, -1, ts);
       t.cpuRow = cpu;
-      this.setName(t, cpu >= 0 ? `CPU ${cpu}` : 'CPU ?', ts);
+      if (t.own) this.setName(t, cpu >= 0 ? `CPU ${cpu}` : 'CPU ?', ts);
     }
     return t;
   }
@@ -407,6 +453,7 @@ export class ModelBuilder {
 
   /** After a switch or an irq boundary on cpu: start a new run-table interval if what runs there changed. */
   private markCpu(cpu: number, ts: number): void {
+    if (!this.owns(cpu)) return; // CPU n's run table is built by partition n modulo the count
     const r = this.cpuRuns[cpu];
     const tid = this.cpuCurrent[cpu];
     let kind: number;
@@ -425,7 +472,7 @@ export class ModelBuilder {
   }
 
   /** The thread the kernel says runs on cpu now, or undefined (unknown, or idle). */
-  private currentOn(cpu: number | null, ts: number): ThreadBuilder | undefined {
+  private currentOn(cpu: number | null, ts: number): AnyThread | undefined {
     if (cpu === null || cpu >= this.cpuCurrent.length) return undefined;
     const tid = this.cpuCurrent[cpu];
     return tid > 0 ? this.thread(tid, ts) : undefined;
@@ -445,16 +492,37 @@ export class ModelBuilder {
     }
   }
 
-  addRecord(e: EventRecord): void {
+  /** What every event does: its number, counts and the time range. False when it has no time (then ignored). */
+  private count(trace: number, ts: number): boolean {
+    this.strings.clock = ++this.seq;
     this.eventCount++;
-    if (e.trace >= 0 && e.trace < this.sourceEvents.length) this.sourceEvents[e.trace]++;
-    const ts = e.tsNs;
+    if (trace >= 0 && trace < this.sourceEvents.length) this.sourceEvents[trace]++;
     if (Number.isNaN(ts)) {
       this.anomalies.untimedEvents++;
-      return;
+      return false;
     }
     if (ts < this.startNs) this.startNs = ts;
     if (ts > this.endNs) this.endNs = ts;
+    return true;
+  }
+
+  /**
+   * Whether a call-stack (or unknown user-space) event with this vtid is another partition's thread's, already
+   * live here: then addRecord would only count it, and the merger gives it to `countOnly` without filling the
+   * record (the shared cost every partition pays for every event, kept small).
+   */
+  othersLiveThread(vtid: number): boolean {
+    return this.partitions > 1 && !this.owns(vtid) && this.live.has(vtid);
+  }
+
+  /** A timed event that only counts here (othersLiveThread). */
+  countOnly(trace: number, ts: number): void {
+    this.count(trace, ts);
+  }
+
+  addRecord(e: EventRecord): void {
+    const ts = e.tsNs;
+    if (!this.count(e.trace, ts)) return;
     // A CPU id indexes per-CPU arrays: ignore absurd ones rather than allocate for them.
     const cpu = e.cpu !== null && e.cpu >= 0 && e.cpu <= MAX_CPU && Number.isInteger(e.cpu) ? e.cpu : null;
     const c = e.cls;
@@ -515,7 +583,7 @@ export class ModelBuilder {
         return;
       case Ev.UstProcname: {
         const t = this.ustThread(e, ts);
-        if (t && f) this.setName(t, str(f, FIELD.procname.procname), ts);
+        if (t && t.own && f) this.setName(t, str(f, FIELD.procname.procname), ts);
         return;
       }
       default:
@@ -538,6 +606,7 @@ export class ModelBuilder {
         const tid = num(e, FIELD.perfSample.perf_tid);
         if (!(tid > 0)) return;
         const t = this.thread(tid, ts);
+        if (!t.own) return;
         t.eventCount++;
         const pid = num(e, FIELD.perfSample.perf_pid);
         if (t.pid < 0 && pid > 0) t.pid = pid;
@@ -545,7 +614,8 @@ export class ModelBuilder {
       }
       return;
     }
-    this.callThread(e, ts, cpu).otherNs.push(ts);
+    const t = this.callThread(e, ts, cpu);
+    if (t.own) t.otherNs.push(ts);
   }
 
   private onSchedSwitch(f: EventRecord, ts: number, cpu: number | null): void {
@@ -554,16 +624,20 @@ export class ModelBuilder {
     const c = cpu ?? -1;
     if (prevTid > 0) {
       const p = this.thread(prevTid, ts);
-      p.eventCount++;
-      this.setName(p, str(f, FIELD.schedSwitch.prev_comm), ts);
-      const state = stateFromPrevState(num(f, FIELD.schedSwitch.prev_state), this.modernPrevState);
-      this.setState(p, state, ts, state === ThreadState.WaitCpu ? c : -1);
+      if (p.own) {
+        p.eventCount++;
+        this.setName(p, str(f, FIELD.schedSwitch.prev_comm), ts);
+        const state = stateFromPrevState(num(f, FIELD.schedSwitch.prev_state), this.modernPrevState);
+        this.setState(p, state, ts, state === ThreadState.WaitCpu ? c : -1);
+      }
     }
     if (nextTid > 0) {
       const n = this.thread(nextTid, ts);
-      n.eventCount++;
-      this.setName(n, str(f, FIELD.schedSwitch.next_comm), ts);
-      this.setState(n, this.runningState(n), ts, c);
+      if (n.own) {
+        n.eventCount++;
+        this.setName(n, str(f, FIELD.schedSwitch.next_comm), ts);
+        this.setState(n, this.runningState(n), ts, c);
+      }
     }
     if (cpu !== null && nextTid >= 0) {
       this.cpuSlot(cpu);
@@ -576,6 +650,7 @@ export class ModelBuilder {
     const tid = num(f, FIELD.wakeup.tid);
     if (!(tid > 0)) return;
     const t = this.thread(tid, ts);
+    if (!t.own) return;
     t.eventCount++;
     this.setName(t, str(f, FIELD.wakeup.comm), ts);
     const s = t.curState;
@@ -588,29 +663,34 @@ export class ModelBuilder {
   private onFork(f: EventRecord, ts: number, cpu: number | null): void {
     const parentTid = num(f, FIELD.fork.parent_tid);
     const childTid = num(f, FIELD.fork.child_tid);
-    let parent: ThreadBuilder | undefined;
+    let parent: AnyThread | undefined;
     if (parentTid > 0) {
       parent = this.thread(parentTid, ts);
-      parent.eventCount++;
-      const ppid = num(f, FIELD.fork.parent_pid);
-      if (Number.isFinite(ppid)) parent.pid = ppid;
-      this.setName(parent, str(f, FIELD.fork.parent_comm), ts);
+      if (parent.own) {
+        parent.eventCount++;
+        const ppid = num(f, FIELD.fork.parent_pid);
+        if (Number.isFinite(ppid)) parent.pid = ppid;
+        this.setName(parent, str(f, FIELD.fork.parent_comm), ts);
+      }
     }
     if (!(childTid > 0)) return;
     // A tid seen again without a free in between: the old thread is gone, start a new row.
     const stale = this.live.get(childTid);
     if (stale && stale.firstNs < ts) this.retire(stale, childTid, ts);
     const child = this.live.get(childTid) ?? this.newThread(childTid, childTid, ts);
+    // The child starts inside its parent's clone/fork and leaves it through its own syscall exit.
+    const inherited = parent !== undefined ? parent.openSysName : NO_SYSCALL;
+    if (inherited !== NO_SYSCALL) child.openSysName = inherited;
+    if (!child.own) return;
     child.eventCount++;
     const cpid = num(f, FIELD.fork.child_pid);
     child.pid = Number.isFinite(cpid) ? cpid : childTid;
     this.setName(child, str(f, FIELD.fork.child_comm), ts);
     if (this.hasKernel) this.setState(child, ThreadState.WaitFork, ts, cpu ?? -1);
-    // The child starts inside its parent's clone/fork and leaves it through its own syscall exit.
-    if (parent && parent.openSys >= 0) {
+    if (inherited !== NO_SYSCALL) {
       child.openSys = child.scStart.push(ts);
       child.scEnd.push(NaN);
-      child.scName.push(parent.scName.get(parent.openSys));
+      child.scName.push(inherited);
       child.scRet.push(NaN);
       child.scFlags.push(SyscallFlag.Inherited);
     }
@@ -621,6 +701,7 @@ export class ModelBuilder {
     if (!(tid > 0)) tid = cpu !== null && cpu < this.cpuCurrent.length ? this.cpuCurrent[cpu] : -1;
     if (!(tid > 0)) return;
     const t = this.thread(tid, ts);
+    if (!t.own) return;
     t.eventCount++;
     this.setName(t, baseName(str(f, FIELD.exec.filename)), ts);
   }
@@ -629,17 +710,19 @@ export class ModelBuilder {
     const tid = num(f, FIELD.tid.tid);
     const t = this.live.get(tid);
     if (t === undefined || !(tid > 0)) return;
-    t.eventCount++;
+    if (t.own) t.eventCount++;
     this.retire(t, tid, ts);
   }
 
   /** The thread is gone at ts: close everything it had open and forget its tid. */
-  private retire(t: ThreadBuilder, key: number, ts: number): void {
-    this.closeThread(t, ts);
+  private retire(t: AnyThread, key: number, ts: number): void {
+    if (t.own) this.closeThread(t, ts);
+    t.openSysName = NO_SYSCALL;
     this.live.delete(key);
   }
 
   private closeThread(t: ThreadBuilder, ts: number): void {
+    t.openSysName = NO_SYSCALL;
     const stackEndNs = ts > t.lastCallNs ? ts : t.lastCallNs;
     while (t.stack.length > 0) this.popFrame(t, stackEndNs, SliceFlag.Unfinished);
     if (t.openSys >= 0) {
@@ -655,6 +738,7 @@ export class ModelBuilder {
     const tid = num(f, FIELD.procState.tid);
     if (!(tid > 0)) return;
     const t = this.thread(tid, ts);
+    if (!t.own) return;
     t.eventCount++;
     // The statedump only fills in what is still unknown (digest 6.3).
     if (t.name === '') this.setName(t, str(f, FIELD.procState.name), ts);
@@ -676,6 +760,8 @@ export class ModelBuilder {
       this.anomalies.unattributedKernelEvents++;
       return;
     }
+    t.openSysName = name;
+    if (!t.own) return;
     t.eventCount++;
     if (t.openSys >= 0) {
       // Its exit was lost: close it here.
@@ -698,6 +784,8 @@ export class ModelBuilder {
       this.anomalies.unattributedKernelEvents++;
       return;
     }
+    t.openSysName = NO_SYSCALL;
+    if (!t.own) return;
     t.eventCount++;
     const ret = f ? num(f, FIELD.sysExit.ret) : NaN;
     if (t.openSys >= 0) {
@@ -724,7 +812,7 @@ export class ModelBuilder {
     else this.cpuIrqDepth[cpu]++;
     this.markCpu(cpu, ts);
     const t = this.currentOn(cpu, ts);
-    if (t === undefined) return;
+    if (t === undefined || !t.own) return;
     t.eventCount++;
     this.setState(t, ThreadState.Interrupted, ts, cpu);
   }
@@ -737,16 +825,17 @@ export class ModelBuilder {
     this.markCpu(cpu, ts);
     if (this.cpuSoftDepth[cpu] > 0 || this.cpuIrqDepth[cpu] > 0) return;
     const t = this.currentOn(cpu, ts);
-    if (t === undefined) return;
+    if (t === undefined || !t.own) return;
     t.eventCount++;
     if (t.curState === ThreadState.Interrupted) this.setState(t, this.runningState(t), ts, cpu);
   }
 
   /** The thread a user-space event belongs to, by vtid; undefined when the event has none. */
-  private ustThread(e: EventRecord, ts: number): ThreadBuilder | undefined {
+  private ustThread(e: EventRecord, ts: number): AnyThread | undefined {
     const vtid = e.vtid;
     if (vtid === null) return undefined;
     const t = this.thread(vtid, ts);
+    if (!t.own) return t;
     t.eventCount++;
     const vpid = e.vpid;
     if (vpid !== null) t.pid = vpid;
@@ -755,14 +844,14 @@ export class ModelBuilder {
   }
 
   /** Thread of a call-stack event: vtid, else the kernel's current thread on the CPU, else a CPU row. */
-  private callThread(e: EventRecord, ts: number, cpu: number | null): ThreadBuilder {
+  private callThread(e: EventRecord, ts: number, cpu: number | null): AnyThread {
     const t = this.ustThread(e, ts) ?? this.currentOn(cpu, ts);
     if (t !== undefined) {
-      if (e.vtid === null) t.eventCount++;
+      if (e.vtid === null && t.own) t.eventCount++;
       return t;
     }
     const row = this.cpuRowThread(cpu ?? -1, ts);
-    row.eventCount++;
+    if (row.own) row.eventCount++;
     return row;
   }
 
@@ -776,6 +865,7 @@ export class ModelBuilder {
 
   private onCall(kind: Ev, e: EventRecord, ts: number, cpu: number | null): void {
     const t = this.callThread(e, ts, cpu);
+    if (!t.own) return; // another partition's thread
     // A stack needs its own events in order: an out-of-order one is taken as happening at the last time seen.
     if (ts < t.lastCallNs) ts = t.lastCallNs;
     t.lastCallNs = ts;
@@ -826,7 +916,7 @@ export class ModelBuilder {
   }
 
   /** First definition seen of a Python function name (a sparse array by name: one check per call). */
-  private readonly pySources: ({ file: string; line: number; conflicting?: boolean } | undefined)[] = [];
+  private readonly pySources: ({ file: string; line: number; conflicting?: boolean; at: number } | undefined)[] = [];
 
   private notePythonSource(name: number, f: EventRecord): void {
     const file = str(f, FIELD.pyCall.co_filename);
@@ -834,12 +924,13 @@ export class ModelBuilder {
     if (seen === undefined) {
       const first = num(f, FIELD.pyCall.co_firstlineno);
       const line = Number.isFinite(first) ? first : num(f, FIELD.pyCall.lineno);
-      this.pySources[name] = { file, line: Number.isFinite(line) ? line : 0 };
+      this.pySources[name] = { file, line: Number.isFinite(line) ? line : 0, at: this.seq };
     } else if (seen.file !== file) seen.conflicting = true;
   }
 
   private cName(e: EventRecord, t: ThreadBuilder, addr: number): number {
     if (Number.isNaN(addr)) return this.unknownNameIdx;
+    this.symbols.clock = this.seq;
     return this.strings.intern(this.symbols.resolve(this.vpidOf(e, t), addr));
   }
 
@@ -980,7 +1071,7 @@ export class ModelBuilder {
     // User-space events of the threads that were writing to this stream may be gone: the stacks cannot be
     // trusted. Close their open frames at the loss, marked, and start from an empty stack (digest 7.7).
     for (const t of this.live.values()) {
-      if (t.stack.length === 0 || t.callTrace !== l.trace) continue;
+      if (!t.own || t.stack.length === 0 || t.callTrace !== l.trace) continue;
       if (l.cpu !== null && t.callCpu !== l.cpu) continue;
       const closeNs = Number.isNaN(l.beginNs) ? t.lastCallNs : Math.max(t.lastCallNs, l.beginNs);
       while (t.stack.length > 0) this.popFrame(t, closeNs, SliceFlag.BrokenByLoss);
@@ -992,41 +1083,30 @@ export class ModelBuilder {
   // ---------------------------------------------------------------------------------------------------------
   // Result.
 
-  private pythonSources(): TraceModel['pythonSources'] {
-    const out: NonNullable<TraceModel['pythonSources']> = [];
-    this.pySources.forEach((s, name) => {
-      if (s) out.push({ name, ...s });
-    });
-    return out.length > 0 ? out : undefined;
+  /** The model; with partitions, this partition's part of it (finishPartition, then assembleModel). */
+  finish(): TraceModel {
+    return assembleModel([this.finishPartition()]);
   }
 
-  finish(): TraceModel {
+  /** This partition's threads and what it met, for assembleModel (assemble.ts) to join with the others'. */
+  finishPartition(): ModelPartition {
     if (this.finished) throw new Error('ModelBuilder.finish() called twice');
     this.finished = true;
     const startNs = this.startNs === Infinity ? 0 : this.startNs;
     const endNs = this.endNs === -Infinity ? startNs : this.endNs;
-    for (const t of this.live.values()) this.closeThread(t, endNs);
-
+    for (const t of this.live.values()) if (t.own) this.closeThread(t, endNs);
+    this.strings.clock = this.seq + 1;
     // Finished a group at a time, each group's small columns compacted into one buffer (arena.ts): the page
-    // receives one buffer per group (plus the large columns, each in its own), not one per column.
+    // receives one buffer per group (plus the large columns, each in its own), not one per column, and no
+    // column leaves the builder as a view into the growable columns' shared slabs.
+    const own = this.all.filter((t) => t.own);
     const threads: ThreadModel[] = [];
-    for (let i = 0; i < this.all.length; i += THREADS_PER_BUFFER) {
-      const group = this.all.slice(i, i + THREADS_PER_BUFFER).map((t) => this.threadModel(t));
+    for (let i = 0; i < own.length; i += THREADS_PER_BUFFER) {
+      const group = own.slice(i, i + THREADS_PER_BUFFER).map((t) => this.threadModel(t));
       compactTypedArrays(group);
       for (const t of group) threads.push(t);
     }
-    const byPid = new Map<number, ProcessModel>();
-    threads.forEach((t, i) => {
-      if (t.pid < 0 || t.cpuRow !== undefined) return;
-      let p = byPid.get(t.pid);
-      if (!p) {
-        p = { pid: t.pid, name: '', threads: [] };
-        byPid.set(t.pid, p);
-      }
-      p.threads.push(i);
-      if (t.tid === t.pid || p.name === '') p.name = t.name;
-    });
-    const processes = [...byPid.values()].sort((a, b) => a.pid - b.pid);
+    const threadIndex = own.map((t) => t.index);
     const cpus: CpuRunTable[] = [];
     this.cpuRuns.forEach((r, cpu) => {
       r.close(endNs);
@@ -1047,21 +1127,31 @@ export class ModelBuilder {
       domain: s.domain,
       eventCount: this.sourceEvents[i],
     }));
+    const pythonSources: ModelPartition['pythonSources'] = [];
+    this.pySources.forEach((s, name) => {
+      if (s) pythonSources.push({ ...s, name: this.strings.list[name] });
+    });
     return {
-      originNs: this.originNs,
-      startNs,
-      endNs,
+      partition: this.partition,
+      partitions: this.partitions,
       strings: this.strings.list,
+      stringsAt: Float64Array.from(this.strings.firstAt),
+      threadCount: this.all.length,
       threads,
-      processes,
-      losses: this.losses,
-      cpus,
-      hasKernel: this.hasKernel,
-      sources,
-      eventCount: this.eventCount,
+      threadIndex: Int32Array.from(threadIndex),
+      pythonSources,
+      symbols: this.symbols.part(),
       anomalies: { ...this.anomalies },
-      symbols: this.symbols.symbolInfo((s) => this.strings.intern(s)),
-      pythonSources: this.pythonSources(),
+      cpus,
+      shared: {
+        originNs: this.originNs,
+        startNs,
+        endNs,
+        losses: this.losses,
+        hasKernel: this.hasKernel,
+        sources,
+        eventCount: this.eventCount,
+      },
     };
   }
 
@@ -1135,4 +1225,22 @@ function sortSlices(s: SliceColumns): void {
   permute(s.name);
   permute(s.addr);
   permute(s.flags);
+}
+
+/** All typed-array buffers of a model, for postMessage transfer lists. */
+export function modelTransferables(m: Pick<TraceModel, 'threads' | 'cpus'>): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  const add = (a: { buffer: ArrayBufferLike }): void => {
+    if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) out.add(a.buffer);
+  };
+  for (const t of m.threads) {
+    const s = t.slices;
+    [s.startNs, s.endNs, s.selfNs, s.depth, s.kind, s.name, s.addr, s.flags].forEach(add);
+    if (t.states) [t.states.startNs, t.states.endNs, t.states.state, t.states.cpu].forEach(add);
+    if (t.syscalls)
+      [t.syscalls.startNs, t.syscalls.endNs, t.syscalls.name, t.syscalls.ret, t.syscalls.flags].forEach(add);
+    if (t.nameHistory) [t.nameHistory.startNs, t.nameHistory.name].forEach(add);
+  }
+  for (const c of m.cpus) [c.startNs, c.endNs, c.kind, c.thread, c.tid].forEach(add);
+  return [...out];
 }

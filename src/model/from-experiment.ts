@@ -5,10 +5,15 @@
 import type { Experiment } from '../ctf/experiment';
 import { ModelBuilder } from './builder';
 
-export function modelBuilderFor(experiment: Experiment, symbolFiles?: Map<string, string>): ModelBuilder {
+export function modelBuilderFor(
+  experiment: Experiment,
+  symbolFiles?: Map<string, string>,
+  partition?: { index: number; count: number },
+): ModelBuilder {
   return new ModelBuilder({
     sources: experiment.traces.map((t) => ({ name: t.name, domain: t.domain, env: t.env })),
     originNs: experiment.originNs,
     symbolFiles: symbolFiles && symbolFiles.size > 0 ? symbolFiles : undefined,
+    partition,
   });
 }

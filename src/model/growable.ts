@@ -390,12 +390,16 @@ export const i16Column = (): I16Column => new I16ColumnImpl();
 /** String interning: the model stores names as indices into one string list. */
 export class StringTable {
   readonly list: string[] = [];
+  /** Per string, `clock` when it was first interned (the builder's event number: see assemble.ts). */
+  readonly firstAt: number[] = [];
+  clock = 0;
   private readonly index = new Map<string, number>();
   intern(s: string): number {
     let i = this.index.get(s);
     if (i === undefined) {
       i = this.list.length;
       this.list.push(s);
+      this.firstAt.push(this.clock);
       this.index.set(s, i);
     }
     return i;

@@ -30,6 +30,7 @@ import {
 } from '../ctf/decode/columns';
 import { ModelBuilder, type EvClass, type EventRecord, type ModelBuilderOptions } from './builder';
 import type { TraceModel } from './types';
+import { assembleModel } from './assemble';
 import { Ev, modelFieldsOf } from './event-kinds';
 
 /**
@@ -384,6 +385,28 @@ export function mergedOriginNs(parts: Array<{ originNs: bigint; hasPackets: bool
 
 const NO_FIELDS = compileSpec([]);
 
+/** Kinds a partition only counts when their vtid thread is another partition's (builder.othersLiveThread). */
+const COUNT_ONLY_KINDS = new Uint8Array(32);
+for (const k of [Ev.Other, Ev.PyCall, Ev.PyCCall, Ev.PyReturn, Ev.PyCReturn, Ev.CygEntry, Ev.CygExit])
+  COUNT_ONLY_KINDS[k] = 1;
+
+/** Steps over a record's field values: one per field, none for an absent opt, a length and bytes for bytes. */
+function stepFields(p: PartCursor, nameId: number, values: Float64Array, v: number, hasOpt: boolean): number {
+  const fixed = p.fixedCounts[nameId];
+  if (fixed >= 0) return v + fixed;
+  const types = p.specs[nameId].types;
+  for (let s = 0; s < types.length; s++) {
+    const type = types[s];
+    if (type === T_OPT) {
+      if (hasOpt) v++;
+    } else if (type === T_BYTES) {
+      const len = values[v++];
+      if (len > 0) v += len;
+    } else v++;
+  }
+  return v;
+}
+
 /** Merge state of one part. */
 class PartCursor {
   readonly queue: PackedChunk[] = [];
@@ -550,8 +573,23 @@ export class PackedMerger {
       const rec = flags & REC_MASK;
       if (rec === REC_EVENT) {
         const nameId = c.name[i];
+        const cls = p.classes[nameId] ?? (p.classes[nameId] = builder.classOf(p.names[nameId]));
+        if (
+          (flags & F_VTID) !== 0 &&
+          ts === ts && // timed
+          COUNT_ONLY_KINDS[cls.kind] === 1 &&
+          builder.othersLiveThread(values[v])
+        ) {
+          // Another partition's thread: step over the record's values, count it.
+          v += 1 + (flags & F_VPID ? 1 : 0) + (flags & F_PROCNAME ? 1 : 0);
+          if (flags & F_FIELDS) v = stepFields(p, nameId, values, v, (flags & F_OPT) !== 0);
+          builder.countOnly(c.trace[i], ts);
+          this.events++;
+          if (this.onEvent) this.onEvent(this.events);
+          continue;
+        }
         r.name = p.names[nameId];
-        r.cls = p.classes[nameId] ?? (p.classes[nameId] = builder.classOf(r.name));
+        r.cls = cls;
         r.tsNs = ts;
         r.cpu = cpu;
         r.trace = c.trace[i];
@@ -562,23 +600,7 @@ export class PackedMerger {
         r.hasFields = (flags & F_FIELDS) !== 0;
         r.hasOpt = (flags & F_OPT) !== 0;
         r.at = v;
-        if (r.hasFields) {
-          // Step over the record's values: one per field, none for an absent opt, a length and bytes for bytes.
-          const fixed = p.fixedCounts[nameId];
-          if (fixed >= 0) v += fixed;
-          else {
-            const types = p.specs[nameId].types;
-            for (let s = 0; s < types.length; s++) {
-              const type = types[s];
-              if (type === T_OPT) {
-                if (r.hasOpt) v++;
-              } else if (type === T_BYTES) {
-                const len = values[v++];
-                if (len > 0) v += len;
-              } else v++;
-            }
-          }
-        }
+        if (r.hasFields) v = stepFields(p, nameId, values, v, r.hasOpt);
         builder.addRecord(r);
         this.events++;
         if (this.onEvent) this.onEvent(this.events);
@@ -646,12 +668,22 @@ export function mergePackedInto(
 
 /**
  * A model from generic events (babeltrace2's reference decodings, hand-written test events): `feed` hands them,
- * and losses, to the packer in time order; they then take the one path of every model, chunks -> merger -> builder.
+ * and losses, to the packer in time order; they then take the one path of every model, chunks -> merger -> builder
+ * (in `partitions` partitions joined by assembleModel, as the model workers would build it).
  */
-export function modelFromEvents(opts: ModelBuilderOptions, feed: (packer: EventPacker) => void): TraceModel {
+export function modelFromEvents(
+  opts: ModelBuilderOptions,
+  feed: (packer: EventPacker) => void,
+  partitions = 1,
+): TraceModel {
   const packer = new EventPacker({ traceCount: opts.sources.length, keepUnknown: keepsUnknown(opts.sources) });
   feed(packer);
-  const builder = new ModelBuilder(opts);
-  mergePackedInto(builder, [packer.finish(opts.originNs)], opts.originNs);
-  return builder.finish();
+  const packed = packer.finish(opts.originNs);
+  return assembleModel(
+    Array.from({ length: partitions }, (_, index) => {
+      const builder = new ModelBuilder({ ...opts, partition: { index, count: partitions } });
+      mergePackedInto(builder, [packed], opts.originNs);
+      return builder.finishPartition();
+    }),
+  );
 }

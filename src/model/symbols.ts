@@ -100,12 +100,21 @@ export class SymbolResolver {
   /** Binaries frames fell into, by path + build-id. */
   private readonly binaries: SymbolBinary[] = [];
   private readonly binaryIndex = new Map<string, number>();
+  /** Per binary: `clock` when it was first met and when its listing was set (to join partitions: SymbolPart). */
+  private readonly binaryAt: number[] = [];
+  private readonly listingAt: number[] = [];
+  /**
+   * The builder's event number, set before each resolve: the order in which things are first met, so that the
+   * partitions of a model (builder.ts) join into what one builder would have made.
+   */
+  clock = 0;
   /** Every mapping ever announced (build-id and debug link filled in later), so frameless binaries are listed too. */
   private readonly announced: BinMapping[] = [];
   /** Offset labels waiting for ELF symbols: label -> (binary, offset). */
-  private readonly pending = new Map<string, { binary: number; offset: number }>();
+  private readonly pending = new Map<string, { binary: number; offset: number; at: number }>();
   /** Names given by a listing -> the binary they came from (-1 when the same name came from several). */
   private readonly listedIn = new Map<string, number>();
+  private readonly listedAt = new Map<string, number>();
 
   constructor(symbolFiles?: Map<string, string>) {
     if (symbolFiles) {
@@ -192,10 +201,12 @@ export class SymbolResolver {
     return named.name;
   }
 
-  private binaryOf(m: BinMapping): number {
+  private binaryOf(m: BinMapping, at = this.clock): number {
     const key = `${m.path}\0${m.buildId ?? ''}`;
     let i = this.binaryIndex.get(key);
     if (i === undefined) {
+      this.binaryAt.push(at);
+      this.listingAt.push(Infinity);
       i = this.binaries.length;
       const b: SymbolBinary = { path: m.path, isPic: m.isPic, frames: 0 };
       if (m.buildId) b.buildId = m.buildId;
@@ -223,7 +234,8 @@ export class SymbolResolver {
     }
     if (m) {
       const name = `${baseName(m.path)}+0x${(addr - m.baddr).toString(16)}`;
-      if (!this.pending.has(name)) this.pending.set(name, { binary, offset: m.isPic ? addr - m.baddr : addr });
+      if (!this.pending.has(name))
+        this.pending.set(name, { binary, offset: m.isPic ? addr - m.baddr : addr, at: this.clock });
       return { name, binary };
     }
     return { name: `0x${addr.toString(16)}`, binary };
@@ -231,21 +243,94 @@ export class SymbolResolver {
 
   private namedByListing(name: string, binary: number, table: SymbolTable): Named {
     if (binary >= 0) {
-      this.binaries[binary].listing ??= this.listingName.get(table);
+      const b = this.binaries[binary];
+      if (b.listing === undefined) {
+        b.listing = this.listingName.get(table);
+        this.listingAt[binary] = this.clock;
+      }
       const seen = this.listedIn.get(name);
+      if (seen === undefined) this.listedAt.set(name, this.clock);
       this.listedIn.set(name, seen === undefined || seen === binary ? binary : -1);
     }
     return { name, binary };
   }
 
-  /** Every binary the trace maps and the offset-named frames, labels as string indices (undefined: no binary). */
-  symbolInfo(intern: (s: string) => number): SymbolInfo | undefined {
-    for (const m of this.announced) this.binaryOf(m);
-    if (this.binaries.length === 0) return undefined;
-    const frames: SymbolFrame[] = [];
-    for (const [label, p] of this.pending) frames.push({ label: intern(label), binary: p.binary, offset: p.offset });
-    const named: SymbolInfo['named'] = [];
-    for (const [name, binary] of this.listedIn) if (binary >= 0) named.push({ label: intern(name), binary });
-    return { binaries: this.binaries.map((b) => ({ ...b })), frames, named };
+  /**
+   * What this resolver met, each with the clock it was first met at: joined with the other partitions' by
+   * joinSymbols. Binaries announced but never met are added after every event, in the order announced.
+   */
+  part(): SymbolPart {
+    this.announced.forEach((m, i) => this.binaryOf(m, AFTER_EVENTS + i));
+    return {
+      binaries: this.binaries.map((b, i) => ({
+        key: `${b.path}\0${b.buildId ?? ''}`,
+        at: this.binaryAt[i],
+        listingAt: this.listingAt[i],
+        binary: { ...b },
+      })),
+      frames: [...this.pending].map(([label, p]) => ({ label, binary: p.binary, offset: p.offset, at: p.at })),
+      listed: [...this.listedIn].map(([name, binary]) => ({ name, binary, at: this.listedAt.get(name)! })),
+    };
   }
+}
+
+/** Clock of what is met after the last event (a real clock is an event number, far below). */
+const AFTER_EVENTS = 2 ** 50;
+
+/** One resolver's binaries, offset labels and listing names, each with the clock it was first met at. */
+export interface SymbolPart {
+  binaries: { key: string; at: number; listingAt: number; binary: SymbolBinary }[];
+  frames: { label: string; binary: number; offset: number; at: number }[];
+  listed: { name: string; binary: number; at: number }[];
+}
+
+const byAt = (a: { at: number }, b: { at: number }): number => a.at - b.at;
+
+/**
+ * The SymbolInfo one resolver would have made from the resolves of all the parts: binaries in the order first
+ * met, their frame counts summed, the earliest listing; labels as string indices (`intern`). Within a part the
+ * clocks never decrease and one event's resolve happens in one part only, so ordering by clock is exact.
+ */
+export function joinSymbols(parts: SymbolPart[], intern: (s: string) => number): SymbolInfo | undefined {
+  const binaries: SymbolBinary[] = [];
+  const byKey = new Map<string, number>();
+  const listingAt: number[] = [];
+  const remaps = parts.map((p) => new Int32Array(p.binaries.length));
+  const firsts = parts
+    .flatMap((p, j) => p.binaries.map((b, i) => ({ ...b, j, i })))
+    .sort((a, b) => a.at - b.at || a.j - b.j);
+  for (const b of firsts) {
+    let g = byKey.get(b.key);
+    if (g === undefined) {
+      g = binaries.length;
+      byKey.set(b.key, g);
+      binaries.push({ ...b.binary, frames: 0 });
+      delete binaries[g].listing;
+      listingAt.push(Infinity);
+    }
+    remaps[b.j][b.i] = g;
+    binaries[g].frames += b.binary.frames;
+    if (b.binary.listing !== undefined && b.listingAt < listingAt[g]) {
+      binaries[g].listing = b.binary.listing;
+      listingAt[g] = b.listingAt;
+    }
+  }
+  if (binaries.length === 0) return undefined;
+  const frames: SymbolFrame[] = [];
+  const framed = new Set<string>();
+  for (const f of parts.flatMap((p, j) => p.frames.map((x) => ({ ...x, binary: remaps[j][x.binary] }))).sort(byAt)) {
+    if (framed.has(f.label)) continue;
+    framed.add(f.label);
+    frames.push({ label: intern(f.label), binary: f.binary, offset: f.offset });
+  }
+  const listed = new Map<string, number>();
+  for (const l of parts
+    .flatMap((p, j) => p.listed.map((x) => ({ ...x, binary: x.binary < 0 ? -1 : remaps[j][x.binary] })))
+    .sort(byAt)) {
+    const seen = listed.get(l.name);
+    listed.set(l.name, seen === undefined || seen === l.binary ? l.binary : -1);
+  }
+  const named: SymbolInfo['named'] = [];
+  for (const [name, binary] of listed) if (binary >= 0) named.push({ label: intern(name), binary });
+  return { binaries, frames, named };
 }

@@ -14,6 +14,7 @@ import { ctfFailure } from './failure';
 
 export { ctfFailure };
 import type { TraceModel } from '../model/types';
+import { modelTransferables } from '../model/builder';
 import { bundleBlob } from './bundle';
 import {
   buffersOf,
@@ -33,8 +34,10 @@ import {
   decodeSubset,
   modelInputs,
   planPool,
+  joinPartitions,
   PoolModelBuild,
   type PartError,
+  type PartitionedTrace,
   type SubsetInput,
 } from './pool';
 import type { SymbolInfo } from '../model/types';
@@ -73,6 +76,22 @@ export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback)
   );
   if (!part.ok) return { ok: false, failure: part.failure };
   return buildFromParts(metadata, symbolFiles, [part.value]);
+}
+
+/** Ports of the other model workers' partitions (`from`: the second model worker's first). */
+export interface PartitionPorts {
+  from: MessagePort[];
+}
+
+/** The model from the first model worker's build and the other workers' partitions (all succeeded). */
+function joinBuild(build: PoolModelBuild, others: Array<Result<PartitionedTrace> | null>): Result<DecodedTrace> {
+  if (others.length === 0) return build.result!;
+  try {
+    const outputs = [build.output!, ...others].map((o) => (o as { ok: true; value: PartitionedTrace }).value);
+    return { ok: true, value: joinPartitions(outputs) };
+  } catch (err) {
+    return { ok: false, failure: ctfFailure(err) };
+  }
 }
 
 /** Model parts sent in batches after the head (each can hold tens of thousands of entries). */
@@ -138,11 +157,17 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
       return head(decodeFiles(input, onProgress));
     },
     /**
-     * Pool decode worker: decodes one subset, posting to `port` (the model worker's) its opening, each chunk of
-     * packed records as it fills, and its end with the subset's files (all transferred).
+     * Pool decode worker: decodes one subset, posting to `ports` (one per model worker, the first the one that
+     * keeps the files) its opening, each chunk of packed records as it fills, and its end with the subset's files.
+     * The first model worker gets them transferred; every other one a copy (a page that is not cross-origin
+     * isolated has no SharedArrayBuffer), and the end without the files.
      */
-    async decodePart(input: SubsetInput, port: MessagePort, onProgress: ProgressCallback): Promise<void> {
-      const send = (m: PartMessage, moved: ArrayBuffer[] = []) => port.postMessage(m, moved);
+    async decodePart(input: SubsetInput, ports: MessagePort[], onProgress: ProgressCallback): Promise<void> {
+      const send = (m: PartMessage, moved: ArrayBuffer[] = []) => {
+        const copy = m.t === 'end' ? { ...m, paths: [], datas: [] } : m;
+        for (let i = 1; i < ports.length; i++) ports[i].postMessage(copy);
+        ports[0].postMessage(m, moved);
+      };
       const r = decodeSubset(input, onProgress, {
         onOpen: (info) => send({ t: 'open', ...info }),
         onChunk: (chunk) => send({ t: 'chunk', chunk }, chunkTransferables(chunk)),
@@ -163,22 +188,43 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
     async build(
       input: UnpackedFiles,
       ports: MessagePort[],
+      partitions?: PartitionPorts,
       onFinishing?: (events: number) => void,
     ): Promise<Result<DecodedHead>> {
       kept = input;
       const at = new Map(input.paths.map((p, i) => [p, i]));
       const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
       merged = 0;
-      const build = new PoolModelBuild(metadata, symbolFiles, ports.length, (n) => {
-        merged = n;
-      });
+      const count = (partitions?.from.length ?? 0) + 1;
+      const build = new PoolModelBuild(
+        metadata,
+        symbolFiles,
+        ports.length,
+        (n) => {
+          merged = n;
+        },
+        { count, run: [0] },
+      );
+      // The other model workers' partitions (../model/assemble.ts), as each finishes.
+      const others: Array<Result<PartitionedTrace> | null> = (partitions?.from ?? []).map(() => null);
       return new Promise((resolve) => {
         const settle = () => {
-          if (!build.result) return;
-          for (const port of ports) port.close();
+          const own = build.output;
+          if (!own) return;
+          let failure: LoadFailure | undefined;
+          for (const o of [own, ...others]) if (o && !o.ok) failure ??= o.failure;
+          if (failure === undefined && others.some((o) => o === null)) return;
+          for (const port of [...ports, ...(partitions?.from ?? [])]) port.close();
           active = null;
-          resolve(head(build.result));
+          if (failure !== undefined) return resolve({ ok: false, failure });
+          resolve(head(joinBuild(build, others)));
         };
+        partitions?.from.forEach((port, i) => {
+          port.onmessage = (e: MessageEvent<Result<PartitionedTrace>>) => {
+            others[i] = e.data;
+            settle();
+          };
+        });
         const opened = ports.map(() => false);
         let ended = 0;
         active = { build, ports, opened, settle };
@@ -201,6 +247,60 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
               if (++ended === ports.length) onFinishing?.(merged);
               build.end(k, m.dropped, m.error, m.warnings);
             }
+            settle();
+          };
+        });
+      });
+    },
+    /**
+     * A model worker after the first: builds partition `partition.index` of the model from what the decode workers
+     * post on `ports`, and posts it (transferred) on `out` to the first model worker, which joins the partitions.
+     * `input` holds the metadata and symbol files only.
+     */
+    async buildPartition(
+      input: Pick<UnpackedFiles, 'paths' | 'datas'>,
+      ports: MessagePort[],
+      partition: { index: number; count: number },
+      out: MessagePort,
+    ): Promise<void> {
+      const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
+      merged = 0;
+      const build = new PoolModelBuild(
+        metadata,
+        symbolFiles,
+        ports.length,
+        (n) => {
+          merged = n;
+        },
+        { count: partition.count, run: [partition.index] },
+      );
+      return new Promise((resolve) => {
+        const settle = () => {
+          const output = build.output;
+          if (!output) return;
+          for (const port of ports) port.close();
+          active = null;
+          const moved = output.ok
+            ? output.value.partitions.flatMap((p) => [
+                ...modelTransferables({ threads: p.threads, cpus: p.cpus }),
+                p.stringsAt.buffer as ArrayBuffer,
+              ])
+            : [];
+          out.postMessage(output, moved);
+          out.close();
+          resolve();
+        };
+        const opened = ports.map(() => false);
+        active = { build, ports, opened, settle };
+        ports.forEach((port, k) => {
+          port.onmessage = (e: MessageEvent<PartMessage>) => {
+            const m = e.data;
+            if (m.t === 'open') {
+              opened[k] = true;
+              build.open(k, m);
+            } else if (m.t === 'chunk') build.chunk(k, m.chunk);
+            else if (m.t === 'fail') build.openFailed(k, m.failure, m.rank);
+            else build.end(k, m.dropped, m.error, m.warnings);
             settle();
           };
         });

@@ -10,7 +10,7 @@ import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { TraceModel } from '../model/types';
 import type { SymbolBatch } from '../model/symbolize';
 import type { DecodeService, ModelPart } from './decode-service';
-import { planPool, poolSize } from './pool';
+import { planPool, workerShape } from './pool';
 import {
   buffersOf,
   dataBytes,
@@ -99,6 +99,15 @@ function holdLoadLock(loadId: string): () => void {
   return release;
 }
 
+/**
+ * `?modelWorkers=N` (1 to 8) in the page's address: the number of model workers (a debugging aid, and how the
+ * browser tests run partitions on a 2-core machine); else undefined, workerShape's choice.
+ */
+function forcedModelWorkers(): number | undefined {
+  const forced = Number(new URLSearchParams(location.search).get('modelWorkers'));
+  return Number.isInteger(forced) && forced >= 1 && forced <= 8 ? forced : undefined;
+}
+
 export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) => void): LoadHandle {
   const loadId = newLoadId();
   const releaseLock = holdLoadLock(loadId);
@@ -108,6 +117,8 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
   const pool: Array<{ worker: Worker; api: Remote<DecodeService> }> = [];
   // The worker that serves the loaded files once the model is on the page.
   let serving: Worker | undefined;
+  // Model workers after the first (each builds a partition of the threads and hands it to the first).
+  const partitionWorkers: Array<{ worker: Worker; api: Remote<DecodeService> }> = [];
   let cancelled = false;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
   const terminateAll = () => {
@@ -118,6 +129,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     model.worker.terminate();
     serving?.terminate();
     for (const w of pool) w.worker.terminate();
+    for (const w of partitionWorkers) w.worker.terminate();
   };
   let rejectCancel: (e: Error) => void = () => {};
   const cancelPromise = new Promise<never>((_, reject) => {
@@ -169,14 +181,18 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
       return unpacked;
     }
     const files = unpacked.value;
-    const plan = planPool(files.paths, files.datas.map(dataBytes), poolSize(navigator.hardwareConcurrency, Infinity));
+    const shape = workerShape(navigator.hardwareConcurrency, Infinity, forcedModelWorkers());
+    const modelWorkers = shape.model;
+    const plan = planPool(files.paths, files.datas.map(dataBytes), shape.decode);
     onProgress({ phase: 'decode', doneBytes: 0, totalBytes: files.totalBytes, events: 0 });
     const eventsByWorker = plan.subsets.map(() => 0);
     countEvents = () => eventsByWorker.reduce((a, b) => a + b, 0);
     const shared = new Set(plan.metadata);
     const inSubset = new Set(plan.subsets.flat());
-    // Decode workers post their chunks straight to the model worker, one channel each: the page is not a relay.
-    const channels = plan.subsets.map(() => new MessageChannel());
+    // Decode workers post their chunks straight to every model worker, one channel per pair: the page is not a
+    // relay. The first model worker keeps the files and joins the others' partitions (one channel each).
+    const channels = plan.subsets.map(() => Array.from({ length: modelWorkers }, () => new MessageChannel()));
+    const partitionChannels = Array.from({ length: modelWorkers - 1 }, () => new MessageChannel());
     onStall = (s) => {
       if (s.task === 'model') {
         terminateAll();
@@ -201,6 +217,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
       // The model worker finishes from what it has: as when the last part ends, in one go.
       watchdog.extend('model', decodedEvents() * 0.0005);
       void model.api.abandonPart(k, failure);
+      for (const w of partitionWorkers) void w.api.abandonPart(k, failure);
     };
     const streamFiles = (subset: number[]) => subset.filter((i) => !shared.has(i)).map((i) => files.paths[i]);
     plan.subsets.forEach((subset, k) => {
@@ -227,8 +244,9 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         });
       });
       // A throw here (a bug, not a corrupt trace: those come back as values) would leave the model waiting.
+      const ports = channels[k].map((c) => c.port1);
       w.api
-        .decodePart(transfer(input, moved), transfer(channels[k].port1, [channels[k].port1]), onPart)
+        .decodePart(transfer(input, moved), transfer(ports, ports), onPart)
         .then(() => {
           performance.mark('strata-decoded'); // the last one is when decoding ended (bench:load)
           watchdog.done(`decode-${k}`);
@@ -247,8 +265,23 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
         inSubset.has(i) && !shared.has(i) && d instanceof Uint8Array ? new Uint8Array(0) : d,
       ),
     };
-    const ports = channels.map((c) => c.port2);
+    const ports = channels.map((c) => c[0].port2);
     const moving = buffersOf(modelFiles.datas.filter((_, i) => !inSubset.has(i)));
+    // The other model workers need the metadata and the symbol listings only (copied; ELF files are Blobs).
+    const modelOnly = files.paths.flatMap((_, i) => (inSubset.has(i) && !shared.has(i) ? [] : [i]));
+    partitionChannels.forEach((c, j) => {
+      const w = startWorker<DecodeService>('decode', `strata-model-${j + 1}`);
+      watch(w.worker, 'model');
+      partitionWorkers.push(w);
+      const own = channels.map((ch) => ch[j + 1].port2);
+      const input = { paths: modelOnly.map((i) => files.paths[i]), datas: modelOnly.map((i) => files.datas[i]) };
+      w.api
+        .buildPartition(input, transfer(own, own), { index: j + 1, count: modelWorkers }, transfer(c.port1, [c.port1]))
+        .catch((err: unknown) =>
+          rejectCrash(new Error(`a model worker failed: ${err instanceof Error ? err.message : String(err)}`)),
+        );
+    });
+    const from = partitionChannels.map((c) => c.port2);
     // The model worker answers its heartbeat between chunks: no answer for the stall time means it is stuck.
     watchdog.watch('model', { files: plan.subsets.flatMap(streamFiles), events: 0 });
     heartbeat = setInterval(() => {
@@ -257,12 +290,13 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     // Finishing the model gives no news; its time grows with the events merged (0.5 us each is ample).
     const onFinishing = proxy((events: number) => watchdog.extend('model', events * 0.0005));
     const decoded = await model.api
-      .build(transfer(modelFiles, moving), transfer(ports, ports), onFinishing)
+      .build(transfer(modelFiles, moving), transfer(ports, ports), transfer({ from }, from), onFinishing)
       .finally(() => {
         clearInterval(heartbeat);
         watchdog.stop();
       });
     for (const w of pool) w.worker.terminate();
+    for (const w of partitionWorkers) w.worker.terminate();
     performance.mark('strata-model-built');
     if (!decoded.ok) {
       terminateAll();

@@ -19,6 +19,7 @@ import {
   type PackedEvents,
 } from '../model/packed-events';
 import type { ModelBuilder } from '../model/builder';
+import { assembleModel, type ModelPartition } from '../model/assemble';
 import { ctfFailure } from './failure';
 import {
   byteInputOf,
@@ -39,6 +40,30 @@ export const MAX_DECODE_WORKERS = 4;
 export function poolSize(hardwareConcurrency: number | undefined, streamCount: number): number {
   const cores = hardwareConcurrency && hardwareConcurrency > 0 ? hardwareConcurrency : 2;
   return Math.max(1, Math.min(cores - 1, MAX_DECODE_WORKERS, streamCount));
+}
+
+export const MAX_MODEL_WORKERS = 4;
+
+/**
+ * Model workers for a machine (../model/assemble.ts: one partition of the threads each): one per two cores, at
+ * most 4 (every one pays the merge of all records, the shared floor); one on 2 cores, as before partitions.
+ */
+export function modelWorkerCount(hardwareConcurrency: number | undefined): number {
+  const cores = hardwareConcurrency && hardwareConcurrency > 0 ? hardwareConcurrency : 2;
+  return Math.max(1, Math.min(MAX_MODEL_WORKERS, Math.floor(cores / 2)));
+}
+
+/**
+ * Workers of a load: `model` model workers (modelWorkerCount unless given) and as many decode workers as the other
+ * cores take (poolSize, leaving one core for the page). 2 cores: 1 + 1, as before partitions.
+ */
+export function workerShape(
+  hardwareConcurrency: number | undefined,
+  streamCount: number,
+  model = modelWorkerCount(hardwareConcurrency),
+): { decode: number; model: number } {
+  const cores = hardwareConcurrency && hardwareConcurrency > 0 ? hardwareConcurrency : 2;
+  return { decode: poolSize(cores - (model - 1), streamCount), model };
 }
 
 function dirOf(path: string): string {
@@ -246,13 +271,31 @@ export function firstOpenFailure(failures: Array<{ failure: LoadFailure; rank: n
   return failures.reduce((a, b) => (b.rank < a.rank ? b : a)).failure;
 }
 
+/** What a model build gives before its partitions are joined: a DecodedTrace whose model is in partitions. */
+export type PartitionedTrace = Omit<DecodedTrace, 'model'> & { partitions: ModelPartition[] };
+
+/** The trace from every partition of it (each PoolModelBuild's `output`, in any order). */
+export function joinPartitions(outputs: PartitionedTrace[]): DecodedTrace {
+  const { traceNames, partialFailure, warnings } = outputs[0];
+  return { traceNames, partialFailure, warnings, model: assembleModel(outputs.flatMap((o) => o.partitions)) };
+}
+
+/** Model partitions: `count` in all, the indices this build makes (default all of them: one model worker). */
+export interface ModelPartitioning {
+  count: number;
+  run?: number[];
+}
+
 /**
  * Model worker side: receives each part's opening, chunks and end in any interleaving (as the decode workers
  * send them), merges as far as the received chunks allow, and builds the model once every part has ended.
+ * With partitions (../model/assemble.ts) each one merges every part's records and builds its own threads;
+ * several partitions in one build (Node, the benchmark) are the same as one per model worker.
  */
 export class PoolModelBuild {
-  /** Set once the model is built, or on failure. */
-  result: Result<DecodedTrace> | null = null;
+  /** Set once the partitions run here are built, or on failure. */
+  output: Result<PartitionedTrace> | null = null;
+  private joined: Result<DecodedTrace> | null = null;
   private readonly experiment: ReturnType<typeof openExperiment> | null = null;
   private readonly opens: Array<{ originNs: bigint; hasPackets: boolean } | null>;
   private readonly openFailures: Array<{ failure: LoadFailure; rank: number }> = [];
@@ -261,16 +304,21 @@ export class PoolModelBuild {
   private readonly warnings = new Set<string>();
   private ended = 0;
   private reported = 0;
-  private merger: PackedMerger | null = null;
-  private builder: ModelBuilder | null = null;
+  private mergers: PackedMerger[] = [];
+  private builders: ModelBuilder[] = [];
   private originNs = 0n;
+  private readonly partitions: number;
+  private readonly run: number[];
 
   constructor(
     metadata: Map<string, Uint8Array>,
     private readonly symbolFiles: Map<string, string>,
     private readonly partCount: number,
     private readonly onEvent?: (events: number) => void,
+    partitioning: ModelPartitioning = { count: 1 },
   ) {
+    this.partitions = partitioning.count;
+    this.run = partitioning.run ?? Array.from({ length: partitioning.count }, (_, k) => k);
     this.opens = new Array(partCount).fill(null);
     this.pending = Array.from({ length: partCount }, () => ({ chunks: [], dropped: null }));
     this.errors = new Array(partCount).fill(undefined);
@@ -278,8 +326,23 @@ export class PoolModelBuild {
       // Metadata only: the traces (names, domains, env) and the origin openExperiment falls back to without streams.
       this.experiment = openExperiment(groupTraceFiles(metadata));
     } catch (err) {
-      this.result = { ok: false, failure: ctfFailure(err) };
+      this.fail(ctfFailure(err));
     }
+  }
+
+  private fail(failure: LoadFailure): void {
+    this.output = { ok: false, failure };
+  }
+
+  /** The model, once built, when every partition runs here (joined on first use); or the failure. */
+  get result(): Result<DecodedTrace> | null {
+    const out = this.output;
+    if (this.joined) return this.joined;
+    if (!out) return null;
+    if (!out.ok) return { ok: false, failure: out.failure };
+    if (this.run.length < this.partitions) return null;
+    this.joined = { ok: true, value: joinPartitions([out.value]) };
+    return this.joined;
   }
 
   open(part: number, info: { originNs: bigint; hasPackets: boolean }): void {
@@ -295,42 +358,52 @@ export class PoolModelBuild {
   }
 
   chunk(part: number, chunk: PackedChunk): void {
-    if (this.result) return;
-    if (this.merger) {
-      this.merger.push(part, chunk);
+    if (this.output) return;
+    if (this.mergers.length > 0) {
+      for (const m of this.mergers) m.push(part, chunk);
       this.drain();
     } else this.pending[part].chunks.push(chunk);
   }
 
   end(part: number, dropped: Float64Array, error?: PartError, warnings: string[] = []): void {
-    if (this.result) return;
+    if (this.output) return;
     this.errors[part] = error;
     for (const w of warnings) this.warnings.add(w);
     this.ended++;
-    if (this.merger) {
-      this.merger.end(part, dropped);
+    if (this.mergers.length > 0) {
+      for (const m of this.mergers) m.end(part, dropped);
       this.drain();
     } else this.pending[part].dropped = dropped;
   }
 
   private maybeStart(): void {
-    if (this.result || this.reported < this.partCount || !this.experiment) return;
+    if (this.output || this.reported < this.partCount || !this.experiment) return;
     if (this.openFailures.length > 0) {
-      this.result = { ok: false, failure: firstOpenFailure(this.openFailures) };
+      this.fail(firstOpenFailure(this.openFailures));
       return;
     }
     const opens = this.opens as Array<{ originNs: bigint; hasPackets: boolean }>;
     this.originNs = mergedOriginNs(opens, this.experiment.originNs);
-    this.builder = modelBuilderFor({ ...this.experiment, originNs: this.originNs }, this.symbolFiles);
-    this.merger = new PackedMerger(
-      this.builder,
-      opens.map((o) => o.originNs),
-      this.originNs,
-      this.onEvent,
+    this.builders = this.run.map((index) =>
+      modelBuilderFor({ ...this.experiment!, originNs: this.originNs }, this.symbolFiles, {
+        index,
+        count: this.partitions,
+      }),
+    );
+    this.mergers = this.builders.map(
+      (b, i) =>
+        new PackedMerger(
+          b,
+          opens.map((o) => o.originNs),
+          this.originNs,
+          i === 0 ? this.onEvent : undefined,
+        ),
     );
     this.pending.forEach((p, j) => {
-      for (const c of p.chunks) this.merger!.push(j, c);
-      if (p.dropped) this.merger!.end(j, p.dropped);
+      for (const m of this.mergers) {
+        for (const c of p.chunks) m.push(j, c);
+        if (p.dropped) m.end(j, p.dropped);
+      }
     });
     this.drain();
   }
@@ -339,8 +412,7 @@ export class PoolModelBuild {
    * A stream that stopped at damage after giving records: the rest of it, from its last record to the trace's
    * end, is marked lost (a 'damaged-stream' range), so the timeline does not show silence as idle time.
    */
-  private markDamagedStreams(): void {
-    const builder = this.builder!;
+  private markDamagedStreams(builder: ModelBuilder): void {
     const endNs = builder.lastNs;
     this.errors.forEach((e, j) => {
       if (!e || e.atStart || e.trace === undefined || e.failure.file === undefined) return;
@@ -365,18 +437,17 @@ export class PoolModelBuild {
   }
 
   private drain(): void {
-    const merger = this.merger!;
-    let done: boolean;
+    let done = true;
     try {
-      done = merger.drain();
-      if (done && this.ended === this.partCount) merger.finish();
+      for (const merger of this.mergers) if (!merger.drain()) done = false;
+      if (done && this.ended === this.partCount) for (const merger of this.mergers) merger.finish();
     } catch (err) {
-      this.result = { ok: false, failure: ctfFailure(err) };
+      this.fail(ctfFailure(err));
       return;
     }
     if (!done || this.ended < this.partCount) return;
-    this.markDamagedStreams();
-    const model = this.builder!.finish();
+    for (const b of this.builders) this.markDamagedStreams(b);
+    const partitions = this.builders.map((b) => b.finishPartition());
     // The whole-experiment decoder throws the error it met first in its merge: at the start (by stream), else
     // after the failed stream's last record.
     let first: PartError | undefined;
@@ -394,30 +465,49 @@ export class PoolModelBuild {
       }
     });
     const partialFailure = (first as PartError | undefined)?.failure;
-    if (partialFailure && partialFailure.kind === 'internal') this.result = { ok: false, failure: partialFailure };
+    if (partialFailure && partialFailure.kind === 'internal') this.fail(partialFailure);
     else {
       const traceNames = this.experiment!.traces.map((t) => t.name);
       const warnings = [...new Set([...this.experiment!.warnings, ...this.warnings])];
-      this.result = { ok: true, value: { model, traceNames, partialFailure, warnings } };
+      const output = { traceNames, partialFailure, warnings, partitions };
+      this.output = { ok: true, value: output };
     }
   }
 }
 
-/** Model step with every part at hand (Node tests, benchmark). */
-export function buildFromParts(
-  metadata: Map<string, Uint8Array>,
-  symbolFiles: Map<string, string>,
-  parts: DecodedPart[],
-  onEvent?: (events: number) => void,
-): Result<DecodedTrace> {
-  const build = new PoolModelBuild(metadata, symbolFiles, parts.length, onEvent);
+function feedParts(build: PoolModelBuild, parts: DecodedPart[]): void {
   parts.forEach((p, j) => build.open(j, { originNs: p.packed.originNs, hasPackets: p.hasPackets }));
   parts.forEach((p, j) => {
     for (const c of p.packed.chunks) build.chunk(j, c);
     build.end(j, p.packed.dropped, p.error, p.warnings);
   });
-  if (!build.result) return { ok: false, failure: { kind: 'internal', message: 'the model merge did not complete' } };
-  return build.result;
+}
+
+const NOT_COMPLETED: LoadFailure = { kind: 'internal', message: 'the model merge did not complete' };
+
+/** Model step with every part at hand (Node tests, benchmark), all `partitions` in this thread. */
+export function buildFromParts(
+  metadata: Map<string, Uint8Array>,
+  symbolFiles: Map<string, string>,
+  parts: DecodedPart[],
+  onEvent?: (events: number) => void,
+  partitions = 1,
+): Result<DecodedTrace> {
+  const build = new PoolModelBuild(metadata, symbolFiles, parts.length, onEvent, { count: partitions });
+  feedParts(build, parts);
+  return build.result ?? { ok: false, failure: NOT_COMPLETED };
+}
+
+/** The partitions `partitioning.run` of the model step, with every part at hand (benchmark: one at a time). */
+export function buildPartitionsFromParts(
+  metadata: Map<string, Uint8Array>,
+  symbolFiles: Map<string, string>,
+  parts: DecodedPart[],
+  partitioning: ModelPartitioning,
+): Result<PartitionedTrace> {
+  const build = new PoolModelBuild(metadata, symbolFiles, parts.length, undefined, partitioning);
+  feedParts(build, parts);
+  return build.output ?? { ok: false, failure: NOT_COMPLETED };
 }
 
 /** Metadata files and symbol mappings of an unpacked file list: what the model worker needs besides the parts. */
