@@ -53,6 +53,7 @@ export function compileTrace(schema: TraceSchema): TracePlan {
     collectLocations(sc.eventHeader, locs);
     collectLocations(sc.eventCommonContext, locs);
     for (const ev of sc.events.values()) {
+      if (ev.deferred) continue; // no locations (EventClass.deferred)
       collectLocations(ev.specificContext, locs);
       collectLocations(ev.payload, locs);
     }

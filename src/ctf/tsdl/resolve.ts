@@ -211,12 +211,21 @@ class Resolver {
       const ctx = eb.types.get('context');
       if (ctx) {
         eroots['event.specific-context'] = ctx;
-        ev.specificContext = this.rootStruct(ctx, 'event.specific-context', eroots, eb.line);
+        this.checkRoot(ctx, 'event.specific-context', eb.line);
       }
       const f = eb.types.get('fields');
       if (f) {
         eroots['event.payload'] = f;
-        ev.payload = this.rootStruct(f, 'event.payload', eroots, eb.line);
+        this.checkRoot(f, 'event.payload', eb.line);
+      }
+      if ((ctx && !deferrable(ctx)) || (f && !deferrable(f))) {
+        if (ctx) ev.specificContext = this.rootStruct(ctx, 'event.specific-context', eroots, eb.line);
+        if (f) ev.payload = this.rootStruct(f, 'event.payload', eroots, eb.line);
+      } else {
+        // Resolved on first read, when the class's first event is decoded (see EventClass.deferred).
+        ev.deferred = true;
+        if (ctx) this.resolveOnRead(ev, 'specificContext', ctx, 'event.specific-context', eroots, eb.line);
+        if (f) this.resolveOnRead(ev, 'payload', f, 'event.payload', eroots, eb.line);
       }
       sc.events.set(id, ev);
     }
@@ -251,10 +260,34 @@ class Resolver {
     return c;
   }
 
-  private rootStruct(tt: TT, scope: ScopeName, roots: Ctx['roots'], line: number): StructClass {
+  private checkRoot(tt: TT, scope: ScopeName, line: number): asserts tt is TStruct {
     if (tt.k !== 'struct') throw this.err(`${scope} must be a struct`, line);
+  }
+
+  private rootStruct(tt: TT, scope: ScopeName, roots: Ctx['roots'], line: number): StructClass {
+    this.checkRoot(tt, scope, line);
     const ctx: Ctx = { scope, frames: [], roots };
     return this.struct(tt, ctx, []);
+  }
+
+  /** Defines `ev[key]` as a getter that resolves `tt` once, then holds the result as a plain value. */
+  private resolveOnRead(
+    ev: EventClass,
+    key: 'specificContext' | 'payload',
+    tt: TT,
+    scope: ScopeName,
+    roots: Ctx['roots'],
+    line: number,
+  ): void {
+    Object.defineProperty(ev, key, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const value = this.rootStruct(tt, scope, roots, line);
+        Object.defineProperty(ev, key, { value, configurable: true, enumerable: true, writable: true });
+        return value;
+      },
+    });
   }
 
   private struct(tt: TStruct, ctx: Ctx, path: string[]): StructClass {
@@ -379,6 +412,30 @@ class Resolver {
       if (found) return { loc: { scope: ctx.scope, path: [...fr.path, ...found.path] }, target: found.target };
     }
     throw this.err(`cannot find field '${ref}' (relative paths must name an earlier field of ${ctx.scope})`, line);
+  }
+}
+
+/**
+ * Whether resolving `tt` can wait for its first use: true when it cannot fail and holds nothing that
+ * `checkSchemaLimits` refuses or `compileTrace` must see up front: no sequence or variant (paths to resolve,
+ * field locations) and only power-of-two struct alignments (the parser checks every other size and alignment).
+ * babeltrace2 resolves every class when it reads the metadata, so a class that could fail is resolved now.
+ */
+function deferrable(tt: TT, seen = new Set<TStruct>()): boolean {
+  switch (tt.k) {
+    case 'seq':
+    case 'variant':
+      return false;
+    case 'array':
+      return deferrable(tt.elem, seen);
+    case 'struct':
+      if (seen.has(tt)) return true;
+      seen.add(tt);
+      if ((tt.align & (tt.align - 1)) !== 0) return false;
+      for (const m of tt.members) if (!deferrable(m.type, seen)) return false;
+      return true;
+    default:
+      return true;
   }
 }
 
