@@ -207,25 +207,22 @@ class Resolver {
       const ev: EventClass = { id, streamClassId: sid, name: namev.value.toString() };
       const ll = eb.attrs.get('loglevel');
       if (ll) ev.logLevel = ll.kind === 'num' ? Number(ll.value) : ll.value;
-      const eroots = { ...(sc as StreamClass & { _roots?: Ctx['roots'] })._roots };
       const ctx = eb.types.get('context');
-      if (ctx) {
-        eroots['event.specific-context'] = ctx;
-        this.checkRoot(ctx, 'event.specific-context', eb.line);
-      }
       const f = eb.types.get('fields');
-      if (f) {
-        eroots['event.payload'] = f;
-        this.checkRoot(f, 'event.payload', eb.line);
-      }
+      if (ctx) this.checkRoot(ctx, 'event.specific-context', eb.line);
+      if (f) this.checkRoot(f, 'event.payload', eb.line);
       if ((ctx && !deferrable(ctx)) || (f && !deferrable(f))) {
+        const eroots = { ...(sc as StreamClass & { _roots?: Ctx['roots'] })._roots };
+        if (ctx) eroots['event.specific-context'] = ctx;
+        if (f) eroots['event.payload'] = f;
         if (ctx) ev.specificContext = this.rootStruct(ctx, 'event.specific-context', eroots, eb.line);
         if (f) ev.payload = this.rootStruct(f, 'event.payload', eroots, eb.line);
       } else {
-        // Resolved on first read, when the class's first event is decoded (see EventClass.deferred).
+        // Resolved on first read, when the class's first event is decoded (see EventClass.deferred); without
+        // paths to resolve, no scope's root is looked at.
         ev.deferred = true;
-        if (ctx) this.resolveOnRead(ev, 'specificContext', ctx, 'event.specific-context', eroots, eb.line);
-        if (f) this.resolveOnRead(ev, 'payload', f, 'event.payload', eroots, eb.line);
+        if (ctx) this.resolveOnRead(ev, 'specificContext', ctx, 'event.specific-context', eb.line);
+        if (f) this.resolveOnRead(ev, 'payload', f, 'event.payload', eb.line);
       }
       sc.events.set(id, ev);
     }
@@ -276,14 +273,13 @@ class Resolver {
     key: 'specificContext' | 'payload',
     tt: TT,
     scope: ScopeName,
-    roots: Ctx['roots'],
     line: number,
   ): void {
     Object.defineProperty(ev, key, {
       configurable: true,
       enumerable: true,
       get: () => {
-        const value = this.rootStruct(tt, scope, roots, line);
+        const value = this.rootStruct(tt, scope, {}, line);
         Object.defineProperty(ev, key, { value, configurable: true, enumerable: true, writable: true });
         return value;
       },
@@ -421,18 +417,17 @@ class Resolver {
  * field locations) and only power-of-two struct alignments (the parser checks every other size and alignment).
  * babeltrace2 resolves every class when it reads the metadata, so a class that could fail is resolved now.
  */
-function deferrable(tt: TT, seen = new Set<TStruct>()): boolean {
+function deferrable(tt: TT): boolean {
   switch (tt.k) {
     case 'seq':
     case 'variant':
       return false;
     case 'array':
-      return deferrable(tt.elem, seen);
+      return deferrable(tt.elem);
     case 'struct':
-      if (seen.has(tt)) return true;
-      seen.add(tt);
+      // A tree: a struct's name is declared after its body, so it cannot contain itself.
       if ((tt.align & (tt.align - 1)) !== 0) return false;
-      for (const m of tt.members) if (!deferrable(m.type, seen)) return false;
+      for (const m of tt.members) if (!deferrable(m.type)) return false;
       return true;
     default:
       return true;
