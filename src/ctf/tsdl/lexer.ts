@@ -17,12 +17,13 @@ const PUNCT1 = '{}()[];:,=.<>*+-';
 const PUNCT_TEXT: Array<string | undefined> = [];
 for (const ch of PUNCT1) PUNCT_TEXT[ch.charCodeAt(0)] = ch;
 
-function isIdStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+/** 1 for the characters of identifiers and number literals (ASCII letters, digits, `_`), by char code. */
+const WORD_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || (c >= 48 && c <= 57)) WORD_CHAR[c] = 1;
 }
-function isIdPart(c: number): boolean {
-  return isIdStart(c) || (c >= 48 && c <= 57);
-}
+/** A block text the parser may not take from its memo: strings, comments, nested blocks, line breaks. */
+const NOT_SIMPLE = /["'/{\n]/;
 
 /**
  * Pull tokenizer: the parser asks for one token at a time, so it can step over a span it has already parsed
@@ -76,9 +77,9 @@ export class Lexer {
     }
     this.line = line;
     const c = src.charCodeAt(i);
-    if (isIdStart(c) || (c >= 48 && c <= 57)) {
+    if (WORD_CHAR[c] === 1) {
       let j = i + 1;
-      while (j < n && isIdPart(src.charCodeAt(j))) j++;
+      while (WORD_CHAR[src.charCodeAt(j)] === 1) j++; // NaN past the end: undefined
       this.i = j;
       return { kind: c <= 57 ? 'num' : 'id', text: src.slice(i, j), line, end: j };
     }
@@ -135,13 +136,10 @@ export class Lexer {
    */
   simpleBlock(from: number): string | null {
     if (from !== this.i) return null;
-    const src = this.src;
-    for (let j = from; j < this.n; j++) {
-      const c = src.charCodeAt(j);
-      if (c === 125) return src.slice(from, j);
-      if (c === 34 || c === 39 || c === 47 || c === 123 || c === 10) return null;
-    }
-    return null;
+    const close = this.src.indexOf('}', from);
+    if (close < 0) return null;
+    const text = this.src.slice(from, close);
+    return NOT_SIMPLE.test(text) ? null : text;
   }
 
   /** Steps over a `simpleBlock` of `text` and its closing `}`. */
