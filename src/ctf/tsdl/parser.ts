@@ -71,13 +71,18 @@ export interface TSeq {
 }
 export type TT = TInt | TFloat | TString | TEnum | TStruct | TVariant | TArray | TSeq;
 
-export type AttrValue = { kind: 'num'; value: bigint } | { kind: 'str'; value: string } | { kind: 'id'; value: string };
+export type AttrValue = (
+  { kind: 'num'; value: bigint } | { kind: 'str'; value: string } | { kind: 'id'; value: string }
+) & {
+  /** Metadata line of a block attribute's name (errors about it name the line). */
+  line?: number;
+};
 
 export interface Block {
   kind: 'trace' | 'env' | 'clock' | 'stream' | 'event' | 'callsite';
   line: number;
+  /** Attributes by name, each with its line. */
   attrs: Map<string, AttrValue>;
-  attrLines: Map<string, number>;
   types: Map<string, TT>;
 }
 
@@ -203,7 +208,6 @@ export class TsdlParser {
       kind: kw.text as Block['kind'],
       line: kw.line,
       attrs: new Map(),
-      attrLines: new Map(),
       types: new Map(),
     };
     this.pushScope();
@@ -242,11 +246,12 @@ export class TsdlParser {
         this.endStatement();
       } else if (this.isP('=')) {
         this.next();
-        const first = block.attrLines.get(key);
+        const first = block.attrs.get(key)?.line;
         if (first !== undefined)
           throw this.err(`duplicate attribute '${key}' in ${kw.text} block${linesText(first, keyTok.line)}`, keyTok);
-        block.attrs.set(key, this.parseAttrValue());
-        block.attrLines.set(key, keyTok.line);
+        const value = this.parseAttrValue();
+        value.line = keyTok.line;
+        block.attrs.set(key, value);
         this.endStatement();
       } else {
         throw this.err(`expected '=' or ':=' after '${key}'`);

@@ -84,14 +84,14 @@ class Resolver {
     const bos = bo.value.toString();
     if (bos === 'le' || bos === 'little_endian') this.bo = 'le';
     else if (bos === 'be' || bos === 'network' || bos === 'big_endian') this.bo = 'be';
-    else throw this.err(`trace byte_order '${bos}' must be le or be`, trace.attrLines.get('byte_order'));
+    else throw this.err(`trace byte_order '${bos}' must be le or be`, trace.attrs.get('byte_order')?.line);
     for (const k of ['major', 'minor']) {
       const v = trace.attrs.get(k);
-      if (v && v.kind !== 'num') throw this.err(`trace ${k} must be a number`, trace.attrLines.get(k));
+      if (v && v.kind !== 'num') throw this.err(`trace ${k} must be a number`, trace.attrs.get(k)?.line);
     }
     const major = trace.attrs.get('major');
     if (major && major.kind === 'num' && major.value !== 1n) {
-      throw this.err(`unsupported CTF major version ${major.value} (expected 1)`, trace.attrLines.get('major'));
+      throw this.err(`unsupported CTF major version ${major.value} (expected 1)`, trace.attrs.get('major')?.line);
     }
 
     const warnings: string[] = [];
@@ -106,7 +106,7 @@ class Resolver {
     const uuid = trace.attrs.get('uuid');
     if (uuid)
       schema.uuid = parseUuid(uuid.value.toString(), () =>
-        this.err('malformed trace uuid', trace.attrLines.get('uuid')),
+        this.err('malformed trace uuid', trace.attrs.get('uuid')?.line),
       );
 
     for (const b of this.blocks) {
@@ -132,7 +132,7 @@ class Resolver {
     const eventNames = new Map<number, Map<string, [number, number]>>();
     for (const sb of streamBlocks) {
       const idv = sb.attrs.get('id');
-      if (idv && idv.kind !== 'num') throw this.err('stream id must be a number', sb.attrLines.get('id'));
+      if (idv && idv.kind !== 'num') throw this.err('stream id must be a number', sb.attrs.get('id')?.line);
       const id = idv ? Number(idv.value) : 0;
       const firstStream = streamLines.get(id);
       if (firstStream !== undefined)
@@ -167,7 +167,7 @@ class Resolver {
       const sidv = eb.attrs.get('stream_id');
       let sid: number;
       if (sidv) {
-        if (sidv.kind !== 'num') throw this.err('event stream_id must be a number', eb.attrLines.get('stream_id'));
+        if (sidv.kind !== 'num') throw this.err('event stream_id must be a number', eb.attrs.get('stream_id')?.line);
         sid = Number(sidv.value);
       } else if (schema.streams.size <= 1) {
         sid = schema.streams.size === 1 ? [...schema.streams.keys()][0] : 0;
@@ -182,7 +182,7 @@ class Resolver {
         schema.streams.set(sid, sc);
       }
       const idv = eb.attrs.get('id');
-      if (idv && idv.kind !== 'num') throw this.err('event id must be a number', eb.attrLines.get('id'));
+      if (idv && idv.kind !== 'num') throw this.err('event id must be a number', eb.attrs.get('id')?.line);
       const id = idv ? Number(idv.value) : 0;
       if (!eventLines.has(sid)) eventLines.set(sid, new Map());
       const firstEvent = eventLines.get(sid)!.get(id);
@@ -236,11 +236,11 @@ class Resolver {
     const num = (k: string, d: bigint): bigint => {
       const v = b.attrs.get(k);
       if (!v) return d;
-      if (v.kind !== 'num') throw this.err(`clock ${k} must be an integer`, b.attrLines.get(k));
+      if (v.kind !== 'num') throw this.err(`clock ${k} must be an integer`, b.attrs.get(k)?.line);
       return v.value;
     };
     const freq = num('freq', 1000000000n);
-    if (freq <= 0n) throw this.err('clock freq must be positive', b.attrLines.get('freq'));
+    if (freq <= 0n) throw this.err('clock freq must be positive', b.attrs.get('freq')?.line);
     const abs = b.attrs.get('absolute');
     const absolute = abs ? ['true', 'TRUE', '1'].includes(abs.value.toString()) : false;
     const c: ClockClass = {
