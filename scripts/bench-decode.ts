@@ -13,7 +13,8 @@
  *
  * Both modes end with the whole-process comparison: `npm run dump -- PATH --format=count` (through npm, then the
  * prebuilt bundle run directly, `node tmp/cli/dump.mjs`, without npm's own start-up) against
- * `babeltrace2 -c sink.utils.counter PATH`, wall and CPU time (user + system, from GNU time) of each process.
+ * `babeltrace2 -c sink.utils.counter PATH`, wall and CPU time (user + system, from GNU time) of each process,
+ * beside the floors of `node -e 0` and `npm run -s env`; the commands take turns, best of at least 5 rounds.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -120,13 +121,31 @@ function timedProcess(cmd: string, args: string[]): ProcessRun | null {
   return { wall, cpu: user + sys };
 }
 
-function bestRun(make: () => ProcessRun | null): ProcessRun | null {
-  const runs = Array.from({ length: RUNS }, make).filter((r): r is ProcessRun => r !== null);
-  if (runs.length === 0) return null;
-  return { wall: Math.min(...runs.map((r) => r.wall)), cpu: Math.min(...runs.map((r) => r.cpu)) };
+/** Runs of each whole-process figure: at least 5, the best kept (a shared machine's other jobs only add time). */
+const PROCESS_RUNS = Math.max(RUNS, 5);
+
+/**
+ * Best wall and best CPU time of each command over PROCESS_RUNS rounds, the commands run one after the other in
+ * each round, so that every one meets the machine's load of the same moments.
+ */
+function bestRuns(cmds: Array<[string, string[]]>): Array<ProcessRun | null> {
+  const runs: ProcessRun[][] = cmds.map(() => []);
+  for (let i = 0; i < PROCESS_RUNS; i++) {
+    cmds.forEach(([cmd, args], k) => {
+      const r = timedProcess(cmd, args);
+      if (r) runs[k].push(r);
+    });
+  }
+  return runs.map((rs) =>
+    rs.length === 0 ? null : { wall: Math.min(...rs.map((r) => r.wall)), cpu: Math.min(...rs.map((r) => r.cpu)) },
+  );
 }
 
-/** Whole-process `dump --format=count` (npm, bundle) against babeltrace2's counter sink, run after run. */
+/**
+ * Whole-process `dump --format=count` (npm, bundle) against babeltrace2's counter sink, with the floors a Node
+ * command cannot go under: `node -e 0` (Node's own start-up) and `npm run -s env` (npm's own start-up, no script
+ * of ours).
+ */
 function wholeProcess(paths: Array<{ label: string; path: string }>): void {
   // Builds the bundle if a source changed, so that no timed run pays for it.
   spawnSync(process.execPath, ['scripts/cli.mjs', 'dump', paths[0].path, '--format=count'], {
@@ -134,23 +153,25 @@ function wholeProcess(paths: Array<{ label: string; path: string }>): void {
     encoding: 'utf8',
   });
   const rows = [
-    '| trace | npm run dump s (CPU s) | bundle s (CPU s) | babeltrace2 counter s (CPU s) | ratio bt2 / npm run (wall) | ratio bt2 / bundle (wall) | ratio bt2 / bundle (CPU) |',
-    '|---|---|---|---|---|---|---|',
+    '| trace | npm run dump s (CPU s) | bundle s (CPU s) | babeltrace2 counter s (CPU s) | ratio bt2 / npm run (wall) | ratio bt2 / bundle (wall) | ratio bt2 / bundle (CPU) | floors: node -e 0 s (CPU s), npm run -s env s (CPU s) |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   const f = (r: ProcessRun | null) => (r ? `${fmt(r.wall, 2)} (${fmt(r.cpu, 2)})` : 'n/a');
   const ratio = (a: number | undefined, b: number | undefined) =>
     a !== undefined && b !== undefined && b > 0 ? fmt(a / b, 2) : 'n/a';
   for (const { label, path } of paths) {
-    const viaNpm = bestRun(() => timedProcess('npm', ['run', '-s', 'dump', '--', path, '--format=count']));
-    const bundle = bestRun(() =>
-      timedProcess(process.execPath, [join(repoRoot, 'tmp', 'cli', 'dump.mjs'), path, '--format=count']),
-    );
-    const bt = bestRun(() => timedProcess('babeltrace2', ['-c', 'sink.utils.counter', path]));
+    const [viaNpm, bundle, bt, node0, npm0] = bestRuns([
+      ['npm', ['run', '-s', 'dump', '--', path, '--format=count']],
+      [process.execPath, [join(repoRoot, 'tmp', 'cli', 'dump.mjs'), path, '--format=count']],
+      ['babeltrace2', ['-c', 'sink.utils.counter', path]],
+      [process.execPath, ['-e', '0']],
+      ['npm', ['run', '-s', 'env']],
+    ]);
     rows.push(
-      `| ${label} | ${f(viaNpm)} | ${f(bundle)} | ${f(bt)} | ${ratio(bt?.wall, viaNpm?.wall)} | ${ratio(bt?.wall, bundle?.wall)} | ${ratio(bt?.cpu, bundle?.cpu)} |`,
+      `| ${label} | ${f(viaNpm)} | ${f(bundle)} | ${f(bt)} | ${ratio(bt?.wall, viaNpm?.wall)} | ${ratio(bt?.wall, bundle?.wall)} | ${ratio(bt?.cpu, bundle?.cpu)} | ${f(node0)}, ${f(npm0)} |`,
     );
   }
-  console.log(`\nWhole process, --format=count (best of ${RUNS} runs of each; GNU time)\n`);
+  console.log(`\nWhole process, --format=count (best of ${PROCESS_RUNS} rounds, commands interleaved; GNU time)\n`);
   console.log(rows.join('\n'));
 }
 

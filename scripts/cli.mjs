@@ -1,52 +1,55 @@
 #!/usr/bin/env node
 /**
  * `node scripts/cli.mjs NAME ARGS...` runs scripts/NAME.ts from a prebuilt bundle (tmp/cli/NAME.mjs) instead of
- * transpiling TypeScript at each start (tsx costs ~0.5 s per run). The bundle is rebuilt with esbuild, only when
- * a source under src/ or scripts/ (or package.json / package-lock.json) is newer than it: a stat walk of ~200 files, a few ms.
+ * transpiling TypeScript at each start (tsx costs ~0.5 s per run). The bundle is rebuilt with esbuild when one of
+ * the files it was built from (listed beside it from esbuild's metafile, dependencies included), package.json,
+ * package-lock.json, tsconfig.json or this script is newer than it, or is gone: a few dozen stats, under a
+ * millisecond (a walk of every file under src/ and scripts/ took about 5 ms). A file the bundle does not include
+ * cannot change it unless an included file starts importing it, and that file is then newer.
  * `node tmp/cli/NAME.mjs ARGS...` runs the bundle alone (what bench:decode times, without npm's start-up).
  */
-import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLIS = ['dump', 'analyze'];
+/** Files that shape every bundle besides its inputs. */
+const BUILD_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/cli.mjs'];
 
-/** Newest modification time (ms) of the files under dir. */
-function newestUnder(dir) {
-  let newest = 0;
-  for (const ent of readdirSync(dir, { withFileTypes: true })) {
-    const full = join(dir, ent.name);
-    if (ent.isDirectory()) newest = Math.max(newest, newestUnder(full));
-    else if (ent.isFile()) newest = Math.max(newest, statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function mtimeOr0(path) {
+function mtimeOr(path, missing) {
   try {
     return statSync(path).mtimeMs;
   } catch {
-    return 0;
+    return missing;
   }
+}
+
+/** Whether the bundle at `out` was built after every file it depends on was last changed. */
+function upToDate(out) {
+  const built = mtimeOr(out, 0);
+  if (built === 0) return false;
+  let inputs;
+  try {
+    inputs = JSON.parse(readFileSync(`${out}.inputs.json`, 'utf8'));
+  } catch {
+    return false;
+  }
+  for (const f of [...BUILD_FILES, ...inputs]) if (mtimeOr(join(root, f), Infinity) >= built) return false;
+  return true;
 }
 
 /** Path of the up-to-date bundle of scripts/NAME.ts, building it when a source changed. */
 export async function cliBundle(name) {
   const out = join(root, 'tmp', 'cli', `${name}.mjs`);
-  const built = mtimeOr0(out);
-  const sources = Math.max(
-    newestUnder(join(root, 'src')),
-    newestUnder(join(root, 'scripts')),
-    mtimeOr0(join(root, 'package.json')),
-    mtimeOr0(join(root, 'package-lock.json')), // dependencies are bundled too
-  );
-  if (built > sources) return out;
+  if (upToDate(out)) return out;
   // Loaded only when a build is needed: esbuild's own start-up is not paid by the ordinary run.
   const { build } = await import('esbuild');
   mkdirSync(dirname(out), { recursive: true });
   const result = await build({
+    absWorkingDir: root,
     write: false,
+    metafile: true,
     entryPoints: [join(root, 'scripts', `${name}.ts`)],
     outfile: out,
     bundle: true,
@@ -58,8 +61,12 @@ export async function cliBundle(name) {
     // Bundled CommonJS dependencies may call require().
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
+  // Inputs are paths relative to root (absWorkingDir); the list is written before the bundle, so a bundle never
+  // sits beside an older list.
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes(':'));
+  const files = [{ path: `${out}.inputs.json`, contents: JSON.stringify(inputs) }, ...result.outputFiles];
   // Written aside then renamed: another process starting meanwhile never imports a half-written bundle.
-  for (const f of result.outputFiles.sort((a, b) => Number(a.path === out) - Number(b.path === out))) {
+  for (const f of files.sort((a, b) => Number(a.path === out) - Number(b.path === out))) {
     const tmp = `${f.path}.${process.pid}.tmp`;
     writeFileSync(tmp, f.contents);
     renameSync(tmp, f.path);

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { babeltrace2, strata } from '../fixtures/babeltrace2';
 import { tracePath } from '../fixtures/corpus';
+import { openExperiment } from './experiment';
 import { metadataText } from './metadata';
+import { readTraceFolder } from './node-fs';
 
 const work = mkdtempSync(join(tmpdir(), 'strata-refusals-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -247,5 +249,57 @@ describe('an event earlier than the one before it in the same stream', () => {
     expect(s.warnings).toEqual([
       'test_stream_0: time goes backwards within the stream 1 time (first an event at 5 ns after one at 10 ns from the trace start): its events are shown in file order there, the picture may be wrong',
     ]);
+  });
+});
+
+describe("event classes no event uses: the verdict is babeltrace2's, though Strata resolves classes on first use", () => {
+  // tc-flipping-endianness with one more class (id 100) that no event of the trace has.
+  const unused = (fields: string) => (m: string) =>
+    `${m}event {\n\tname = unused;\n\tid = 100;\n\tstream_id = 0;\n\tfields := struct { ${fields} };\n};\n`;
+  /** Line of the added class's fields in the mutated trace's metadata. */
+  const fieldsLine = (dir: string) =>
+    metadataText(readFileSync(join(dir, 'metadata')))
+      .split('\n')
+      .findIndex((l) => l.includes('fields := struct { uint32_t')) + 1;
+
+  it('a sequence whose length names no field: refused by both, Strata names the line', () => {
+    const dir = mutate(FLIP, 'unused-bad-seq', unused('uint32_t n; uint8_t s[missing];'));
+    const bt = babeltrace2(dir);
+    expect(bt.refused).toBe(true);
+    expect(bt.stderr).toMatch(/Cannot resolve sequence field class's length or variant field class's tag/);
+    const s = strata(dir);
+    expect(s.error?.message).toMatch(new RegExp(`metadata line ${fieldsLine(dir)}: cannot find field 'missing'`));
+    expect(s.events).toBe(0);
+  });
+
+  it('a variant tagged by an integer, not an enumeration: refused by both, Strata names the line', () => {
+    const dir = mutate(FLIP, 'unused-bad-variant', unused('uint32_t t; variant <t> { uint8_t a; uint32_t b; } v;'));
+    const bt = babeltrace2(dir);
+    expect(bt.refused).toBe(true);
+    expect(bt.stderr).toMatch(/Cannot resolve sequence field class's length or variant field class's tag/);
+    expect(strata(dir).error?.message).toMatch(
+      new RegExp(`metadata line ${fieldsLine(dir)}: variant tag 't' must be an enumeration field`),
+    );
+  });
+
+  it('a well-formed class: both decode every event, and Strata never resolves it', () => {
+    const dir = mutate(FLIP, 'unused-good', unused('uint32_t n; uint8_t bytes[4]; string s;'));
+    const bt = babeltrace2(dir);
+    expect(bt.refused).toBe(false);
+    const s = strata(dir);
+    expect(s.error).toBeNull();
+    expect(s.events).toBe(14310);
+    const exp = openExperiment(readTraceFolder(dir));
+    exp.decode(
+      () => {},
+      () => {},
+    );
+    const classes = exp.traces[0].schema.streams.get(0)?.events;
+    const [used, never] = [classes?.get(0), classes?.get(100)];
+    // A class met in the streams holds its payload as a value; one never met still holds the getter that would
+    // resolve it (and resolves it when read).
+    expect(Object.getOwnPropertyDescriptor(used, 'payload')?.value).toBeDefined();
+    expect(Object.getOwnPropertyDescriptor(never, 'payload')?.get).toBeDefined();
+    expect(never?.payload?.members.map((m) => m.name)).toEqual(['n', 'bytes', 's']);
   });
 });

@@ -235,6 +235,13 @@ export interface EventClass {
   logLevel?: number | string;
   specificContext?: StructClass;
   payload?: StructClass;
+  /**
+   * TSDL: `specificContext` and `payload` are resolved on first read (getters), when the class's first event is
+   * decoded: an LTTng kernel metadata declares over a thousand classes and a trace uses a few dozen. Only classes
+   * whose resolution cannot fail are deferred (no sequence, variant or odd struct alignment): they hold no field
+   * locations and nothing `checkSchemaLimits` refuses, so whole-schema passes skip them without reading them.
+   */
+  deferred?: true;
 }
 
 export interface StreamClass {

@@ -194,6 +194,17 @@ function reversedReader(size: number, align: number, le: boolean, signed: boolea
   };
 }
 
+/**
+ * Skippers (out = false) of a fixed size and alignment that only move the cursor: integers nothing refers to,
+ * static text arrays, structs made of them. A struct of such members skips in one step.
+ */
+const fixedSkips = new WeakMap<Dec, { bits: number; align: number }>();
+
+function fixedSkip(dec: Dec, bits: number, align: number): Dec {
+  fixedSkips.set(dec, { bits, align });
+  return dec;
+}
+
 export function compileField(cls: FieldClass, path: string[], env: CompileEnv): Dec {
   switch (cls.kind) {
     case 'int':
@@ -528,13 +539,17 @@ function compileInt(cls: IntegerClass, path: string[], env: CompileEnv): Dec {
   if (!env.out && hooks.length === 0 && !isClock && !isEnd) {
     // Skipped (no role, nothing refers to it, value unused): only move the cursor, no number built.
     const m = align - 1;
-    return (c) => {
-      const p = (c.pos + m) & ~m;
-      // As a DataView read past the end would (the stream decoder words it).
-      if (p + size > c.u8.length * 8) throw new RangeError('skip beyond the end');
-      c.pos = p + size;
-      return undefined;
-    };
+    return fixedSkip(
+      (c) => {
+        const p = (c.pos + m) & ~m;
+        // As a DataView read past the end would (the stream decoder words it).
+        if (p + size > c.u8.length * 8) throw new RangeError('skip beyond the end');
+        c.pos = p + size;
+        return undefined;
+      },
+      size,
+      align,
+    );
   }
   let rd: (c: Cursor) => number | bigint;
   if (isClock || isEnd)
@@ -752,11 +767,33 @@ function compileStruct(cls: StructClass, path: string[], env: CompileEnv): Dec {
   const names = cls.members.map((mm) => displayName(mm.name));
   const decs = cls.members.map((mm) => compileField(mm.type, [...path, mm.name], env));
   if (!env.out) {
-    return (c) => {
+    const each: Dec = (c) => {
       c.pos = (c.pos + m) & ~m;
       for (let i = 0; i < n; i++) decs[i](c);
       return undefined;
     };
+    // Members all of fixed size: their offsets from the struct's (aligned) start are constants, so the struct is
+    // one step (most kernel payloads: one call per event instead of one per field).
+    let bits = 0;
+    for (const d of decs) {
+      const f = fixedSkips.get(d);
+      if (f === undefined || n === 0) return each;
+      bits = Math.ceil(bits / f.align) * f.align + f.bits; // not 32-bit masks: a static array may be huge
+    }
+    if (n === 0) return each;
+    const total = bits;
+    return fixedSkip(
+      (c) => {
+        const end = ((c.pos + m) & ~m) + total;
+        if (end <= c.endBits && end <= c.u8.length * 8) {
+          c.pos = end;
+          return undefined;
+        }
+        return each(c); // does not fit: the members' own checks say where and why
+      },
+      total,
+      align,
+    );
   }
   // Plain byte-aligned integers and text arrays are read inline by one opcode loop (no call per member);
   // anything else (enums, variants, fields other fields refer to...) goes through its own closure.
@@ -929,7 +966,7 @@ function compileArray(
         return length;
       };
   if (isText(elem)) {
-    return (c) => {
+    const dec: Dec = (c) => {
       if (step) step(c);
       const n = lenOf(c);
       const start = c.pos >>> 3;
@@ -941,6 +978,7 @@ function compileArray(
       if (end < 0 || end > start + n) end = start + n;
       return decodeText(c.u8, start, end);
     };
+    return !env.out && !isSeq ? fixedSkip(dec, length * 8, alignOf(cls)) : dec;
   }
   const ed = compileField(elem, path, env);
   // Elements may be larger than their minimum (variants, sequences inside): stop as soon as one ends past the packet.

@@ -9,6 +9,7 @@ import { openExperiment, type TraceInput } from '../experiment';
 import { metadataText } from '../metadata';
 import { readTraceFolder } from '../node-fs';
 import { readAll } from './byte-source';
+import { ColumnTables } from './columns';
 import { minBits } from './limits';
 
 function withMetadataEdit(trace: string, from: string, to: string): TraceInput[] {
@@ -61,6 +62,27 @@ describe('impossible lengths', () => {
     const err = decodeError(inputs);
     expect(err.message).toContain("packet.header field 'uuid': length 4294967295 of 8 bits");
     expect(err.byteOffset).toBe(4);
+  });
+
+  it('a fixed-size payload longer than its packet: skipped in one step when it fits, else the field is named', () => {
+    // sched_switch's payload is all fixed-size fields, which the column readers skip as one block when it fits;
+    // when it does not, the members are skipped one by one and the first that does not fit says so.
+    const edit = () => withMetadataEdit('tc-flipping-endianness', '_prev_comm[16]', '_prev_comm[100000000]');
+    const generic = decodeError(edit());
+    let columns: unknown;
+    try {
+      openExperiment(edit()).decodeColumns(new ColumnTables(() => null, false), () => {}, undefined, true);
+    } catch (e) {
+      columns = e;
+    }
+    expect(columns).toBeInstanceOf(CtfError);
+    const err = columns as CtfError;
+    expect(err.message).toMatch(
+      /event\.payload field '_prev_comm': length 100000000 of 8 bits needs at least 800000000 bits, only \d+ are left in the packet \(event at bit 1408 of the packet, packet at byte 0\)$/,
+    );
+    // The generic decoder (values read) words it its own way, at the same place.
+    expect([err.file, err.byteOffset]).toEqual([generic.file, generic.byteOffset]);
+    expect(generic.message).toMatch(/event\.payload field '_prev_comm': text array goes beyond the end of the packet/);
   });
 
   it('a sequence whose length field reads 2^31 - 1', () => {

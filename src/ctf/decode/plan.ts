@@ -53,6 +53,7 @@ export function compileTrace(schema: TraceSchema): TracePlan {
     collectLocations(sc.eventHeader, locs);
     collectLocations(sc.eventCommonContext, locs);
     for (const ev of sc.events.values()) {
+      if (ev.deferred) continue; // no locations (EventClass.deferred)
       collectLocations(ev.specificContext, locs);
       collectLocations(ev.payload, locs);
     }
@@ -84,12 +85,17 @@ export function compileTrace(schema: TraceSchema): TracePlan {
     if (sc.eventCommonContext) roots['event.common-context'] = sc.eventCommonContext;
     const hasClock = sc.clock !== undefined;
     const events = new Map<number, EventPlan>();
-    const byId: Array<EventPlan | undefined> = [];
+    // Plans by id in dense arrays (an empty array written at index 1180 turns into a slow dictionary).
+    let maxId = -1;
+    for (const id of sc.events.keys()) if (id > maxId) maxId = id;
+    const denseIds = Math.min(maxId + 1, 65536);
+    const byId: Array<EventPlan | undefined> = new Array<EventPlan | undefined>(denseIds).fill(undefined);
     const singleId = sc.events.size === 1 ? [...sc.events.keys()][0] : undefined;
     let colCtx: ScopeReader | null | undefined;
     let skipCtx: Dec | null | undefined;
     let colTables: ColumnTables | null = null;
     let colById: Array<ColumnEventPlan | undefined> = [];
+    const colByBigId = new Map<number, ColumnEventPlan>();
     const env = (scope: ScopeName, r: Partial<Record<ScopeName, StructClass>>, out: boolean): CompileEnv => ({
       slots,
       roots: r,
@@ -124,7 +130,7 @@ export function compileTrace(schema: TraceSchema): TracePlan {
           payload: mk(cls.payload, 'event.payload', eroots, true, hasClock),
         };
         events.set(key, p);
-        if (key < 65536) byId[key] = p;
+        if (key < denseIds) byId[key] = p;
         return p;
       },
       columnContext(): ScopeReader | null {
@@ -147,10 +153,11 @@ export function compileTrace(schema: TraceSchema): TracePlan {
       columnEvent(id: number, tables: ColumnTables): ColumnEventPlan | undefined {
         if (colTables !== tables) {
           colTables = tables;
-          colById = [];
+          colById = new Array<ColumnEventPlan | undefined>(denseIds).fill(undefined);
+          colByBigId.clear();
         }
         const key = id < 0 ? (singleId ?? 0) : id;
-        let p = colById[key];
+        let p = key < denseIds ? colById[key] : colByBigId.get(key);
         if (p) return p;
         const cls = sc.events.get(key);
         if (!cls) return undefined;
@@ -173,7 +180,8 @@ export function compileTrace(schema: TraceSchema): TracePlan {
               : null,
           skipPayload: spec ? null : mk(cls.payload, 'event.payload', eroots, false, hasClock),
         };
-        colById[key] = p;
+        if (key < denseIds) colById[key] = p;
+        else colByBigId.set(key, p);
         return p;
       },
     };

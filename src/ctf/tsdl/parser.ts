@@ -5,7 +5,7 @@
  */
 import { CtfError } from '../errors';
 import type { TextEncoding } from '../schema';
-import { parseIntLiteral, type Token, tokenize } from './lexer';
+import { Lexer, parseIntLiteral, type Token } from './lexer';
 
 export type BoSpec = 'le' | 'be' | 'native';
 
@@ -71,56 +71,74 @@ export interface TSeq {
 }
 export type TT = TInt | TFloat | TString | TEnum | TStruct | TVariant | TArray | TSeq;
 
-export type AttrValue = { kind: 'num'; value: bigint } | { kind: 'str'; value: string } | { kind: 'id'; value: string };
+export type AttrValue = (
+  { kind: 'num'; value: bigint } | { kind: 'str'; value: string } | { kind: 'id'; value: string }
+) & {
+  /** Metadata line of a block attribute's name (errors about it name the line). */
+  line?: number;
+};
 
 export interface Block {
   kind: 'trace' | 'env' | 'clock' | 'stream' | 'event' | 'callsite';
   line: number;
+  /** Attributes by name, each with its line. */
   attrs: Map<string, AttrValue>;
-  attrLines: Map<string, number>;
   types: Map<string, TT>;
 }
 
+/** Names declared in one block or struct; maps made on first declaration (most structs declare none). */
 interface Scope {
-  aliases: Map<string, TT>;
-  structs: Map<string, TStruct>;
-  variants: Map<string, TVariant>;
-  enums: Map<string, TEnum>;
+  aliases?: Map<string, TT>;
+  structs?: Map<string, TStruct>;
+  variants?: Map<string, TVariant>;
+  enums?: Map<string, TEnum>;
 }
+type ScopeValue<K extends keyof Scope> = NonNullable<Scope[K]> extends Map<string, infer V> ? V : never;
 
 const TYPE_KEYWORDS = new Set(['integer', 'floating_point', 'string', 'enum', 'struct', 'variant']);
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
 
 export class TsdlParser {
-  private toks: Token[];
-  private i = 0;
+  private readonly lexer: Lexer;
+  /** The current token and the one after it, once lexed (the parser looks one token ahead at most). */
+  private cur: Token | null = null;
+  private ahead: Token | null = null;
   private scopes: Scope[] = [];
+  /** Integer types by the text of their `{ }` block: a kernel metadata spells a few dozen over thousands of fields. */
+  private intByText = new Map<string, TInt>();
   readonly blocks: Block[] = [];
 
   constructor(
     text: string,
     private fileName = 'metadata',
   ) {
-    this.toks = tokenize(text, fileName);
+    this.lexer = new Lexer(text, fileName);
   }
 
-  private err(msg: string, tok: Token = this.toks[this.i]): CtfError {
+  private err(msg: string, tok: Token = this.peek()): CtfError {
     return new CtfError(`metadata syntax error: ${msg}`, { file: this.fileName, line: tok.line });
   }
-  private peek(o = 0): Token {
-    return this.toks[Math.min(this.i + o, this.toks.length - 1)];
+  /** The current token (o = 0) or the one after it (o = 1). */
+  private peek(o: 0 | 1 = 0): Token {
+    if (this.cur === null) this.cur = this.lexer.next();
+    if (o === 0 || this.cur.kind === 'eof') return this.cur;
+    if (this.ahead === null) this.ahead = this.lexer.next();
+    return this.ahead;
   }
   private next(): Token {
-    const t = this.toks[this.i];
-    if (this.i < this.toks.length - 1) this.i++;
+    const t = this.peek();
+    if (t.kind !== 'eof') {
+      this.cur = this.ahead;
+      this.ahead = null;
+    }
     return t;
   }
-  private isP(text: string, o = 0): boolean {
+  private isP(text: string, o: 0 | 1 = 0): boolean {
     const t = this.peek(o);
     return t.kind === 'punct' && t.text === text;
   }
-  private isId(text: string, o = 0): boolean {
+  private isId(text: string, o: 0 | 1 = 0): boolean {
     const t = this.peek(o);
     return t.kind === 'id' && t.text === text;
   }
@@ -144,23 +162,23 @@ export class TsdlParser {
   }
 
   private pushScope(): void {
-    this.scopes.push({ aliases: new Map(), structs: new Map(), variants: new Map(), enums: new Map() });
+    this.scopes.push({});
   }
   private popScope(): void {
     this.scopes.pop();
   }
-  private top(): Scope {
-    return this.scopes[this.scopes.length - 1];
+  private define<K extends keyof Scope>(kind: K, name: string, value: ScopeValue<K>): void {
+    const scope = this.scopes[this.scopes.length - 1];
+    let m = scope[kind] as Map<string, ScopeValue<K>> | undefined;
+    if (m === undefined) scope[kind] = m = new Map() as Scope[K] & Map<string, ScopeValue<K>>;
+    m.set(name, value);
   }
-  private lookup<K extends keyof Scope>(
-    kind: K,
-    name: string,
-  ): Scope[K] extends Map<string, infer V> ? V | undefined : never {
+  private lookup<K extends keyof Scope>(kind: K, name: string): ScopeValue<K> | undefined {
     for (let s = this.scopes.length - 1; s >= 0; s--) {
-      const v = (this.scopes[s][kind] as Map<string, unknown>).get(name);
-      if (v !== undefined) return v as never;
+      const v = (this.scopes[s][kind] as Map<string, ScopeValue<K>> | undefined)?.get(name);
+      if (v !== undefined) return v;
     }
-    return undefined as never;
+    return undefined;
   }
 
   parse(): void {
@@ -190,7 +208,6 @@ export class TsdlParser {
       kind: kw.text as Block['kind'],
       line: kw.line,
       attrs: new Map(),
-      attrLines: new Map(),
       types: new Map(),
     };
     this.pushScope();
@@ -229,11 +246,12 @@ export class TsdlParser {
         this.endStatement();
       } else if (this.isP('=')) {
         this.next();
-        const first = block.attrLines.get(key);
+        const first = block.attrs.get(key)?.line;
         if (first !== undefined)
           throw this.err(`duplicate attribute '${key}' in ${kw.text} block${linesText(first, keyTok.line)}`, keyTok);
-        block.attrs.set(key, this.parseAttrValue());
-        block.attrLines.set(key, keyTok.line);
+        const value = this.parseAttrValue();
+        value.line = keyTok.line;
+        block.attrs.set(key, value);
         this.endStatement();
       } else {
         throw this.err(`expected '=' or ':=' after '${key}'`);
@@ -297,7 +315,7 @@ export class TsdlParser {
       const words: string[] = [];
       while (this.peek().kind === 'id' || this.isP('*')) words.push(this.next().text);
       if (words.length === 0) throw this.err('expected the alias name after :=');
-      this.top().aliases.set(normaliseAlias(words), type);
+      this.define('aliases', normaliseAlias(words), type);
       this.endStatement();
       return;
     }
@@ -380,7 +398,7 @@ export class TsdlParser {
             ? { k: 'array', length: dim.len, elem: type }
             : { k: 'seq', length: dim.path, elem: type, line: dim.line };
       }
-      if (isTypedef) this.top().aliases.set(name, type);
+      if (isTypedef) this.define('aliases', name, type);
       else if (into) into.push({ name, type, line: nameLine });
       else throw this.err(`field '${name}' declared outside a struct or variant`);
       name = null;
@@ -466,6 +484,24 @@ export class TsdlParser {
   }
 
   private parseInteger(kw: Token): TInt {
+    // The same block text always gives the same integer (no scope lookups inside): parse it once.
+    const open = this.peek();
+    const text =
+      open.kind === 'punct' && open.text === '{' && this.ahead === null ? this.lexer.simpleBlock(open.end) : null;
+    if (text !== null) {
+      const known = this.intByText.get(text);
+      if (known) {
+        this.next();
+        this.lexer.skipBlock(text);
+        return known;
+      }
+    }
+    const t = this.parseIntegerBlock(kw);
+    if (text !== null) this.intByText.set(text, t);
+    return t;
+  }
+
+  private parseIntegerBlock(kw: Token): TInt {
     const attrs = this.parseAttrBlock('integer');
     const num = (k: string): number | undefined => {
       const v = attrs.get(k);
@@ -559,7 +595,7 @@ export class TsdlParser {
     }
     this.next();
     const e: TEnum = { k: 'enum', container, entries };
-    if (name !== undefined) this.top().enums.set(name, e);
+    if (name !== undefined) this.define('enums', name, e);
     return e;
   }
 
@@ -601,7 +637,7 @@ export class TsdlParser {
         seen.set(m.name, line);
       }
       s = { k: 'struct', members, align: 1, line: kw.line };
-      if (name !== undefined) this.top().structs.set(name, s);
+      if (name !== undefined) this.define('structs', name, s);
     } else {
       if (name === undefined) throw this.err('struct without a body', kw);
       const found = this.lookup('structs', name);
@@ -651,7 +687,7 @@ export class TsdlParser {
       this.next();
       this.popScope();
       const v: TVariant = { k: 'variant', tag, options, line: kw.line };
-      if (name !== undefined) this.top().variants.set(name, v);
+      if (name !== undefined) this.define('variants', name, v);
       return v;
     }
     if (name === undefined) throw this.err('variant without a body', kw);

@@ -84,14 +84,14 @@ class Resolver {
     const bos = bo.value.toString();
     if (bos === 'le' || bos === 'little_endian') this.bo = 'le';
     else if (bos === 'be' || bos === 'network' || bos === 'big_endian') this.bo = 'be';
-    else throw this.err(`trace byte_order '${bos}' must be le or be`, trace.attrLines.get('byte_order'));
+    else throw this.err(`trace byte_order '${bos}' must be le or be`, trace.attrs.get('byte_order')?.line);
     for (const k of ['major', 'minor']) {
       const v = trace.attrs.get(k);
-      if (v && v.kind !== 'num') throw this.err(`trace ${k} must be a number`, trace.attrLines.get(k));
+      if (v && v.kind !== 'num') throw this.err(`trace ${k} must be a number`, trace.attrs.get(k)?.line);
     }
     const major = trace.attrs.get('major');
     if (major && major.kind === 'num' && major.value !== 1n) {
-      throw this.err(`unsupported CTF major version ${major.value} (expected 1)`, trace.attrLines.get('major'));
+      throw this.err(`unsupported CTF major version ${major.value} (expected 1)`, trace.attrs.get('major')?.line);
     }
 
     const warnings: string[] = [];
@@ -106,7 +106,7 @@ class Resolver {
     const uuid = trace.attrs.get('uuid');
     if (uuid)
       schema.uuid = parseUuid(uuid.value.toString(), () =>
-        this.err('malformed trace uuid', trace.attrLines.get('uuid')),
+        this.err('malformed trace uuid', trace.attrs.get('uuid')?.line),
       );
 
     for (const b of this.blocks) {
@@ -132,7 +132,7 @@ class Resolver {
     const eventNames = new Map<number, Map<string, [number, number]>>();
     for (const sb of streamBlocks) {
       const idv = sb.attrs.get('id');
-      if (idv && idv.kind !== 'num') throw this.err('stream id must be a number', sb.attrLines.get('id'));
+      if (idv && idv.kind !== 'num') throw this.err('stream id must be a number', sb.attrs.get('id')?.line);
       const id = idv ? Number(idv.value) : 0;
       const firstStream = streamLines.get(id);
       if (firstStream !== undefined)
@@ -167,7 +167,7 @@ class Resolver {
       const sidv = eb.attrs.get('stream_id');
       let sid: number;
       if (sidv) {
-        if (sidv.kind !== 'num') throw this.err('event stream_id must be a number', eb.attrLines.get('stream_id'));
+        if (sidv.kind !== 'num') throw this.err('event stream_id must be a number', eb.attrs.get('stream_id')?.line);
         sid = Number(sidv.value);
       } else if (schema.streams.size <= 1) {
         sid = schema.streams.size === 1 ? [...schema.streams.keys()][0] : 0;
@@ -182,7 +182,7 @@ class Resolver {
         schema.streams.set(sid, sc);
       }
       const idv = eb.attrs.get('id');
-      if (idv && idv.kind !== 'num') throw this.err('event id must be a number', eb.attrLines.get('id'));
+      if (idv && idv.kind !== 'num') throw this.err('event id must be a number', eb.attrs.get('id')?.line);
       const id = idv ? Number(idv.value) : 0;
       if (!eventLines.has(sid)) eventLines.set(sid, new Map());
       const firstEvent = eventLines.get(sid)!.get(id);
@@ -207,16 +207,22 @@ class Resolver {
       const ev: EventClass = { id, streamClassId: sid, name: namev.value.toString() };
       const ll = eb.attrs.get('loglevel');
       if (ll) ev.logLevel = ll.kind === 'num' ? Number(ll.value) : ll.value;
-      const eroots = { ...(sc as StreamClass & { _roots?: Ctx['roots'] })._roots };
       const ctx = eb.types.get('context');
-      if (ctx) {
-        eroots['event.specific-context'] = ctx;
-        ev.specificContext = this.rootStruct(ctx, 'event.specific-context', eroots, eb.line);
-      }
       const f = eb.types.get('fields');
-      if (f) {
-        eroots['event.payload'] = f;
-        ev.payload = this.rootStruct(f, 'event.payload', eroots, eb.line);
+      if (ctx) this.checkRoot(ctx, 'event.specific-context', eb.line);
+      if (f) this.checkRoot(f, 'event.payload', eb.line);
+      if ((ctx && !deferrable(ctx)) || (f && !deferrable(f))) {
+        const eroots = { ...(sc as StreamClass & { _roots?: Ctx['roots'] })._roots };
+        if (ctx) eroots['event.specific-context'] = ctx;
+        if (f) eroots['event.payload'] = f;
+        if (ctx) ev.specificContext = this.rootStruct(ctx, 'event.specific-context', eroots, eb.line);
+        if (f) ev.payload = this.rootStruct(f, 'event.payload', eroots, eb.line);
+      } else {
+        // Resolved on first read, when the class's first event is decoded (see EventClass.deferred); without
+        // paths to resolve, no scope's root is looked at.
+        ev.deferred = true;
+        if (ctx) this.resolveOnRead(ev, 'specificContext', ctx, 'event.specific-context', eb.line);
+        if (f) this.resolveOnRead(ev, 'payload', f, 'event.payload', eb.line);
       }
       sc.events.set(id, ev);
     }
@@ -230,11 +236,11 @@ class Resolver {
     const num = (k: string, d: bigint): bigint => {
       const v = b.attrs.get(k);
       if (!v) return d;
-      if (v.kind !== 'num') throw this.err(`clock ${k} must be an integer`, b.attrLines.get(k));
+      if (v.kind !== 'num') throw this.err(`clock ${k} must be an integer`, b.attrs.get(k)?.line);
       return v.value;
     };
     const freq = num('freq', 1000000000n);
-    if (freq <= 0n) throw this.err('clock freq must be positive', b.attrLines.get('freq'));
+    if (freq <= 0n) throw this.err('clock freq must be positive', b.attrs.get('freq')?.line);
     const abs = b.attrs.get('absolute');
     const absolute = abs ? ['true', 'TRUE', '1'].includes(abs.value.toString()) : false;
     const c: ClockClass = {
@@ -251,10 +257,33 @@ class Resolver {
     return c;
   }
 
-  private rootStruct(tt: TT, scope: ScopeName, roots: Ctx['roots'], line: number): StructClass {
+  private checkRoot(tt: TT, scope: ScopeName, line: number): asserts tt is TStruct {
     if (tt.k !== 'struct') throw this.err(`${scope} must be a struct`, line);
+  }
+
+  private rootStruct(tt: TT, scope: ScopeName, roots: Ctx['roots'], line: number): StructClass {
+    this.checkRoot(tt, scope, line);
     const ctx: Ctx = { scope, frames: [], roots };
     return this.struct(tt, ctx, []);
+  }
+
+  /** Defines `ev[key]` as a getter that resolves `tt` once, then holds the result as a plain value. */
+  private resolveOnRead(
+    ev: EventClass,
+    key: 'specificContext' | 'payload',
+    tt: TT,
+    scope: ScopeName,
+    line: number,
+  ): void {
+    Object.defineProperty(ev, key, {
+      configurable: true,
+      enumerable: true,
+      get: () => {
+        const value = this.rootStruct(tt, scope, {}, line);
+        Object.defineProperty(ev, key, { value, configurable: true, enumerable: true, writable: true });
+        return value;
+      },
+    });
   }
 
   private struct(tt: TStruct, ctx: Ctx, path: string[]): StructClass {
@@ -379,6 +408,29 @@ class Resolver {
       if (found) return { loc: { scope: ctx.scope, path: [...fr.path, ...found.path] }, target: found.target };
     }
     throw this.err(`cannot find field '${ref}' (relative paths must name an earlier field of ${ctx.scope})`, line);
+  }
+}
+
+/**
+ * Whether resolving `tt` can wait for its first use: true when it cannot fail and holds nothing that
+ * `checkSchemaLimits` refuses or `compileTrace` must see up front: no sequence or variant (paths to resolve,
+ * field locations) and only power-of-two struct alignments (the parser checks every other size and alignment).
+ * babeltrace2 resolves every class when it reads the metadata, so a class that could fail is resolved now.
+ */
+function deferrable(tt: TT): boolean {
+  switch (tt.k) {
+    case 'seq':
+    case 'variant':
+      return false;
+    case 'array':
+      return deferrable(tt.elem);
+    case 'struct':
+      // A tree: a struct's name is declared after its body, so it cannot contain itself.
+      if ((tt.align & (tt.align - 1)) !== 0) return false;
+      for (const m of tt.members) if (!deferrable(m.type)) return false;
+      return true;
+    default:
+      return true;
   }
 }
 

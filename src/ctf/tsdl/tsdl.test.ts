@@ -135,4 +135,33 @@ describe('TSDL parser', () => {
       /cannot find field 't'/,
     );
   });
+
+  it('reads an integer block spelled many times (parsed once) the same each time, with every line still right', () => {
+    const int32 = 'integer { size = 32; align = 8; signed = 1; base = 16; }';
+    const meta = `${HEAD}trace { major = 1; minor = 8; byte_order = le; };
+event { name = a; id = 0; fields := struct { ${int32} x; ${int32} y; }; };
+event { name = b; id = 1; fields := struct {
+  ${int32} x;
+  integer { size = 32; align = 8; signed = 1;
+    base = 16; } y;
+  ${int32} z; }; };
+event { name = c; id = 2; fields := struct { ${int32} x; integer { size = 32; align = 3; } bad; }; };`;
+    try {
+      parseTsdl(meta);
+      expect.unreachable();
+    } catch (e) {
+      expect((e as CtfError).line).toBe(12);
+      expect((e as CtfError).message).toMatch(/integer alignment 3 is not a power of two/);
+    }
+    const ok = meta.slice(0, meta.lastIndexOf('\nevent'));
+    const events = [...parseTsdl(ok).streams.values()][0].events;
+    const types = [0, 1].flatMap((id) => events.get(id)?.payload?.members.map((m) => m.type) ?? []);
+    expect(types).toHaveLength(5);
+    for (const t of types)
+      expect(t).toEqual({ kind: 'int', size: 32, align: 8, signed: true, byteOrder: 'le', base: 16 });
+    // An error after blocks read from the memo still names its own line.
+    expect(() =>
+      parseTsdl(`${ok}\n\nevent { name = d; id = 3; fields := struct { ${int32} x; nope_t y; }; };`),
+    ).toThrow(/metadata line 13: .*unknown type 'nope_t'/);
+  });
 });
