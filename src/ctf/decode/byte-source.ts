@@ -25,13 +25,20 @@ export function canReadBlobsSync(): boolean {
   return typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync === 'function';
 }
 
+/** Bytes read ahead from a Blob at once: each `FileReaderSync` read is a round trip to the browser process. */
+export const BLOB_WINDOW_BYTES = 4 << 20;
+
 /**
  * A `File`/`Blob` read slice by slice with `FileReaderSync` (workers only). A `File` from a drop or from OPFS is
- * backed by disk: only the slices read are in memory.
+ * backed by disk: only the slices read are in memory. Reads go through a window of BLOB_WINDOW_BYTES (packets are
+ * read in order, and a 1 GB trace's packets one read each made the decode worker wait more than it decoded); a
+ * slice handed out stays valid when the window moves on (a new window is a new buffer).
  */
 export class BlobSource implements ByteSource {
   readonly sizeBytes: number;
   private readonly reader: FileReaderSyncLike;
+  private window = new Uint8Array(0);
+  private windowAt = 0;
   constructor(private readonly blob: BlobLike) {
     const ctor = (globalThis as { FileReaderSync?: new () => FileReaderSyncLike }).FileReaderSync;
     if (!ctor) throw new Error('FileReaderSync is not available here: blobs are read by sources in workers only');
@@ -41,6 +48,11 @@ export class BlobSource implements ByteSource {
   read(offsetBytes: number, lengthBytes: number): Uint8Array {
     const end = Math.min(this.sizeBytes, offsetBytes + lengthBytes);
     if (end <= offsetBytes) return new Uint8Array(0);
-    return new Uint8Array(this.reader.readAsArrayBuffer(this.blob.slice(offsetBytes, end)));
+    if (offsetBytes < this.windowAt || end > this.windowAt + this.window.length) {
+      const windowEnd = Math.min(this.sizeBytes, Math.max(end, offsetBytes + BLOB_WINDOW_BYTES));
+      this.window = new Uint8Array(this.reader.readAsArrayBuffer(this.blob.slice(offsetBytes, windowEnd)));
+      this.windowAt = offsetBytes;
+    }
+    return this.window.subarray(offsetBytes - this.windowAt, end - this.windowAt);
   }
 }
