@@ -1,7 +1,7 @@
 /**
  * Byte sources, and the bound they give: a stream is decoded packet by packet, never read whole. The browser's
- * BlobSource (FileReaderSync in a worker) is exercised by the loading e2e tests; here Node's positioned reads and
- * memory.
+ * BlobSource (FileReaderSync in a worker) is exercised by the loading e2e tests, and its read-ahead here with a
+ * stand-in reader; here also Node's positioned reads and memory.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { NodeDir } from '../../synth/node-dir';
 import { synthesizeSession } from '../../synth/session';
 import { openExperiment, type TraceInput } from '../experiment';
 import { NodeFileSource, readTraceFolder } from '../node-fs';
-import { type ByteSource, MemorySource, readAll } from './byte-source';
+import { BLOB_WINDOW_BYTES, BlobSource, type BlobLike, type ByteSource, MemorySource, readAll } from './byte-source';
 
 const tmp = mkdtempSync(join(tmpdir(), 'strata-byte-source-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -124,5 +124,47 @@ describe('a trace far larger than what the decoder holds', () => {
       memChecksum = (memChecksum * 31 + e.tsNs + e.name.length) % 1_000_000_007;
     });
     expect([memEvents, memChecksum]).toEqual([events, checksum]);
+  });
+});
+
+describe('BlobSource read-ahead (with a FileReaderSync stand-in that counts round trips)', () => {
+  /** A Blob stand-in over memory; `reads` counts what FileReaderSync fetched. */
+  function rig(size: number) {
+    const data = Uint8Array.from({ length: size }, (_, i) => (i * 31 + 5) & 0xff);
+    const reads: number[] = [];
+    const blob = (start: number, end: number): BlobLike =>
+      ({
+        size: end - start,
+        slice: (a = 0, b = end - start) => blob(start + a, start + Math.min(b, end - start)),
+        bytes: () => data.slice(start, end),
+      }) as BlobLike & { bytes(): Uint8Array };
+    const g = globalThis as { FileReaderSync?: unknown };
+    const saved = g.FileReaderSync;
+    g.FileReaderSync = class {
+      readAsArrayBuffer(b: BlobLike & { bytes(): Uint8Array }): ArrayBuffer {
+        const out = b.bytes();
+        reads.push(out.length);
+        return out.buffer as ArrayBuffer;
+      }
+    };
+    const source = new BlobSource(blob(0, size));
+    g.FileReaderSync = saved;
+    return { data, reads, source };
+  }
+
+  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+  it('reads packets in order with one round trip per window, and earlier slices stay intact', () => {
+    const packet = 256 << 10;
+    const { data, reads, source } = rig(20 * packet + 1000);
+    const first = source.read(0, packet);
+    for (let at = packet; at < data.length; at += packet)
+      expect(same(source.read(at, packet), data.subarray(at, Math.min(data.length, at + packet))), `at ${at}`).toBe(
+        true,
+      );
+    expect(same(first, data.subarray(0, packet))).toBe(true); // after the window moved on
+    expect(reads.length).toBe(Math.ceil(data.length / BLOB_WINDOW_BYTES));
+    expect(source.read(data.length - 10, 100)).toEqual(data.subarray(data.length - 10)); // clipped at the end
+    expect(source.read(5, 3)).toEqual(data.subarray(5, 8)); // back to the start: a new window
   });
 });
