@@ -57,6 +57,34 @@ type PartMessage =
   | { t: 'end'; dropped: Float64Array; error?: PartError; warnings: string[]; paths: string[]; datas: FileData[] };
 
 /**
+ * Feeds what the decode workers post on `ports` (one each) into `build`, then `settle`s; `beforeEnd` sees each
+ * part's end before the build does.
+ */
+function feedParts(
+  build: PoolModelBuild,
+  ports: MessagePort[],
+  opened: boolean[],
+  settle: () => void,
+  beforeEnd?: (m: Extract<PartMessage, { t: 'end' }>) => void,
+): void {
+  ports.forEach((port, k) => {
+    port.onmessage = (e: MessageEvent<PartMessage>) => {
+      const m = e.data;
+      if (m.t === 'open') {
+        opened[k] = true;
+        build.open(k, m);
+      } else if (m.t === 'chunk') build.chunk(k, m.chunk);
+      else if (m.t === 'fail') build.openFailed(k, m.failure, m.rank);
+      else {
+        beforeEnd?.(m);
+        build.end(k, m.dropped, m.error, m.warnings);
+      }
+      settle();
+    };
+  });
+}
+
+/**
  * Decode and build the model, synchronously, in this thread: the pool with one part (the same plan, decoding,
  * merge and error ranking as several workers). Used by the CLIs, Node tests and the single-worker fallback.
  */
@@ -229,26 +257,14 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
         let ended = 0;
         active = { build, ports, opened, settle };
         settle();
-        ports.forEach((port, k) => {
-          port.onmessage = (e: MessageEvent<PartMessage>) => {
-            const m = e.data;
-            if (m.t === 'open') {
-              opened[k] = true;
-              build.open(k, m);
-            } else if (m.t === 'chunk') build.chunk(k, m.chunk);
-            else if (m.t === 'fail') build.openFailed(k, m.failure, m.rank);
-            else {
-              m.paths.forEach((p, j) => {
-                const i = at.get(p);
-                if (i !== undefined && dataBytes(input.datas[i]) === 0) input.datas[i] = m.datas[j];
-              });
-              // The last part's end finishes the model in one go (seconds on a large trace): say so first,
-              // so the page's watchdog does not take the silence for a stall.
-              if (++ended === ports.length) onFinishing?.(merged);
-              build.end(k, m.dropped, m.error, m.warnings);
-            }
-            settle();
-          };
+        feedParts(build, ports, opened, settle, (m) => {
+          m.paths.forEach((p, j) => {
+            const i = at.get(p);
+            if (i !== undefined && dataBytes(input.datas[i]) === 0) input.datas[i] = m.datas[j];
+          });
+          // The last part's end finishes the model in one go (seconds on a large trace): say so first, so the
+          // page's watchdog does not take the silence for a stall.
+          if (++ended === ports.length) onFinishing?.(merged);
         });
       });
     },
@@ -292,18 +308,7 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
         };
         const opened = ports.map(() => false);
         active = { build, ports, opened, settle };
-        ports.forEach((port, k) => {
-          port.onmessage = (e: MessageEvent<PartMessage>) => {
-            const m = e.data;
-            if (m.t === 'open') {
-              opened[k] = true;
-              build.open(k, m);
-            } else if (m.t === 'chunk') build.chunk(k, m.chunk);
-            else if (m.t === 'fail') build.openFailed(k, m.failure, m.rank);
-            else build.end(k, m.dropped, m.error, m.warnings);
-            settle();
-          };
-        });
+        feedParts(build, ports, opened, settle);
       });
     },
     /** Events merged into the model so far: the page's watchdog calls this to see the model worker is alive. */
