@@ -36,6 +36,7 @@ import {
   planPool,
   joinPartitions,
   PoolModelBuild,
+  type ModelPartitioning,
   type PartError,
   type PartitionedTrace,
   type SubsetInput,
@@ -162,6 +163,16 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
     events ??= new EventTable(kept, modelOriginNs);
     return events;
   };
+  /** A model build (or partitions of one) over `parts` decode parts, its progress kept for the heartbeat. */
+  const modelBuild = (
+    input: Pick<UnpackedFiles, 'paths' | 'datas'>,
+    parts: number,
+    partitions: ModelPartitioning,
+  ): PoolModelBuild => {
+    const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
+    merged = 0;
+    return new PoolModelBuild(metadata, symbolFiles, parts, (n) => (merged = n), partitions);
+  };
   const head = (r: Result<DecodedTrace>): Result<DecodedHead> => {
     if (!r.ok) return r;
     symbolInfo = r.value.model.symbols;
@@ -221,18 +232,7 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
     ): Promise<Result<DecodedHead>> {
       kept = input;
       const at = new Map(input.paths.map((p, i) => [p, i]));
-      const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
-      merged = 0;
-      const count = (partitions?.from.length ?? 0) + 1;
-      const build = new PoolModelBuild(
-        metadata,
-        symbolFiles,
-        ports.length,
-        (n) => {
-          merged = n;
-        },
-        { count, run: [0] },
-      );
+      const build = modelBuild(input, ports.length, { count: (partitions?.from.length ?? 0) + 1, run: [0] });
       // The other model workers' partitions (../model/assemble.ts), as each finishes.
       const others: Array<Result<PartitionedTrace> | null> = (partitions?.from ?? []).map(() => null);
       return new Promise((resolve) => {
@@ -279,17 +279,7 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
       partition: { index: number; count: number },
       out: MessagePort,
     ): Promise<void> {
-      const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
-      merged = 0;
-      const build = new PoolModelBuild(
-        metadata,
-        symbolFiles,
-        ports.length,
-        (n) => {
-          merged = n;
-        },
-        { count: partition.count, run: [partition.index] },
-      );
+      const build = modelBuild(input, ports.length, { count: partition.count, run: [partition.index] });
       return new Promise((resolve) => {
         const settle = () => {
           const output = build.output;
