@@ -133,8 +133,10 @@ export interface DecodedHead extends DecodedTrace {
 }
 
 /**
- * One worker script, two roles: a pool decode worker (`decodePart`), or the model worker (`build`, then `sendParts`,
- * `bundle`); `decode` does both in one worker (the pool of one part: small machines and fallback).
+ * One worker script, several roles: a pool decode worker (`decodePart`); the first model worker (`build`, then
+ * `sendParts` and `handOff`); another model worker (`buildPartition`); the files worker once the model is on the
+ * page (`adopt`, then `bundle`, `resolveSymbols` and the events table); `decode` does decode and model in one
+ * worker (the pool of one part).
  */
 export interface DecodeServiceOptions {
   /** The C++/Rust demangler's wasm bytes (the browser fetches the bundled asset); without it names stay raw. */
