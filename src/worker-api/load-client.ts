@@ -307,6 +307,10 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
       terminateAll();
       return decoded;
     }
+    // The worker that will serve the files starts now: its script loads while the model comes over.
+    const server = startWorker<DecodeService>('decode', 'strata-files');
+    serving = server.worker;
+    watch(server.worker, 'files');
     // Threads, processes, losses and CPUs come in batches, each received in its own short task (model-transfer.ts).
     const parts: Pick<TraceModel, ModelPart> = { threads: [], processes: [], losses: [], cpus: [] };
     await model.api.sendParts(
@@ -318,9 +322,6 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
     // The model worker's heap goes with it: a fresh worker serves the files from here on (decode-service.ts).
     const kept = await model.api.handOff();
     model.worker.terminate();
-    const server = startWorker<DecodeService>('decode', 'strata-files');
-    serving = server.worker;
-    watch(server.worker, 'files');
     await server.api.adopt(transfer(kept, buffersOf(kept.files.datas)));
     const traceModel: TraceModel = { ...decoded.value.model, ...parts };
     onProgress({
