@@ -43,6 +43,13 @@ function collect(root: unknown, out: HeldArray[]): void {
   }
 }
 
+/** The buffers of every non-empty typed array under `root`, once each: a transfer list that moves them all. */
+export function buffersIn(root: unknown): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const { array } of typedArraysIn(root)) if (array.buffer instanceof ArrayBuffer) out.add(array.buffer);
+  return [...out];
+}
+
 /** Arrays larger than this keep their own buffer (moving them would be a copy for nothing: they move whole). */
 export const COMPACT_MAX_BYTES = 64 << 10;
 

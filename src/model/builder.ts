@@ -1226,21 +1226,3 @@ function sortSlices(s: SliceColumns): void {
   permute(s.addr);
   permute(s.flags);
 }
-
-/** All typed-array buffers of a model, for postMessage transfer lists. */
-export function modelTransferables(m: Pick<TraceModel, 'threads' | 'cpus'>): ArrayBuffer[] {
-  const out = new Set<ArrayBuffer>();
-  const add = (a: { buffer: ArrayBufferLike }): void => {
-    if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) out.add(a.buffer);
-  };
-  for (const t of m.threads) {
-    const s = t.slices;
-    [s.startNs, s.endNs, s.selfNs, s.depth, s.kind, s.name, s.addr, s.flags].forEach(add);
-    if (t.states) [t.states.startNs, t.states.endNs, t.states.state, t.states.cpu].forEach(add);
-    if (t.syscalls)
-      [t.syscalls.startNs, t.syscalls.endNs, t.syscalls.name, t.syscalls.ret, t.syscalls.flags].forEach(add);
-    if (t.nameHistory) [t.nameHistory.startNs, t.nameHistory.name].forEach(add);
-  }
-  for (const c of m.cpus) [c.startNs, c.endNs, c.kind, c.thread, c.tid].forEach(add);
-  return [...out];
-}

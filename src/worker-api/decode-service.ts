@@ -14,7 +14,7 @@ import { ctfFailure } from './failure';
 
 export { ctfFailure };
 import type { TraceModel } from '../model/types';
-import { modelTransferables } from '../model/builder';
+import { buffersIn } from '../model/arena';
 import { bundleBlob } from './bundle';
 import {
   buffersOf,
@@ -288,12 +288,7 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
           if (!output) return;
           for (const port of ports) port.close();
           active = null;
-          const moved = output.ok
-            ? output.value.partitions.flatMap((p) => [
-                ...modelTransferables({ threads: p.threads, cpus: p.cpus }),
-                p.stringsAt.buffer as ArrayBuffer,
-              ])
-            : [];
+          const moved = output.ok ? buffersIn(output.value.partitions) : [];
           out.postMessage(output, moved);
           out.close();
           resolve();
