@@ -22,15 +22,25 @@ export interface ItemLocation {
   index: number;
 }
 
-/** Page coordinates of the middle of the first item named `name` in the rows' order (null if none). */
-export function locateItem(model: TraceModel, kind: Kind, name: string): ItemLocation | null {
+/** The tracks canvas as drawn now: its rows, scroll box, page box and viewport (null before it mounts). */
+function tracksGeometry(model: TraceModel) {
   const s = useViewStore.getState();
-  const layout = rowLayoutFor(model, s.collapsedPids, s.threadFilter);
   const canvas = document.querySelector<HTMLCanvasElement>('canvas.tl-tracks');
   if (!canvas) return null;
-  const scroll = canvas.parentElement!;
   const box = canvas.getBoundingClientRect();
-  const vp = new Viewport(s.visibleRange, box.width, GUTTER_PX);
+  return {
+    layout: rowLayoutFor(model, s.collapsedPids, s.threadFilter),
+    scroll: canvas.parentElement!,
+    box,
+    vp: new Viewport(s.visibleRange, box.width, GUTTER_PX),
+  };
+}
+
+/** Page coordinates of the middle of the first item named `name` in the rows' order (null if none). */
+export function locateItem(model: TraceModel, kind: Kind, name: string): ItemLocation | null {
+  const g = tracksGeometry(model);
+  if (!g) return null;
+  const { layout, scroll, box, vp } = g;
   const toX = (ns: number) => box.left + vp.nsToCanvasPx(ns);
   const nameIndex = model.strings.indexOf(name);
   if (nameIndex < 0) return null;
@@ -62,14 +72,10 @@ export function locateItem(model: TraceModel, kind: Kind, name: string): ItemLoc
  * (null when no CPU row shows one).
  */
 export function locateCpuRun(model: TraceModel): (ItemLocation & { tid: number; name: string }) | null {
-  const s = useViewStore.getState();
-  const layout = rowLayoutFor(model, s.collapsedPids, s.threadFilter);
-  const canvas = document.querySelector<HTMLCanvasElement>('canvas.tl-tracks');
-  if (!canvas) return null;
-  const scroll = canvas.parentElement!;
-  const box = canvas.getBoundingClientRect();
-  const vp = new Viewport(s.visibleRange, box.width, GUTTER_PX);
-  const { startNs, endNs } = s.visibleRange;
+  const g = tracksGeometry(model);
+  if (!g) return null;
+  const { layout, scroll, box, vp } = g;
+  const { startNs, endNs } = vp.range;
   let best: { r: number; i: number; w: number } | null = null;
   for (let r = 0; r < layout.count; r++) {
     if (layout.kind[r] !== ROW_CPU) continue;
