@@ -127,10 +127,8 @@ function joinBuild(build: PoolModelBuild, others: Array<Result<PartitionedTrace>
 export type ModelPart = 'threads' | 'processes' | 'losses' | 'cpus';
 const MODEL_PARTS: readonly ModelPart[] = ['threads', 'processes', 'losses', 'cpus'];
 
-export interface DecodedHead extends DecodedTrace {
-  /** Entries `sendParts` sends for each batched part; the head's own arrays are empty. */
-  partCounts: Record<ModelPart, number>;
-}
+/** The decoded trace with its model's batched parts empty: they follow with `sendParts`. */
+export type DecodedHead = DecodedTrace;
 
 /**
  * One worker script, several roles: a pool decode worker (`decodePart`); the first model worker (`build`, then
@@ -183,13 +181,7 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
     const { threads, processes, losses, cpus, ...rest } = r.value.model;
     pending = { threads, processes, losses, cpus };
     const model: TraceModel = { ...rest, threads: [], processes: [], losses: [], cpus: [] };
-    const partCounts = {
-      threads: threads.length,
-      processes: processes.length,
-      losses: losses.length,
-      cpus: cpus.length,
-    };
-    return { ok: true, value: { ...r.value, model, partCounts } };
+    return { ok: true, value: { ...r.value, model } };
   };
   return {
     /** Decodes; returns the model without its threads, processes and losses (they follow with `sendParts`). */
