@@ -4,8 +4,8 @@
  * as a `.tar` from a local CORS server on 127.0.0.1 (packed on the fly, not copied), and Debian's Chromium
  * (@playwright/test's chromium) opens the production build (`npm run build` first) with `?trace=`. Prints the time to the
  * model on the page and to the timeline drawn, how that time splits by load phase (the page's performance marks), and
- * the peak memory of all the browser's processes, sampled from /proc every 100 ms: the sum of PSS (shared pages
- * counted once: the tree's real footprint) and the sum of VmRSS (Chromium's mapped binary counted once per
+ * the peak memory of all the browser's processes, sampled from /proc: the sum of PSS every second (shared pages
+ * counted once: the tree's real footprint) and, every 100 ms, the sum of VmRSS (Chromium's mapped binary counted once per
  * process), with the renderer's split per phase. Beside it, babeltrace2's time to count
  * the same session's events (`-c sink.utils.counter`) in the same run. A browser whose processes pass
  * `--max-rss-gb` is stopped (the machine is shared: the kernel's OOM killer must not pick another job) and the
@@ -42,6 +42,10 @@ const maxRssBytes = Number(opt('max-rss-gb') ?? 8) * 1e9;
 const busyReport = args.includes('--busy');
 /** `--profile=FILE`: the page's main-thread CPU profile from the navigation to the first drawn timeline. */
 const profileFile = opt('profile');
+/** `--query=a=1&b=2`: more parameters for the page's address (`decodeWorkers=N`, `modelWorkers=N`). */
+const extraQuery = opt('query') ? `&${opt('query')}` : '';
+/** VmRSS is sampled every 100 ms; PSS, which costs the kernel far more to compute, every second. */
+const PSS_EVERY_MS = 1000;
 
 if (!existsSync(join(distDir, 'index.html'))) {
   console.error('bench:load: no production build in dist/: run `npm run build` first');
@@ -146,8 +150,10 @@ function serveTar(name: string, plan: ReturnType<typeof tarPlan>): Promise<{ ser
   });
 }
 
-/** Sum of VmRSS (bytes) of `rootPid` and all its descendants, and per Chromium process type (`--type=`). */
-function treeRss(rootPid: number): { total: number; pssTotal: number; byType: Map<string, number> } {
+/** The browser's process tree (pid, Chromium process type), found again with every PSS sample. */
+let treeCache: Array<{ pid: number; type: string }> = [];
+
+function processTree(rootPid: number): Array<{ pid: number; type: string }> {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -161,16 +167,37 @@ function treeRss(rootPid: number): { total: number; pssTotal: number; byType: Ma
       // gone meanwhile
     }
   }
-  let total = 0;
-  let pssTotal = 0;
-  const byType = new Map<string, number>();
+  const tree: Array<{ pid: number; type: string }> = [];
   const stack = [rootPid];
   while (stack.length > 0) {
     const pid = stack.pop()!;
     try {
+      const type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
+      tree.push({ pid, type });
+    } catch {
+      // gone meanwhile
+    }
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return tree;
+}
+
+/**
+ * Sum of VmRSS (bytes) of `rootPid` and all its descendants, and per Chromium process type (`--type=`); with
+ * `withPss`, the sum of PSS too, and the tree is walked again (walking /proc every 100 ms cost a tenth of a core).
+ */
+function treeRss(
+  rootPid: number,
+  withPss: boolean,
+): { total: number; pssTotal: number; byType: Map<string, number> } {
+  if (withPss || treeCache.length === 0) treeCache = processTree(rootPid);
+  let total = 0;
+  let pssTotal = 0;
+  const byType = new Map<string, number>();
+  for (const { pid, type } of treeCache) {
+    try {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
-      const type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
       const bytes = kb('VmRSS');
       total += bytes;
       byType.set(type, (byType.get(type) ?? 0) + bytes);
@@ -178,13 +205,15 @@ function treeRss(rootPid: number): { total: number; pssTotal: number; byType: Ma
       for (const part of ['RssAnon', 'RssFile', 'RssShmem'])
         byType.set(`${type}.${part}`, (byType.get(`${type}.${part}`) ?? 0) + kb(part));
       // Proportional set size: a page shared by n processes counts 1/n in each (the sum is the tree's real
-      // footprint; the sum of RSS counts Chromium's mapped binary once per process).
-      const pss = Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
-      pssTotal += pss;
+      // footprint; the sum of RSS counts Chromium's mapped binary once per process). Reading it walks the
+      // process's page tables (tens of ms of kernel time on a 2 GB renderer), so it is read less often than VmRSS:
+      // on 2 cores, reading it every 100 ms took a third of a core from the load measured.
+      if (withPss)
+        pssTotal +=
+          Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
     } catch {
       // gone meanwhile
     }
-    stack.push(...(children.get(pid) ?? []));
   }
   return { total, pssTotal, byType };
 }
@@ -326,8 +355,11 @@ async function measure(events: number, app: string): Promise<void> {
   let peakByType = new Map<string, number>();
   /** Every sample (seconds since the navigation, bytes), to split the peak by load phase. */
   const samples: Array<[number, number, Map<string, number>]> = [];
-  const sample = () => {
-    const now = treeRss(browserPid);
+  let lastPssAt = -Infinity;
+  const sample = (force = false) => {
+    const withPss = force || performance.now() - lastPssAt >= PSS_EVERY_MS;
+    if (withPss) lastPssAt = performance.now();
+    const now = treeRss(browserPid, withPss);
     samples.push([(performance.now() - t0) / 1000, now.total, now.byType]);
     peakPss = Math.max(peakPss, now.pssTotal);
     if (now.total > peakRss) {
@@ -336,7 +368,7 @@ async function measure(events: number, app: string): Promise<void> {
     }
   };
   let t0 = performance.now();
-  sample();
+  sample(true);
   let failure: string | null = null;
   let drawnS = NaN;
   let receivedS = NaN;
@@ -377,7 +409,7 @@ async function measure(events: number, app: string): Promise<void> {
         .catch(() => {});
     }, 1000);
     overCap.finally(() => clearInterval(progressPoll));
-    await page.goto(`${app}/?trace=${encodeURIComponent(`${traceServer.base}/scale.tar`)}`);
+    await page.goto(`${app}/?trace=${encodeURIComponent(`${traceServer.base}/scale.tar`)}${extraQuery}`);
     // Both waits end in an error when the browser is closed (over the cap): ignored, `failure` says why.
     const drawn = page
       .getByTestId('thread-item')
@@ -413,7 +445,7 @@ async function measure(events: number, app: string): Promise<void> {
     }
   } finally {
     clearInterval(sampler);
-    sample();
+    sample(true);
     await context.close();
     traceServer.server.close();
     rmSync(profile, { recursive: true, force: true });

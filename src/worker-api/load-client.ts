@@ -100,11 +100,12 @@ function holdLoadLock(loadId: string): () => void {
 }
 
 /**
- * `?modelWorkers=N` (1 to 8) in the page's address: the number of model workers (a debugging aid, and how the
- * browser tests run partitions on a 2-core machine); else undefined, workerShape's choice.
+ * `?modelWorkers=N` / `?decodeWorkers=N` (1 to 8) in the page's address: the number of model or decode workers (a
+ * debugging aid, how the browser tests run partitions on a 2-core machine, and how bench:load compares shapes);
+ * else undefined, workerShape's choice.
  */
-function forcedModelWorkers(): number | undefined {
-  const forced = Number(new URLSearchParams(location.search).get('modelWorkers'));
+function forcedWorkers(param: 'modelWorkers' | 'decodeWorkers'): number | undefined {
+  const forced = Number(new URLSearchParams(location.search).get(param));
   return Number.isInteger(forced) && forced >= 1 && forced <= 8 ? forced : undefined;
 }
 
@@ -187,9 +188,9 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
       return unpacked;
     }
     const files = unpacked.value;
-    const shape = workerShape(navigator.hardwareConcurrency, Infinity, forcedModelWorkers());
+    const shape = workerShape(navigator.hardwareConcurrency, Infinity, forcedWorkers('modelWorkers'));
     const modelWorkers = shape.model;
-    const plan = planPool(files.paths, files.datas.map(dataBytes), shape.decode);
+    const plan = planPool(files.paths, files.datas.map(dataBytes), forcedWorkers('decodeWorkers') ?? shape.decode);
     onProgress({ phase: 'decode', doneBytes: 0, totalBytes: files.totalBytes, events: 0 });
     const eventsByWorker = plan.subsets.map(() => 0);
     countEvents = () => eventsByWorker.reduce((a, b) => a + b, 0);
