@@ -133,12 +133,12 @@ describe('model partitioned by thread = one model builder', () => {
       const s = workerShape(cores, 8);
       return [s.decode, s.model];
     };
-    expect(shape(2)).toEqual([1, 1]); // as before partitions
-    expect(shape(3)).toEqual([2, 1]);
-    expect(shape(4)).toEqual([2, 2]);
+    expect(shape(2)).toEqual([2, 1]);
+    expect(shape(3)).toEqual([3, 1]);
+    expect(shape(4)).toEqual([3, 2]);
     expect(shape(8)).toEqual([4, 4]);
     expect(shape(16)).toEqual([4, 4]);
-    expect(workerShape(undefined, 8)).toEqual({ decode: 1, model: 1 });
+    expect(workerShape(undefined, 8)).toEqual({ decode: 2, model: 1 });
     expect(workerShape(2, 8, 3)).toEqual({ decode: 1, model: 3 }); // ?modelWorkers=3 on this machine
     expect(workerShape(8, 2)).toEqual({ decode: 2, model: 4 }); // one decode worker per stream at most
   });

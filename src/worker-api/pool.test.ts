@@ -100,12 +100,13 @@ function expectSameAsSingleWorker(files: UnpackedFiles): void {
 }
 
 describe('decode pool', () => {
-  it('sizes the pool from the cores (one left for the page), at most 4 and one per stream', () => {
-    expect(poolSize(2, 8)).toBe(1);
+  it('sizes the pool from the cores (one each), at most 4 and one per stream', () => {
+    expect(poolSize(2, 8)).toBe(2);
     expect(poolSize(8, 8)).toBe(4);
-    expect(poolSize(4, 8)).toBe(3);
+    expect(poolSize(3, 8)).toBe(3);
     expect(poolSize(16, 2)).toBe(2);
-    expect(poolSize(undefined, 8)).toBe(1);
+    expect(poolSize(2, 1)).toBe(1);
+    expect(poolSize(undefined, 8)).toBe(2);
   });
 
   it('gives every unpacked file its own buffer, so that each can move to a different worker', () => {
