@@ -186,10 +186,7 @@ function processTree(rootPid: number): Array<{ pid: number; type: string }> {
  * Sum of VmRSS (bytes) of `rootPid` and all its descendants, and per Chromium process type (`--type=`); with
  * `withPss`, the sum of PSS too, and the tree is walked again (walking /proc every 100 ms cost a tenth of a core).
  */
-function treeRss(
-  rootPid: number,
-  withPss: boolean,
-): { total: number; pssTotal: number; byType: Map<string, number> } {
+function treeRss(rootPid: number, withPss: boolean): { total: number; pssTotal: number; byType: Map<string, number> } {
   if (withPss || treeCache.length === 0) treeCache = processTree(rootPid);
   let total = 0;
   let pssTotal = 0;
