@@ -81,6 +81,8 @@ export interface SpillFile<H> {
    * Infinity for a file on disk (OPFS), where the disk is the bound and a refused write says so.
    */
   readonly maxBytes: number;
+  /** `write` copies the chunk out before it returns (to a file): the caller may then reuse the chunk's buffer. */
+  readonly copies?: boolean;
   write(chunk: Uint8Array): void;
   finish(): { source: ByteSource; handle: H };
 }

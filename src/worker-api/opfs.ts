@@ -72,6 +72,7 @@ export class OpfsLoad {
 export class OpfsWriter implements SpillFile<OpfsFile> {
   /** The disk is the bound: no gzip-bomb ratio check (a refused write is reported as out of storage). */
   readonly maxBytes = Infinity;
+  readonly copies = true;
   private sizeBytes = 0;
   private closed = false;
   constructor(

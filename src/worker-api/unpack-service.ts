@@ -138,6 +138,61 @@ function downloadTooLarge(
   });
 }
 
+/** Bytes read at a time into one reused buffer where the sink copies what it is given (a download to OPFS). */
+const DOWNLOAD_BLOCK_BYTES = 4 << 20;
+
+/**
+ * A response body's bytes, chunk by chunk (null at the end). With `reuse` (the sink copies each chunk before the
+ * next read) and a byte stream, a BYOB reader fills one 4 MiB buffer again and again: the stream's own chunks are
+ * a new buffer of tens of KiB each, 1 GB of garbage for a 1 GB download, and one write per chunk.
+ */
+function bodyReader(
+  body: ReadableStream<Uint8Array>,
+  reuse: boolean,
+): { read(): Promise<Uint8Array | null>; cancel(): void; bufferedBytes(): number } {
+  let byob: ReadableStreamBYOBReader | null = null;
+  if (reuse) {
+    try {
+      byob = body.getReader({ mode: 'byob' });
+    } catch {
+      byob = null; // not a byte stream here: the default reader
+    }
+  }
+  if (!byob) {
+    const reader = body.getReader();
+    return {
+      read: async () => {
+        const r = await reader.read();
+        return r.done ? null : r.value;
+      },
+      cancel: () => void reader.cancel(),
+      bufferedBytes: () => 0,
+    };
+  }
+  const byobReader = byob;
+  let buffer: ArrayBuffer = new ArrayBuffer(DOWNLOAD_BLOCK_BYTES);
+  let ended = false;
+  let filled = 0;
+  return {
+    read: async () => {
+      filled = 0;
+      while (!ended && filled < buffer.byteLength) {
+        // Each read transfers the buffer; the view it gives back holds it.
+        const r = await byobReader.read(new Uint8Array(buffer, filled, buffer.byteLength - filled));
+        if (r.value) {
+          buffer = r.value.buffer as ArrayBuffer;
+          filled += r.value.byteLength;
+        }
+        if (r.done) ended = true;
+      }
+      return filled > 0 ? new Uint8Array(buffer, 0, filled) : null;
+    },
+    cancel: () => void byobReader.cancel(),
+    /** Bytes read into the block that `read` has not returned yet (what a broken download got besides its blocks). */
+    bufferedBytes: () => filled,
+  };
+}
+
 /**
  * Download with progress into `sink` chunk by chunk (an OPFS file in the browser): the trace is never one buffer.
  * Tells unreachable hosts from CORS refusals and failed redirects by retrying opaquely.
@@ -236,25 +291,25 @@ export async function fetchInto<H>(
       sink.write(all);
       doneBytes = all.length;
     } else {
-      const reader = response.body.getReader();
+      const reader = bodyReader(response.body, sink.copies === true);
       for (;;) {
-        let chunk: ReadableStreamReadResult<Uint8Array>;
+        let chunk: Uint8Array | null;
         try {
           chunk = await reader.read();
         } catch (err) {
           return failure({
             kind: 'unreachable',
             url: url.href,
-            message: `the download of ${url.href} broke off after ${doneBytes} bytes: ${err instanceof Error ? err.message : err}`,
+            message: `the download of ${url.href} broke off after ${doneBytes + reader.bufferedBytes()} bytes: ${err instanceof Error ? err.message : err}`,
           });
         }
-        if (chunk.done) break;
-        if (doneBytes + chunk.value.length > sink.maxBytes) {
-          void reader.cancel();
-          return downloadTooLarge(name, url.href, doneBytes + chunk.value.length, sink.maxBytes);
+        if (chunk === null) break;
+        if (doneBytes + chunk.length > sink.maxBytes) {
+          reader.cancel();
+          return downloadTooLarge(name, url.href, doneBytes + chunk.length, sink.maxBytes);
         }
-        sink.write(chunk.value);
-        doneBytes += chunk.value.length;
+        sink.write(chunk);
+        doneBytes += chunk.length;
         onProgress(doneBytes, totalBytes);
       }
     }
