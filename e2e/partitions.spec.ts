@@ -19,9 +19,10 @@ async function openDemo(page: Page, query: string): Promise<{ summary: string; t
 }
 
 test('three model workers build the same trace as one', async ({ page }) => {
-  const one = await openDemo(page, '&modelWorkers=1');
-  const three = await openDemo(page, '&modelWorkers=3');
-  // This machine's one decode worker (at least) plus the model workers, all from the decode worker script.
+  // One decode worker in both (?decodeWorkers=1), so that the count of workers started from the decode worker
+  // script differs by the two model workers added.
+  const one = await openDemo(page, '&modelWorkers=1&decodeWorkers=1');
+  const three = await openDemo(page, '&modelWorkers=3&decodeWorkers=1');
   expect(three.workers).toBeGreaterThanOrEqual(one.workers + 2);
   expect(one.summary).toMatch(/[1-9][\d,]* events/);
   expect(three.summary).toBe(one.summary);

@@ -78,6 +78,9 @@ describe('downloads', () => {
     expect(r.value.sizeBytes).toBe(body.length);
     expect(Buffer.compare(r.value.handle, body)).toBe(0);
     expect(sink.sizes).toEqual([4 * MiB, 4 * MiB, MiB + 123]);
+    // Progress moves while a block fills (a slow server's download is not stuck at 0 for 4 MiB).
+    expect(progress.some((n) => n > 0 && n < 4 * MiB)).toBe(true);
+    expect(progress[progress.length - 1]).toBe(body.length);
   });
 
   it('into memory: the same bytes', async () => {

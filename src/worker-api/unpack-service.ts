@@ -149,6 +149,7 @@ const DOWNLOAD_BLOCK_BYTES = 4 << 20;
 function bodyReader(
   body: ReadableStream<Uint8Array>,
   reuse: boolean,
+  onPartial: (bufferedBytes: number) => void,
 ): { read(): Promise<Uint8Array | null>; cancel(): void; bufferedBytes(): number } {
   let byob: ReadableStreamBYOBReader | null = null;
   if (reuse) {
@@ -182,6 +183,7 @@ function bodyReader(
         if (r.value) {
           buffer = r.value.buffer as ArrayBuffer;
           filled += r.value.byteLength;
+          if (!r.done && filled < buffer.byteLength) onPartial(filled); // progress while a block fills
         }
         if (r.done) ended = true;
       }
@@ -291,7 +293,9 @@ export async function fetchInto<H>(
       sink.write(all);
       doneBytes = all.length;
     } else {
-      const reader = bodyReader(response.body, sink.copies === true);
+      const reader = bodyReader(response.body, sink.copies === true, (buffered) =>
+        onProgress(doneBytes + buffered, totalBytes),
+      );
       for (;;) {
         let chunk: Uint8Array | null;
         try {
