@@ -68,9 +68,10 @@ describe('downloads', () => {
 
   it('into a sink that copies: the bytes in whole 4 MiB blocks, the last one short', async () => {
     const sink = copyingSink();
+    const progress: number[] = [];
     const r = await fetchInto(
       `${base}/t.tar`,
-      () => {},
+      (done) => progress.push(done),
       async () => sink,
     );
     expect(r.ok).toBe(true);
