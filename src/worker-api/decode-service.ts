@@ -48,6 +48,8 @@ import { loadDemangler } from '../symbols/demangle';
 import { SYMBOLS_PREFIX } from './unpack-service';
 import { SymbolLibrary, type SymbolFile } from '../symbols/symbolizer';
 import { MemorySource } from '../base/byte-source';
+import { HandleSource } from '../ctf/decode/byte-source';
+import { openReadOnly, type SyncHandle } from './opfs';
 import { EventTable, type EventMatches, type EventRange, type EventRowsPage, type EventSearch } from './events-service';
 
 /** What a pool decode worker posts to the model worker. */
@@ -105,6 +107,15 @@ export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback)
   );
   if (!part.ok) return { ok: false, failure: part.failure };
   return buildFromParts(metadata, symbolFiles, [part.value]);
+}
+
+/** A read-only handle on each OPFS file `input`'s stream files lie in (null where the browser refuses one). */
+async function openOpfsSlices(input: SubsetInput): Promise<Map<FileSystemFileHandle, SyncHandle | null>> {
+  const handles = new Map<FileSystemFileHandle, SyncHandle | null>();
+  for (const at of input.opfs ?? []) {
+    if (at && !handles.has(at.entry)) handles.set(at.entry, await openReadOnly(at.entry));
+  }
+  return handles;
 }
 
 /** Ports of the other model workers' partitions (`from`: the second model worker's first). */
@@ -201,13 +212,27 @@ export function createDecodeService(options: DecodeServiceOptions = {}) {
         for (let i = 1; i < ports.length; i++) ports[i].postMessage(copy);
         ports[0].postMessage(m, moved);
       };
-      const r = decodeSubset(input, onProgress, {
-        onOpen: (info) => send({ t: 'open', ...info }),
-        onChunk: (chunk) => send({ t: 'chunk', chunk }, chunkTransferables(chunk)),
-      });
+      // Stream files that lie in OPFS are read there through read-only handles (HandleSource); the Blobs go back
+      // with the part's end, for the bundle.
+      const handles = await openOpfsSlices(input);
+      let r: ReturnType<typeof decodeSubset>;
+      try {
+        const datas = input.datas.map((d, i) => {
+          const at = input.opfs?.[i];
+          const handle = at ? handles.get(at.entry) : undefined;
+          return at && handle ? new HandleSource(handle, at.offsetBytes, dataBytes(d)) : d;
+        });
+        r = decodeSubset({ ...input, datas }, onProgress, {
+          onOpen: (info) => send({ t: 'open', ...info }),
+          onChunk: (chunk) => send({ t: 'chunk', chunk }, chunkTransferables(chunk)),
+        });
+      } finally {
+        for (const h of handles.values()) h?.close();
+      }
       if (!r.ok) send({ t: 'fail', failure: r.failure, rank: r.rank });
       else {
-        const { packed, error, warnings, paths, datas } = r.value;
+        const { packed, error, warnings } = r.value;
+        const { paths, datas } = input;
         send({ t: 'end', dropped: packed.dropped, error, warnings, paths, datas }, [
           packed.dropped.buffer as ArrayBuffer,
           ...buffersOf(datas),

@@ -10,7 +10,7 @@ import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { TraceModel } from '../model/types';
 import type { SymbolBatch } from '../model/symbolize';
 import type { DecodeService, ModelPart } from './decode-service';
-import { planPool, workerShape } from './pool';
+import { planPool, workerShape, type SubsetInput } from './pool';
 import {
   buffersOf,
   dataBytes,
@@ -233,11 +233,12 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
       pool.push(w);
       // Stream and index files move to their worker; metadata (in every subset) is copied.
       const moved = buffersOf(subset.filter((i) => !shared.has(i)).map((i) => files.datas[i]));
-      const input = {
+      const input: SubsetInput = {
         paths: subset.map((i) => files.paths[i]),
         datas: subset.map((i) => files.datas[i]),
         streams: plan.streams,
         fileOrder: plan.fileOrder,
+        opfs: files.opfs && subset.map((i) => files.opfs![i]),
       };
       watchdog.watch(`decode-${k}`, { files: streamFiles(subset), events: 0 });
       const onPart = proxy((p: LoadProgress) => {

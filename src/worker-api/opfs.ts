@@ -21,22 +21,39 @@ export function loadLockName(loadId: string): string {
   return `${LOCK_PREFIX}${loadId}`;
 }
 
-/** A file written in OPFS; `file()` gives it as a `File` once its writer is closed. */
+/**
+ * A file written in OPFS; `file()` gives it as a `File` once its writer is closed. `entry` is its handle, which
+ * decode workers open for reading (`openReadOnly`).
+ */
 export interface OpfsFile {
   readonly kind: 'opfs';
+  readonly entry: FileSystemFileHandle;
   file(): Promise<File>;
 }
 
-interface SyncHandle {
+export interface SyncHandle {
   write(buffer: Uint8Array, options: { at: number }): number;
   read(buffer: Uint8Array, options: { at: number }): number;
+  getSize(): number;
   flush(): void;
   close(): void;
 }
 
 interface SyncCapableFileHandle {
-  createSyncAccessHandle(): Promise<SyncHandle>;
+  createSyncAccessHandle(options?: { mode: 'read-only' }): Promise<SyncHandle>;
   getFile(): Promise<File>;
+}
+
+/**
+ * A read-only synchronous handle on an OPFS file (several can be open at once, in several workers), or null where
+ * the browser has no such mode (then the file is read as a Blob). Closed with `close()` when decoding is done.
+ */
+export async function openReadOnly(entry: FileSystemFileHandle): Promise<SyncHandle | null> {
+  try {
+    return await (entry as unknown as SyncCapableFileHandle).createSyncAccessHandle({ mode: 'read-only' });
+  } catch {
+    return null;
+  }
 }
 
 /** One load's directory. */
@@ -103,7 +120,10 @@ export class OpfsWriter implements SpillFile<OpfsFile> {
         return out;
       },
     };
-    return { source, handle: { kind: 'opfs', file: () => this.close() } };
+    return {
+      source,
+      handle: { kind: 'opfs', entry: this.handle as unknown as FileSystemFileHandle, file: () => this.close() },
+    };
   }
 
   /** Closes the writer (once) and gives the file. */

@@ -28,6 +28,7 @@ import {
   type DecodedTrace,
   type FileData,
   type LoadFailure,
+  type OpfsSlice,
   type ProgressCallback,
   type Result,
 } from './protocol';
@@ -144,6 +145,8 @@ export interface SubsetInput {
   /** PoolPlan.streams and PoolPlan.fileOrder. */
   streams: string[];
   fileOrder: string[];
+  /** Per file: where it lies in an OPFS file (UnpackedFiles.opfs), for the decode worker to read it there. */
+  opfs?: Array<OpfsSlice | null>;
 }
 
 /** Where a decode error happened, to pick the one the whole-experiment decoder would have thrown first. */

@@ -50,6 +50,12 @@ export interface SourceFile {
   blob: Blob;
 }
 
+/** Where a stream file lies in an OPFS file (a download or an inflated archive): decode workers read it there. */
+export interface OpfsSlice {
+  entry: FileSystemFileHandle;
+  offsetBytes: number;
+}
+
 /**
  * A file's data: bytes (small files: metadata, indexes, symbols), or a Blob that decode workers read packet by
  * packet (stream files in the browser: a dropped File, a slice of a `.tar`, an OPFS file). In one thread only
@@ -72,6 +78,8 @@ export interface UnpackedFiles<D extends FileData = FileData> {
   notice?: string;
   /** Archive entries skipped, copies left out: one sentence each, shown in the trace summary. */
   warnings?: string[];
+  /** Per file (same order as `paths`): where a stream file read from OPFS lies there, else null. */
+  opfs?: Array<OpfsSlice | null>;
 }
 
 export interface DecodedTrace {

@@ -29,6 +29,7 @@ import {
   type LoadFailure,
   type ProgressCallback,
   type Result,
+  type OpfsSlice,
   type SourceFile,
   type UnpackedFiles,
 } from './protocol';
@@ -418,12 +419,13 @@ const NO_OPFS_NOTICE =
  * (FileReaderSync reads the Blobs).
  */
 async function openBlobs(
-  files: SourceFile[],
+  files: Array<SourceFile & { stored?: OpfsFile }>,
   opfs: OpfsLoad | null,
   onProgress: ProgressCallback,
   notices: string[],
 ): Promise<Result<UnpackedFiles>> {
-  const inputs = files.map((f) => ({ path: f.path, source: new BlobSource(f.blob), handle: f.blob as Stored }));
+  // A download comes with its OPFS file (`stored`): its slices can then be read there by the decode workers.
+  const inputs = files.map((f) => ({ path: f.path, source: new BlobSource(f.blob), handle: f.stored ?? f.blob }));
   // Spill files are created (asynchronously) before the synchronous expansion takes them.
   const spills: Array<SpillFile<Stored>> = [];
   for (const [i, input] of inputs.entries()) {
@@ -450,6 +452,7 @@ async function openBlobs(
   }
   unpackProgress.flush();
   const blobs = new Map<Stored, Promise<Blob>>();
+  files.forEach((f) => f.stored && blobs.set(f.stored, Promise.resolve(f.blob)));
   const blobOf = (h: Stored): Promise<Blob> => {
     let b = blobs.get(h);
     if (!b) {
@@ -465,11 +468,18 @@ async function openBlobs(
   };
   const paths: string[] = [];
   const datas: FileData[] = [];
+  const inOpfs: Array<OpfsSlice | null> = [];
   let totalBytes = 0;
   const add = async (path: string, l: Located<Stored>, whole = readWhole(path)) => {
     const slice = (await blobOf(l.in)).slice(l.offsetBytes, l.offsetBytes + l.sizeBytes);
     paths.push(path);
     datas.push(whole ? new Uint8Array(await slice.arrayBuffer()) : slice);
+    const stored = l.in;
+    inOpfs.push(
+      !whole && !(stored instanceof Blob) && !(stored instanceof Uint8Array)
+        ? { entry: stored.entry, offsetBytes: l.offsetBytes }
+        : null,
+    );
     totalBytes += l.sizeBytes;
   };
   for (const [path, l] of located.files) await add(path, l);
@@ -484,6 +494,7 @@ async function openBlobs(
     totalBytes -= dataBytes(datas[i]);
     paths.splice(i, 1);
     datas.splice(i, 1);
+    inOpfs.splice(i, 1);
   }
   // nm listings are read whole (the model reads them); ELF files stay Blobs, read lazily by the symbolizer.
   for (const [path, l] of located.symbolFiles) await add(`${SYMBOLS_PREFIX}${path}`, l, isSymbolListing(path));
@@ -497,6 +508,7 @@ async function openBlobs(
       totalBytes,
       notice: notices.length > 0 ? notices.join(' ') : undefined,
       warnings: [...located.skipped, ...copies.warnings],
+      opfs: inOpfs.some((o) => o !== null) ? inOpfs : undefined,
     },
   };
 }
@@ -527,7 +539,8 @@ export function createUnpackService(baseUrl?: string) {
           : handle instanceof Uint8Array
             ? new Blob([handle as Uint8Array<ArrayBuffer>])
             : await handle.file();
-      const r = await openBlobs([{ path: fetched.value.name, blob }], opfs, onProgress, notices);
+      const stored = handle instanceof Blob || handle instanceof Uint8Array ? undefined : handle;
+      const r = await openBlobs([{ path: fetched.value.name, blob, stored }], opfs, onProgress, notices);
       if (!r.ok && r.failure.kind === 'not-trace') r.failure.url = url;
       return withTransfer(r);
     },

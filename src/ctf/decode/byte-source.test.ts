@@ -11,7 +11,15 @@ import { NodeDir } from '../../synth/node-dir';
 import { synthesizeSession } from '../../synth/session';
 import { openExperiment, type TraceInput } from '../experiment';
 import { NodeFileSource, readTraceFolder } from '../node-fs';
-import { BLOB_WINDOW_BYTES, BlobSource, type BlobLike, type ByteSource, MemorySource, readAll } from './byte-source';
+import {
+  BLOB_WINDOW_BYTES,
+  BlobSource,
+  type BlobLike,
+  type ByteSource,
+  HandleSource,
+  MemorySource,
+  readAll,
+} from './byte-source';
 
 const tmp = mkdtempSync(join(tmpdir(), 'strata-byte-source-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -166,5 +174,50 @@ describe('BlobSource read-ahead (with a FileReaderSync stand-in that counts roun
     expect(reads.length).toBe(Math.ceil(data.length / BLOB_WINDOW_BYTES));
     expect(source.read(data.length - 10, 100)).toEqual(data.subarray(data.length - 10)); // clipped at the end
     expect(source.read(5, 3)).toEqual(data.subarray(5, 8)); // back to the start: a new window
+  });
+});
+
+describe('HandleSource (a synchronous file handle read into one reused window)', () => {
+  /** A file of `size` bytes behind a handle whose reads are counted; the slice under test starts at `base`. */
+  function rig(size: number, base: number) {
+    const file = Uint8Array.from({ length: base + size }, (_, i) => (i * 17 + 3) & 0xff);
+    const reads: number[] = [];
+    const handle = {
+      read(buffer: Uint8Array, { at }: { at: number }): number {
+        const n = Math.max(0, Math.min(buffer.length, file.length - at));
+        buffer.set(file.subarray(at, at + n));
+        reads.push(n);
+        return n;
+      },
+    };
+    return { data: file.subarray(base), reads, file, handle };
+  }
+  const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
+
+  it('reads packets in order from its place in the file, one handle read per window, into one buffer', () => {
+    const packet = 256 << 10;
+    const base = 12_345;
+    const { data, reads, handle } = rig(20 * packet + 1000, base);
+    const source = new HandleSource(handle, base, data.length);
+    const buffers = new Set<ArrayBufferLike>();
+    for (let at = 0; at < data.length; at += packet) {
+      const got = source.read(at, packet);
+      expect(same(got, data.subarray(at, Math.min(data.length, at + packet))), `at ${at}`).toBe(true);
+      buffers.add(got.buffer);
+    }
+    expect(reads.length).toBe(Math.ceil(data.length / BLOB_WINDOW_BYTES));
+    expect(buffers.size).toBe(1); // no new memory per window
+    expect(same(source.read(data.length - 10, 100), data.subarray(data.length - 10))).toBe(true); // clipped
+    expect(same(source.read(5, 3), data.subarray(5, 8))).toBe(true); // back to the start
+  });
+
+  it('takes a packet larger than its window, and says so when the file is shorter than listed', () => {
+    const { data, handle } = rig(BLOB_WINDOW_BYTES * 3, 0);
+    const source = new HandleSource(handle, 0, data.length);
+    expect(same(source.read(100, BLOB_WINDOW_BYTES * 2), data.subarray(100, 100 + BLOB_WINDOW_BYTES * 2))).toBe(true);
+    const cut = new HandleSource(handle, 0, data.length + 5000);
+    expect(() => cut.read(data.length - 10, 1000)).toThrow(
+      `the file ended after ${data.length} of its ${data.length + 5000} bytes`,
+    );
   });
 });

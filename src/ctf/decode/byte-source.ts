@@ -56,3 +56,48 @@ export class BlobSource implements ByteSource {
     return this.window.subarray(offsetBytes - this.windowAt, end - this.windowAt);
   }
 }
+
+/** The part of a synchronous file handle (OPFS's `FileSystemSyncAccessHandle`) that `HandleSource` needs. */
+export interface SyncReadHandle {
+  read(buffer: Uint8Array, options: { at: number }): number;
+}
+
+/**
+ * `sizeBytes` bytes at `baseBytes` of a file read through a synchronous handle (an OPFS file in a decode worker),
+ * a window of BLOB_WINDOW_BYTES at a time into one reused buffer: no round trip to the browser process and no new
+ * buffer per window (with `FileReaderSync`, 1 GB read is 1 GB of fresh memory to fault in and collect). Unlike
+ * `BlobSource`, a slice handed out is valid only until the next read: for stream decoders, which hold one packet
+ * at a time (a packet is done before the next one is read).
+ */
+export class HandleSource implements ByteSource {
+  private window: Uint8Array;
+  private windowAt = 0;
+  private windowBytes = 0;
+  constructor(
+    private readonly handle: SyncReadHandle,
+    private readonly baseBytes: number,
+    readonly sizeBytes: number,
+  ) {
+    this.window = new Uint8Array(Math.min(BLOB_WINDOW_BYTES, sizeBytes));
+  }
+  read(offsetBytes: number, lengthBytes: number): Uint8Array {
+    const end = Math.min(this.sizeBytes, offsetBytes + lengthBytes);
+    if (end <= offsetBytes) return new Uint8Array(0);
+    if (offsetBytes < this.windowAt || end > this.windowAt + this.windowBytes) {
+      const want = Math.min(this.sizeBytes, Math.max(end, offsetBytes + BLOB_WINDOW_BYTES)) - offsetBytes;
+      if (want > this.window.length) this.window = new Uint8Array(want);
+      let got = 0;
+      while (got < want) {
+        const n = this.handle.read(this.window.subarray(got, want), { at: this.baseBytes + offsetBytes + got });
+        if (n <= 0) break;
+        got += n;
+      }
+      this.windowAt = offsetBytes;
+      this.windowBytes = got;
+      // The file is shorter than it was when listed (changed underneath): say so rather than decode stale bytes.
+      if (got < end - offsetBytes)
+        throw new Error(`the file ended after ${offsetBytes + got} of its ${this.sizeBytes} bytes`);
+    }
+    return this.window.subarray(offsetBytes - this.windowAt, end - this.windowAt);
+  }
+}
