@@ -148,7 +148,7 @@ export function findClass(root: StructClass | undefined, path: string[]): FieldC
   return cur;
 }
 
-function isText(cls: FieldClass): boolean {
+export function isText(cls: FieldClass): boolean {
   return cls.kind === 'int' && cls.size === 8 && cls.encoding !== undefined && cls.align % 8 === 0;
 }
 
@@ -161,7 +161,7 @@ function alignStep(align: number): ((c: Cursor) => void) | null {
 }
 
 /** True when a CTF 2 fixed-length field's bit order is not its byte order's default (see readReversedBitOrder). */
-function reversedBits(cls: { byteOrder: 'le' | 'be'; bitOrder?: string }): boolean {
+export function reversedBits(cls: { byteOrder: 'le' | 'be'; bitOrder?: string }): boolean {
   return cls.bitOrder !== undefined && cls.bitOrder !== (cls.byteOrder === 'le' ? 'first-to-last' : 'last-to-first');
 }
 
@@ -308,7 +308,7 @@ function lengthFromSlot(c: Cursor, slot: number, elemBits: number, field: string
 }
 
 /** Bytes per code unit: 2 for UTF-16, 4 for UTF-32, else 1. */
-function unitBytes(enc: TextEncoding): number {
+export function unitBytes(enc: TextEncoding): number {
   return enc.startsWith('utf-16') ? 2 : enc.startsWith('utf-32') ? 4 : 1;
 }
 
