@@ -68,8 +68,18 @@ export class ColumnTables {
     return id;
   }
 
+  /** Id of the empty text, once interned (absent text fields ask for it in every event). */
+  private emptyId = -1;
+
   str(v: FieldValue | undefined): number {
-    const s = typeof v === 'string' ? v : '';
+    if (typeof v !== 'string' || v === '') {
+      if (this.emptyId < 0) this.emptyId = this.intern('');
+      return this.emptyId;
+    }
+    return this.intern(v);
+  }
+
+  private intern(s: string): number {
     let id = this.stringIds.get(s);
     if (id === undefined) {
       id = this.strings.length;
@@ -289,8 +299,8 @@ const M_STRZ = 11; // NUL-terminated text of 1-byte units
 const M_TEXT = 12; // static array of 8-bit text units
 
 /** What a wanted field holds after the members were read (per event; a field no member has stays 0: nothing). */
-const S_NUM = 1; // nums[k]
-const S_ID = 2; // nums[k]: a string id
+const S_NUM = 1; // out[base + k]
+const S_ID = 2; // out[base + k]: a string id
 const S_BYTES = 3; // starts[k], ends[k]: the bytes of a string not interned by its bytes yet
 const S_VALUE = 4; // vals[k]: a decoded value
 
@@ -298,12 +308,17 @@ const S_VALUE = 4; // vals[k]: a decoded value
 type Want = 'num' | 'plain-num' | 'str';
 
 interface Picker {
-  read: (c: Cursor, tables: ColumnTables) => void;
+  /**
+   * Reads the struct: numbers and known texts' ids go to out[base + k] (k: the field's index in `wanted`).
+   * Returns how many fields are left pending (S_BYTES, S_VALUE), to be converted in field order.
+   */
+  read: (c: Cursor, tables: ColumnTables, out: Float64Array, base: number) => number;
   state: Uint8Array;
-  nums: Float64Array;
   starts: Int32Array;
   ends: Int32Array;
   vals: Array<FieldValue | undefined>;
+  /** The wanted fields no member has. */
+  absent: number[];
 }
 
 /** The inline opcode of a plain integer (no slot, role or clock; byte-aligned; 8 to 64 bits), else 0. */
@@ -371,11 +386,11 @@ function compilePicker(
     ops[i] = op;
   });
   const state = new Uint8Array(wanted.length);
-  const nums = new Float64Array(wanted.length);
   const starts = new Int32Array(wanted.length);
   const ends = new Int32Array(wanted.length);
   const vals: Array<FieldValue | undefined> = new Array(wanted.length).fill(undefined);
-  const read = (c: Cursor, tables: ColumnTables): void => {
+  const read = (c: Cursor, tables: ColumnTables, out: Float64Array, base: number): number => {
+    let pending = 0;
     let pos = (c.pos + m) & ~m;
     const u8 = c.u8;
     const dv = c.dv;
@@ -389,6 +404,7 @@ function compilePicker(
         if (op === M_VALUE) {
           vals[k] = v;
           state[k] = S_VALUE;
+          pending++;
         }
         continue;
       }
@@ -402,27 +418,27 @@ function compilePicker(
           pos = p + sizes[i];
           continue;
         case M_U8:
-          nums[k] = u8[b];
+          out[base + k] = u8[b];
           pos = p + 8;
           break;
         case M_I8:
-          nums[k] = dv.getInt8(b);
+          out[base + k] = dv.getInt8(b);
           pos = p + 8;
           break;
         case M_U16:
-          nums[k] = dv.getUint16(b, les[i] === 1);
+          out[base + k] = dv.getUint16(b, les[i] === 1);
           pos = p + 16;
           break;
         case M_I16:
-          nums[k] = dv.getInt16(b, les[i] === 1);
+          out[base + k] = dv.getInt16(b, les[i] === 1);
           pos = p + 16;
           break;
         case M_U32:
-          nums[k] = dv.getUint32(b, les[i] === 1);
+          out[base + k] = dv.getUint32(b, les[i] === 1);
           pos = p + 32;
           break;
         case M_I32:
-          nums[k] = dv.getInt32(b, les[i] === 1);
+          out[base + k] = dv.getInt32(b, les[i] === 1);
           pos = p + 32;
           break;
         case M_U64:
@@ -432,7 +448,7 @@ function compilePicker(
           let hi = dv.getUint32(le ? b + 4 : b, le);
           if (op === M_I64 && hi >= 2147483648) hi -= 4294967296;
           // One rounding of the exact value, as Number() of the bigint the closures give past 2^53.
-          nums[k] = hi * 4294967296 + lo;
+          out[base + k] = hi * 4294967296 + lo;
           pos = p + 64;
           break;
         }
@@ -449,7 +465,7 @@ function compilePicker(
           }
           if (end === lim) throw new DecodeFault('string without a terminating NUL byte before the end of the packet');
           pos = (end + 1) * 8;
-          text(tables, u8, b, end, h, k);
+          pending += text(tables, u8, b, end, h, k, out, base);
           continue;
         }
         default: {
@@ -469,27 +485,41 @@ function compilePicker(
             h = Math.imul(h ^ x, FNV_PRIME);
             end++;
           }
-          text(tables, u8, b, end, h, k);
+          pending += text(tables, u8, b, end, h, k, out, base);
           continue;
         }
       }
       state[k] = S_NUM;
     }
     c.pos = pos;
+    return pending;
   };
-  const text = (tables: ColumnTables, u8: Uint8Array, start: number, end: number, h: number, k: number): void => {
+  /** A text field: its id when its bytes are known, else pending (returns 1). */
+  const text = (
+    tables: ColumnTables,
+    u8: Uint8Array,
+    start: number,
+    end: number,
+    h: number,
+    k: number,
+    out: Float64Array,
+    base: number,
+  ): number => {
     const id = tables.idOfBytes(u8, start, end, h);
     if (id >= 0) {
-      nums[k] = id;
+      out[base + k] = id;
       state[k] = S_ID;
-    } else {
-      // Interned after the whole struct, in the order of the wanted fields, as pushValue did: ids stay the same.
-      starts[k] = start;
-      ends[k] = end;
-      state[k] = S_BYTES;
+      return 0;
     }
+    // Interned after the whole struct, in the order of the wanted fields, as pushValue did: ids stay the same.
+    starts[k] = start;
+    ends[k] = end;
+    state[k] = S_BYTES;
+    return 1;
   };
-  return { read, state, nums, starts, ends, vals };
+  const absent: number[] = [];
+  for (let k = 0; k < wanted.length; k++) if (!slotOf.includes(k)) absent.push(k);
+  return { read, state, starts, ends, vals, absent };
 }
 
 /** A wanted field's decoded value, let go of. */
@@ -499,25 +529,18 @@ function take(p: Picker, k: number): FieldValue | undefined {
   return v;
 }
 
-/** The id of a wanted text field (the empty text when it is absent or not text). */
-function textId(p: Picker, k: number, c: Cursor, tables: ColumnTables): number {
-  const s = p.state[k];
-  if (s === S_ID) return p.nums[k];
-  if (s === S_BYTES) return tables.strOfBytes(c.u8, p.starts[k], p.ends[k]);
-  return tables.str(s === S_VALUE ? take(p, k) : undefined);
-}
-
 const CTX_FIELDS = ['vtid', 'vpid', 'procname'];
 
 /** The common context reader: vtid, vpid, procname (when they are of the type the model reads). */
 export function compileContextReader(cls: StructClass, outEnv: CompileEnv, skipEnv: CompileEnv): ScopeReader {
   const p = compilePicker(cls, CTX_FIELDS, ['plain-num', 'plain-num', 'str'], outEnv, skipEnv);
   const { read, state } = p;
+  const nums = new Float64Array(CTX_FIELDS.length);
   const num = (rec: StagedRecord, k: number, flag: number): void => {
     const s = state[k];
     if (s === S_NUM) {
       rec.flags |= flag;
-      rec.push(p.nums[k]);
+      rec.push(nums[k]);
     } else if (s === S_VALUE) {
       const v = take(p, k);
       if (typeof v === 'number') {
@@ -527,15 +550,24 @@ export function compileContextReader(cls: StructClass, outEnv: CompileEnv, skipE
     }
   };
   return (c, rec, tables) => {
-    read(c, tables);
+    read(c, tables, nums, 0);
     rec.flags |= F_CTX;
     num(rec, 0, F_VTID);
     num(rec, 1, F_VPID);
     const s = state[2];
-    if (s === S_ID || s === S_BYTES || (s === S_VALUE && typeof p.vals[2] === 'string')) {
+    if (s === S_ID) {
       rec.flags |= F_PROCNAME;
-      rec.push(textId(p, 2, c, tables));
-    } else if (s === S_VALUE) take(p, 2);
+      rec.push(nums[2]);
+    } else if (s === S_BYTES) {
+      rec.flags |= F_PROCNAME;
+      rec.push(tables.strOfBytes(c.u8, p.starts[2], p.ends[2]));
+    } else if (s === S_VALUE) {
+      const v = take(p, 2);
+      if (typeof v === 'string') {
+        rec.flags |= F_PROCNAME;
+        rec.push(tables.str(v));
+      }
+    }
   };
 }
 
@@ -551,20 +583,31 @@ export function compilePayloadReader(
     return compileGenericPayloadReader(cls, fields, types, outEnv, skipEnv);
   const wants: Want[] = Array.from(types, (t) => (t === T_NUM ? 'num' : 'str'));
   const p = compilePicker(cls, fields, wants, outEnv, skipEnv);
-  const { read, state, nums } = p;
+  const { read, state, starts, ends, absent } = p;
   const n = fields.length;
   return (c, rec, tables) => {
-    read(c, tables);
-    rec.flags |= F_FIELDS;
     rec.reserve(n);
     const out = rec.values;
-    let at = rec.count;
-    for (let k = 0; k < n; k++) {
-      const s = state[k];
-      if (types[k] === T_NUM) out[at++] = s === S_NUM ? nums[k] : s === S_VALUE ? numOf(take(p, k)) : NaN;
-      else out[at++] = textId(p, k, c, tables);
+    const base = rec.count;
+    const pending = read(c, tables, out, base);
+    rec.flags |= F_FIELDS;
+    if (pending === 0) {
+      // Nothing new but the empty text, if any: no order to keep.
+      for (let j = 0; j < absent.length; j++) {
+        const k = absent[j];
+        out[base + k] = types[k] === T_NUM ? NaN : tables.str(undefined);
+      }
+    } else {
+      for (let k = 0; k < n; k++) {
+        const s = state[k];
+        if (s === S_BYTES) out[base + k] = tables.strOfBytes(c.u8, starts[k], ends[k]);
+        else if (s === S_VALUE) {
+          const v = take(p, k);
+          out[base + k] = types[k] === T_NUM ? numOf(v) : tables.str(v);
+        } else if (s === 0) out[base + k] = types[k] === T_NUM ? NaN : tables.str(undefined);
+      }
     }
-    rec.count = at;
+    rec.count = base + n;
   };
 }
 
