@@ -321,10 +321,14 @@ interface Picker {
   absent: number[];
 }
 
-/** The inline opcode of a plain integer (no slot, role or clock; byte-aligned; 8 to 64 bits), else 0. */
+/**
+ * The inline opcode of a plain integer (no slot, role or clock; byte-aligned; 8 to 64 bits; little-endian past
+ * 8 bits, as LTTng writes on the machines it runs on: big-endian ones go through their closure), else 0.
+ */
 function intOp(t: FieldClass, hasSlot: boolean, forbidMappings: boolean): number {
   if (t.kind !== 'int' || hasSlot || (t.roles && t.roles.length > 0) || t.mappedClock !== undefined) return 0;
   if (t.align < 8 || reversedBits(t) || (forbidMappings && t.mappings)) return 0;
+  if (t.size > 8 && t.byteOrder !== 'le') return 0;
   const op = t.size === 8 ? M_U8 : t.size === 16 ? M_U16 : t.size === 32 ? M_U32 : t.size === 64 ? M_U64 : 0;
   // A 64-bit value past 2^53 decodes to a bigint: not a number for the context.
   if (op === 0 || (op === M_U64 && forbidMappings)) return 0;
@@ -343,8 +347,8 @@ function compilePicker(
   const ops = new Uint8Array(n);
   const slotOf = new Int32Array(n);
   const masks = new Int32Array(n);
-  const sizes = new Int32Array(n);
-  const les = new Uint8Array(n);
+  // Bits of an integer, or a static text array's length, which the metadata may make any number (checked when read).
+  const sizes = new Float64Array(n);
   const names: string[] = [];
   const decs: Array<Dec | null> = [];
   cls.members.forEach((mm, i) => {
@@ -357,7 +361,6 @@ function compilePicker(
     if (t.kind === 'int' || t.kind === 'bool' || t.kind === 'bitarray' || t.kind === 'float') {
       masks[i] = t.align - 1;
       sizes[i] = t.size;
-      les[i] = t.byteOrder === 'le' ? 1 : 0;
     }
     if (k < 0) {
       if (t.kind === 'int' && !hasSlot && !(t.roles && t.roles.length > 0) && t.mappedClock === undefined) {
@@ -426,26 +429,25 @@ function compilePicker(
           pos = p + 8;
           break;
         case M_U16:
-          out[base + k] = dv.getUint16(b, les[i] === 1);
+          out[base + k] = dv.getUint16(b, true);
           pos = p + 16;
           break;
         case M_I16:
-          out[base + k] = dv.getInt16(b, les[i] === 1);
+          out[base + k] = dv.getInt16(b, true);
           pos = p + 16;
           break;
         case M_U32:
-          out[base + k] = dv.getUint32(b, les[i] === 1);
+          out[base + k] = dv.getUint32(b, true);
           pos = p + 32;
           break;
         case M_I32:
-          out[base + k] = dv.getInt32(b, les[i] === 1);
+          out[base + k] = dv.getInt32(b, true);
           pos = p + 32;
           break;
         case M_U64:
         case M_I64: {
-          const le = les[i] === 1;
-          const lo = dv.getUint32(le ? b : b + 4, le);
-          let hi = dv.getUint32(le ? b + 4 : b, le);
+          const lo = dv.getUint32(b, true);
+          let hi = dv.getUint32(b + 4, true);
           if (op === M_I64 && hi >= 2147483648) hi -= 4294967296;
           // One rounding of the exact value, as Number() of the bigint the closures give past 2^53.
           out[base + k] = hi * 4294967296 + lo;
