@@ -90,7 +90,9 @@ export class ColumnTables {
   }
 
   // Strings also by their bytes, so that a string seen before costs a hash of its bytes, not a decoded text and a
-  // Map lookup: an open-addressing table of entries (hash, bytes in one pool, string id).
+  // Map lookup: an open-addressing table of entries (hash, bytes in one pool, string id). The hash starts from a
+  // random seed, so that no trace can be made of texts that all collide (each lookup would walk all of them).
+  readonly hashSeed = (FNV_SEED ^ Math.floor(Math.random() * 0x100000000)) | 0;
   private byHash = new Int32Array(1024); // entry + 1; 0: empty
   private entHash = new Int32Array(256);
   private entOff = new Int32Array(256);
@@ -102,7 +104,7 @@ export class ColumnTables {
 
   /**
    * The id of the string of bytes [start, end) when these bytes were interned before (strOfBytes), else -1.
-   * `h`: hashBytes of them (column readers hash while they look for the end of the text).
+   * `h`: hashBytes of them from hashSeed (column readers hash while they look for the end of the text).
    */
   idOfBytes(u8: Uint8Array, start: number, end: number, h: number): number {
     const len = end - start;
@@ -123,7 +125,7 @@ export class ColumnTables {
 
   /** The id of the text of bytes [start, end) (decodeText), interned if new; the bytes are remembered for idOfBytes. */
   strOfBytes(u8: Uint8Array, start: number, end: number): number {
-    const h = hashBytes(u8, start, end);
+    const h = hashBytes(u8, start, end, this.hashSeed);
     const known = this.idOfBytes(u8, start, end, h);
     if (known >= 0) return known;
     // By its text: two byte strings can be one text (bad UTF-8 becomes U+FFFD).
@@ -179,8 +181,8 @@ const FNV_SEED = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
 /** FNV-1a of bytes [start, end). */
-function hashBytes(u8: Uint8Array, start: number, end: number): number {
-  let h = FNV_SEED;
+function hashBytes(u8: Uint8Array, start: number, end: number, seed: number): number {
+  let h = seed;
   for (let i = start; i < end; i++) h = Math.imul(h ^ u8[i], FNV_PRIME);
   return h;
 }
@@ -457,7 +459,7 @@ function compilePicker(
         case M_STRZ: {
           // The end of the text and its hash in one pass.
           const lim = u8.length;
-          let h = FNV_SEED;
+          let h = tables.hashSeed;
           let end = b;
           while (end < lim) {
             const x = u8[end];
@@ -479,7 +481,7 @@ function compilePicker(
           pos = p + len * 8;
           // The text ends at its first NUL byte, if any.
           const lim = b + len;
-          let h = FNV_SEED;
+          let h = tables.hashSeed;
           let end = b;
           while (end < lim) {
             const x = u8[end];
