@@ -33,21 +33,18 @@ import type { TraceModel } from './types';
 import { assembleModel } from './assemble';
 import { Ev, modelFieldsOf } from './event-kinds';
 
-/**
- * Growable buffers, one class per element type: a store into a typed array whose kind varies at one site is
- * megamorphic and costs several times more than the rest of packing.
- */
+/** The values column: grows by doubling; a record reserves room for all its values at once. */
 class F64Buf {
   a = new Float64Array(4096);
   length = 0;
-  push(v: number): number {
-    if (this.length === this.a.length) this.grow();
-    this.a[this.length] = v;
-    return this.length++;
+  push(v: number): void {
+    if (this.length === this.a.length) this.reserve(1);
+    this.a[this.length++] = v;
   }
-  private grow(): void {
-    const next = new Float64Array(this.a.length * 2);
-    next.set(this.a);
+  reserve(n: number): void {
+    if (this.length + n <= this.a.length) return;
+    const next = new Float64Array(Math.max(this.a.length * 2, this.length + n));
+    next.set(this.a.subarray(0, this.length));
     this.a = next;
   }
   finish(): Float64Array {
@@ -55,39 +52,39 @@ class F64Buf {
   }
 }
 
-class I32Buf {
-  a = new Int32Array(4096);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.a.length) this.grow();
-    this.a[this.length++] = v;
+/**
+ * The one-value-per-record columns of the chunk being filled, allocated at the chunk's size (up to
+ * PREALLOCATED_RECORDS): no bounds check per value, and a full chunk takes the arrays as they are, not copies.
+ */
+class RecordColumns {
+  readonly ts: Float64Array;
+  readonly stream: Int32Array;
+  readonly trace: Int32Array;
+  readonly cpu: Int32Array;
+  readonly name: Int32Array;
+  readonly flags: Uint8Array;
+  constructor(readonly capacity: number) {
+    this.ts = new Float64Array(capacity);
+    this.stream = new Int32Array(capacity);
+    this.trace = new Int32Array(capacity);
+    this.cpu = new Int32Array(capacity);
+    this.name = new Int32Array(capacity);
+    this.flags = new Uint8Array(capacity);
   }
-  private grow(): void {
-    const next = new Int32Array(this.a.length * 2);
-    next.set(this.a);
-    this.a = next;
-  }
-  finish(): Int32Array {
-    return this.a.slice(0, this.length);
+  /** The first `count` records in a larger table (the columns grow by doubling past PREALLOCATED_RECORDS). */
+  grown(count: number): RecordColumns {
+    const next = new RecordColumns(this.capacity * 2);
+    next.ts.set(this.ts.subarray(0, count));
+    next.stream.set(this.stream.subarray(0, count));
+    next.trace.set(this.trace.subarray(0, count));
+    next.cpu.set(this.cpu.subarray(0, count));
+    next.name.set(this.name.subarray(0, count));
+    next.flags.set(this.flags.subarray(0, count));
+    return next;
   }
 }
 
-class U8Buf {
-  a = new Uint8Array(4096);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.a.length) this.grow();
-    this.a[this.length++] = v;
-  }
-  private grow(): void {
-    const next = new Uint8Array(this.a.length * 2);
-    next.set(this.a);
-    this.a = next;
-  }
-  finish(): Uint8Array {
-    return this.a.slice(0, this.length);
-  }
-}
+const PREALLOCATED_RECORDS = 1 << 16;
 
 /** Dropped-event statistics per trace, 4 numbers each. */
 const D_COUNT = 0;
@@ -157,12 +154,7 @@ const MAX_PLAIN_CPU = 0x7fffffff;
 export const DEFAULT_CHUNK_RECORDS = 1 << 16;
 
 export class EventPacker {
-  private ts = new F64Buf();
-  private stream = new I32Buf();
-  private trace = new I32Buf();
-  private cpu = new I32Buf();
-  private name = new I32Buf();
-  private flags = new U8Buf();
+  private cols: RecordColumns;
   private values = new F64Buf();
   private oddIndex: number[] = [];
   private oddValue: number[] = [];
@@ -198,22 +190,26 @@ export class EventPacker {
     this.lastKey = new Float64Array(streams);
     this.hasRecord = new Uint8Array(streams);
     this.chunkRecords = Math.max(1, opts.chunkRecords ?? DEFAULT_CHUNK_RECORDS);
+    this.cols = new RecordColumns(Math.min(this.chunkRecords, PREALLOCATED_RECORDS));
     this.onChunk = opts.onChunk;
     this.keepUnknown = Uint8Array.from(opts.keepUnknown ?? [], (k) => (k ? 1 : 0));
   }
 
   private common(tsNs: number, stream: number, trace: number, cpu: number | null, flags: number): void {
-    const i = this.ts.push(tsNs);
-    this.stream.push(this.streamGlobal === null ? stream : this.streamGlobal[stream]);
-    this.trace.push(trace);
-    if (cpu === null) this.cpu.push(-1);
-    else if (Number.isInteger(cpu) && cpu >= 0 && cpu < MAX_PLAIN_CPU) this.cpu.push(cpu);
+    const i = this.count;
+    let cols = this.cols;
+    if (i === cols.capacity) cols = this.cols = cols.grown(i);
+    cols.ts[i] = tsNs;
+    cols.stream[i] = this.streamGlobal === null ? stream : this.streamGlobal[stream];
+    cols.trace[i] = trace;
+    if (cpu === null) cols.cpu[i] = -1;
+    else if (Number.isInteger(cpu) && cpu >= 0 && cpu < MAX_PLAIN_CPU) cols.cpu[i] = cpu;
     else {
-      this.cpu.push(-1);
+      cols.cpu[i] = -1;
       this.oddIndex.push(i);
       this.oddValue.push(cpu);
     }
-    this.flags.push(flags);
+    cols.flags[i] = flags;
     this.records++;
     if (++this.count >= this.chunkRecords) this.cut();
   }
@@ -286,17 +282,28 @@ export class EventPacker {
       return;
     }
     const values = this.values;
+    const n = rec.count;
+    values.reserve(n);
     const src = rec.values;
-    for (let k = 0; k < rec.count; k++) values.push(src[k]);
-    this.name.push(rec.nameId);
+    const dst = values.a;
+    let at = values.length;
+    for (let k = 0; k < n; k++) dst[at++] = src[k];
+    values.length = at;
+    this.setName(rec.nameId);
     this.common(ts, stream, trace, cpu, rec.flags);
+  }
+
+  /** The name of the record `common` is about to add. */
+  private setName(nameId: number): void {
+    if (this.count === this.cols.capacity) this.cols = this.cols.grown(this.count);
+    this.cols.name[this.count] = nameId;
   }
 
   addLoss(l: LossRecord): void {
     this.mark(l.stream, l.beginNs);
     this.values.push(l.count);
     this.values.push(l.endNs);
-    this.name.push(0);
+    this.setName(0);
     this.common(
       l.beginNs,
       l.stream,
@@ -309,29 +316,28 @@ export class EventPacker {
   /** Close the current chunk: hand it over (onChunk) or keep it. */
   private cut(): void {
     if (this.count === 0) return;
+    const n = this.count;
+    const cols = this.cols;
+    // A full table goes as it is; a part of one is copied out (the last chunk, or a smaller chunk size).
+    const whole = n === cols.capacity;
     const chunk: PackedChunk = {
-      count: this.count,
-      tsNs: this.ts.finish(),
-      stream: this.stream.finish(),
-      trace: this.trace.finish(),
-      cpu: this.cpu.finish(),
+      count: n,
+      tsNs: whole ? cols.ts : cols.ts.slice(0, n),
+      stream: whole ? cols.stream : cols.stream.slice(0, n),
+      trace: whole ? cols.trace : cols.trace.slice(0, n),
+      cpu: whole ? cols.cpu : cols.cpu.slice(0, n),
       cpuOddIndex: Int32Array.from(this.oddIndex),
       cpuOddValue: Float64Array.from(this.oddValue),
-      name: this.name.finish(),
-      flags: this.flags.finish(),
+      name: whole ? cols.name : cols.name.slice(0, n),
+      flags: whole ? cols.flags : cols.flags.slice(0, n),
       values: this.values.finish(),
       newNames: this.tables.names.slice(this.sentNames),
       newStrings: this.tables.strings.slice(this.sentStrings),
     };
+    if (whole) this.cols = new RecordColumns(Math.min(this.chunkRecords, PREALLOCATED_RECORDS));
     this.sentNames = this.tables.names.length;
     this.sentStrings = this.tables.strings.length;
     this.count = 0;
-    this.ts.length = 0;
-    this.stream.length = 0;
-    this.trace.length = 0;
-    this.cpu.length = 0;
-    this.name.length = 0;
-    this.flags.length = 0;
     this.values.length = 0;
     this.oddIndex = [];
     this.oddValue = [];

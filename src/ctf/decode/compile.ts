@@ -148,7 +148,7 @@ export function findClass(root: StructClass | undefined, path: string[]): FieldC
   return cur;
 }
 
-function isText(cls: FieldClass): boolean {
+export function isText(cls: FieldClass): boolean {
   return cls.kind === 'int' && cls.size === 8 && cls.encoding !== undefined && cls.align % 8 === 0;
 }
 
@@ -161,7 +161,7 @@ function alignStep(align: number): ((c: Cursor) => void) | null {
 }
 
 /** True when a CTF 2 fixed-length field's bit order is not its byte order's default (see readReversedBitOrder). */
-function reversedBits(cls: { byteOrder: 'le' | 'be'; bitOrder?: string }): boolean {
+export function reversedBits(cls: { byteOrder: 'le' | 'be'; bitOrder?: string }): boolean {
   return cls.bitOrder !== undefined && cls.bitOrder !== (cls.byteOrder === 'le' ? 'first-to-last' : 'last-to-first');
 }
 
@@ -308,7 +308,7 @@ function lengthFromSlot(c: Cursor, slot: number, elemBits: number, field: string
 }
 
 /** Bytes per code unit: 2 for UTF-16, 4 for UTF-32, else 1. */
-function unitBytes(enc: TextEncoding): number {
+export function unitBytes(enc: TextEncoding): number {
   return enc.startsWith('utf-16') ? 2 : enc.startsWith('utf-32') ? 4 : 1;
 }
 
@@ -634,26 +634,33 @@ function clockReader(
     };
   }
   const span = 2 ** size;
-  const mask = span - 1;
   return (c) => {
     const v = rd(c);
-    const cur = (c.clockLo & mask) >>> 0;
-    let lo = c.clockLo - cur + v;
-    let hi = c.clockHi;
-    if (v < cur) lo += span;
-    if (lo >= 4294967296) {
-      lo -= 4294967296;
-      hi++;
-    }
-    if (isEnd) {
-      c.endHi = hi;
-      c.endLo = lo;
-    } else {
-      c.clockHi = hi;
-      c.clockLo = lo;
-    }
+    narrowClock(c, v, span, isEnd);
     return v;
   };
+}
+
+/**
+ * A clock value of fewer than 32 bits (`span` = 2^bits): it replaces the running clock's low bits, which wrap
+ * forward when it is below them. Sets the running clock, or for the packet end the end clock.
+ */
+function narrowClock(c: Cursor, v: number, span: number, isEnd: boolean): void {
+  const cur = (c.clockLo & (span - 1)) >>> 0;
+  let lo = c.clockLo - cur + v;
+  let hi = c.clockHi;
+  if (v < cur) lo += span;
+  if (lo >= 4294967296) {
+    lo -= 4294967296;
+    hi++;
+  }
+  if (isEnd) {
+    c.endHi = hi;
+    c.endLo = lo;
+  } else {
+    c.clockHi = hi;
+    c.clockLo = lo;
+  }
 }
 
 function labelsOf(mappings: EnumMapping[], v: number | bigint): string[] {
@@ -1087,8 +1094,38 @@ export function compileLttngHeader(cls: StructClass, env: CompileEnv): Dec | nul
       : wideReader(eId.type.size, eId.type.align, eId.type.byteOrder === 'le', eId.type.signed);
   const eTsRd = clockReader(eTs.type.size, eTs.type.align, eTs.type.byteOrder === 'le', false, false);
   const idSlot = env.slots.get('event.header:id');
+  // LTTng's compact header (5-bit id, 27-bit timestamp, little-endian, from a byte boundary) is one 32-bit word.
+  const idBits = idC.size;
+  const tsBits = cTs.type.size;
+  const oneWord =
+    m >= 7 &&
+    idBits + tsBits === 32 &&
+    cAlign === 0 &&
+    idC.byteOrder === 'le' &&
+    !idC.signed &&
+    cTs.type.byteOrder === 'le' &&
+    !cTs.type.signed;
+  const idMask = 2 ** idBits - 1;
+  const tsSpan = 2 ** tsBits;
   return (c) => {
     c.pos = (c.pos + m) & ~m;
+    // Read as one word only when it is inside the packet (else the per-field readers, and their errors).
+    if (oneWord && c.pos + 32 <= c.u8.length * 8) {
+      const w = c.dv.getUint32(c.pos >>> 3, true);
+      const id = w & idMask;
+      if (idSlot !== undefined) c.regs[idSlot] = id;
+      if (id !== extVal) {
+        c.pos += 32;
+        c.eventId = id;
+        narrowClock(c, w >>> idBits, tsSpan, false);
+        return undefined;
+      }
+      c.pos += idBits;
+      c.pos = (c.pos + eAlign) & ~eAlign;
+      c.eventId = Number(eIdRd(c));
+      eTsRd(c);
+      return undefined;
+    }
     const id = idRd(c);
     if (idSlot !== undefined) c.regs[idSlot] = id;
     if (id !== extVal) {

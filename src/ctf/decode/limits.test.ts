@@ -85,6 +85,25 @@ describe('impossible lengths', () => {
     expect(generic.message).toMatch(/event\.payload field '_prev_comm': text array goes beyond the end of the packet/);
   });
 
+  for (const n of ['4294967295', '2147483648', '100000000']) {
+    it(`a text array the column readers read, _prev_comm[${n}]: its length checked as the closures check it`, () => {
+      const inputs = withMetadataEdit('tc-flipping-endianness', '_prev_comm[16]', `_prev_comm[${n}]`);
+      const tables = new ColumnTables((name) => (name === 'sched_switch' ? [['prev_comm', 'str']] : null));
+      let err: unknown;
+      try {
+        openExperiment(inputs).decodeColumns(tables, () => {});
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(CtfError);
+      expect((err as CtfError).message).toMatch(
+        new RegExp(
+          `event\\.payload field '_prev_comm': length ${n} of 8 bits needs at least \\d+ bits, only \\d+ are left`,
+        ),
+      );
+    });
+  }
+
   it('a sequence whose length field reads 2^31 - 1', () => {
     // The sequence's length field widened to 32 bits of the bytes that follow it: a huge, impossible length.
     const inputs = withMetadataEdit(

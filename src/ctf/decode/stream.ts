@@ -7,8 +7,8 @@ import { CtfError } from '../errors';
 import type { ByteSource } from './byte-source';
 import type { LossRecord, TraceEvent } from '../event';
 import type { ClockConv } from './clock';
-import { REC_EVENT, StagedRecord, type ColumnTables } from './columns';
-import { DecodeFault } from './compile';
+import { REC_EVENT, StagedRecord, type ColumnTables, type ScopeReader } from './columns';
+import { DecodeFault, type Dec } from './compile';
 import { Cursor } from './cursor';
 import type { PacketTable } from './index-file';
 import type { StreamPlan, TracePlan } from './plan';
@@ -188,6 +188,9 @@ export class StreamDecoder {
   loss: LossRecord | null = null;
   /** Column mode (readColumns): events are read into `staged` through the tables' column readers. */
   private tables: ColumnTables | null = null;
+  /** The common context's column reader (or skipper) of the current packet's stream class. */
+  private colCtx: ScopeReader | null = null;
+  private skipCtx: Dec | null = null;
   readonly staged = new StagedRecord();
   isStaged = false;
   /** Merge key of the current item (ns from origin; -Infinity when unknown). */
@@ -212,6 +215,14 @@ export class StreamDecoder {
   /** Read events as columns (the fields the tables want) instead of TraceEvents. */
   readColumns(tables: ColumnTables | null): void {
     this.tables = tables;
+    if (this.sp !== null) this.contextReaders(this.sp);
+  }
+
+  /** The common context's reader for column mode, looked up once per packet rather than per event. */
+  private contextReaders(sp: StreamPlan): void {
+    const read = this.tables !== null && this.tables.readContext;
+    this.colCtx = read ? sp.columnContext() : null;
+    this.skipCtx = this.tables !== null && !read ? sp.skipContext() : null;
   }
 
   /** Index of the packet being read (-1 before the first). */
@@ -294,6 +305,7 @@ export class StreamDecoder {
     this.limitBits = contentBits;
     c.endBits = contentBits;
     this.curCpu = c.cpu;
+    this.contextReaders(sp);
     this.checkLosses();
     return true;
   }
@@ -407,13 +419,8 @@ export class StreamDecoder {
       rec.nameId = ep.nameId;
       rec.flags = REC_EVENT;
       rec.count = 0;
-      if (tables.readContext) {
-        const ctx = sp.columnContext();
-        if (ctx) ctx(c, rec, tables);
-      } else {
-        const skip = sp.skipContext();
-        if (skip) skip(c);
-      }
+      if (this.colCtx !== null) this.colCtx(c, rec, tables);
+      else if (this.skipCtx !== null) this.skipCtx(c);
       if (ep.ectx) ep.ectx(c);
       if (ep.payload) ep.payload(c, rec, tables);
       else if (ep.skipPayload) ep.skipPayload(c);
@@ -421,7 +428,7 @@ export class StreamDecoder {
     } catch (e) {
       throw fault(e, this.file, this.packetOff, start, `event at bit ${start} of the packet`);
     }
-    this.checkEnd(start, tables.names[rec.nameId]);
+    if (c.pos === start || c.pos > this.limitBits) this.checkEnd(start, tables.names[rec.nameId]);
     this.event = null;
     this.loss = null;
     this.isStaged = true;
