@@ -6,7 +6,7 @@
  * Hot path: the event class comes with the record (resolved once per class), one Map lookup for the thread per
  * event; no closure or object per event.
  */
-import { compactTypedArrays, THREADS_PER_BUFFER } from './arena';
+import { Arena, compactTypedArrays, THREADS_PER_BUFFER } from './arena';
 import type { LossRecord } from '../ctf/event';
 import { Ev, eventKindOf, FIELD } from './event-kinds';
 import { f64Column, i16Column, i32Column, StringTable, u16Column, u8Column } from './growable';
@@ -1096,15 +1096,18 @@ export class ModelBuilder {
     const endNs = this.endNs === -Infinity ? startNs : this.endNs;
     for (const t of this.live.values()) if (t.own) this.closeThread(t, endNs);
     this.strings.clock = this.seq + 1;
-    // Finished a group at a time, each group's small columns compacted into one buffer (arena.ts): the page
+    // Finished a group at a time, each group's small columns copied straight into one buffer (arena.ts): the page
     // receives one buffer per group (plus the large columns, each in its own), not one per column, and no
     // column leaves the builder as a view into the growable columns' shared slabs.
-    const own = this.all.filter((t) => t.own);
+    const own: ThreadBuilder[] = [];
+    for (const t of this.all) if (t.own) own.push(t);
     const threads: ThreadModel[] = [];
     for (let i = 0; i < own.length; i += THREADS_PER_BUFFER) {
-      const group = own.slice(i, i + THREADS_PER_BUFFER).map((t) => this.threadModel(t));
-      compactTypedArrays(group);
-      for (const t of group) threads.push(t);
+      const end = Math.min(own.length, i + THREADS_PER_BUFFER);
+      let bytes = 0;
+      for (let j = i; j < end; j++) bytes += this.arenaBytes(own[j]);
+      const arena = new Arena(bytes);
+      for (let j = i; j < end; j++) threads.push(this.threadModel(own[j], arena));
     }
     const threadIndex = own.map((t) => t.index);
     const cpus: CpuRunTable[] = [];
@@ -1155,17 +1158,50 @@ export class ModelBuilder {
     };
   }
 
-  private threadModel(t: ThreadBuilder): ThreadModel {
+  /** Whether a thread's model has state and syscall tables (threadModel). */
+  private hasKernelTables(t: ThreadBuilder): boolean {
+    return this.hasKernel && t.cpuRow === undefined;
+  }
+
+  /** What threadModel copies of t's columns into its group's arena: the same columns, in the same order. */
+  private arenaBytes(t: ThreadBuilder): number {
+    let b =
+      t.sStart.arenaBytes +
+      t.sEnd.arenaBytes +
+      t.sSelf.arenaBytes +
+      t.sDepth.arenaBytes +
+      t.sKind.arenaBytes +
+      t.sName.arenaBytes +
+      t.sAddr.arenaBytes +
+      t.sFlags.arenaBytes +
+      t.nameStart.arenaBytes +
+      t.nameIdx.arenaBytes +
+      t.otherNs.arenaBytes;
+    if (this.hasKernelTables(t))
+      b +=
+        t.stStart.arenaBytes +
+        t.stEnd.arenaBytes +
+        t.stState.arenaBytes +
+        t.stCpu.arenaBytes +
+        t.scStart.arenaBytes +
+        t.scEnd.arenaBytes +
+        t.scName.arenaBytes +
+        t.scRet.arenaBytes +
+        t.scFlags.arenaBytes;
+    return b;
+  }
+
+  private threadModel(t: ThreadBuilder, arena: Arena): ThreadModel {
     const slices = {
       count: t.sStart.length,
-      startNs: t.sStart.finish(),
-      endNs: t.sEnd.finish(),
-      selfNs: t.sSelf.finish(),
-      depth: t.sDepth.finish(),
-      kind: t.sKind.finish(),
-      name: t.sName.finish(),
-      addr: t.sAddr.finish(),
-      flags: t.sFlags.finish(),
+      startNs: t.sStart.finish(arena),
+      endNs: t.sEnd.finish(arena),
+      selfNs: t.sSelf.finish(arena),
+      depth: t.sDepth.finish(arena),
+      kind: t.sKind.finish(arena),
+      name: t.sName.finish(arena),
+      addr: t.sAddr.finish(arena),
+      flags: t.sFlags.finish(arena),
     };
     sortSlices(slices);
     const m: ThreadModel = {
@@ -1175,25 +1211,25 @@ export class ModelBuilder {
       slices,
       maxDepth: t.maxDepth,
       eventCount: t.eventCount,
-      nameHistory: { count: t.nameStart.length, startNs: t.nameStart.finish(), name: t.nameIdx.finish() },
+      nameHistory: { count: t.nameStart.length, startNs: t.nameStart.finish(arena), name: t.nameIdx.finish(arena) },
     };
     if (t.cpuRow !== undefined) m.cpuRow = t.cpuRow;
-    if (t.otherNs.length > 0) m.otherEventsNs = t.otherNs.finish().sort();
-    if (this.hasKernel && t.cpuRow === undefined) {
+    if (t.otherNs.length > 0) m.otherEventsNs = t.otherNs.finish(arena).sort();
+    if (this.hasKernelTables(t)) {
       m.states = {
         count: t.stStart.length,
-        startNs: t.stStart.finish(),
-        endNs: t.stEnd.finish(),
-        state: t.stState.finish(),
-        cpu: t.stCpu.finish(),
+        startNs: t.stStart.finish(arena),
+        endNs: t.stEnd.finish(arena),
+        state: t.stState.finish(arena),
+        cpu: t.stCpu.finish(arena),
       };
       m.syscalls = {
         count: t.scStart.length,
-        startNs: t.scStart.finish(),
-        endNs: t.scEnd.finish(),
-        name: t.scName.finish(),
-        ret: t.scRet.finish(),
-        flags: t.scFlags.finish(),
+        startNs: t.scStart.finish(arena),
+        endNs: t.scEnd.finish(arena),
+        name: t.scName.finish(arena),
+        ret: t.scRet.finish(arena),
+        flags: t.scFlags.finish(arena),
       };
     }
     return m;

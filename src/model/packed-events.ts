@@ -562,7 +562,8 @@ export class PackedMerger {
     const n = c.count;
     for (; i < n; i++) {
       const rawTs = tsCol[i];
-      const ts = Number.isNaN(rawTs) ? NaN : rawTs + shift;
+      // NaN stays NaN (shift is finite); a NaN constant in a branch here would box every event's time.
+      const ts = rawTs + shift;
       if (i > p.pos) {
         const key = Number.isNaN(rawTs) ? -Infinity : ts;
         if (!(key < boundKey || (key === boundKey && streamCol[i] < boundStream))) break;
