@@ -433,6 +433,9 @@ class PartCursor {
 export class PackedMerger {
   private readonly parts: PartCursor[];
   private readonly keys: Float64Array;
+  /** Where the current run stops (fields, not arguments: a double argument is boxed at every call). */
+  private boundKey = Infinity;
+  private boundStream = Infinity;
   /** One reused view of the current record: the builder reads it during addRecord only. */
   private readonly rec: EventRecord = {
     name: '',
@@ -489,8 +492,11 @@ export class PackedMerger {
     this.parts[part].dropped = dropped;
   }
 
-  /** Head key of a part, loading its next chunk when needed; NaN when it has nothing queued. */
-  private head(j: number): number {
+  /**
+   * Sets keys[j] to the head key of part j, loading its next chunk when needed; NaN when it has nothing queued.
+   * (Written to the array, not returned: a returned double is boxed, once per run of records.)
+   */
+  private loadHead(j: number): void {
     const p = this.parts[j];
     let c = p.chunk;
     if (c === null || p.pos >= c.count) {
@@ -498,12 +504,15 @@ export class PackedMerger {
       p.chunk = c;
       p.pos = 0;
       p.vpos = 0;
-      if (c === null) return NaN;
+      if (c === null) {
+        this.keys[j] = NaN;
+        return;
+      }
       p.odd.clear();
       for (let i = 0; i < c.cpuOddIndex.length; i++) p.odd.set(c.cpuOddIndex[i], c.cpuOddValue[i]);
     }
     const ts = c.tsNs[p.pos];
-    return Number.isNaN(ts) ? -Infinity : ts + p.shift;
+    this.keys[j] = Number.isNaN(ts) ? -Infinity : ts + p.shift;
   }
 
   /** Merges as far as the queued chunks allow. True when every part has ended and everything is merged. */
@@ -511,7 +520,7 @@ export class PackedMerger {
     const parts = this.parts;
     const k = parts.length;
     const keys = this.keys;
-    for (let j = 0; j < k; j++) if (Number.isNaN(keys[j])) keys[j] = this.head(j);
+    for (let j = 0; j < k; j++) if (Number.isNaN(keys[j])) this.loadHead(j);
     for (;;) {
       // The part with the first record, and the first record of the others: the best part's records go in
       // one run until they reach that bound (or its chunk ends).
@@ -541,13 +550,17 @@ export class PackedMerger {
         }
       }
       if (best < 0) return true;
-      this.run(parts[best], boundKey, boundStream);
-      keys[best] = this.head(best);
+      this.boundKey = boundKey;
+      this.boundStream = boundStream;
+      this.run(parts[best]);
+      this.loadHead(best);
     }
   }
 
   /** Emits the part's records of its current chunk while they come before (boundKey, boundStream). */
-  private run(p: PartCursor, boundKey: number, boundStream: number): void {
+  private run(p: PartCursor): void {
+    const boundKey = this.boundKey;
+    const boundStream = this.boundStream;
     const c = p.chunk!;
     const builder = this.builder;
     const r = this.rec;
