@@ -173,6 +173,8 @@ function stateFromStatedump(status: number): number {
  */
 class ThreadStub {
   readonly own = false;
+  /** Its tid was freed or reused: no longer the live thread of that tid. */
+  retired = false;
   cpuRow: number | undefined = undefined;
   /** Name (IndexIntoStrings, or -1: unknown) of its syscall in progress: a forked child starts inside it. */
   openSysName = NO_SYSCALL;
@@ -215,6 +217,7 @@ const NO_CALLS = new CallStack();
 
 class ThreadBuilder {
   readonly own = true;
+  retired = false;
   cpuRow: number | undefined = undefined;
   openSysName = NO_SYSCALL;
   pid = -1;
@@ -303,6 +306,8 @@ export class ModelBuilder {
   private seq = 0;
   /** Per CPU: current tid from sched_switch (-1 unknown), active irq and softirq handlers. */
   private readonly cpuCurrent: number[] = [];
+  /** Per CPU: the thread last found for its current tid (valid while not retired): no Map lookup per event. */
+  private readonly cpuThread: Array<AnyThread | undefined> = [];
   private readonly cpuIrqDepth: number[] = [];
   private readonly cpuSoftDepth: number[] = [];
   private readonly cpuRuns: CpuRunBuilder[] = [];
@@ -454,6 +459,7 @@ export class ModelBuilder {
   private cpuSlot(cpu: number): void {
     while (this.cpuCurrent.length <= cpu) {
       this.cpuCurrent.push(-1);
+      this.cpuThread.push(undefined);
       this.cpuIrqDepth.push(0);
       this.cpuSoftDepth.push(0);
       this.cpuRuns.push(new CpuRunBuilder());
@@ -471,7 +477,13 @@ export class ModelBuilder {
     else if (tid === 0) kind = CpuRunKind.Idle;
     else if (tid > 0) kind = CpuRunKind.Run;
     else kind = -1; // before the CPU's first sched_switch: unknown, no interval
-    const thread = tid > 0 ? (this.live.get(tid)?.index ?? -1) : -1;
+    const known = this.cpuThread[cpu];
+    const thread =
+      tid > 0
+        ? known !== undefined && !known.retired && known.tid === tid
+          ? known.index
+          : (this.live.get(tid)?.index ?? -1)
+        : -1;
     if (kind === r.openKind && thread === r.openThread && tid === r.openTid) return;
     r.close(ts);
     r.openKind = kind;
@@ -484,7 +496,16 @@ export class ModelBuilder {
   private currentOn(cpu: number | null, ts: number): AnyThread | undefined {
     if (cpu === null || cpu >= this.cpuCurrent.length) return undefined;
     const tid = this.cpuCurrent[cpu];
-    return tid > 0 ? this.thread(tid, ts) : undefined;
+    return tid > 0 ? this.threadOn(cpu, tid, ts) : undefined;
+  }
+
+  /** this.thread(tid, ts) for a tid met on a known cpu: the CPU's cached thread when it is that tid's live one. */
+  private threadOn(cpu: number, tid: number, ts: number): AnyThread {
+    const known = this.cpuThread[cpu];
+    if (known !== undefined && !known.retired && known.tid === tid) return known;
+    const t = this.thread(tid, ts);
+    this.cpuThread[cpu] = t;
+    return t;
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -632,7 +653,8 @@ export class ModelBuilder {
     const nextTid = num(f, FIELD.schedSwitch.next_tid);
     const c = cpu ?? -1;
     if (prevTid > 0) {
-      const p = this.thread(prevTid, ts);
+      const p =
+        cpu !== null && cpu < this.cpuThread.length ? this.threadOn(cpu, prevTid, ts) : this.thread(prevTid, ts);
       if (p.own) {
         p.eventCount++;
         this.setName(p, str(f, FIELD.schedSwitch.prev_comm), ts);
@@ -640,8 +662,9 @@ export class ModelBuilder {
         this.setState(p, state, ts, state === ThreadState.WaitCpu ? c : -1);
       }
     }
+    let next: AnyThread | undefined;
     if (nextTid > 0) {
-      const n = this.thread(nextTid, ts);
+      const n = (next = this.thread(nextTid, ts));
       if (n.own) {
         n.eventCount++;
         this.setName(n, str(f, FIELD.schedSwitch.next_comm), ts);
@@ -651,6 +674,7 @@ export class ModelBuilder {
     if (cpu !== null && nextTid >= 0) {
       this.cpuSlot(cpu);
       this.cpuCurrent[cpu] = nextTid;
+      this.cpuThread[cpu] = next;
       this.markCpu(cpu, ts);
     }
   }
@@ -725,6 +749,7 @@ export class ModelBuilder {
 
   /** The thread is gone at ts: close everything it had open and forget its tid. */
   private retire(t: AnyThread, key: number, ts: number): void {
+    t.retired = true;
     if (t.own) this.closeThread(t, ts);
     t.openSysName = NO_SYSCALL;
     this.live.delete(key);

@@ -564,30 +564,41 @@ export class PackedMerger {
     const c = p.chunk!;
     const builder = this.builder;
     const r = this.rec;
+    // Columns and tables in locals: read through `c` and `p`, they were loaded again after every builder call.
     const values = c.values;
     const tsCol = c.tsNs;
     const streamCol = c.stream;
+    const flagsCol = c.flags;
+    const cpuCol = c.cpu;
+    const nameCol = c.name;
+    const traceCol = c.trace;
+    const names = p.names;
+    const strings = p.strings;
+    const classes = p.classes;
     const shift = p.shift;
     r.values = values;
-    r.strings = p.strings;
+    r.strings = strings;
+    const first = p.pos;
     let v = p.vpos;
-    let i = p.pos;
+    let i = first;
+    let events = this.events;
     const n = c.count;
     for (; i < n; i++) {
       const rawTs = tsCol[i];
       // NaN stays NaN (shift is finite); a NaN constant in a branch here would box every event's time.
       const ts = rawTs + shift;
-      if (i > p.pos) {
+      if (i > first) {
         const key = Number.isNaN(rawTs) ? -Infinity : ts;
         if (!(key < boundKey || (key === boundKey && streamCol[i] < boundStream))) break;
       }
-      const flags = c.flags[i];
-      let cpu: number | null = c.cpu[i];
+      const flags = flagsCol[i];
+      let cpu: number | null = cpuCol[i];
       if (cpu === -1) cpu = p.odd.get(i) ?? null;
       const rec = flags & REC_MASK;
       if (rec === REC_EVENT) {
-        const nameId = c.name[i];
-        const cls = p.classes[nameId] ?? (p.classes[nameId] = builder.classOf(p.names[nameId]));
+        const nameId = nameCol[i];
+        const cls = classes[nameId] ?? (classes[nameId] = builder.classOf(names[nameId]));
+        events++;
         if (
           (flags & F_VTID) !== 0 &&
           ts === ts && // timed
@@ -597,27 +608,23 @@ export class PackedMerger {
           // Another partition's thread: step over the record's values, count it.
           v += 1 + (flags & F_VPID ? 1 : 0) + (flags & F_PROCNAME ? 1 : 0);
           if (flags & F_FIELDS) v = stepFields(p, nameId, values, v, (flags & F_OPT) !== 0);
-          builder.countOnly(c.trace[i], ts);
-          this.events++;
-          if (this.onEvent) this.onEvent(this.events);
+          builder.countOnly(traceCol[i], ts);
           continue;
         }
-        r.name = p.names[nameId];
+        r.name = names[nameId];
         r.cls = cls;
         r.tsNs = ts;
         r.cpu = cpu;
-        r.trace = c.trace[i];
+        r.trace = traceCol[i];
         r.hasCtx = (flags & F_CTX) !== 0;
         r.vtid = flags & F_VTID ? values[v++] : null;
         r.vpid = flags & F_VPID ? values[v++] : null;
-        r.procname = flags & F_PROCNAME ? p.strings[values[v++]] : null;
+        r.procname = flags & F_PROCNAME ? strings[values[v++]] : null;
         r.hasFields = (flags & F_FIELDS) !== 0;
         r.hasOpt = (flags & F_OPT) !== 0;
         r.at = v;
         if (r.hasFields) v = stepFields(p, nameId, values, v, r.hasOpt);
         builder.addRecord(r);
-        this.events++;
-        if (this.onEvent) this.onEvent(this.events);
       } else {
         const count = values[v++];
         const endNs = values[v++];
@@ -626,7 +633,7 @@ export class PackedMerger {
           count,
           beginNs: ts,
           endNs: Number.isNaN(endNs) ? NaN : endNs + shift,
-          trace: c.trace[i],
+          trace: traceCol[i],
           stream: streamCol[i],
           cpu,
         });
@@ -634,6 +641,11 @@ export class PackedMerger {
     }
     p.vpos = v;
     p.pos = i;
+    // Progress once per run of records, not per event (the page's heartbeat reads the count).
+    if (events !== this.events) {
+      this.events = events;
+      if (this.onEvent) this.onEvent(events);
+    }
   }
 
   /** After drain() returned true: the events the builder only counts (their order does not matter to it). */
