@@ -71,11 +71,13 @@ export interface Column<T extends TypedArray> {
  * kinds made every push site megamorphic (about 40% of the model step). The bodies are identical on purpose.
  * Values move by loops: `set(subarray(...))` allocated a view object per move, most of the builder's garbage.
  */
+/** Each kind's shared zero-length array, looked up once rather than at every column made and finished. */
+const EMPTY_F64 = empty(Float64Array);
 let slabF64 = new Float64Array(SLAB_VALUES);
 let slabF64Used = 0;
 
 class F64ColumnImpl implements Column<Float64Array> {
-  data: Float64Array = empty(Float64Array);
+  data: Float64Array = EMPTY_F64;
   base = 0;
   capacity = 0;
   length = 0;
@@ -126,22 +128,23 @@ class F64ColumnImpl implements Column<Float64Array> {
     if (at >= 0) {
       out = new Float64Array(arena!.buffer, at, n);
       for (let k = 0, d = this.data, b = this.base; k < n; k++) out[k] = d[b + k];
-    } else if (n === 0) out = empty(Float64Array);
+    } else if (n === 0) out = EMPTY_F64;
     else if (this.capacity <= SLAB_REGION_MAX)
       out = arena ? this.data.slice(this.base, this.base + n) : this.data.subarray(this.base, this.base + n);
     else out = this.data.length === n ? this.data : resized(this.data, Float64Array, n);
-    this.data = empty(Float64Array);
+    this.data = EMPTY_F64;
     this.base = 0;
     this.capacity = 0;
     return out;
   }
 }
 
+const EMPTY_I32 = empty(Int32Array);
 let slabI32 = new Int32Array(SLAB_VALUES);
 let slabI32Used = 0;
 
 class I32ColumnImpl implements Column<Int32Array> {
-  data: Int32Array = empty(Int32Array);
+  data: Int32Array = EMPTY_I32;
   base = 0;
   capacity = 0;
   length = 0;
@@ -192,22 +195,23 @@ class I32ColumnImpl implements Column<Int32Array> {
     if (at >= 0) {
       out = new Int32Array(arena!.buffer, at, n);
       for (let k = 0, d = this.data, b = this.base; k < n; k++) out[k] = d[b + k];
-    } else if (n === 0) out = empty(Int32Array);
+    } else if (n === 0) out = EMPTY_I32;
     else if (this.capacity <= SLAB_REGION_MAX)
       out = arena ? this.data.slice(this.base, this.base + n) : this.data.subarray(this.base, this.base + n);
     else out = this.data.length === n ? this.data : resized(this.data, Int32Array, n);
-    this.data = empty(Int32Array);
+    this.data = EMPTY_I32;
     this.base = 0;
     this.capacity = 0;
     return out;
   }
 }
 
+const EMPTY_U8 = empty(Uint8Array);
 let slabU8 = new Uint8Array(SLAB_VALUES);
 let slabU8Used = 0;
 
 class U8ColumnImpl implements Column<Uint8Array> {
-  data: Uint8Array = empty(Uint8Array);
+  data: Uint8Array = EMPTY_U8;
   base = 0;
   capacity = 0;
   length = 0;
@@ -258,22 +262,23 @@ class U8ColumnImpl implements Column<Uint8Array> {
     if (at >= 0) {
       out = new Uint8Array(arena!.buffer, at, n);
       for (let k = 0, d = this.data, b = this.base; k < n; k++) out[k] = d[b + k];
-    } else if (n === 0) out = empty(Uint8Array);
+    } else if (n === 0) out = EMPTY_U8;
     else if (this.capacity <= SLAB_REGION_MAX)
       out = arena ? this.data.slice(this.base, this.base + n) : this.data.subarray(this.base, this.base + n);
     else out = this.data.length === n ? this.data : resized(this.data, Uint8Array, n);
-    this.data = empty(Uint8Array);
+    this.data = EMPTY_U8;
     this.base = 0;
     this.capacity = 0;
     return out;
   }
 }
 
+const EMPTY_U16 = empty(Uint16Array);
 let slabU16 = new Uint16Array(SLAB_VALUES);
 let slabU16Used = 0;
 
 class U16ColumnImpl implements Column<Uint16Array> {
-  data: Uint16Array = empty(Uint16Array);
+  data: Uint16Array = EMPTY_U16;
   base = 0;
   capacity = 0;
   length = 0;
@@ -324,22 +329,23 @@ class U16ColumnImpl implements Column<Uint16Array> {
     if (at >= 0) {
       out = new Uint16Array(arena!.buffer, at, n);
       for (let k = 0, d = this.data, b = this.base; k < n; k++) out[k] = d[b + k];
-    } else if (n === 0) out = empty(Uint16Array);
+    } else if (n === 0) out = EMPTY_U16;
     else if (this.capacity <= SLAB_REGION_MAX)
       out = arena ? this.data.slice(this.base, this.base + n) : this.data.subarray(this.base, this.base + n);
     else out = this.data.length === n ? this.data : resized(this.data, Uint16Array, n);
-    this.data = empty(Uint16Array);
+    this.data = EMPTY_U16;
     this.base = 0;
     this.capacity = 0;
     return out;
   }
 }
 
+const EMPTY_I16 = empty(Int16Array);
 let slabI16 = new Int16Array(SLAB_VALUES);
 let slabI16Used = 0;
 
 class I16ColumnImpl implements Column<Int16Array> {
-  data: Int16Array = empty(Int16Array);
+  data: Int16Array = EMPTY_I16;
   base = 0;
   capacity = 0;
   length = 0;
@@ -390,11 +396,11 @@ class I16ColumnImpl implements Column<Int16Array> {
     if (at >= 0) {
       out = new Int16Array(arena!.buffer, at, n);
       for (let k = 0, d = this.data, b = this.base; k < n; k++) out[k] = d[b + k];
-    } else if (n === 0) out = empty(Int16Array);
+    } else if (n === 0) out = EMPTY_I16;
     else if (this.capacity <= SLAB_REGION_MAX)
       out = arena ? this.data.slice(this.base, this.base + n) : this.data.subarray(this.base, this.base + n);
     else out = this.data.length === n ? this.data : resized(this.data, Int16Array, n);
-    this.data = empty(Int16Array);
+    this.data = EMPTY_I16;
     this.base = 0;
     this.capacity = 0;
     return out;
