@@ -433,6 +433,8 @@ class PartCursor {
 export class PackedMerger {
   private readonly parts: PartCursor[];
   private readonly keys: Float64Array;
+  /** Global stream of each part's head record (with keys: what drain compares, without reaching into chunks). */
+  private readonly headStreams: Int32Array;
   /** Where the current run stops (fields, not arguments: a double argument is boxed at every call). */
   private boundKey = Infinity;
   private boundStream = Infinity;
@@ -466,6 +468,7 @@ export class PackedMerger {
   ) {
     this.parts = partOrigins.map((o) => new PartCursor(Number(o - originNs)));
     this.keys = new Float64Array(this.parts.length).fill(NaN);
+    this.headStreams = new Int32Array(this.parts.length);
   }
 
   push(part: number, chunk: PackedChunk): void {
@@ -513,6 +516,7 @@ export class PackedMerger {
     }
     const ts = c.tsNs[p.pos];
     this.keys[j] = Number.isNaN(ts) ? -Infinity : ts + p.shift;
+    this.headStreams[j] = c.stream[p.pos];
   }
 
   /** Merges as far as the queued chunks allow. True when every part has ended and everything is merged. */
@@ -520,6 +524,7 @@ export class PackedMerger {
     const parts = this.parts;
     const k = parts.length;
     const keys = this.keys;
+    const headStreams = this.headStreams;
     for (let j = 0; j < k; j++) if (Number.isNaN(keys[j])) this.loadHead(j);
     for (;;) {
       // The part with the first record, and the first record of the others: the best part's records go in
@@ -535,7 +540,7 @@ export class PackedMerger {
           if (!parts[j].ended) return false; // wait for this part's next chunk
           continue;
         }
-        const s = parts[j].chunk!.stream[parts[j].pos];
+        const s = headStreams[j];
         if (best < 0 || key < bestKey || (key === bestKey && s < bestStream)) {
           if (best >= 0) {
             boundKey = bestKey;
