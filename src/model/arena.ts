@@ -53,6 +53,37 @@ export function buffersIn(root: unknown): ArrayBuffer[] {
 /** Arrays larger than this keep their own buffer (moving them would be a copy for nothing: they move whole). */
 export const COMPACT_MAX_BYTES = 64 << 10;
 
+/** Bytes an array takes in a shared buffer: 8-byte aligned, so any element size fits. */
+function alignedBytes(byteLength: number): number {
+  return Math.ceil(byteLength / 8) * 8;
+}
+
+/** What an array of `byteLength` adds to an arena (0 when empty or larger than COMPACT_MAX_BYTES: not in it). */
+export function arenaBytes(byteLength: number): number {
+  return byteLength === 0 || byteLength > COMPACT_MAX_BYTES ? 0 : alignedBytes(byteLength);
+}
+
+/**
+ * One buffer sized beforehand (the sum of arenaBytes) that growable columns finish straight into (growable.ts
+ * `finish(arena)`): the builder's groups of threads, without an exact-length copy of each column first and a walk
+ * over the finished objects after, as compactTypedArrays does.
+ */
+export class Arena {
+  readonly buffer: ArrayBuffer;
+  private offset = 0;
+  constructor(bytes: number) {
+    this.buffer = new ArrayBuffer(bytes);
+  }
+  /** Byte offset for an array of `byteLength`; -1 when it is not for the arena (arenaBytes 0) or does not fit. */
+  take(byteLength: number): number {
+    const bytes = arenaBytes(byteLength);
+    if (bytes === 0 || this.offset + bytes > this.buffer.byteLength) return -1;
+    const at = this.offset;
+    this.offset += bytes;
+    return at;
+  }
+}
+
 /**
  * Replaces, in place, every non-empty typed array under `root` of at most `maxBytes` by a view into one new
  * buffer (8-byte aligned, so any element size fits). Returns that buffer, or null when there was nothing to move.
@@ -61,7 +92,7 @@ export function compactTypedArrays(root: unknown, maxBytes = COMPACT_MAX_BYTES):
   const found = typedArraysIn(root).filter((f) => f.array.byteLength <= maxBytes);
   if (found.length === 0) return null;
   let bytes = 0;
-  for (const f of found) bytes += Math.ceil(f.array.byteLength / 8) * 8;
+  for (const f of found) bytes += alignedBytes(f.array.byteLength);
   const buffer = new ArrayBuffer(bytes);
   let offset = 0;
   for (const { holder, key, array } of found) {
@@ -69,7 +100,7 @@ export function compactTypedArrays(root: unknown, maxBytes = COMPACT_MAX_BYTES):
     const view = new Ctor(buffer, offset, array.length);
     view.set(array);
     holder[key] = view;
-    offset += Math.ceil(array.byteLength / 8) * 8;
+    offset += alignedBytes(array.byteLength);
   }
   return buffer;
 }

@@ -6,10 +6,10 @@
  * Hot path: the event class comes with the record (resolved once per class), one Map lookup for the thread per
  * event; no closure or object per event.
  */
-import { compactTypedArrays, THREADS_PER_BUFFER } from './arena';
+import { Arena, compactTypedArrays, THREADS_PER_BUFFER } from './arena';
 import type { LossRecord } from '../ctf/event';
 import { Ev, eventKindOf, FIELD } from './event-kinds';
-import { f64Column, i16Column, i32Column, StringTable, u16Column, u8Column } from './growable';
+import { f64Column, i16Column, i32Column, StringTable, u16Column, u8Column, type F64Column } from './growable';
 import { SymbolResolver } from './symbols';
 import { assembleModel, type ModelPartition } from './assemble';
 import { SYSCALLS_X86_64 } from './syscalls-x86_64';
@@ -173,6 +173,8 @@ function stateFromStatedump(status: number): number {
  */
 class ThreadStub {
   readonly own = false;
+  /** Its tid was freed or reused: no longer the live thread of that tid. */
+  retired = false;
   cpuRow: number | undefined = undefined;
   /** Name (IndexIntoStrings, or -1: unknown) of its syscall in progress: a forked child starts inside it. */
   openSysName = NO_SYSCALL;
@@ -183,15 +185,11 @@ class ThreadStub {
   ) {}
 }
 
-class ThreadBuilder {
-  readonly own = true;
-  cpuRow: number | undefined = undefined;
-  openSysName = NO_SYSCALL;
-  pid = -1;
-  name = '';
-  eventCount = 0;
-
-  // Call slices.
+/**
+ * A thread's call slices and open stack, made at its first call event: most threads of a kernel trace have none,
+ * and a dozen columns and arrays each were about half of the builder's heap per thread.
+ */
+class CallStack {
   readonly sStart = f64Column();
   readonly sEnd = f64Column();
   readonly sSelf = f64Column();
@@ -212,6 +210,20 @@ class ThreadBuilder {
   lastCallNs = NaN;
   callTrace = -1;
   callCpu = -1;
+}
+
+/** The empty call stack of threads without call events (only ever finished: nothing is pushed on it). */
+const NO_CALLS = new CallStack();
+
+class ThreadBuilder {
+  readonly own = true;
+  retired = false;
+  cpuRow: number | undefined = undefined;
+  openSysName = NO_SYSCALL;
+  pid = -1;
+  name = '';
+  eventCount = 0;
+  calls: CallStack | null = null;
 
   // Kernel thread states.
   readonly stStart = f64Column();
@@ -235,7 +247,7 @@ class ThreadBuilder {
   readonly nameIdx = i32Column();
 
   /** Times of the events no slice, state or syscall shows (the model does not know them): tick marks. */
-  readonly otherNs = f64Column();
+  otherNs: F64Column | null = null;
 
   constructor(
     readonly tid: number,
@@ -294,6 +306,8 @@ export class ModelBuilder {
   private seq = 0;
   /** Per CPU: current tid from sched_switch (-1 unknown), active irq and softirq handlers. */
   private readonly cpuCurrent: number[] = [];
+  /** Per CPU: the thread last found for its current tid (valid while not retired): no Map lookup per event. */
+  private readonly cpuThread: Array<AnyThread | undefined> = [];
   private readonly cpuIrqDepth: number[] = [];
   private readonly cpuSoftDepth: number[] = [];
   private readonly cpuRuns: CpuRunBuilder[] = [];
@@ -445,6 +459,7 @@ export class ModelBuilder {
   private cpuSlot(cpu: number): void {
     while (this.cpuCurrent.length <= cpu) {
       this.cpuCurrent.push(-1);
+      this.cpuThread.push(undefined);
       this.cpuIrqDepth.push(0);
       this.cpuSoftDepth.push(0);
       this.cpuRuns.push(new CpuRunBuilder());
@@ -462,7 +477,13 @@ export class ModelBuilder {
     else if (tid === 0) kind = CpuRunKind.Idle;
     else if (tid > 0) kind = CpuRunKind.Run;
     else kind = -1; // before the CPU's first sched_switch: unknown, no interval
-    const thread = tid > 0 ? (this.live.get(tid)?.index ?? -1) : -1;
+    const known = this.cpuThread[cpu];
+    const thread =
+      tid > 0
+        ? known !== undefined && !known.retired && known.tid === tid
+          ? known.index
+          : (this.live.get(tid)?.index ?? -1)
+        : -1;
     if (kind === r.openKind && thread === r.openThread && tid === r.openTid) return;
     r.close(ts);
     r.openKind = kind;
@@ -475,7 +496,16 @@ export class ModelBuilder {
   private currentOn(cpu: number | null, ts: number): AnyThread | undefined {
     if (cpu === null || cpu >= this.cpuCurrent.length) return undefined;
     const tid = this.cpuCurrent[cpu];
-    return tid > 0 ? this.thread(tid, ts) : undefined;
+    return tid > 0 ? this.threadOn(cpu, tid, ts) : undefined;
+  }
+
+  /** this.thread(tid, ts) for a tid met on a known cpu: the CPU's cached thread when it is that tid's live one. */
+  private threadOn(cpu: number, tid: number, ts: number): AnyThread {
+    const known = this.cpuThread[cpu];
+    if (known !== undefined && !known.retired && known.tid === tid) return known;
+    const t = this.thread(tid, ts);
+    this.cpuThread[cpu] = t;
+    return t;
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -610,12 +640,12 @@ export class ModelBuilder {
         t.eventCount++;
         const pid = num(e, FIELD.perfSample.perf_pid);
         if (t.pid < 0 && pid > 0) t.pid = pid;
-        t.otherNs.push(ts);
+        (t.otherNs ??= f64Column()).push(ts);
       }
       return;
     }
     const t = this.callThread(e, ts, cpu);
-    if (t.own) t.otherNs.push(ts);
+    if (t.own) (t.otherNs ??= f64Column()).push(ts);
   }
 
   private onSchedSwitch(f: EventRecord, ts: number, cpu: number | null): void {
@@ -623,7 +653,8 @@ export class ModelBuilder {
     const nextTid = num(f, FIELD.schedSwitch.next_tid);
     const c = cpu ?? -1;
     if (prevTid > 0) {
-      const p = this.thread(prevTid, ts);
+      const p =
+        cpu !== null && cpu < this.cpuThread.length ? this.threadOn(cpu, prevTid, ts) : this.thread(prevTid, ts);
       if (p.own) {
         p.eventCount++;
         this.setName(p, str(f, FIELD.schedSwitch.prev_comm), ts);
@@ -631,8 +662,9 @@ export class ModelBuilder {
         this.setState(p, state, ts, state === ThreadState.WaitCpu ? c : -1);
       }
     }
+    let next: AnyThread | undefined;
     if (nextTid > 0) {
-      const n = this.thread(nextTid, ts);
+      const n = (next = this.thread(nextTid, ts));
       if (n.own) {
         n.eventCount++;
         this.setName(n, str(f, FIELD.schedSwitch.next_comm), ts);
@@ -642,6 +674,7 @@ export class ModelBuilder {
     if (cpu !== null && nextTid >= 0) {
       this.cpuSlot(cpu);
       this.cpuCurrent[cpu] = nextTid;
+      this.cpuThread[cpu] = next;
       this.markCpu(cpu, ts);
     }
   }
@@ -716,6 +749,7 @@ export class ModelBuilder {
 
   /** The thread is gone at ts: close everything it had open and forget its tid. */
   private retire(t: AnyThread, key: number, ts: number): void {
+    t.retired = true;
     if (t.own) this.closeThread(t, ts);
     t.openSysName = NO_SYSCALL;
     this.live.delete(key);
@@ -723,8 +757,11 @@ export class ModelBuilder {
 
   private closeThread(t: ThreadBuilder, ts: number): void {
     t.openSysName = NO_SYSCALL;
-    const stackEndNs = ts > t.lastCallNs ? ts : t.lastCallNs;
-    while (t.stack.length > 0) this.popFrame(t, stackEndNs, SliceFlag.Unfinished);
+    const s = t.calls;
+    if (s !== null) {
+      const stackEndNs = ts > s.lastCallNs ? ts : s.lastCallNs;
+      while (s.stack.length > 0) this.popFrame(s, stackEndNs, SliceFlag.Unfinished);
+    }
     if (t.openSys >= 0) {
       const i = t.openSys;
       t.scEnd.set(i, Math.max(ts, t.scStart.get(i)));
@@ -866,22 +903,23 @@ export class ModelBuilder {
   private onCall(kind: Ev, e: EventRecord, ts: number, cpu: number | null): void {
     const t = this.callThread(e, ts, cpu);
     if (!t.own) return; // another partition's thread
+    const s = t.calls ?? (t.calls = new CallStack());
     // A stack needs its own events in order: an out-of-order one is taken as happening at the last time seen.
-    if (ts < t.lastCallNs) ts = t.lastCallNs;
-    t.lastCallNs = ts;
-    t.callTrace = e.trace;
-    t.callCpu = cpu ?? -1;
+    if (ts < s.lastCallNs) ts = s.lastCallNs;
+    s.lastCallNs = ts;
+    s.callTrace = e.trace;
+    s.callCpu = cpu ?? -1;
     const f = e.hasFields ? e : null;
     switch (kind) {
       case Ev.PyCall: {
         const name = this.strings.intern(f ? str(f, FIELD.pyCall.co_name) : '');
         if (f && str(f, FIELD.pyCall.co_filename)) this.notePythonSource(name, f);
-        this.pushFrame(t, ts, SliceKind.Python, name, NaN, Frame.Python);
+        this.pushFrame(s, ts, SliceKind.Python, name, NaN, Frame.Python);
         return;
       }
       case Ev.PyCCall:
         this.pushFrame(
-          t,
+          s,
           ts,
           SliceKind.PythonBuiltin,
           this.strings.intern(f ? str(f, FIELD.pyCall.co_name) : ''),
@@ -890,25 +928,25 @@ export class ModelBuilder {
         );
         return;
       case Ev.PyCReturn: {
-        const n = t.stack.length;
-        if (n > 0 && t.stackOrigin[n - 1] === Frame.PythonC) this.popFrame(t, ts, 0);
+        const n = s.stack.length;
+        if (n > 0 && s.stackOrigin[n - 1] === Frame.PythonC) this.popFrame(s, ts, 0);
         else this.anomalies.ignoredCReturns++;
         return;
       }
       case Ev.PyReturn:
-        if (!this.popTo(t, Frame.Python, ts, NaN))
-          this.unmatchedReturn(t, ts, SliceKind.Python, this.unknownNameIdx, NaN);
+        if (!this.popTo(s, Frame.Python, ts, NaN))
+          this.unmatchedReturn(t, s, ts, SliceKind.Python, this.unknownNameIdx, NaN);
         return;
       case Ev.CygEntry: {
         const addr = f ? num(f, FIELD.cyg.addr) : NaN;
-        this.pushFrame(t, ts, SliceKind.C, this.cName(e, t, addr), addr, Frame.Cyg);
+        this.pushFrame(s, ts, SliceKind.C, this.cName(e, t, addr), addr, Frame.Cyg);
         return;
       }
       case Ev.CygExit: {
         const addr = f ? num(f, FIELD.cyg.addr) : NaN; // the _fast exit has no addr
-        if (!this.popTo(t, Frame.Cyg, ts, addr)) {
+        if (!this.popTo(s, Frame.Cyg, ts, addr)) {
           const name = Number.isNaN(addr) ? this.unknownNameIdx : this.cName(e, t, addr);
-          this.unmatchedReturn(t, ts, SliceKind.C, name, addr);
+          this.unmatchedReturn(t, s, ts, SliceKind.C, name, addr);
         }
         return;
       }
@@ -934,7 +972,7 @@ export class ModelBuilder {
     return this.strings.intern(this.symbols.resolve(this.vpidOf(e, t), addr));
   }
 
-  private pushFrame(t: ThreadBuilder, ts: number, kind: SliceKind, name: number, addr: number, origin: Frame): void {
+  private pushFrame(t: CallStack, ts: number, kind: SliceKind, name: number, addr: number, origin: Frame): void {
     const depth = t.stack.length;
     const i = t.sStart.push(ts);
     t.sEnd.push(NaN);
@@ -951,7 +989,7 @@ export class ModelBuilder {
     if (depth + 1 > t.maxDepth) t.maxDepth = depth + 1;
   }
 
-  private popFrame(t: ThreadBuilder, ts: number, flags: number): void {
+  private popFrame(t: CallStack, ts: number, flags: number): void {
     const i = t.stack.pop()!;
     t.openByOrigin[t.stackOrigin.pop()!]--;
     const childNs = t.stackChildNs.pop()!;
@@ -970,7 +1008,7 @@ export class ModelBuilder {
    * Pop down to the topmost frame of the given origin. Frames above it were left without their own return
    * (a c_call ended by an exception, a lost exit) and are closed as mismatched. False when there is none.
    */
-  private popTo(t: ThreadBuilder, origin: Frame, ts: number, exitAddr: number): boolean {
+  private popTo(t: CallStack, origin: Frame, ts: number, exitAddr: number): boolean {
     if (t.openByOrigin[origin] === 0) return false;
     let k = t.stack.length - 1;
     while (k >= 0 && t.stackOrigin[k] !== origin) k--;
@@ -990,10 +1028,17 @@ export class ModelBuilder {
   }
 
   /** A return with nothing to return from: the frame was entered before we saw the thread (or before a loss). */
-  private unmatchedReturn(t: ThreadBuilder, ts: number, kind: SliceKind, name: number, addr: number): void {
+  private unmatchedReturn(
+    thread: ThreadBuilder,
+    t: CallStack,
+    ts: number,
+    kind: SliceKind,
+    name: number,
+    addr: number,
+  ): void {
     this.anomalies.unmatchedReturns++;
     if (t.stack.length > 0) return; // other kinds of frames are open: nowhere to put it without overlapping
-    let start = t.firstNs;
+    let start = thread.firstNs;
     if (t.lastDepth0EndNs > start) start = t.lastDepth0EndNs;
     if (t.resetNs > start) start = t.resetNs;
     if (start > ts) start = ts;
@@ -1071,12 +1116,13 @@ export class ModelBuilder {
     // User-space events of the threads that were writing to this stream may be gone: the stacks cannot be
     // trusted. Close their open frames at the loss, marked, and start from an empty stack (digest 7.7).
     for (const t of this.live.values()) {
-      if (!t.own || t.stack.length === 0 || t.callTrace !== l.trace) continue;
-      if (l.cpu !== null && t.callCpu !== l.cpu) continue;
-      const closeNs = Number.isNaN(l.beginNs) ? t.lastCallNs : Math.max(t.lastCallNs, l.beginNs);
-      while (t.stack.length > 0) this.popFrame(t, closeNs, SliceFlag.BrokenByLoss);
-      t.lastCallNs = closeNs;
-      t.resetNs = Number.isNaN(l.endNs) ? closeNs : Math.max(closeNs, l.endNs);
+      const s = t.own ? t.calls : null;
+      if (s === null || s.stack.length === 0 || s.callTrace !== l.trace) continue;
+      if (l.cpu !== null && s.callCpu !== l.cpu) continue;
+      const closeNs = Number.isNaN(l.beginNs) ? s.lastCallNs : Math.max(s.lastCallNs, l.beginNs);
+      while (s.stack.length > 0) this.popFrame(s, closeNs, SliceFlag.BrokenByLoss);
+      s.lastCallNs = closeNs;
+      s.resetNs = Number.isNaN(l.endNs) ? closeNs : Math.max(closeNs, l.endNs);
     }
   }
 
@@ -1096,15 +1142,18 @@ export class ModelBuilder {
     const endNs = this.endNs === -Infinity ? startNs : this.endNs;
     for (const t of this.live.values()) if (t.own) this.closeThread(t, endNs);
     this.strings.clock = this.seq + 1;
-    // Finished a group at a time, each group's small columns compacted into one buffer (arena.ts): the page
+    // Finished a group at a time, each group's small columns copied straight into one buffer (arena.ts): the page
     // receives one buffer per group (plus the large columns, each in its own), not one per column, and no
     // column leaves the builder as a view into the growable columns' shared slabs.
-    const own = this.all.filter((t) => t.own);
+    const own: ThreadBuilder[] = [];
+    for (const t of this.all) if (t.own) own.push(t);
     const threads: ThreadModel[] = [];
     for (let i = 0; i < own.length; i += THREADS_PER_BUFFER) {
-      const group = own.slice(i, i + THREADS_PER_BUFFER).map((t) => this.threadModel(t));
-      compactTypedArrays(group);
-      for (const t of group) threads.push(t);
+      const end = Math.min(own.length, i + THREADS_PER_BUFFER);
+      let bytes = 0;
+      for (let j = i; j < end; j++) bytes += this.arenaBytes(own[j]);
+      const arena = new Arena(bytes);
+      for (let j = i; j < end; j++) threads.push(this.threadModel(own[j], arena));
     }
     const threadIndex = own.map((t) => t.index);
     const cpus: CpuRunTable[] = [];
@@ -1155,17 +1204,52 @@ export class ModelBuilder {
     };
   }
 
-  private threadModel(t: ThreadBuilder): ThreadModel {
+  /** Whether a thread's model has state and syscall tables (threadModel). */
+  private hasKernelTables(t: ThreadBuilder): boolean {
+    return this.hasKernel && t.cpuRow === undefined;
+  }
+
+  /** What threadModel copies of t's columns into its group's arena: the same columns, in the same order. */
+  private arenaBytes(t: ThreadBuilder): number {
+    const s = t.calls ?? NO_CALLS;
+    let b =
+      s.sStart.arenaBytes +
+      s.sEnd.arenaBytes +
+      s.sSelf.arenaBytes +
+      s.sDepth.arenaBytes +
+      s.sKind.arenaBytes +
+      s.sName.arenaBytes +
+      s.sAddr.arenaBytes +
+      s.sFlags.arenaBytes +
+      t.nameStart.arenaBytes +
+      t.nameIdx.arenaBytes +
+      (t.otherNs?.arenaBytes ?? 0);
+    if (this.hasKernelTables(t))
+      b +=
+        t.stStart.arenaBytes +
+        t.stEnd.arenaBytes +
+        t.stState.arenaBytes +
+        t.stCpu.arenaBytes +
+        t.scStart.arenaBytes +
+        t.scEnd.arenaBytes +
+        t.scName.arenaBytes +
+        t.scRet.arenaBytes +
+        t.scFlags.arenaBytes;
+    return b;
+  }
+
+  private threadModel(t: ThreadBuilder, arena: Arena): ThreadModel {
+    const s = t.calls ?? NO_CALLS;
     const slices = {
-      count: t.sStart.length,
-      startNs: t.sStart.finish(),
-      endNs: t.sEnd.finish(),
-      selfNs: t.sSelf.finish(),
-      depth: t.sDepth.finish(),
-      kind: t.sKind.finish(),
-      name: t.sName.finish(),
-      addr: t.sAddr.finish(),
-      flags: t.sFlags.finish(),
+      count: s.sStart.length,
+      startNs: s.sStart.finish(arena),
+      endNs: s.sEnd.finish(arena),
+      selfNs: s.sSelf.finish(arena),
+      depth: s.sDepth.finish(arena),
+      kind: s.sKind.finish(arena),
+      name: s.sName.finish(arena),
+      addr: s.sAddr.finish(arena),
+      flags: s.sFlags.finish(arena),
     };
     sortSlices(slices);
     const m: ThreadModel = {
@@ -1173,27 +1257,27 @@ export class ModelBuilder {
       pid: t.pid,
       name: t.name,
       slices,
-      maxDepth: t.maxDepth,
+      maxDepth: s.maxDepth,
       eventCount: t.eventCount,
-      nameHistory: { count: t.nameStart.length, startNs: t.nameStart.finish(), name: t.nameIdx.finish() },
+      nameHistory: { count: t.nameStart.length, startNs: t.nameStart.finish(arena), name: t.nameIdx.finish(arena) },
     };
     if (t.cpuRow !== undefined) m.cpuRow = t.cpuRow;
-    if (t.otherNs.length > 0) m.otherEventsNs = t.otherNs.finish().sort();
-    if (this.hasKernel && t.cpuRow === undefined) {
+    if (t.otherNs !== null && t.otherNs.length > 0) m.otherEventsNs = t.otherNs.finish(arena).sort();
+    if (this.hasKernelTables(t)) {
       m.states = {
         count: t.stStart.length,
-        startNs: t.stStart.finish(),
-        endNs: t.stEnd.finish(),
-        state: t.stState.finish(),
-        cpu: t.stCpu.finish(),
+        startNs: t.stStart.finish(arena),
+        endNs: t.stEnd.finish(arena),
+        state: t.stState.finish(arena),
+        cpu: t.stCpu.finish(arena),
       };
       m.syscalls = {
         count: t.scStart.length,
-        startNs: t.scStart.finish(),
-        endNs: t.scEnd.finish(),
-        name: t.scName.finish(),
-        ret: t.scRet.finish(),
-        flags: t.scFlags.finish(),
+        startNs: t.scStart.finish(arena),
+        endNs: t.scEnd.finish(arena),
+        name: t.scName.finish(arena),
+        ret: t.scRet.finish(arena),
+        flags: t.scFlags.finish(arena),
       };
     }
     return m;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { Arena, COMPACT_MAX_BYTES } from './arena';
 import { f64Column, i16Column, u8Column } from './growable';
 
 type Transferable = ArrayBuffer & { transfer?: (bytes: number) => ArrayBuffer };
@@ -47,6 +48,31 @@ describe('growable columns', () => {
       if (mode !== 'copying') expect(detached.every((b) => b.byteLength === 0) && detached.length > 0).toBe(true);
     });
   }
+
+  it('finishes short columns straight into an arena sized by their arenaBytes, long ones in their own buffer', () => {
+    const big = COMPACT_MAX_BYTES / 8 + 2; // fill() pops one: one value over the limit
+    const cols = [fill(3), fill(70), fill(big), fill(0), u8Column()];
+    cols[4].push(7);
+    const arena = new Arena(cols.reduce((n, c) => n + c.arenaBytes, 0));
+    expect(arena.buffer.byteLength).toBe(8 * 2 + 8 * 69 + 8); // the u8 column's one byte takes an aligned 8
+    const [a, b, c, d, e] = cols.map((col) => col.finish(arena));
+    expect([...a]).toEqual([0, 1.5]);
+    expect(b.length).toBe(69);
+    expect(b[3]).toBe(-1);
+    expect(b[68]).toBe(68 * 1.5);
+    expect(a.buffer).toBe(arena.buffer);
+    expect(b.buffer).toBe(arena.buffer);
+    expect(e.buffer).toBe(arena.buffer);
+    expect([...e]).toEqual([7]);
+    expect(c.buffer).not.toBe(arena.buffer);
+    expect(c.length).toBe(big - 1);
+    expect(c.buffer.byteLength).toBe(c.byteLength);
+    expect(d.length).toBe(0);
+    // A column the arena was not sized for still finishes, into a buffer of its own (never a shared slab's view).
+    const late = fill(5).finish(arena);
+    expect([...late]).toEqual([0, 1.5, 3, -1]);
+    expect(late.buffer.byteLength).toBe(late.byteLength);
+  });
 
   it('keeps each element type', () => {
     const a = u8Column();

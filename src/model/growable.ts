@@ -1,6 +1,7 @@
 /**
  * Growable typed-array columns: append in amortised O(1), read back once as an exact-length typed array.
  */
+import { arenaBytes, type Arena } from './arena';
 
 type TypedArray = Float64Array | Int32Array | Uint8Array | Uint16Array | Int16Array;
 type TypedArrayCtor<T extends TypedArray> = { new (length: number): T };
@@ -54,23 +55,29 @@ export interface Column<T extends TypedArray> {
   get(i: number): number;
   set(i: number, v: number): void;
   pop(): void;
+  /** Bytes the finished column takes in an arena (arena.ts: 0 when empty or kept in a buffer of its own). */
+  readonly arenaBytes: number;
   /**
    * Exact-length typed array (a shared zero-length one when empty). Called once; the column lets its storage go.
-   * A small column's array is a view into a shared slab: the builder compacts every finished column of up to
-   * arena.ts's COMPACT_MAX_BYTES into buffers of its own, so no slab leaves the builder.
+   * With an arena (arena.ts), a column of up to COMPACT_MAX_BYTES is copied straight into it, a longer one keeps
+   * a buffer of its own. Without one, a small column's array is a view into a shared slab, which the caller
+   * compacts (compactTypedArrays) so that no slab leaves the builder.
    */
-  finish(): T;
+  finish(arena?: Arena): T;
 }
 
 /*
  * One class per typed-array kind, written out rather than shared: a single class writing into several array
  * kinds made every push site megamorphic (about 40% of the model step). The bodies are identical on purpose.
+ * Values move by loops: `set(subarray(...))` allocated a view object per move, most of the builder's garbage.
  */
+/** Each kind's shared zero-length array, looked up once rather than at every column made and finished. */
+const EMPTY_F64 = empty(Float64Array);
 let slabF64 = new Float64Array(SLAB_VALUES);
 let slabF64Used = 0;
 
 class F64ColumnImpl implements Column<Float64Array> {
-  data: Float64Array = empty(Float64Array);
+  data: Float64Array = EMPTY_F64;
   base = 0;
   capacity = 0;
   length = 0;
@@ -86,7 +93,7 @@ class F64ColumnImpl implements Column<Float64Array> {
       if (this.base === 0 && this.data.length > SLAB_REGION_MAX) this.data = resized(this.data, Float64Array, cap);
       else {
         const own = new Float64Array(cap);
-        own.set(this.data.subarray(this.base, this.base + n));
+        for (let k = 0, d = this.data, b = this.base; k < n; k++) own[k] = d[b + k];
         this.data = own;
         this.base = 0;
       }
@@ -95,7 +102,7 @@ class F64ColumnImpl implements Column<Float64Array> {
         slabF64 = new Float64Array(SLAB_VALUES);
         slabF64Used = 0;
       }
-      slabF64.set(this.data.subarray(this.base, this.base + n), slabF64Used);
+      for (let k = 0, d = this.data, b = this.base; k < n; k++) slabF64[slabF64Used + k] = d[b + k];
       this.data = slabF64;
       this.base = slabF64Used;
       slabF64Used += cap;
@@ -111,28 +118,33 @@ class F64ColumnImpl implements Column<Float64Array> {
   pop(): void {
     if (this.length > 0) this.length--;
   }
-  finish(): Float64Array {
+  get arenaBytes(): number {
+    return arenaBytes(this.length * 8);
+  }
+  finish(arena?: Arena): Float64Array {
     const n = this.length;
-    const out =
-      n === 0
-        ? empty(Float64Array)
-        : this.capacity <= SLAB_REGION_MAX
-          ? this.data.subarray(this.base, this.base + n)
-          : this.data.length === n
-            ? this.data
-            : resized(this.data, Float64Array, n);
-    this.data = empty(Float64Array);
+    const at = arena === undefined ? -1 : arena.take(n * 8);
+    let out: Float64Array;
+    if (at >= 0) {
+      out = new Float64Array(arena!.buffer, at, n);
+      for (let k = 0, d = this.data, b = this.base; k < n; k++) out[k] = d[b + k];
+    } else if (n === 0) out = EMPTY_F64;
+    else if (this.capacity <= SLAB_REGION_MAX)
+      out = arena ? this.data.slice(this.base, this.base + n) : this.data.subarray(this.base, this.base + n);
+    else out = this.data.length === n ? this.data : resized(this.data, Float64Array, n);
+    this.data = EMPTY_F64;
     this.base = 0;
     this.capacity = 0;
     return out;
   }
 }
 
+const EMPTY_I32 = empty(Int32Array);
 let slabI32 = new Int32Array(SLAB_VALUES);
 let slabI32Used = 0;
 
 class I32ColumnImpl implements Column<Int32Array> {
-  data: Int32Array = empty(Int32Array);
+  data: Int32Array = EMPTY_I32;
   base = 0;
   capacity = 0;
   length = 0;
@@ -148,7 +160,7 @@ class I32ColumnImpl implements Column<Int32Array> {
       if (this.base === 0 && this.data.length > SLAB_REGION_MAX) this.data = resized(this.data, Int32Array, cap);
       else {
         const own = new Int32Array(cap);
-        own.set(this.data.subarray(this.base, this.base + n));
+        for (let k = 0, d = this.data, b = this.base; k < n; k++) own[k] = d[b + k];
         this.data = own;
         this.base = 0;
       }
@@ -157,7 +169,7 @@ class I32ColumnImpl implements Column<Int32Array> {
         slabI32 = new Int32Array(SLAB_VALUES);
         slabI32Used = 0;
       }
-      slabI32.set(this.data.subarray(this.base, this.base + n), slabI32Used);
+      for (let k = 0, d = this.data, b = this.base; k < n; k++) slabI32[slabI32Used + k] = d[b + k];
       this.data = slabI32;
       this.base = slabI32Used;
       slabI32Used += cap;
@@ -173,28 +185,33 @@ class I32ColumnImpl implements Column<Int32Array> {
   pop(): void {
     if (this.length > 0) this.length--;
   }
-  finish(): Int32Array {
+  get arenaBytes(): number {
+    return arenaBytes(this.length * 4);
+  }
+  finish(arena?: Arena): Int32Array {
     const n = this.length;
-    const out =
-      n === 0
-        ? empty(Int32Array)
-        : this.capacity <= SLAB_REGION_MAX
-          ? this.data.subarray(this.base, this.base + n)
-          : this.data.length === n
-            ? this.data
-            : resized(this.data, Int32Array, n);
-    this.data = empty(Int32Array);
+    const at = arena === undefined ? -1 : arena.take(n * 4);
+    let out: Int32Array;
+    if (at >= 0) {
+      out = new Int32Array(arena!.buffer, at, n);
+      for (let k = 0, d = this.data, b = this.base; k < n; k++) out[k] = d[b + k];
+    } else if (n === 0) out = EMPTY_I32;
+    else if (this.capacity <= SLAB_REGION_MAX)
+      out = arena ? this.data.slice(this.base, this.base + n) : this.data.subarray(this.base, this.base + n);
+    else out = this.data.length === n ? this.data : resized(this.data, Int32Array, n);
+    this.data = EMPTY_I32;
     this.base = 0;
     this.capacity = 0;
     return out;
   }
 }
 
+const EMPTY_U8 = empty(Uint8Array);
 let slabU8 = new Uint8Array(SLAB_VALUES);
 let slabU8Used = 0;
 
 class U8ColumnImpl implements Column<Uint8Array> {
-  data: Uint8Array = empty(Uint8Array);
+  data: Uint8Array = EMPTY_U8;
   base = 0;
   capacity = 0;
   length = 0;
@@ -210,7 +227,7 @@ class U8ColumnImpl implements Column<Uint8Array> {
       if (this.base === 0 && this.data.length > SLAB_REGION_MAX) this.data = resized(this.data, Uint8Array, cap);
       else {
         const own = new Uint8Array(cap);
-        own.set(this.data.subarray(this.base, this.base + n));
+        for (let k = 0, d = this.data, b = this.base; k < n; k++) own[k] = d[b + k];
         this.data = own;
         this.base = 0;
       }
@@ -219,7 +236,7 @@ class U8ColumnImpl implements Column<Uint8Array> {
         slabU8 = new Uint8Array(SLAB_VALUES);
         slabU8Used = 0;
       }
-      slabU8.set(this.data.subarray(this.base, this.base + n), slabU8Used);
+      for (let k = 0, d = this.data, b = this.base; k < n; k++) slabU8[slabU8Used + k] = d[b + k];
       this.data = slabU8;
       this.base = slabU8Used;
       slabU8Used += cap;
@@ -235,28 +252,33 @@ class U8ColumnImpl implements Column<Uint8Array> {
   pop(): void {
     if (this.length > 0) this.length--;
   }
-  finish(): Uint8Array {
+  get arenaBytes(): number {
+    return arenaBytes(this.length * 1);
+  }
+  finish(arena?: Arena): Uint8Array {
     const n = this.length;
-    const out =
-      n === 0
-        ? empty(Uint8Array)
-        : this.capacity <= SLAB_REGION_MAX
-          ? this.data.subarray(this.base, this.base + n)
-          : this.data.length === n
-            ? this.data
-            : resized(this.data, Uint8Array, n);
-    this.data = empty(Uint8Array);
+    const at = arena === undefined ? -1 : arena.take(n * 1);
+    let out: Uint8Array;
+    if (at >= 0) {
+      out = new Uint8Array(arena!.buffer, at, n);
+      for (let k = 0, d = this.data, b = this.base; k < n; k++) out[k] = d[b + k];
+    } else if (n === 0) out = EMPTY_U8;
+    else if (this.capacity <= SLAB_REGION_MAX)
+      out = arena ? this.data.slice(this.base, this.base + n) : this.data.subarray(this.base, this.base + n);
+    else out = this.data.length === n ? this.data : resized(this.data, Uint8Array, n);
+    this.data = EMPTY_U8;
     this.base = 0;
     this.capacity = 0;
     return out;
   }
 }
 
+const EMPTY_U16 = empty(Uint16Array);
 let slabU16 = new Uint16Array(SLAB_VALUES);
 let slabU16Used = 0;
 
 class U16ColumnImpl implements Column<Uint16Array> {
-  data: Uint16Array = empty(Uint16Array);
+  data: Uint16Array = EMPTY_U16;
   base = 0;
   capacity = 0;
   length = 0;
@@ -272,7 +294,7 @@ class U16ColumnImpl implements Column<Uint16Array> {
       if (this.base === 0 && this.data.length > SLAB_REGION_MAX) this.data = resized(this.data, Uint16Array, cap);
       else {
         const own = new Uint16Array(cap);
-        own.set(this.data.subarray(this.base, this.base + n));
+        for (let k = 0, d = this.data, b = this.base; k < n; k++) own[k] = d[b + k];
         this.data = own;
         this.base = 0;
       }
@@ -281,7 +303,7 @@ class U16ColumnImpl implements Column<Uint16Array> {
         slabU16 = new Uint16Array(SLAB_VALUES);
         slabU16Used = 0;
       }
-      slabU16.set(this.data.subarray(this.base, this.base + n), slabU16Used);
+      for (let k = 0, d = this.data, b = this.base; k < n; k++) slabU16[slabU16Used + k] = d[b + k];
       this.data = slabU16;
       this.base = slabU16Used;
       slabU16Used += cap;
@@ -297,28 +319,33 @@ class U16ColumnImpl implements Column<Uint16Array> {
   pop(): void {
     if (this.length > 0) this.length--;
   }
-  finish(): Uint16Array {
+  get arenaBytes(): number {
+    return arenaBytes(this.length * 2);
+  }
+  finish(arena?: Arena): Uint16Array {
     const n = this.length;
-    const out =
-      n === 0
-        ? empty(Uint16Array)
-        : this.capacity <= SLAB_REGION_MAX
-          ? this.data.subarray(this.base, this.base + n)
-          : this.data.length === n
-            ? this.data
-            : resized(this.data, Uint16Array, n);
-    this.data = empty(Uint16Array);
+    const at = arena === undefined ? -1 : arena.take(n * 2);
+    let out: Uint16Array;
+    if (at >= 0) {
+      out = new Uint16Array(arena!.buffer, at, n);
+      for (let k = 0, d = this.data, b = this.base; k < n; k++) out[k] = d[b + k];
+    } else if (n === 0) out = EMPTY_U16;
+    else if (this.capacity <= SLAB_REGION_MAX)
+      out = arena ? this.data.slice(this.base, this.base + n) : this.data.subarray(this.base, this.base + n);
+    else out = this.data.length === n ? this.data : resized(this.data, Uint16Array, n);
+    this.data = EMPTY_U16;
     this.base = 0;
     this.capacity = 0;
     return out;
   }
 }
 
+const EMPTY_I16 = empty(Int16Array);
 let slabI16 = new Int16Array(SLAB_VALUES);
 let slabI16Used = 0;
 
 class I16ColumnImpl implements Column<Int16Array> {
-  data: Int16Array = empty(Int16Array);
+  data: Int16Array = EMPTY_I16;
   base = 0;
   capacity = 0;
   length = 0;
@@ -334,7 +361,7 @@ class I16ColumnImpl implements Column<Int16Array> {
       if (this.base === 0 && this.data.length > SLAB_REGION_MAX) this.data = resized(this.data, Int16Array, cap);
       else {
         const own = new Int16Array(cap);
-        own.set(this.data.subarray(this.base, this.base + n));
+        for (let k = 0, d = this.data, b = this.base; k < n; k++) own[k] = d[b + k];
         this.data = own;
         this.base = 0;
       }
@@ -343,7 +370,7 @@ class I16ColumnImpl implements Column<Int16Array> {
         slabI16 = new Int16Array(SLAB_VALUES);
         slabI16Used = 0;
       }
-      slabI16.set(this.data.subarray(this.base, this.base + n), slabI16Used);
+      for (let k = 0, d = this.data, b = this.base; k < n; k++) slabI16[slabI16Used + k] = d[b + k];
       this.data = slabI16;
       this.base = slabI16Used;
       slabI16Used += cap;
@@ -359,17 +386,21 @@ class I16ColumnImpl implements Column<Int16Array> {
   pop(): void {
     if (this.length > 0) this.length--;
   }
-  finish(): Int16Array {
+  get arenaBytes(): number {
+    return arenaBytes(this.length * 2);
+  }
+  finish(arena?: Arena): Int16Array {
     const n = this.length;
-    const out =
-      n === 0
-        ? empty(Int16Array)
-        : this.capacity <= SLAB_REGION_MAX
-          ? this.data.subarray(this.base, this.base + n)
-          : this.data.length === n
-            ? this.data
-            : resized(this.data, Int16Array, n);
-    this.data = empty(Int16Array);
+    const at = arena === undefined ? -1 : arena.take(n * 2);
+    let out: Int16Array;
+    if (at >= 0) {
+      out = new Int16Array(arena!.buffer, at, n);
+      for (let k = 0, d = this.data, b = this.base; k < n; k++) out[k] = d[b + k];
+    } else if (n === 0) out = EMPTY_I16;
+    else if (this.capacity <= SLAB_REGION_MAX)
+      out = arena ? this.data.slice(this.base, this.base + n) : this.data.subarray(this.base, this.base + n);
+    else out = this.data.length === n ? this.data : resized(this.data, Int16Array, n);
+    this.data = EMPTY_I16;
     this.base = 0;
     this.capacity = 0;
     return out;

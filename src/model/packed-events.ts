@@ -439,6 +439,11 @@ class PartCursor {
 export class PackedMerger {
   private readonly parts: PartCursor[];
   private readonly keys: Float64Array;
+  /** Global stream of each part's head record (with keys: what drain compares, without reaching into chunks). */
+  private readonly headStreams: Int32Array;
+  /** Where the current run stops (fields, not arguments: a double argument is boxed at every call). */
+  private boundKey = Infinity;
+  private boundStream = Infinity;
   /** One reused view of the current record: the builder reads it during addRecord only. */
   private readonly rec: EventRecord = {
     name: '',
@@ -469,6 +474,7 @@ export class PackedMerger {
   ) {
     this.parts = partOrigins.map((o) => new PartCursor(Number(o - originNs)));
     this.keys = new Float64Array(this.parts.length).fill(NaN);
+    this.headStreams = new Int32Array(this.parts.length);
   }
 
   push(part: number, chunk: PackedChunk): void {
@@ -495,8 +501,11 @@ export class PackedMerger {
     this.parts[part].dropped = dropped;
   }
 
-  /** Head key of a part, loading its next chunk when needed; NaN when it has nothing queued. */
-  private head(j: number): number {
+  /**
+   * Sets keys[j] to the head key of part j, loading its next chunk when needed; NaN when it has nothing queued.
+   * (Written to the array, not returned: a returned double is boxed, once per run of records.)
+   */
+  private loadHead(j: number): void {
     const p = this.parts[j];
     let c = p.chunk;
     if (c === null || p.pos >= c.count) {
@@ -504,12 +513,16 @@ export class PackedMerger {
       p.chunk = c;
       p.pos = 0;
       p.vpos = 0;
-      if (c === null) return NaN;
+      if (c === null) {
+        this.keys[j] = NaN;
+        return;
+      }
       p.odd.clear();
       for (let i = 0; i < c.cpuOddIndex.length; i++) p.odd.set(c.cpuOddIndex[i], c.cpuOddValue[i]);
     }
     const ts = c.tsNs[p.pos];
-    return Number.isNaN(ts) ? -Infinity : ts + p.shift;
+    this.keys[j] = Number.isNaN(ts) ? -Infinity : ts + p.shift;
+    this.headStreams[j] = c.stream[p.pos];
   }
 
   /** Merges as far as the queued chunks allow. True when every part has ended and everything is merged. */
@@ -517,7 +530,8 @@ export class PackedMerger {
     const parts = this.parts;
     const k = parts.length;
     const keys = this.keys;
-    for (let j = 0; j < k; j++) if (Number.isNaN(keys[j])) keys[j] = this.head(j);
+    const headStreams = this.headStreams;
+    for (let j = 0; j < k; j++) if (Number.isNaN(keys[j])) this.loadHead(j);
     for (;;) {
       // The part with the first record, and the first record of the others: the best part's records go in
       // one run until they reach that bound (or its chunk ends).
@@ -532,7 +546,7 @@ export class PackedMerger {
           if (!parts[j].ended) return false; // wait for this part's next chunk
           continue;
         }
-        const s = parts[j].chunk!.stream[parts[j].pos];
+        const s = headStreams[j];
         if (best < 0 || key < bestKey || (key === bestKey && s < bestStream)) {
           if (best >= 0) {
             boundKey = bestKey;
@@ -547,39 +561,55 @@ export class PackedMerger {
         }
       }
       if (best < 0) return true;
-      this.run(parts[best], boundKey, boundStream);
-      keys[best] = this.head(best);
+      this.boundKey = boundKey;
+      this.boundStream = boundStream;
+      this.run(parts[best]);
+      this.loadHead(best);
     }
   }
 
   /** Emits the part's records of its current chunk while they come before (boundKey, boundStream). */
-  private run(p: PartCursor, boundKey: number, boundStream: number): void {
+  private run(p: PartCursor): void {
+    const boundKey = this.boundKey;
+    const boundStream = this.boundStream;
     const c = p.chunk!;
     const builder = this.builder;
     const r = this.rec;
+    // Columns and tables in locals: read through `c` and `p`, they were loaded again after every builder call.
     const values = c.values;
     const tsCol = c.tsNs;
     const streamCol = c.stream;
+    const flagsCol = c.flags;
+    const cpuCol = c.cpu;
+    const nameCol = c.name;
+    const traceCol = c.trace;
+    const names = p.names;
+    const strings = p.strings;
+    const classes = p.classes;
     const shift = p.shift;
     r.values = values;
-    r.strings = p.strings;
+    r.strings = strings;
+    const first = p.pos;
     let v = p.vpos;
-    let i = p.pos;
+    let i = first;
+    let events = this.events;
     const n = c.count;
     for (; i < n; i++) {
       const rawTs = tsCol[i];
-      const ts = Number.isNaN(rawTs) ? NaN : rawTs + shift;
-      if (i > p.pos) {
+      // NaN stays NaN (shift is finite); a NaN constant in a branch here would box every event's time.
+      const ts = rawTs + shift;
+      if (i > first) {
         const key = Number.isNaN(rawTs) ? -Infinity : ts;
         if (!(key < boundKey || (key === boundKey && streamCol[i] < boundStream))) break;
       }
-      const flags = c.flags[i];
-      let cpu: number | null = c.cpu[i];
+      const flags = flagsCol[i];
+      let cpu: number | null = cpuCol[i];
       if (cpu === -1) cpu = p.odd.get(i) ?? null;
       const rec = flags & REC_MASK;
       if (rec === REC_EVENT) {
-        const nameId = c.name[i];
-        const cls = p.classes[nameId] ?? (p.classes[nameId] = builder.classOf(p.names[nameId]));
+        const nameId = nameCol[i];
+        const cls = classes[nameId] ?? (classes[nameId] = builder.classOf(names[nameId]));
+        events++;
         if (
           (flags & F_VTID) !== 0 &&
           ts === ts && // timed
@@ -589,27 +619,23 @@ export class PackedMerger {
           // Another partition's thread: step over the record's values, count it.
           v += 1 + (flags & F_VPID ? 1 : 0) + (flags & F_PROCNAME ? 1 : 0);
           if (flags & F_FIELDS) v = stepFields(p, nameId, values, v, (flags & F_OPT) !== 0);
-          builder.countOnly(c.trace[i], ts);
-          this.events++;
-          if (this.onEvent) this.onEvent(this.events);
+          builder.countOnly(traceCol[i], ts);
           continue;
         }
-        r.name = p.names[nameId];
+        r.name = names[nameId];
         r.cls = cls;
         r.tsNs = ts;
         r.cpu = cpu;
-        r.trace = c.trace[i];
+        r.trace = traceCol[i];
         r.hasCtx = (flags & F_CTX) !== 0;
         r.vtid = flags & F_VTID ? values[v++] : null;
         r.vpid = flags & F_VPID ? values[v++] : null;
-        r.procname = flags & F_PROCNAME ? p.strings[values[v++]] : null;
+        r.procname = flags & F_PROCNAME ? strings[values[v++]] : null;
         r.hasFields = (flags & F_FIELDS) !== 0;
         r.hasOpt = (flags & F_OPT) !== 0;
         r.at = v;
         if (r.hasFields) v = stepFields(p, nameId, values, v, r.hasOpt);
         builder.addRecord(r);
-        this.events++;
-        if (this.onEvent) this.onEvent(this.events);
       } else {
         const count = values[v++];
         const endNs = values[v++];
@@ -618,7 +644,7 @@ export class PackedMerger {
           count,
           beginNs: ts,
           endNs: Number.isNaN(endNs) ? NaN : endNs + shift,
-          trace: c.trace[i],
+          trace: traceCol[i],
           stream: streamCol[i],
           cpu,
         });
@@ -626,6 +652,11 @@ export class PackedMerger {
     }
     p.vpos = v;
     p.pos = i;
+    // Progress once per run of records, not per event (the page's heartbeat reads the count).
+    if (events !== this.events) {
+      this.events = events;
+      if (this.onEvent) this.onEvent(events);
+    }
   }
 
   /** After drain() returned true: the events the builder only counts (their order does not matter to it). */
