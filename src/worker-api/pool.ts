@@ -39,8 +39,10 @@ export const MAX_DECODE_WORKERS = 4;
 
 /**
  * Decode workers for a machine and a trace: one per core, at most 4, at most one per stream. A decode worker does
- * not fill its core (it waits on its reads, the model worker on its chunks): on 2 cores, two decode workers and
- * the model worker load the 1 GB session in 24.5 s, one decode worker in 33.7 s (bench:load, one run each).
+ * not fill its core (it waits on its reads, the model worker on its chunks): on 2 cores, with the decoder of the
+ * time, two decode workers and the model worker loaded the 1 GB session in 24.5 s, one decode worker in 33.7 s.
+ * With today's cheaper decoding the two shapes take the same time there (the model worker is then the longer
+ * chain); the second worker is kept for traces whose decoding costs more than their model step (BENCHMARKS.md).
  */
 export function poolSize(hardwareConcurrency: number | undefined, streamCount: number): number {
   const cores = hardwareConcurrency && hardwareConcurrency > 0 ? hardwareConcurrency : 2;
