@@ -589,7 +589,7 @@ function clockReader(
     const rd = raw ?? wideReader(size, align, le, signed);
     return (c) => {
       const v = rd(c);
-      let hi = c.scratch[0];
+      const hi = c.scratch[0];
       const lo = c.scratch[1];
       if (size < 64) {
         // Rare: 33..63-bit clock values; wrap on the combined value.
@@ -599,23 +599,10 @@ function clockReader(
         let next = (cur & ~mask) | newV;
         if (newV < (cur & mask)) next += mask + 1n;
         next &= (1n << 64n) - 1n;
-        hi = Number(next >> 32n);
-        if (isEnd) {
-          c.endHi = hi;
-          c.endLo = Number(next & 0xffffffffn);
-        } else {
-          c.clockHi = hi;
-          c.clockLo = Number(next & 0xffffffffn);
-        }
+        setClock(c, Number(next >> 32n), Number(next & 0xffffffffn), isEnd);
         return v;
       }
-      if (isEnd) {
-        c.endHi = hi;
-        c.endLo = lo;
-      } else {
-        c.clockHi = hi;
-        c.clockLo = lo;
-      }
+      setClock(c, hi, lo, isEnd);
       return v;
     };
   }
@@ -654,6 +641,11 @@ function narrowClock(c: Cursor, v: number, span: number, isEnd: boolean): void {
     lo -= 4294967296;
     hi++;
   }
+  setClock(c, hi, lo, isEnd);
+}
+
+/** Sets the running clock, or for the packet end the end clock, to (hi, lo). */
+function setClock(c: Cursor, hi: number, lo: number, isEnd: boolean): void {
   if (isEnd) {
     c.endHi = hi;
     c.endLo = lo;
