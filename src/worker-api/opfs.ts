@@ -34,7 +34,6 @@ export interface OpfsFile {
 export interface SyncHandle {
   write(buffer: Uint8Array, options: { at: number }): number;
   read(buffer: Uint8Array, options: { at: number }): number;
-  getSize(): number;
   flush(): void;
   close(): void;
 }
