@@ -272,7 +272,23 @@ async function startBusyTrace(page: Page): Promise<{ stop(): Promise<string[]> }
         return total / 1000;
       };
       const busy = new Map([...taskMs].map(([tid, ms]) => [tid, { taskMs: ms, gcMs: gcMs(tid) }]));
+      // The page's main-thread tasks over 50 ms (what a user feels as a stall), with when they began.
+      const mainTids = new Set([...names].filter(([, n]) => n === 'CrRendererMain').map(([tid]) => tid));
+      const firstTs = Math.min(...events.filter((e) => mainTids.has(e.tid) && e.ts > 0).map((e) => e.ts));
+      const long = events
+        .filter(
+          (e) =>
+            mainTids.has(e.tid) &&
+            e.ph === 'X' &&
+            (e.name === 'ThreadControllerImpl::RunTask' || e.name === 'RunTask') &&
+            (e.dur ?? 0) > 50_000,
+        )
+        .sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0));
       return [
+        `  main-thread tasks over 50 ms: ${long.length}${long.length > 0 ? ': ' : ''}${long
+          .slice(0, 8)
+          .map((e) => `${((e.dur ?? 0) / 1000).toFixed(0)} ms at ${((e.ts - firstTs) / 1e6).toFixed(1)} s`)
+          .join(', ')}`,
         '  busy time per thread (Chromium trace: tasks run, of which garbage collection):',
         ...[...busy]
           .filter(([, b]) => b.taskMs > 100)
