@@ -13,6 +13,7 @@
 import { MemoryDir, synthesizeSession } from '../src/synth/session';
 import { decodeFiles } from '../src/worker-api/decode-service';
 import {
+  subsetInput,
   buildFromParts,
   buildPartitionsFromParts,
   decodeSubset,
@@ -62,12 +63,7 @@ console.log(
     2,
   );
   const parts = plan.subsets.map((sub) => {
-    const p = decodeSubset({
-      paths: sub.map((i) => s.value.paths[i]),
-      datas: sub.map((i) => s.value.datas[i]),
-      streams: plan.streams,
-      fileOrder: plan.fileOrder,
-    });
+    const p = decodeSubset(subsetInput(plan, sub, s.value));
     if (!p.ok) throw new Error(p.failure.message);
     return p.value;
   });
@@ -104,14 +100,7 @@ for (const n of [1, 2, 3]) {
     packedBytes = 0;
     packedRecords = 0;
     const parts: DecodedPart[] = plan.subsets.map((sub, k) => {
-      const p = cpuMs(() =>
-        decodeSubset({
-          paths: sub.map((i) => files.paths[i]),
-          datas: sub.map((i) => files.datas[i]),
-          streams: plan.streams,
-          fileOrder: plan.fileOrder,
-        }),
-      );
+      const p = cpuMs(() => decodeSubset(subsetInput(plan, sub, files)));
       if (!p.value.ok) throw new Error(p.value.failure.message);
       partTimes[k] = Math.min(partTimes[k], p.ms);
       packedRecords += p.value.value.packed.chunks.reduce((a, c) => a + c.count, 0);

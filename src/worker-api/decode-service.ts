@@ -30,6 +30,7 @@ import {
 import { PART_BATCH, transferBatches } from './model-transfer';
 import { chunkTransferables, type PackedChunk } from '../model/packed-events';
 import {
+  subsetInput,
   buildFromParts,
   decodeSubset,
   modelInputs,
@@ -95,16 +96,7 @@ export function decodeFiles(input: UnpackedFiles, onProgress?: ProgressCallback)
   const sizes = input.datas.map(dataBytes);
   const plan = planPool(input.paths, sizes, 1);
   const { metadata, symbolFiles } = modelInputs(input.paths, input.datas);
-  const subset = plan.subsets[0];
-  const part = decodeSubset(
-    {
-      paths: subset.map((i) => input.paths[i]),
-      datas: subset.map((i) => input.datas[i]),
-      streams: plan.streams,
-      fileOrder: plan.fileOrder,
-    },
-    onProgress,
-  );
+  const part = decodeSubset(subsetInput(plan, plan.subsets[0], input), onProgress);
   if (!part.ok) return { ok: false, failure: part.failure };
   return buildFromParts(metadata, symbolFiles, [part.value]);
 }

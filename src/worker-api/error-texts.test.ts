@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderEntries, tracePath } from '../fixtures/corpus';
 import { writeTar } from '../ingest/tar';
 import { decodeFiles } from './decode-service';
-import { buildFromParts, decodeSubset, modelInputs, planPool, type DecodedPart } from './pool';
+import { buildFromParts, decodeSubset, modelInputs, planPool, subsetInput, type DecodedPart } from './pool';
 import { fetchBytes, outOfMemory, unpackInputs } from './unpack-service';
 
 describe('trace URLs', () => {
@@ -138,12 +138,7 @@ describe('warnings found while decoding', () => {
         workers,
       );
       const parts: DecodedPart[] = plan.subsets.map((subset) => {
-        const p = decodeSubset({
-          paths: subset.map((i) => files.paths[i]),
-          datas: subset.map((i) => files.datas[i]),
-          streams: plan.streams,
-          fileOrder: plan.fileOrder,
-        });
+        const p = decodeSubset(subsetInput(plan, subset, files));
         if (!p.ok) throw new Error(p.failure.message);
         return p.value;
       });

@@ -10,7 +10,7 @@ import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type { TraceModel } from '../model/types';
 import type { SymbolBatch } from '../model/symbolize';
 import type { DecodeService, ModelPart } from './decode-service';
-import { planPool, workerShape, type SubsetInput } from './pool';
+import { planPool, subsetInput, workerShape } from './pool';
 import {
   buffersOf,
   dataBytes,
@@ -233,13 +233,7 @@ export function startLoad(spec: TraceSourceSpec, onProgress: (p: LoadProgress) =
       pool.push(w);
       // Stream and index files move to their worker; metadata (in every subset) is copied.
       const moved = buffersOf(subset.filter((i) => !shared.has(i)).map((i) => files.datas[i]));
-      const input: SubsetInput = {
-        paths: subset.map((i) => files.paths[i]),
-        datas: subset.map((i) => files.datas[i]),
-        streams: plan.streams,
-        fileOrder: plan.fileOrder,
-        opfs: files.opfs && subset.map((i) => files.opfs![i]),
-      };
+      const input = subsetInput(plan, subset, files);
       watchdog.watch(`decode-${k}`, { files: streamFiles(subset), events: 0 });
       const onPart = proxy((p: LoadProgress) => {
         watchdog.progress(`decode-${k}`, p.events);

@@ -13,7 +13,7 @@ import { writeTar } from '../ingest/tar';
 import { MemoryDir, synthesizeSession } from '../synth/session';
 import type { TraceModel } from '../model/types';
 import { createDecodeService, decodeFiles, type ModelPart } from './decode-service';
-import { planPool } from './pool';
+import { planPool, subsetInput } from './pool';
 import { dataBytes, type UnpackedFiles } from './protocol';
 import { unpackInputs } from './unpack-service';
 
@@ -43,12 +43,7 @@ async function loadWithWorkers(files: UnpackedFiles<Uint8Array>, decoders: numbe
   );
   plan.subsets.forEach((subset, k) => {
     // Each decode worker has its own copies (the page copies the metadata; transfers detach buffers).
-    const input = {
-      paths: subset.map((i) => files.paths[i]),
-      datas: subset.map((i) => files.datas[i].slice()),
-      streams: plan.streams,
-      fileOrder: plan.fileOrder,
-    };
+    const input = subsetInput(plan, subset, { ...files, datas: files.datas.map((d) => d.slice()) });
     void createDecodeService().decodePart(
       input,
       channels[k].map((c) => c.port1),

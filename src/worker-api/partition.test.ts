@@ -12,6 +12,7 @@ import { writeTar } from '../ingest/tar';
 import { MemoryDir, synthesizeSession } from '../synth/session';
 import { decodeFiles } from './decode-service';
 import {
+  subsetInput,
   buildFromParts,
   decodeSubset,
   joinPartitions,
@@ -33,16 +34,7 @@ function unpacked(list: Array<{ path: string; data: Uint8Array }>): UnpackedFile
 function decodeParts(files: UnpackedFiles, workers: number, chunkRecords?: number): DecodedPart[] {
   const plan = planPool(files.paths, files.datas.map(dataBytes), workers);
   return plan.subsets.map((subset) => {
-    const r = decodeSubset(
-      {
-        paths: subset.map((i) => files.paths[i]),
-        datas: subset.map((i) => files.datas[i]),
-        streams: plan.streams,
-        fileOrder: plan.fileOrder,
-      },
-      undefined,
-      { chunkRecords },
-    );
+    const r = decodeSubset(subsetInput(plan, subset, files), undefined, { chunkRecords });
     if (!r.ok) throw new Error(r.failure.message);
     return r.value;
   });

@@ -6,6 +6,7 @@ import { writeTar } from '../ingest/tar';
 import { MemoryDir, synthesizeSession } from '../synth/session';
 import { decodeFiles } from './decode-service';
 import {
+  subsetInput,
   buildFromParts,
   decodeSubset,
   modelInputs,
@@ -37,20 +38,11 @@ function decodeWithPool(
   const plan = planPool(files.paths, files.datas.map(dataBytes), workers);
   const logs: Array<Array<(b: PoolModelBuild, k: number) => void>> = plan.subsets.map((subset) => {
     const log: Array<(b: PoolModelBuild, k: number) => void> = [];
-    const r = decodeSubset(
-      {
-        paths: subset.map((i) => files.paths[i]),
-        datas: subset.map((i) => files.datas[i]),
-        streams: plan.streams,
-        fileOrder: plan.fileOrder,
-      },
-      undefined,
-      {
-        chunkRecords,
-        onOpen: (info) => log.push((b, k) => b.open(k, info)),
-        onChunk: (c) => log.push((b, k) => b.chunk(k, c)),
-      },
-    );
+    const r = decodeSubset(subsetInput(plan, subset, files), undefined, {
+      chunkRecords,
+      onOpen: (info) => log.push((b, k) => b.open(k, info)),
+      onChunk: (c) => log.push((b, k) => b.chunk(k, c)),
+    });
     if (r.ok) {
       expect(r.value.packed.chunks).toEqual([]);
       log.push((b, k) => b.end(k, r.value.packed.dropped, r.value.error));
@@ -70,12 +62,7 @@ function decodeWithPoolBatch(files: UnpackedFiles, workers: number): Result<Deco
   const plan = planPool(files.paths, files.datas.map(dataBytes), workers);
   const parts: DecodedPart[] = [];
   for (const subset of plan.subsets) {
-    const r = decodeSubset({
-      paths: subset.map((i) => files.paths[i]),
-      datas: subset.map((i) => files.datas[i]),
-      streams: plan.streams,
-      fileOrder: plan.fileOrder,
-    });
+    const r = decodeSubset(subsetInput(plan, subset, files));
     if (!r.ok) return { ok: false, failure: r.failure };
     parts.push(r.value);
   }

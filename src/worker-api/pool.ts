@@ -151,6 +151,25 @@ export interface SubsetInput {
   opfs?: Array<OpfsSlice | null>;
 }
 
+/**
+ * What decode worker `subset` (one of `plan.subsets`) is given: its files (and where those in OPFS lie), and the
+ * whole experiment's stream and file order.
+ */
+export function subsetInput(
+  plan: Pick<PoolPlan, 'streams' | 'fileOrder'>,
+  subset: number[],
+  files: { paths: string[]; datas: FileData[]; opfs?: Array<OpfsSlice | null> },
+): SubsetInput {
+  const opfs = files.opfs;
+  return {
+    paths: subset.map((i) => files.paths[i]),
+    datas: subset.map((i) => files.datas[i]),
+    streams: plan.streams,
+    fileOrder: plan.fileOrder,
+    ...(opfs ? { opfs: subset.map((i) => opfs[i]) } : {}),
+  };
+}
+
 /** Where a decode error happened, to pick the one the whole-experiment decoder would have thrown first. */
 export interface PartError {
   failure: LoadFailure;
