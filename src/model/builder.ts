@@ -9,7 +9,17 @@
 import { Arena, compactTypedArrays, THREADS_PER_BUFFER } from './arena';
 import type { LossRecord } from '../ctf/event';
 import { Ev, eventKindOf, FIELD } from './event-kinds';
-import { f64Column, i16Column, i32Column, StringTable, u16Column, u8Column, type F64Column } from './growable';
+import {
+  f64Column,
+  i16Column,
+  i32Column,
+  StringTable,
+  u16Column,
+  u8Column,
+  type Column,
+  type F64Column,
+  type TypedArray,
+} from './growable';
 import { SymbolResolver } from './symbols';
 import { assembleModel, type ModelPartition } from './assemble';
 import { SYSCALLS_X86_64 } from './syscalls-x86_64';
@@ -1209,79 +1219,68 @@ export class ModelBuilder {
     return this.hasKernel && t.cpuRow === undefined;
   }
 
-  /** What threadModel copies of t's columns into its group's arena: the same columns, in the same order. */
-  private arenaBytes(t: ThreadBuilder): number {
+  /**
+   * A thread's columns, grouped as its model holds them: the one list that arenaBytes sizes and threadModel
+   * finishes (in this order) into its group's arena.
+   */
+  private threadColumns(t: ThreadBuilder) {
     const s = t.calls ?? NO_CALLS;
-    let b =
-      s.sStart.arenaBytes +
-      s.sEnd.arenaBytes +
-      s.sSelf.arenaBytes +
-      s.sDepth.arenaBytes +
-      s.sKind.arenaBytes +
-      s.sName.arenaBytes +
-      s.sAddr.arenaBytes +
-      s.sFlags.arenaBytes +
-      t.nameStart.arenaBytes +
-      t.nameIdx.arenaBytes +
-      (t.otherNs?.arenaBytes ?? 0);
-    if (this.hasKernelTables(t))
-      b +=
-        t.stStart.arenaBytes +
-        t.stEnd.arenaBytes +
-        t.stState.arenaBytes +
-        t.stCpu.arenaBytes +
-        t.scStart.arenaBytes +
-        t.scEnd.arenaBytes +
-        t.scName.arenaBytes +
-        t.scRet.arenaBytes +
-        t.scFlags.arenaBytes;
-    return b;
+    const kernel = this.hasKernelTables(t);
+    return {
+      slices: {
+        startNs: s.sStart,
+        endNs: s.sEnd,
+        selfNs: s.sSelf,
+        depth: s.sDepth,
+        kind: s.sKind,
+        name: s.sName,
+        addr: s.sAddr,
+        flags: s.sFlags,
+      },
+      nameHistory: { startNs: t.nameStart, name: t.nameIdx },
+      other: t.otherNs !== null && t.otherNs.length > 0 ? { ns: t.otherNs } : null,
+      states: kernel ? { startNs: t.stStart, endNs: t.stEnd, state: t.stState, cpu: t.stCpu } : null,
+      syscalls: kernel ? { startNs: t.scStart, endNs: t.scEnd, name: t.scName, ret: t.scRet, flags: t.scFlags } : null,
+    };
+  }
+
+  /** Bytes threadModel copies of t's columns into its group's arena. */
+  private arenaBytes(t: ThreadBuilder): number {
+    let bytes = 0;
+    for (const group of Object.values(this.threadColumns(t)))
+      if (group !== null) for (const column of Object.values(group)) bytes += column.arenaBytes;
+    return bytes;
   }
 
   private threadModel(t: ThreadBuilder, arena: Arena): ThreadModel {
-    const s = t.calls ?? NO_CALLS;
-    const slices = {
-      count: s.sStart.length,
-      startNs: s.sStart.finish(arena),
-      endNs: s.sEnd.finish(arena),
-      selfNs: s.sSelf.finish(arena),
-      depth: s.sDepth.finish(arena),
-      kind: s.sKind.finish(arena),
-      name: s.sName.finish(arena),
-      addr: s.sAddr.finish(arena),
-      flags: s.sFlags.finish(arena),
-    };
+    const c = this.threadColumns(t);
+    const slices = { count: c.slices.startNs.length, ...finishGroup(c.slices, arena) };
     sortSlices(slices);
     const m: ThreadModel = {
       tid: t.tid,
       pid: t.pid,
       name: t.name,
       slices,
-      maxDepth: s.maxDepth,
+      maxDepth: (t.calls ?? NO_CALLS).maxDepth,
       eventCount: t.eventCount,
-      nameHistory: { count: t.nameStart.length, startNs: t.nameStart.finish(arena), name: t.nameIdx.finish(arena) },
+      nameHistory: { count: c.nameHistory.startNs.length, ...finishGroup(c.nameHistory, arena) },
     };
     if (t.cpuRow !== undefined) m.cpuRow = t.cpuRow;
-    if (t.otherNs !== null && t.otherNs.length > 0) m.otherEventsNs = t.otherNs.finish(arena).sort();
-    if (this.hasKernelTables(t)) {
-      m.states = {
-        count: t.stStart.length,
-        startNs: t.stStart.finish(arena),
-        endNs: t.stEnd.finish(arena),
-        state: t.stState.finish(arena),
-        cpu: t.stCpu.finish(arena),
-      };
-      m.syscalls = {
-        count: t.scStart.length,
-        startNs: t.scStart.finish(arena),
-        endNs: t.scEnd.finish(arena),
-        name: t.scName.finish(arena),
-        ret: t.scRet.finish(arena),
-        flags: t.scFlags.finish(arena),
-      };
-    }
+    if (c.other) m.otherEventsNs = c.other.ns.finish(arena).sort();
+    if (c.states) m.states = { count: c.states.startNs.length, ...finishGroup(c.states, arena) };
+    if (c.syscalls) m.syscalls = { count: c.syscalls.startNs.length, ...finishGroup(c.syscalls, arena) };
     return m;
   }
+}
+
+/** Each column of `group` finished into `arena`, under the same names. */
+function finishGroup<G extends Record<string, Column<TypedArray>>>(
+  group: G,
+  arena: Arena,
+): { [K in keyof G]: ReturnType<G[K]['finish']> } {
+  const out: Record<string, TypedArray> = {};
+  for (const key in group) out[key] = group[key].finish(arena);
+  return out as { [K in keyof G]: ReturnType<G[K]['finish']> };
 }
 
 type SliceColumns = ThreadModel['slices'];

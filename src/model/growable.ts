@@ -3,7 +3,7 @@
  */
 import { arenaBytes, type Arena } from './arena';
 
-type TypedArray = Float64Array | Int32Array | Uint8Array | Uint16Array | Int16Array;
+export type TypedArray = Float64Array | Int32Array | Uint8Array | Uint16Array | Int16Array;
 type TypedArrayCtor<T extends TypedArray> = { new (length: number): T };
 
 /** Zero-length arrays shared by every empty column: most threads have no slices or syscalls. */
